@@ -1,0 +1,87 @@
+//! The library's error type: every way the study can refuse its input or fail to fit.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in the library, each with a message fit for one line on stderr.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A data set needs at least two points, one per class.
+    #[error("a data set needs at least 2 points (one per class), got {n}")]
+    TooFewPoints {
+        /// The number of points asked for or found.
+        n: usize,
+    },
+    /// The columns of a data set have different lengths.
+    #[error("columns differ in length: x1 has {x1}, x2 has {x2}, label has {labels}")]
+    LengthMismatch {
+        /// Length of the first feature column.
+        x1: usize,
+        /// Length of the second feature column.
+        x2: usize,
+        /// Length of the label column.
+        labels: usize,
+    },
+    /// A feature value is NaN or infinite.
+    #[error("row {row}: {column} is {value}, but data must be finite")]
+    NonFiniteData {
+        /// Zero-based row index.
+        row: usize,
+        /// Column name.
+        column: &'static str,
+        /// The offending value.
+        value: f64,
+    },
+    /// A label is neither 0 nor 1.
+    #[error("row {row}: label {value} is not 0 or 1")]
+    BadLabel {
+        /// Zero-based row index.
+        row: usize,
+        /// The offending value.
+        value: f64,
+    },
+    /// The regularisation strength is negative, NaN or infinite.
+    #[error("lambda must be a finite number >= 0, got {0}")]
+    InvalidLambda(f64),
+    /// A starting point or parameter vector has the wrong length or a non-finite entry.
+    #[error("{0}")]
+    InvalidParameter(String),
+    /// The analytic gradient disagrees with finite differences.
+    #[error(
+        "gradient check failed for {objective}: |analytic - numeric| = {error:.3e} \
+         (relative {relative:.3e}, allowed {tolerance:.0e})"
+    )]
+    GradientCheck {
+        /// Which objective was checked.
+        objective: String,
+        /// Euclidean norm of the difference, as scipy's `check_grad` reports it.
+        error: f64,
+        /// The error relative to max(1, |analytic gradient|).
+        relative: f64,
+        /// The largest relative error accepted.
+        tolerance: f64,
+    },
+    /// A CSV file could not be understood.
+    #[error("{path}: line {line}: {message}")]
+    Csv {
+        /// The file read.
+        path: PathBuf,
+        /// One-based line number.
+        line: usize,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// argmin refused to set up or run the solver.
+    #[error("optimizer error: {0}")]
+    Optimizer(String),
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

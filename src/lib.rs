@@ -1,0 +1,21 @@
+//! `logreg-report`: a study of logistic regression fitted by BFGS, and the self-contained
+//! HTML report that shows it.
+//!
+//! The numbers flow one way: [`data`] draws the seeded data sets, [`model`] evaluates the
+//! regularised loss, its gradient and Hessian in fused passes, [`fit`] runs BFGS (argmin)
+//! under a documented stopping rule, [`newton`] cross-checks every regularised fit with
+//! Newton's method, and [`study`] runs the experiments in the order of the report.
+#![warn(missing_docs)]
+
+pub mod data;
+pub mod error;
+pub mod fastmath;
+pub mod fit;
+pub mod model;
+pub mod newton;
+pub mod study;
+
+pub use data::Dataset;
+pub use error::{Error, Result};
+pub use fit::{FitResult, GradientCheck, Status};
+pub use model::{LogisticObjective, Objective, OptimizerDemo};
