@@ -10,7 +10,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use logreg_report::data::study_rng;
-use logreg_report::fit::minimize_bfgs;
+use logreg_report::study::{DatasetName, W0, bfgs_fit, fit_logistic};
 use logreg_report::{Dataset, LogisticObjective, Objective};
 
 /// NumPy's fused evaluation at N = 1e6 (seconds).
@@ -67,10 +67,9 @@ fn report(name: &str, seconds: f64, baseline_name: &str, baseline: f64) {
 }
 
 fn main() {
-    // `cargo bench` passes --bench; a filter argument selects the large-N fit.
     let threads = rayon::current_num_threads();
     println!("threads: {threads}");
-    let w = [2.0, 1.5, -2.0];
+    let w = W0;
 
     let data = Dataset::fuzzy(1_000_000, &mut study_rng(0)).expect("valid size");
     let objective = LogisticObjective::new(&data, 0.1).expect("valid lambda");
@@ -108,20 +107,38 @@ fn main() {
         NUMPY_EVAL_1E6,
     );
 
-    let fit_1e6 = time(11, || minimize_bfgs(&objective, &w).expect("fit"));
+    let fit_1e6 = time(11, || bfgs_fit(&objective, W0).expect("fit"));
     report(
-        "fit N=1e6 (BFGS, incl. gradient check)",
+        "fit N=1e6: gradient check + BFGS",
         fit_1e6,
+        "SciPy",
+        SCIPY_FIT_1E6,
+    );
+    let checked_1e6 = time(11, || {
+        fit_logistic(&data, DatasetName::Fuzzy, 0.1, W0).expect("fit")
+    });
+    report(
+        "fit N=1e6: + Newton cross-check",
+        checked_1e6,
         "SciPy",
         SCIPY_FIT_1E6,
     );
 
     let big = Dataset::fuzzy(10_000_000, &mut study_rng(0)).expect("valid size");
     let big_objective = LogisticObjective::new(&big, 0.1).expect("valid lambda");
-    let fit_1e7 = time(5, || minimize_bfgs(&big_objective, &w).expect("fit"));
+    let fit_1e7 = time(5, || bfgs_fit(&big_objective, W0).expect("fit"));
     report(
-        "fit N=1e7 (BFGS, incl. gradient check)",
+        "fit N=1e7: gradient check + BFGS",
         fit_1e7,
+        "SciPy",
+        SCIPY_FIT_1E7,
+    );
+    let checked_1e7 = time(5, || {
+        fit_logistic(&big, DatasetName::Fuzzy, 0.1, W0).expect("fit")
+    });
+    report(
+        "fit N=1e7: + Newton cross-check",
+        checked_1e7,
         "SciPy",
         SCIPY_FIT_1E7,
     );

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
             for fit in study.fits() {
                 let r = &fit.result;
                 println!(
-                    "{:9} lambda={:<4} fun={:.12} x={:.9} nit={} nfev={} njev={} passes={} |w|={:.4} acc={} newton_dist={:?} status={} {}",
+                    "{:9} lambda={:<4} fun={:.12} x={:.9} nit={} nfev={} njev={} |w|={:.4} acc={} newton_dist={:?} status={} {}",
                     fit.dataset.as_str(),
                     fit.lambda,
                     r.fun,
@@ -36,7 +36,6 @@ fn main() -> ExitCode {
                     r.nit,
                     r.nfev,
                     r.njev,
-                    r.passes,
                     fit.weight_norm,
                     fit.accuracy,
                     fit.newton.as_ref().map(|n| n.distance),

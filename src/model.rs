@@ -100,8 +100,8 @@ impl<'a> LogisticObjective<'a> {
             // Skipped for λ = 0, where 0 · ‖w‖² would be NaN once ‖w‖² overflows.
             total.loss += self.lambda * (w[0] * w[0] + w[1] * w[1] + w[2] * w[2]);
         }
-        for k in 0..3 {
-            total.grad[k] += two_lambda * w[k];
+        for (g, wk) in total.grad.iter_mut().zip(w) {
+            *g += two_lambda * wk;
         }
         if WITH_HESSIAN {
             for diagonal in [0, 3, 5] {

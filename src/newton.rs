@@ -26,7 +26,7 @@ pub struct NewtonResult {
 
 /// Minimises the regularised loss from `w0` by damped Newton steps.
 pub fn newton(objective: &LogisticObjective<'_>, w0: [f64; 3]) -> Result<NewtonResult> {
-    if !(objective.lambda() > 0.0) {
+    if objective.lambda() <= 0.0 {
         return Err(Error::InvalidParameter(
             "Newton's cross-check needs lambda > 0: without it the optimum may lie at infinity"
                 .into(),
@@ -91,7 +91,9 @@ pub fn inverse_spd(a: [[f64; 3]; 3]) -> Option<[[f64; 3]; 3]> {
         solve_spd(a, [0.0, 1.0, 0.0])?,
         solve_spd(a, [0.0, 0.0, 1.0])?,
     ];
-    Some(std::array::from_fn(|i| std::array::from_fn(|j| columns[j][i])))
+    Some(std::array::from_fn(|i| {
+        std::array::from_fn(|j| columns[j][i])
+    }))
 }
 
 /// Solves `A·x = b` for a symmetric positive definite 3 × 3 `A` by Cholesky; `None` if `A`
@@ -103,7 +105,7 @@ pub(crate) fn solve_spd(a: [[f64; 3]; 3], b: [f64; 3]) -> Option<[f64; 3]> {
             let dot: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
             if i == j {
                 let d = a[i][i] - dot;
-                if !(d > 0.0) {
+                if d.is_nan() || d <= 0.0 {
                     return None;
                 }
                 l[i][i] = d.sqrt();

@@ -120,15 +120,7 @@ pub fn fit_logistic(
     w0: [f64; 3],
 ) -> Result<LogisticFit> {
     let objective = LogisticObjective::new(data, lambda)?;
-    // BFGS starts from the exact inverse Hessian at w0 (one extra pass over the data), so
-    // its first step is a Newton step instead of a step as long as the gradient, which at
-    // large N is millions; degenerate data falls back to SciPy's identity.
-    let (_, _, hessian) = objective.value_gradient_hessian(w0);
-    let options = BfgsOptions {
-        initial_inverse_hessian: inverse_spd(hessian).map(|h| ndarray::arr2(&h)),
-        ..BfgsOptions::default()
-    };
-    let result = minimize_bfgs_with(&objective, &w0, &options)?;
+    let result = bfgs_fit(&objective, w0)?;
     let newton = if lambda > 0.0 {
         let optimum = newton(&objective, w0)?;
         let distance = (0..3).fold(0.0f64, |m, k| m.max((result.x[k] - optimum.x[k]).abs()));
@@ -149,6 +141,19 @@ pub fn fit_logistic(
         result,
         newton,
     })
+}
+
+/// The BFGS fit of the study: gradient check, then BFGS from `w0` with the exact inverse
+/// Hessian at `w0` as its first estimate (one extra pass over the data), so that the first
+/// step is a Newton step rather than a step as long as the gradient, which at large N is
+/// millions. Data whose Hessian is singular falls back to SciPy's identity.
+pub fn bfgs_fit(objective: &LogisticObjective<'_>, w0: [f64; 3]) -> Result<FitResult> {
+    let (_, _, hessian) = objective.value_gradient_hessian(w0);
+    let options = BfgsOptions {
+        initial_inverse_hessian: inverse_spd(hessian).map(|h| ndarray::arr2(&h)),
+        ..BfgsOptions::default()
+    };
+    minimize_bfgs_with(objective, &w0, &options)
 }
 
 /// The share of points whose label the model predicts (σ(z) ≥ 1/2 means label 1).

@@ -1,0 +1,109 @@
+//! Bad input gives an error value with a clear message, never a panic.
+
+use std::path::Path;
+
+use logreg_report::data::study_rng;
+use logreg_report::study::{self, StudyConfig};
+use logreg_report::{Dataset, Error, LogisticObjective};
+
+fn two_points() -> Dataset {
+    Dataset::new(vec![0.0, 1.0], vec![0.0, 1.0], &[0.0, 1.0]).expect("valid")
+}
+
+#[test]
+fn fewer_than_two_points() {
+    for n in [0, 1] {
+        let err = Dataset::fuzzy(n, &mut study_rng(0)).unwrap_err();
+        assert!(matches!(err, Error::TooFewPoints { .. }));
+        assert_eq!(
+            err.to_string(),
+            format!("a data set needs at least 2 points (one per class), got {n}")
+        );
+        assert!(Dataset::separable(n, &mut study_rng(0)).is_err());
+        let err = study::run(&StudyConfig {
+            n,
+            ..StudyConfig::default()
+        })
+        .unwrap_err();
+        assert!(matches!(err, Error::TooFewPoints { .. }));
+    }
+}
+
+#[test]
+fn an_empty_data_set() {
+    let err = Dataset::new(vec![], vec![], &[]).unwrap_err();
+    assert!(err.to_string().contains("at least 2 points"), "{err}");
+    let err = Dataset::read_csv("".as_bytes(), Path::new("empty.csv")).unwrap_err();
+    assert_eq!(err.to_string(), "empty.csv: line 1: the file is empty");
+}
+
+#[test]
+fn lambda_negative_nan_or_infinite() {
+    let data = two_points();
+    for lambda in [-1.0, -1e-300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let err = LogisticObjective::new(&data, lambda)
+            .err()
+            .expect("refused");
+        assert!(matches!(err, Error::InvalidLambda(_)));
+        assert!(
+            err.to_string()
+                .starts_with("lambda must be a finite number >= 0"),
+            "{err}"
+        );
+        let config = StudyConfig {
+            lambdas: vec![0.1, lambda],
+            ..StudyConfig::default()
+        };
+        assert!(matches!(study::run(&config), Err(Error::InvalidLambda(_))));
+    }
+}
+
+#[test]
+fn non_finite_data() {
+    for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+        let err = Dataset::new(vec![0.0, bad], vec![0.0, 1.0], &[0.0, 1.0]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::NonFiniteData {
+                    row: 1,
+                    column: "x1",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let err = Dataset::new(vec![0.0, 1.0], vec![bad, 1.0], &[0.0, 1.0]).unwrap_err();
+        assert!(err.to_string().starts_with("row 0: x2 is"), "{err}");
+    }
+}
+
+#[test]
+fn labels_other_than_zero_or_one() {
+    for bad in [2.0, -1.0, 0.5, f64::NAN] {
+        let err = Dataset::new(vec![0.0, 1.0], vec![0.0, 1.0], &[0.0, bad]).unwrap_err();
+        assert!(matches!(err, Error::BadLabel { row: 1, .. }), "{err}");
+        assert!(err.to_string().contains("is not 0 or 1"));
+    }
+}
+
+#[test]
+fn mismatched_lengths() {
+    let err = Dataset::new(vec![0.0, 1.0, 2.0], vec![0.0, 1.0], &[0.0, 1.0, 1.0]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "columns differ in length: x1 has 3, x2 has 2, label has 3"
+    );
+    let err = Dataset::new(vec![0.0, 1.0], vec![0.0, 1.0], &[0.0]).unwrap_err();
+    assert!(matches!(err, Error::LengthMismatch { labels: 1, .. }));
+}
+
+#[test]
+fn no_lambdas_at_all() {
+    let err = study::run(&StudyConfig {
+        lambdas: vec![],
+        ..StudyConfig::default()
+    })
+    .unwrap_err();
+    assert!(err.to_string().contains("at least one lambda"));
+}

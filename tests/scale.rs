@@ -1,0 +1,30 @@
+//! Fits at N = 10⁶ and 10⁷ (fuzzy data, λ = 0.1) converge to Newton's answer.
+
+use logreg_report::Dataset;
+use logreg_report::data::study_rng;
+use logreg_report::study::{DatasetName, W0, fit_logistic};
+
+fn check(n: usize) {
+    let data = Dataset::fuzzy(n, &mut study_rng(0)).expect("valid n");
+    let fit = fit_logistic(&data, DatasetName::Fuzzy, 0.1, W0).expect("fit runs");
+    assert!(fit.result.success(), "N = {n}: {}", fit.result.message());
+    let newton = fit.newton.expect("λ > 0 has a cross-check");
+    assert!(
+        newton.distance <= 1e-6,
+        "N = {n}: {:e} from Newton",
+        newton.distance
+    );
+    assert!(newton.result.grad_max.is_finite());
+    // The answer is the population optimum's neighbourhood: w ≈ [0, −2, −2] for these clouds.
+    assert!((fit.result.x[1] + 2.0).abs() < 0.05 && (fit.result.x[2] + 2.0).abs() < 0.05);
+}
+
+#[test]
+fn a_million_points() {
+    check(1_000_000);
+}
+
+#[test]
+fn ten_million_points() {
+    check(10_000_000);
+}

@@ -1,0 +1,7 @@
+//! The project's integration tests, one binary with a module per concern.
+
+mod bad_input;
+mod numerics;
+mod parity;
+mod properties;
+mod scale;
