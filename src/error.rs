@@ -78,9 +78,22 @@ pub enum Error {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// A figure could not be drawn.
+    #[error(transparent)]
+    Figure(Box<crate::figures::FigureError>),
+    /// The page template could not be read or rendered.
+    #[error("template: {0}")]
+    Template(String),
     /// argmin refused to set up or run the solver.
     #[error("optimizer error: {0}")]
     Optimizer(String),
+}
+
+impl From<crate::figures::FigureError> for Error {
+    fn from(e: crate::figures::FigureError) -> Self {
+        // Boxed: a figure error may itself carry a model error.
+        Error::Figure(Box::new(e))
+    }
 }
 
 /// The library's result type.

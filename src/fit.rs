@@ -324,10 +324,10 @@ impl<'o, O: Objective + ?Sized> FusedProblem<'o, O> {
     }
 
     fn evaluate(&self, w: &Param) -> (f64, Param) {
-        if let Some((point, value, grad)) = self.last.borrow().as_ref() {
-            if point.iter().zip(w).all(|(a, b)| a.to_bits() == b.to_bits()) {
-                return (*value, grad.clone());
-            }
+        if let Some((point, value, grad)) = self.last.borrow().as_ref()
+            && point.iter().zip(w).all(|(a, b)| a.to_bits() == b.to_bits())
+        {
+            return (*value, grad.clone());
         }
         let mut grad = Array1::zeros(w.len());
         let value = match (w.as_slice(), grad.as_slice_mut()) {

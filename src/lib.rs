@@ -5,14 +5,19 @@
 //! regularised loss, its gradient and Hessian in fused passes, [`fit`] runs BFGS (argmin)
 //! under a documented stopping rule, [`newton`] cross-checks every regularised fit with
 //! Newton's method, and [`study`] runs the experiments in the order of the report.
+//! [`figures`] draws the nine figures as SVG, and [`report`] fills the page template and
+//! writes the output folder atomically. [`config`] is where user input is validated.
 #![warn(missing_docs)]
 
+pub mod config;
 pub mod data;
 pub mod error;
 pub mod fastmath;
+pub mod figures;
 pub mod fit;
 pub mod model;
 pub mod newton;
+pub mod report;
 pub mod study;
 
 pub use data::Dataset;

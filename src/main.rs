@@ -1,50 +1,95 @@
-//! The `logreg-report` command: runs the study and prints its numbers.
+//! The `logreg-report` command: a thin CLI over the library. Parses flags, runs the study,
+//! writes the report, prints progress and errors, and sets the exit status.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use logreg_report::study::{self, StudyConfig};
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use logreg_report::config::{self, Config};
+use logreg_report::report::{self, Progress};
+use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
+
+/// Regenerates the logistic-regression study as a self-contained HTML report.
+///
+/// Writes report.html, figures/*.svg, data/*.csv and results.json into the output folder,
+/// replacing it as a whole only once everything is ready. Same options, same bytes.
+#[derive(Parser, Debug)]
+#[command(name = "logreg-report", version, about, long_about)]
+struct Cli {
+    /// Seed of the random generator that draws both data sets.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Points per data set (at least 2; with odd N class A gets the extra point).
+    #[arg(long, default_value_t = DEFAULT_N, allow_negative_numbers = true)]
+    n: usize,
+    /// Output folder; replaced as a whole, atomically.
+    #[arg(long, default_value = "output")]
+    out: PathBuf,
+    /// Regularisation strengths compared on the separable data, comma-separated, each >= 0.
+    #[arg(long, default_value_t = config::format_lambdas(&DEFAULT_LAMBDAS), allow_negative_numbers = true)]
+    lambdas: String,
+    /// A folder with a site's own report.html template, used instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// One line per step on stderr with its time, and a spinner while a step runs (shown only
+/// on a terminal, after the step has taken a second).
+struct StepPrinter {
+    spinner: Option<ProgressBar>,
+}
+
+impl Progress for StepPrinter {
+    fn start(&mut self, step: &str) {
+        let spinner = ProgressBar::new_spinner();
+        spinner.set_style(
+            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        spinner.set_message(step.to_string());
+        spinner.enable_steady_tick(Duration::from_millis(120));
+        self.spinner = Some(spinner);
+    }
+
+    fn finish(&mut self, step: &str, elapsed: Duration) {
+        if let Some(spinner) = self.spinner.take() {
+            spinner.finish_and_clear();
+        }
+        eprintln!("{:>9.3} s  {step}", elapsed.as_secs_f64());
+    }
+}
+
+struct Quiet;
+
+impl Progress for Quiet {}
+
+fn run(cli: Cli) -> Result<(), logreg_report::Error> {
+    let mut config = Config::new(cli.seed, cli.n, &cli.lambdas, cli.out, cli.templates)?;
+    config.timestamp = config::source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH"))?;
+    let mut printer = StepPrinter { spinner: None };
+    let progress: &mut dyn Progress = if cli.quiet { &mut Quiet } else { &mut printer };
+    let report = report::generate(&config, progress)?;
+    progress.start("writing");
+    let started = std::time::Instant::now();
+    report::write_atomically(&config.out, &report.artifacts)?;
+    progress.finish(
+        &format!("wrote {}", config.out.join(report::PAGE).display()),
+        started.elapsed(),
+    );
+    Ok(())
+}
 
 fn main() -> ExitCode {
-    let mut config = StudyConfig::default();
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if let Some(n) = args.first() {
-        match n.parse() {
-            Ok(n) => config.n = n,
-            Err(_) => {
-                eprintln!("error: N must be a whole number, got {n:?}");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    match study::run(&config) {
-        Ok(study) => {
-            let demo = &study.optimizer_demo;
-            println!(
-                "optimizer demo: x = {} nit = {} {}",
-                demo.x,
-                demo.nit,
-                demo.message()
-            );
-            for fit in study.fits() {
-                let r = &fit.result;
-                println!(
-                    "{:9} lambda={:<4} fun={:.12} x={:.9} nit={} nfev={} njev={} |w|={:.4} acc={} newton_dist={:?} status={} {}",
-                    fit.dataset.as_str(),
-                    fit.lambda,
-                    r.fun,
-                    r.x,
-                    r.nit,
-                    r.nfev,
-                    r.njev,
-                    fit.weight_norm,
-                    fit.accuracy,
-                    fit.newton.as_ref().map(|n| n.distance),
-                    r.status.code(),
-                    r.message()
-                );
-            }
-            ExitCode::SUCCESS
-        }
+    // Usage errors (unknown flags, malformed values) are clap's, with its usual text and
+    // exit status 2.
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

@@ -1,6 +1,8 @@
 //! The project's integration tests, one binary with a module per concern.
 
 mod bad_input;
+mod browser;
+mod cli;
 mod numerics;
 mod parity;
 mod properties;

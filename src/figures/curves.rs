@@ -1,0 +1,228 @@
+//! Line charts: the 1-D sigmoid (figure 2), the optimiser demo (figure 5) and the loss along w1
+//! around the fitted optimum (figure 6).
+
+use crate::fastmath::sigmoid;
+use crate::model::{LogisticObjective, Objective, OptimizerDemo};
+use crate::study::Study;
+use plotters::chart::SeriesLabelPosition;
+use plotters::prelude::*;
+
+use super::style::{AXIS_LABEL_SIZE, CURVE_COLOUR, CURVE_RGB, SMALL_SIZE, TITLE_SIZE};
+use super::svg::{
+    Frame, TITLE_BAND, draw_title, drawing, finish, font, push_px, tick_label, with_canvas,
+};
+use super::{FigureError, FigureSpec};
+
+/// Size of a line chart.
+const CURVE_SIZE: (u32, u32) = (480, 330);
+/// Points along every curve, as in the original.
+const CURVE_POINTS: usize = 100;
+
+/// A marked point on a curve, e.g. the minimum found.
+struct Marker {
+    x: f64,
+    y: f64,
+    label: String,
+}
+
+/// What one line chart shows.
+struct Curve<'a> {
+    points: Vec<(f64, f64)>,
+    curve_label: &'a str,
+    x_desc: &'a str,
+    y_desc: &'a str,
+    marker: Option<Marker>,
+    legend_at: SeriesLabelPosition,
+}
+
+/// `count` evenly spaced values from `lo` to `hi`, both included (NumPy's linspace).
+pub(crate) fn linspace(lo: f64, hi: f64, count: usize) -> impl Iterator<Item = f64> {
+    let step = (hi - lo) / (count.max(2) - 1) as f64;
+    (0..count).map(move |k| lo + k as f64 * step)
+}
+
+/// The data range of the values with a 5 % margin each side (matplotlib's default look).
+fn padded(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let margin = ((hi - lo) * 0.05).max(1e-9);
+    (lo - margin, hi + margin)
+}
+
+/// Draws a line chart and returns the finished SVG.
+fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String, FigureError> {
+    let x_range = padded(curve.points.iter().map(|p| p.0));
+    let y_range = padded(
+        curve
+            .points
+            .iter()
+            .map(|p| p.1)
+            .chain(curve.marker.iter().map(|m| m.y)),
+    );
+    let colour = RGBColor(CURVE_RGB.0, CURVE_RGB.1, CURVE_RGB.2);
+    let (plotters_svg, extra) = with_canvas(spec, CURVE_SIZE, |root| {
+        draw_title(root, spec, spec.title, TITLE_SIZE)?;
+        let mut chart = ChartBuilder::on(root)
+            .margin_top(TITLE_BAND)
+            .margin_right(16)
+            .x_label_area_size(44)
+            .y_label_area_size(56)
+            .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
+            .map_err(drawing(spec.file_name))?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(8)
+            .y_labels(8)
+            .label_style(font(SMALL_SIZE))
+            .axis_desc_style(font(AXIS_LABEL_SIZE))
+            .x_label_formatter(&|v| tick_label(*v))
+            .y_label_formatter(&|v| tick_label(*v))
+            .x_desc(curve.x_desc)
+            .y_desc(curve.y_desc)
+            .draw()
+            .map_err(drawing(spec.file_name))?;
+        // The curve itself is our own path (below): plotters would snap it to whole pixels and
+        // draw a visibly jagged line. The empty series only carries the legend entry.
+        chart
+            .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+            .map_err(drawing(spec.file_name))?
+            .label(curve.curve_label)
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
+            });
+        if let Some(marker) = &curve.marker {
+            chart
+                .draw_series(std::iter::once(Cross::new(
+                    (marker.x, marker.y),
+                    5,
+                    BLACK.stroke_width(2),
+                )))
+                .map_err(drawing(spec.file_name))?
+                .label(marker.label.as_str())
+                .legend(|(x, y)| Cross::new((x + 10, y), 4, BLACK.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .position(curve.legend_at.clone())
+            .label_font(font(SMALL_SIZE))
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(drawing(spec.file_name))?;
+        let frame = Frame::of(&chart);
+        let mut extra = format!(
+            "<path class=\"curve\" fill=\"none\" stroke=\"{CURVE_COLOUR}\" stroke-width=\"2\" \
+             stroke-linejoin=\"round\" d=\""
+        );
+        for (k, &(x, y)) in curve.points.iter().enumerate() {
+            let (x, y) = frame.pixel(x, y);
+            extra.push_str(if k == 0 {
+                "M"
+            } else if k == 1 {
+                "L"
+            } else {
+                " "
+            });
+            push_px(&mut extra, x);
+            extra.push(',');
+            push_px(&mut extra, y);
+        }
+        extra.push_str("\"/>\n");
+        extra.push_str(&frame.rect_element());
+        Ok(extra)
+    })?;
+    Ok(finish(&plotters_svg, &extra, spec.title, desc))
+}
+
+/// Figure 2: σ(z) for z from −5 to 5.
+pub(crate) fn sigmoid_curve(spec: &FigureSpec) -> Result<String, FigureError> {
+    let curve = Curve {
+        points: linspace(-5.0, 5.0, CURVE_POINTS)
+            .map(|z| (z, sigmoid(z)))
+            .collect(),
+        curve_label: "σ(z) = 1 / (1 + exp(−z))",
+        x_desc: "z",
+        y_desc: "σ(z)",
+        marker: None,
+        legend_at: SeriesLabelPosition::UpperLeft,
+    };
+    line_chart(
+        spec,
+        &curve,
+        "The logistic sigmoid σ(z) = 1 / (1 + e^(−z)) for z from −5 to 5: an S-shaped curve \
+         rising from near 0 through 0.5 at z = 0 to near 1.",
+    )
+}
+
+/// Figure 5: f(x) = x² − 2x over [−5, 5] with the minimum BFGS found.
+pub(crate) fn optimizer(spec: &FigureSpec, study: &Study) -> Result<String, FigureError> {
+    let x_min = study.optimizer_demo.x[0];
+    let curve = Curve {
+        points: linspace(-5.0, 5.0, CURVE_POINTS)
+            .map(|x| (x, OptimizerDemo::value(x)))
+            .collect(),
+        curve_label: "f(x) = x² − 2x",
+        x_desc: "x",
+        y_desc: "f(x)",
+        marker: Some(Marker {
+            x: x_min,
+            y: OptimizerDemo::value(x_min),
+            label: "minimum found by BFGS".into(),
+        }),
+        legend_at: SeriesLabelPosition::UpperRight,
+    };
+    let desc = format!(
+        "The parabola f(x) = x² − 2x for x from −5 to 5, with a cross at the minimum that BFGS \
+         found from x0 = {}: x = {:.6}, f(x) = {:.6}.",
+        crate::study::DEMO_X0,
+        x_min,
+        OptimizerDemo::value(x_min)
+    );
+    line_chart(spec, &curve, &desc)
+}
+
+/// Figure 6: the loss E(w) of the fuzzy fit along w1 ∈ [w1* − 2, w1* + 2], the bias and w2
+/// held at the optimum.
+pub(crate) fn loss_over_w1(spec: &FigureSpec, study: &Study) -> Result<String, FigureError> {
+    let fit = &study.fuzzy_fit;
+    let optimum = [fit.result.x[0], fit.result.x[1], fit.result.x[2]];
+    let objective =
+        LogisticObjective::new(&study.fuzzy, fit.lambda).map_err(|source| FigureError::Model {
+            figure: spec.file_name,
+            source,
+        })?;
+    let mut gradient = [0.0; 3];
+    let mut loss =
+        |w1: f64| objective.value_and_gradient(&[optimum[0], w1, optimum[2]], &mut gradient);
+    let points: Vec<(f64, f64)> = linspace(optimum[1] - 2.0, optimum[1] + 2.0, CURVE_POINTS)
+        .map(|w1| (w1, loss(w1)))
+        .collect();
+    let best = loss(optimum[1]);
+    let curve = Curve {
+        points,
+        curve_label: "loss E(w)",
+        x_desc: "w1",
+        y_desc: "loss",
+        marker: Some(Marker {
+            x: optimum[1],
+            y: best,
+            label: "minimum".into(),
+        }),
+        legend_at: SeriesLabelPosition::UpperLeft,
+    };
+    let desc = format!(
+        "The regularised loss E(w) (λ = {}) of the fuzzy data as w1 runs from {:.4} to {:.4}, \
+         with b = {:.4} and w2 = {:.4} held at the fitted optimum; a cross marks the optimum \
+         w1 = {:.4}, E = {:.4}.",
+        fit.lambda,
+        optimum[1] - 2.0,
+        optimum[1] + 2.0,
+        optimum[0],
+        optimum[2],
+        optimum[1],
+        best
+    );
+    line_chart(spec, &curve, &desc)
+}

@@ -1,0 +1,170 @@
+//! Figure 3: σ(b + w1·x1 + w2·x2) over the plane as a smooth viridis colour map, with a colour
+//! bar and the labelled contours on top.
+//!
+//! σ of a linear form is constant along lines perpendicular to (w1, w2), so the whole colour
+//! map is one SVG `<linearGradient>` along that direction: exact at any zoom, a few kilobytes,
+//! and no raster to embed. Its stops are placed at equal steps of σ (not of z), so that the
+//! colour between two stops never changes by more than a small step of the colour map.
+
+use std::fmt::Write;
+
+use crate::fastmath::sigmoid;
+use plotters::chart::LabelAreaPosition;
+use plotters::prelude::*;
+use plotters::style::colors::colormaps::ViridisRGB;
+
+use super::contour;
+use super::style::{AXIS_LABEL_SIZE, PLANE_RANGE, SMALL_SIZE};
+use super::svg::{
+    BOTTOM_BAND, Frame, LEGEND_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, drawing, finish, font,
+    plane_panel, px, with_canvas,
+};
+use super::{FigureError, FigureSpec};
+
+/// Width of the strip right of the plot holding the colour bar and its ticks.
+const COLOUR_BAR_BAND: u32 = 76;
+/// Steps of σ between gradient stops.
+const GRADIENT_STEPS: usize = 64;
+
+/// viridis at `value` ∈ [0, 1] as `#rrggbb`.
+pub(crate) fn viridis_hex(value: f64) -> String {
+    let RGBColor(r, g, b) = ViridisRGB::get_color(value.clamp(0.0, 1.0));
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// The plot area filled with viridis(σ(b + w1·x1 + w2·x2)).
+fn colour_map(frame: &Frame, w: [f64; 3], id: &str) -> String {
+    let z_at = |x: f64, y: f64| w[0] + w[1] * x + w[2] * y;
+    let corners = [
+        (frame.x.0, frame.y.0),
+        (frame.x.0, frame.y.1),
+        (frame.x.1, frame.y.0),
+        (frame.x.1, frame.y.1),
+    ];
+    let (z_min, z_max) = corners
+        .iter()
+        .map(|&(x, y)| z_at(x, y))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), z| {
+            (lo.min(z), hi.max(z))
+        });
+    let rect = format!(
+        "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
+        px(frame.left),
+        px(frame.top),
+        px(frame.right - frame.left),
+        px(frame.bottom - frame.top)
+    );
+    let (s_min, s_max) = (sigmoid(z_min), sigmoid(z_max));
+    if s_max - s_min < 1.0 / GRADIENT_STEPS as f64 {
+        // Nearly flat: one colour is exact to within a step of the map.
+        return format!(
+            "<rect class=\"colour-map\" {rect} fill=\"{}\"/>\n",
+            viridis_hex((s_min + s_max) / 2.0)
+        );
+    }
+    // dz per pixel along x and y; the gradient runs along it, from z_min to z_max.
+    let gx = w[1] * (frame.x.1 - frame.x.0) / (frame.right - frame.left);
+    let gy = -w[2] * (frame.y.1 - frame.y.0) / (frame.bottom - frame.top);
+    let g2 = gx * gx + gy * gy;
+    let centre = (
+        (frame.left + frame.right) / 2.0,
+        (frame.top + frame.bottom) / 2.0,
+    );
+    let z_centre = z_at((frame.x.0 + frame.x.1) / 2.0, (frame.y.0 + frame.y.1) / 2.0);
+    let end = |z: f64| {
+        let t = (z - z_centre) / g2;
+        (centre.0 + t * gx, centre.1 + t * gy)
+    };
+    let (p0, p1) = (end(z_min), end(z_max));
+    let mut out = format!(
+        "<defs><linearGradient id=\"{id}\" gradientUnits=\"userSpaceOnUse\" x1=\"{}\" y1=\"{}\" \
+         x2=\"{}\" y2=\"{}\">\n",
+        px(p0.0),
+        px(p0.1),
+        px(p1.0),
+        px(p1.1)
+    );
+    for k in 0..=GRADIENT_STEPS {
+        let s = s_min + (s_max - s_min) * k as f64 / GRADIENT_STEPS as f64;
+        let z = (s / (1.0 - s)).ln().clamp(z_min, z_max);
+        let offset = (z - z_min) / (z_max - z_min);
+        let _ = writeln!(
+            out,
+            "<stop offset=\"{offset:.4}\" stop-color=\"{}\"/>",
+            viridis_hex(s)
+        );
+    }
+    let _ = write!(
+        out,
+        "</linearGradient></defs>\n<rect class=\"colour-map\" {rect} fill=\"url(#{id})\"/>\n"
+    );
+    out
+}
+
+/// The colour bar's fill: viridis from 0 at the bottom to 1 at the top.
+fn colour_bar(frame: &Frame, id: &str) -> String {
+    let mut out = format!(
+        "<defs><linearGradient id=\"{id}\" gradientUnits=\"userSpaceOnUse\" x1=\"0\" y1=\"{}\" \
+         x2=\"0\" y2=\"{}\">\n",
+        px(frame.bottom),
+        px(frame.top)
+    );
+    for k in 0..=16 {
+        let s = k as f64 / 16.0;
+        let _ = writeln!(
+            out,
+            "<stop offset=\"{s:.4}\" stop-color=\"{}\"/>",
+            viridis_hex(s)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "</linearGradient></defs>\n<rect class=\"colour-bar\" x=\"{}\" y=\"{}\" width=\"{}\" \
+         height=\"{}\" fill=\"url(#{id})\" stroke=\"#000\"/>",
+        px(frame.left),
+        px(frame.top),
+        px(frame.right - frame.left),
+        px(frame.bottom - frame.top)
+    );
+    out
+}
+
+/// Figure 3: the colour map, the colour bar and the labelled contours of σ for weights `w`.
+pub(crate) fn sigmoid_plane(spec: &FigureSpec, w: [f64; 3]) -> Result<String, FigureError> {
+    let prefix = format!("fig-{}", spec.id.slug());
+    let size = (PANEL_WIDTH + COLOUR_BAR_BAND, PANEL_HEIGHT);
+    let (plotters_svg, extra) = with_canvas(spec, size, |root| {
+        let (main, bar_area) = root.split_horizontally(PANEL_WIDTH);
+        let (_chart, frame) = plane_panel(&main, spec, spec.title, PLANE_RANGE, PLANE_RANGE)?;
+        let mut bar = ChartBuilder::on(&bar_area)
+            .margin_top(TITLE_BAND + LEGEND_BAND)
+            .margin_bottom(BOTTOM_BAND)
+            .margin_left(6)
+            .set_label_area_size(LabelAreaPosition::Right, 46)
+            .build_cartesian_2d(0.0..1.0, 0.0..1.0)
+            .map_err(drawing(spec.file_name))?;
+        bar.configure_mesh()
+            .disable_mesh()
+            .disable_x_axis()
+            .y_labels(5)
+            .label_style(font(SMALL_SIZE))
+            .axis_desc_style(font(AXIS_LABEL_SIZE))
+            .y_label_formatter(&|v| format!("{v:.2}"))
+            .y_desc("σ")
+            .draw()
+            .map_err(drawing(spec.file_name))?;
+        let bar_frame = Frame::of(&bar);
+        let mut extra = colour_map(&frame, w, &format!("{prefix}-sigma"));
+        extra.push_str(&colour_bar(&bar_frame, &format!("{prefix}-bar")));
+        extra.push_str(&contour::labelled_contours(spec, &frame, w, &[])?);
+        extra.push_str(&frame.rect_element());
+        Ok(extra)
+    })?;
+    let desc = format!(
+        "The model's probability of class A, σ(b + w1·x1 + w2·x2) with w = [{}, {}, {}], over \
+         [−5, 5]² as a viridis colour map (dark purple near 0, yellow near 1) with a colour bar, \
+         and black contour lines at levels 0.125 to 0.875, each labelled with its level.",
+        w[0], w[1], w[2]
+    );
+    Ok(finish(&plotters_svg, &extra, spec.title, &desc))
+}

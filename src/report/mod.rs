@@ -1,0 +1,331 @@
+//! The report: every artifact of the output folder built in memory from one run, the page
+//! filled from a logic-free Tera template, and the atomic write to disk.
+
+pub mod format;
+pub mod output;
+pub mod results;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde::Serialize;
+
+use crate::config::{Config, format_lambdas};
+use crate::data::Dataset;
+use crate::error::{Error, Result};
+use crate::figures::{self, Figure, FigureId};
+use crate::fit::FitResult;
+use crate::study::{self, DEMO_X0, LogisticFit, Study, W0};
+pub use output::{Artifact, write_atomically};
+
+use format::{count, fixed, percent, sci, vector};
+
+/// The page's file name, in the output folder and among the templates.
+pub const PAGE: &str = "report.html";
+/// The results file's name.
+pub const RESULTS: &str = "results.json";
+/// The folder of the figures inside the output folder.
+pub const FIGURES_DIR: &str = "figures";
+/// The folder of the data sets inside the output folder.
+pub const DATA_DIR: &str = "data";
+/// The built-in page template, compiled into the binary.
+pub const BUILT_IN_TEMPLATE: &str = include_str!("../../templates/report.html");
+/// CSVs up to this size are embedded in the page as downloads; larger ones are linked to
+/// their file in `data/`, so that the page stays small whatever N is.
+pub const EMBED_CSV_LIMIT: usize = 1 << 20;
+
+/// What a run produced: the numbers, the figures and every file of the output folder.
+pub struct Report {
+    /// The study's numbers.
+    pub study: Study,
+    /// The figures, in report order.
+    pub figures: Vec<Figure>,
+    /// Every file of the output folder, `results.json` last.
+    pub artifacts: Vec<Artifact>,
+}
+
+/// Told when each step of a run starts and ends (the CLI prints progress from it).
+pub trait Progress {
+    /// A step begins.
+    fn start(&mut self, _step: &str) {}
+    /// A step ended after `elapsed`.
+    fn finish(&mut self, _step: &str, _elapsed: Duration) {}
+}
+
+/// Progress that goes nowhere.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+fn step<T>(progress: &mut dyn Progress, name: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    progress.start(name);
+    let started = Instant::now();
+    let value = work()?;
+    progress.finish(name, started.elapsed());
+    Ok(value)
+}
+
+/// Runs the study and builds every file of the report in memory (nothing is written).
+pub fn generate(config: &Config, progress: &mut dyn Progress) -> Result<Report> {
+    let template = match &config.templates {
+        Some(dir) => read_template(dir)?,
+        None => BUILT_IN_TEMPLATE.to_string(),
+    };
+    let study = step(progress, "data, gradient checks and fits", || {
+        study::run(&config.study)
+    })?;
+    let figures = step(progress, "figures", || Ok(figures::render_all(&study)?))?;
+    let artifacts = step(progress, "page, data and results", || {
+        let mut artifacts = Vec::new();
+        let downloads = data_files(&study)?;
+        let page = render_page(
+            &template,
+            &page_context(config, &study, &figures, &downloads),
+        )?;
+        artifacts.push(Artifact {
+            path: PAGE.into(),
+            bytes: page.into_bytes(),
+        });
+        for figure in &figures {
+            artifacts.push(Artifact {
+                path: format!("{FIGURES_DIR}/{}", figure.file_name),
+                bytes: figure.svg.clone().into_bytes(),
+            });
+        }
+        for download in downloads {
+            artifacts.push(Artifact {
+                path: download.path,
+                bytes: download.bytes,
+            });
+        }
+        let results = results::render(&study, &artifacts)
+            .map_err(|e| Error::InvalidParameter(format!("writing {RESULTS}: {e}")))?;
+        artifacts.push(Artifact {
+            path: RESULTS.into(),
+            bytes: results,
+        });
+        Ok(artifacts)
+    })?;
+    Ok(Report {
+        study,
+        figures,
+        artifacts,
+    })
+}
+
+fn read_template(dir: &Path) -> Result<String> {
+    let path = dir.join(PAGE);
+    std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })
+}
+
+/// A data set's CSV, ready to be written and offered on the page.
+struct DataFile {
+    name: &'static str,
+    path: String,
+    bytes: Vec<u8>,
+}
+
+fn data_files(study: &Study) -> Result<Vec<DataFile>> {
+    let sets: [(&'static str, &Dataset); 2] = [
+        (study::DatasetName::Fuzzy.as_str(), &study.fuzzy),
+        (study::DatasetName::Separable.as_str(), &study.separable),
+    ];
+    sets.into_iter()
+        .map(|(name, data)| {
+            let path = format!("{DATA_DIR}/{name}.csv");
+            let mut bytes = Vec::new();
+            data.write_csv(&mut bytes).map_err(|source| Error::Io {
+                path: path.clone().into(),
+                source,
+            })?;
+            Ok(DataFile { name, path, bytes })
+        })
+        .collect()
+}
+
+fn render_page(template: &str, context: &PageContext) -> Result<String> {
+    let one_line = |e: tera::Error| {
+        // Tera's errors span several lines; the report needs one.
+        let text = format!("{e:#}");
+        Error::Template(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    let mut tera = tera::Tera::new();
+    tera.add_raw_template(PAGE, template).map_err(one_line)?;
+    let context = tera::Context::from_serialize(context).map_err(one_line)?;
+    tera.render(PAGE, &context).map_err(one_line)
+}
+
+/// Everything the page shows, as text already formatted.
+#[derive(Serialize)]
+struct PageContext {
+    version: &'static str,
+    seed: String,
+    n: String,
+    lambdas: String,
+    generated: Option<String>,
+    class_a: String,
+    class_b: String,
+    w0: String,
+    demo_x0: String,
+    fig: BTreeMap<&'static str, FigureContext>,
+    downloads: Vec<DownloadContext>,
+    demo: FitContext,
+    fuzzy_fit: FitContext,
+    separable_fits: Vec<FitContext>,
+    separable_zero: Option<FitContext>,
+}
+
+#[derive(Serialize)]
+struct FigureContext {
+    file: String,
+    title: &'static str,
+    svg: String,
+}
+
+#[derive(Serialize)]
+struct DownloadContext {
+    name: &'static str,
+    file: String,
+    href: String,
+    embedded: bool,
+    size: String,
+}
+
+#[derive(Serialize)]
+struct FitContext {
+    lambda: String,
+    fun: String,
+    x: String,
+    jac: String,
+    hess_inv: Vec<String>,
+    nit: u64,
+    nfev: u64,
+    njev: u64,
+    status: i32,
+    success: bool,
+    message: String,
+    grad_check: String,
+    weight_norm: String,
+    accuracy: String,
+    newton_x: String,
+    newton_distance: String,
+}
+
+/// The key a figure has in the template's `fig` map.
+fn template_key(id: FigureId) -> &'static str {
+    match id {
+        FigureId::Fuzzy => "fuzzy",
+        FigureId::Sigmoid => "sigmoid",
+        FigureId::Sigmoid2d => "sigmoid_2d",
+        FigureId::BadFit => "bad_fit",
+        FigureId::Optimizer => "optimizer",
+        FigureId::LossOverW1 => "loss_over_w1",
+        FigureId::FittedWeights => "fitted_weights",
+        FigureId::LinSep => "lin_sep",
+        FigureId::RegVsNo => "reg_vs_no",
+    }
+}
+
+fn fit_context(result: &FitResult, fit: Option<&LogisticFit>) -> FitContext {
+    let newton = fit.and_then(|f| f.newton.as_ref());
+    FitContext {
+        lambda: fit.map_or_else(String::new, |f| f.lambda.to_string()),
+        fun: fixed(result.fun, 6),
+        x: vector(result.x.iter().copied(), 4),
+        jac: result
+            .jac
+            .iter()
+            .map(|v| sci(*v))
+            .collect::<Vec<_>>()
+            .join(", "),
+        hess_inv: result
+            .hess_inv
+            .rows()
+            .into_iter()
+            .map(|row| vector(row.iter().copied(), 4))
+            .collect(),
+        nit: result.nit,
+        nfev: result.nfev,
+        njev: result.njev,
+        status: result.status.code(),
+        success: result.success(),
+        message: result.message(),
+        grad_check: sci(result.grad_check.error),
+        weight_norm: fit.map_or_else(String::new, |f| fixed(f.weight_norm, 2)),
+        accuracy: fit.map_or_else(String::new, |f| percent(f.accuracy)),
+        newton_x: newton.map_or_else(|| "—".into(), |n| vector(n.result.x, 4)),
+        newton_distance: newton.map_or_else(|| "—".into(), |n| sci(n.distance)),
+    }
+}
+
+fn page_context(
+    config: &Config,
+    study: &Study,
+    figures: &[Figure],
+    downloads: &[DataFile],
+) -> PageContext {
+    let fig = figures
+        .iter()
+        .map(|f| {
+            let svg = match f.svg.find("<svg") {
+                Some(start) => f.svg[start..].to_string(),
+                None => f.svg.clone(),
+            };
+            let context = FigureContext {
+                file: format!("{FIGURES_DIR}/{}", f.file_name),
+                title: f.title,
+                svg,
+            };
+            (template_key(f.id), context)
+        })
+        .collect();
+    let downloads = downloads
+        .iter()
+        .map(|d| {
+            let embedded = d.bytes.len() <= EMBED_CSV_LIMIT;
+            let href = if embedded {
+                format!(
+                    "data:text/csv;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(&d.bytes)
+                )
+            } else {
+                d.path.clone()
+            };
+            DownloadContext {
+                name: d.name,
+                file: d.path.clone(),
+                href,
+                embedded,
+                size: format!("{} KiB", count(d.bytes.len().div_ceil(1024))),
+            }
+        })
+        .collect();
+    let separable_zero = study
+        .separable_fits
+        .iter()
+        .find(|f| f.lambda == 0.0)
+        .map(|f| fit_context(&f.result, Some(f)));
+    PageContext {
+        version: env!("CARGO_PKG_VERSION"),
+        seed: study.config.seed.to_string(),
+        n: count(study.config.n),
+        lambdas: format_lambdas(&study.config.lambdas),
+        generated: config.timestamp.map(format::utc_timestamp),
+        class_a: count(study.fuzzy.count_class_a()),
+        class_b: count(study.fuzzy.len() - study.fuzzy.count_class_a()),
+        w0: vector(W0, 1),
+        demo_x0: fixed(DEMO_X0, 0),
+        fig,
+        downloads,
+        demo: fit_context(&study.optimizer_demo, None),
+        fuzzy_fit: fit_context(&study.fuzzy_fit.result, Some(&study.fuzzy_fit)),
+        separable_fits: study
+            .separable_fits
+            .iter()
+            .map(|f| fit_context(&f.result, Some(f)))
+            .collect(),
+        separable_zero,
+    }
+}

@@ -1,0 +1,336 @@
+//! The command line: bad input, determinism, the committed baseline, templates, timestamps.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use logreg_report::config::{Config, format_lambdas};
+use logreg_report::report::{self, Silent};
+use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
+
+fn binary() -> Command {
+    Command::cargo_bin("logreg-report").expect("the binary is built")
+}
+
+/// Every file under `dir`, by relative path.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("readable folder") {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                walk(root, &path, files);
+            } else {
+                let bytes = std::fs::read(&path).expect("readable file");
+                files.insert(
+                    path.strip_prefix(root).expect("under root").to_path_buf(),
+                    bytes,
+                );
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    walk(dir, dir, &mut files);
+    files
+}
+
+fn write_report(out: &Path) {
+    binary()
+        .arg("--quiet")
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Runs the tool with `args` against an output folder that already holds a report, and
+/// checks the failure: exit status 2, a message on stderr, no panic, the report untouched.
+fn refuses(args: &[&str], expect_in_message: &str) -> String {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    write_report(&out);
+    let before = snapshot(root.path());
+    let result = binary()
+        .current_dir(root.path())
+        .args(args)
+        .arg("--quiet")
+        .args(if args.contains(&"--out") {
+            vec![]
+        } else {
+            vec!["--out", "output"]
+        })
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(result.get_output().stderr.clone()).expect("UTF-8");
+    assert!(stderr.contains(expect_in_message), "{args:?}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    assert!(!stderr.contains("RUST_BACKTRACE"), "{args:?}: {stderr}");
+    assert_eq!(
+        snapshot(root.path()),
+        before,
+        "{args:?} changed the output folder"
+    );
+    stderr
+}
+
+fn one_line(stderr: &str) {
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "expected one line, got: {stderr}"
+    );
+    assert!(stderr.starts_with("error: "), "{stderr}");
+}
+
+#[test]
+fn n_zero() {
+    one_line(&refuses(&["--n", "0"], "--n must be at least 2"));
+}
+
+#[test]
+fn n_one() {
+    one_line(&refuses(&["--n", "1"], "--n must be at least 2"));
+}
+
+#[test]
+fn n_negative() {
+    refuses(&["--n", "-3"], "invalid value '-3'");
+}
+
+#[test]
+fn n_not_a_number() {
+    refuses(&["--n", "abc"], "invalid value 'abc'");
+}
+
+#[test]
+fn lambda_negative() {
+    one_line(&refuses(
+        &["--lambdas", "-1"],
+        "each lambda must be a finite number >= 0",
+    ));
+}
+
+#[test]
+fn lambda_nan() {
+    one_line(&refuses(
+        &["--lambdas", "nan"],
+        "each lambda must be a finite number >= 0",
+    ));
+}
+
+#[test]
+fn lambda_not_a_number() {
+    one_line(&refuses(&["--lambdas", "0,x"], "\"x\" is not a number"));
+}
+
+#[test]
+fn out_names_a_file() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let file = root.path().join("report-file");
+    std::fs::write(&file, "keep me").expect("writable temp dir");
+    let result = binary()
+        .arg("--out")
+        .arg(&file)
+        .arg("--quiet")
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(result.get_output().stderr.clone()).expect("UTF-8");
+    one_line(&stderr);
+    assert!(stderr.contains("exists and is not a folder"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("still there"),
+        "keep me"
+    );
+    assert_eq!(std::fs::read_dir(root.path()).expect("readable").count(), 1);
+}
+
+#[test]
+fn out_is_unwritable() {
+    // Not even root may create folders in /proc.
+    one_line(&refuses(
+        &["--out", "/proc/logreg-report-test/output"],
+        "/proc",
+    ));
+}
+
+#[test]
+fn unknown_flag() {
+    refuses(&["--bogus"], "unexpected argument '--bogus'");
+}
+
+#[test]
+fn missing_template_folder() {
+    one_line(&refuses(
+        &["--templates", "no-such-folder"],
+        "no-such-folder",
+    ));
+}
+
+#[test]
+fn broken_template() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(root.path().join("report.html"), "{% for x in %}").expect("writable");
+    let dir = root.path().to_str().expect("UTF-8 path").to_string();
+    one_line(&refuses(&["--templates", &dir], "error: template:"));
+}
+
+#[test]
+fn a_sites_own_template_is_used() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let templates = root.path().join("templates");
+    std::fs::create_dir(&templates).expect("writable");
+    std::fs::write(
+        templates.join("report.html"),
+        "<p>seed {{ seed }}, N = {{ n }}, fun {{ fuzzy_fit.fun }}</p>",
+    )
+    .expect("writable");
+    let out = root.path().join("out");
+    binary()
+        .args(["--quiet", "--seed", "7", "--n", "50", "--templates"])
+        .arg(&templates)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(out.join("report.html")).expect("page written");
+    assert!(page.starts_with("<p>seed 7, N = 50, fun "), "{page}");
+}
+
+#[test]
+fn progress_goes_to_stderr_one_line_per_step() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let result = binary()
+        .arg("--out")
+        .arg(root.path().join("o"))
+        .assert()
+        .success();
+    let stderr = String::from_utf8(result.get_output().stderr.clone()).expect("UTF-8");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.len() >= 4, "{stderr}");
+    assert!(
+        lines.iter().all(|l| l
+            .trim_start()
+            .split(' ')
+            .next()
+            .is_some_and(|t| t.parse::<f64>().is_ok())),
+        "{stderr}"
+    );
+    assert!(result.get_output().stdout.is_empty());
+}
+
+#[test]
+fn same_bytes_whatever_the_time_zone_locale_or_working_directory() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let (first, second) = (root.path().join("a"), root.path().join("b"));
+    std::fs::create_dir_all(first.join("cwd")).expect("writable");
+    std::fs::create_dir_all(second.join("elsewhere/deeper")).expect("writable");
+    binary()
+        .current_dir(first.join("cwd"))
+        .env("TZ", "UTC")
+        .env("LANG", "C")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(["--quiet", "--out", "../out"])
+        .assert()
+        .success();
+    binary()
+        .current_dir(second.join("elsewhere/deeper"))
+        .env("TZ", "Pacific/Chatham")
+        .env("LANG", "de_DE.UTF-8")
+        .env("LC_ALL", "de_DE.UTF-8")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .arg("--quiet")
+        .arg("--out")
+        .arg(second.join("out"))
+        .assert()
+        .success();
+    let (a, b) = (snapshot(&first.join("out")), snapshot(&second.join("out")));
+    // Nine figures, two data sets, the page and results.json.
+    assert_eq!(a.len(), 13, "{:?}", a.keys());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn source_date_epoch_adds_a_timestamp_and_nothing_else_does() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let (with, without) = (root.path().join("with"), root.path().join("without"));
+    binary()
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .args(["--quiet", "--out"])
+        .arg(&with)
+        .assert()
+        .success();
+    binary()
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(["--quiet", "--out"])
+        .arg(&without)
+        .assert()
+        .success();
+    let page = |dir: &Path| std::fs::read_to_string(dir.join("report.html")).expect("page");
+    assert!(page(&with).contains("generated 2023-11-14 22:13:20 UTC"));
+    assert!(!page(&without).contains("generated"));
+    binary()
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .args(["--quiet", "--out"])
+        .arg(root.path().join("bad"))
+        .assert()
+        .code(2)
+        .stderr("error: SOURCE_DATE_EPOCH must be a whole number of seconds, got \"yesterday\"\n");
+}
+
+/// The committed `output/` is the baseline reviewers compare against: it must be exactly
+/// what the default command writes now. Regenerate with `cargo run --release`.
+#[test]
+fn committed_output_is_not_stale() {
+    let config = Config::new(
+        DEFAULT_SEED,
+        DEFAULT_N,
+        &format_lambdas(&DEFAULT_LAMBDAS),
+        "output".into(),
+        None,
+    )
+    .expect("defaults are valid");
+    let fresh = report::generate(&config, &mut Silent).expect("the default report builds");
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("output");
+    let on_disk = snapshot(&committed);
+    let expected: BTreeMap<PathBuf, Vec<u8>> = fresh
+        .artifacts
+        .iter()
+        .map(|a| (PathBuf::from(&a.path), a.bytes.clone()))
+        .collect();
+    let stale: Vec<_> = expected
+        .iter()
+        .filter(|(path, bytes)| on_disk.get(*path) != Some(bytes))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    let extra: Vec<_> = on_disk
+        .keys()
+        .filter(|p| !expected.contains_key(*p))
+        .collect();
+    assert!(
+        stale.is_empty() && extra.is_empty(),
+        "output/ is stale; run `cargo run --release` and commit it. Differs: {stale:?}; not written any more: {extra:?}"
+    );
+}
+
+/// The binary needs no font or image library: only the C runtime.
+#[test]
+fn the_binary_links_only_the_c_runtime() {
+    let exe = assert_cmd::cargo::cargo_bin("logreg-report");
+    let Ok(out) = std::process::Command::new("ldd").arg(&exe).output() else {
+        // Without ldd (not Linux/glibc), the Cargo.lock check in the figures tests stands.
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let allowed = [
+        "linux-vdso",
+        "libc.so",
+        "libm.so",
+        "libgcc_s.so",
+        "ld-linux",
+    ];
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        assert!(
+            allowed.iter().any(|a| line.contains(a)),
+            "unexpected library: {line}\n{text}"
+        );
+    }
+}
