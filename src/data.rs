@@ -7,6 +7,7 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use rand::seq::SliceRandom;
+use rayon::prelude::*;
 use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::StandardNormal;
 
@@ -143,19 +144,44 @@ impl Dataset {
         self.labels.iter().filter(|&&l| l == 1).count()
     }
 
-    /// Writes `x1,x2,label` and one row a point. Floats are written in their shortest form that
-    /// reads back to the same bits.
-    pub fn write_csv<W: Write>(&self, out: W) -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-        writeln!(out, "{CSV_HEADER}")?;
-        let mut buffer = float_text::Buffer::default();
-        for ((&a, &b), &label) in self.x1.iter().zip(&self.x2).zip(&self.labels) {
-            out.write_all(buffer.format(a).as_bytes())?;
-            out.write_all(b",")?;
-            out.write_all(buffer.format(b).as_bytes())?;
-            out.write_all(if label == 1 { b",1\n" } else { b",0\n" })?;
-        }
+    /// Writes `x1,x2,label` and one row a point. Floats are written in their shortest form
+    /// that reads back to the same bits.
+    pub fn write_csv<W: Write>(&self, mut out: W) -> std::io::Result<()> {
+        out.write_all(&self.csv_bytes())?;
         out.flush()
+    }
+
+    /// The CSV text of [`Dataset::write_csv`], formatted on all cores in blocks of rows and
+    /// joined in order, so the bytes do not depend on the number of threads.
+    pub fn csv_bytes(&self) -> Vec<u8> {
+        const ROWS: usize = 1 << 15;
+        let format_rows = |start: usize| {
+            let end = (start + ROWS).min(self.len());
+            let mut text = Vec::with_capacity((end - start) * 44);
+            let mut buffer = ryu::Buffer::new();
+            for i in start..end {
+                text.extend_from_slice(buffer.format_finite(self.x1[i]).as_bytes());
+                text.push(b',');
+                text.extend_from_slice(buffer.format_finite(self.x2[i]).as_bytes());
+                text.extend_from_slice(if self.labels[i] == 1 { b",1\n" } else { b",0\n" });
+            }
+            text
+        };
+        let blocks: Vec<Vec<u8>> = (0..self.len())
+            .step_by(ROWS)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(format_rows)
+            .collect();
+        let mut bytes = Vec::with_capacity(
+            CSV_HEADER.len() + 1 + blocks.iter().map(Vec::len).sum::<usize>(),
+        );
+        bytes.extend_from_slice(CSV_HEADER.as_bytes());
+        bytes.push(b'\n');
+        for block in blocks {
+            bytes.extend_from_slice(&block);
+        }
+        bytes
     }
 
     /// Reads a CSV written by [`Dataset::write_csv`] (or any with the same header); `path` only
@@ -220,25 +246,6 @@ impl Dataset {
             }
             other => other,
         })
-    }
-}
-
-/// Shortest round-trip formatting of floats without a per-number allocation.
-mod float_text {
-    use std::fmt::Write;
-
-    /// A reusable text buffer: Rust's `Display` for `f64` already prints the shortest decimal
-    /// that parses back to the same bits; this only avoids allocating for each number.
-    #[derive(Default)]
-    pub struct Buffer(String);
-
-    impl Buffer {
-        pub fn format(&mut self, value: f64) -> &str {
-            self.0.clear();
-            // Writing to a String cannot fail.
-            let _ = write!(self.0, "{value}");
-            &self.0
-        }
     }
 }
 

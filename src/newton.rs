@@ -1,9 +1,9 @@
 //! The independent cross-check: Newton's method on the exact 3 × 3 Hessian.
 //!
-//! It shares nothing with the BFGS path but the objective: it starts from w0 itself, takes
-//! Cholesky-solved Newton steps with backtracking, and converges quadratically, so its answer
-//! is the optimum to the last few bits. It needs λ > 0 (a strictly convex objective with a
-//! finite minimiser).
+//! It shares nothing with the BFGS path but the objective: exact second derivatives,
+//! Cholesky-solved Newton steps with backtracking, quadratic convergence, so its answer is
+//! the optimum to the last few bits from any starting point (the tests start it from w0 as
+//! well). It needs λ > 0 (a strictly convex objective with a finite minimiser).
 
 use crate::error::{Error, Result};
 use crate::model::LogisticObjective;
@@ -24,15 +24,15 @@ pub struct NewtonResult {
     pub iterations: usize,
 }
 
-/// Minimises the regularised loss from `w0` by damped Newton steps.
-pub fn newton(objective: &LogisticObjective<'_>, w0: [f64; 3]) -> Result<NewtonResult> {
+/// Minimises the regularised loss from `start` by damped Newton steps.
+pub fn newton(objective: &LogisticObjective<'_>, start: [f64; 3]) -> Result<NewtonResult> {
     if objective.lambda() <= 0.0 {
         return Err(Error::InvalidParameter(
             "Newton's cross-check needs lambda > 0: without it the optimum may lie at infinity"
                 .into(),
         ));
     }
-    let mut w = w0;
+    let mut w = start;
     let (mut fun, mut grad, mut hessian) = objective.value_gradient_hessian(w);
     let mut iterations = 0;
     while iterations < MAX_ITERATIONS {

@@ -374,7 +374,8 @@ impl Cdp {
                 .ok_or("Target.attachToTarget: no sessionId")?
                 .to_owned(),
         );
-        for domain in ["Page", "Runtime", "Log", "Network"] {
+        // Inspector only to hear of a renderer crash at once instead of a load timeout.
+        for domain in ["Inspector", "Page", "Runtime", "Log", "Network"] {
             self.call(&format!("{domain}.enable"), json!({}))?;
         }
         // Pausing every request is what lets a request be stopped before it leaves, rather
@@ -616,8 +617,10 @@ fn percent_decode(s: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // from_str_radix alone would also take a sign, as in "%+1".
         let hex = bytes
             .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
             .and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(decoded)) => {

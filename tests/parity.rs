@@ -5,8 +5,9 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
-use logreg_report::Dataset;
+use logreg_report::newton::newton;
 use logreg_report::study::{DatasetName, fit_logistic};
+use logreg_report::{Dataset, LogisticObjective};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -87,11 +88,20 @@ fn regularised_fits_match_the_exact_optimum() {
             "{file} λ={lambda}: fun off by {relative_fun:e}"
         );
         // Our own Newton cross-check agrees with the fixture's to near machine precision.
-        let newton = fit.newton.as_ref().expect("λ > 0 has a Newton cross-check");
-        for (ours, theirs) in newton.result.x.iter().zip(&optimum) {
+        let cross_check = fit.newton.as_ref().expect("λ > 0 has a Newton cross-check");
+        for (ours, theirs) in cross_check.result.x.iter().zip(&optimum) {
             assert!((ours - theirs).abs() <= 1e-12, "{file} λ={lambda}");
         }
-        assert!(newton.distance <= 1e-6);
+        assert!(cross_check.distance <= 1e-6);
+        // Newton from w0 itself, sharing nothing with the BFGS run, lands on the same point.
+        let objective = LogisticObjective::new(&data, lambda).expect("valid lambda");
+        let from_w0 = newton(&objective, [w0[0], w0[1], w0[2]]).expect("Newton runs");
+        for (ours, theirs) in from_w0.x.iter().zip(&optimum) {
+            assert!(
+                (ours - theirs).abs() <= 1e-12,
+                "{file} λ={lambda}: Newton from w0"
+            );
+        }
         // SciPy stops 1.4e-5 from the optimum on the separable set with λ = 0.1; we must do
         // better than SciPy wherever it was off by more than our own bound.
         let scipy_x = vector(&scipy["x"]);

@@ -2,7 +2,7 @@
 //! around the fitted optimum (figure 6).
 
 use crate::fastmath::sigmoid;
-use crate::model::{LogisticObjective, Objective, OptimizerDemo};
+use crate::model::{LogisticObjective, OptimizerDemo};
 use crate::study::Study;
 use plotters::chart::SeriesLabelPosition;
 use plotters::prelude::*;
@@ -193,9 +193,7 @@ pub(crate) fn loss_over_w1(spec: &FigureSpec, study: &Study) -> Result<String, F
             figure: spec.file_name,
             source,
         })?;
-    let mut gradient = [0.0; 3];
-    let mut loss =
-        |w1: f64| objective.value_and_gradient(&[optimum[0], w1, optimum[2]], &mut gradient);
+    let loss = |w1: f64| objective.value([optimum[0], w1, optimum[2]]);
     let points: Vec<(f64, f64)> = linspace(optimum[1] - 2.0, optimum[1] + 2.0, CURVE_POINTS)
         .map(|w1| (w1, loss(w1)))
         .collect();

@@ -79,7 +79,7 @@ pub fn generate(config: &Config, progress: &mut dyn Progress) -> Result<Report> 
     let figures = step(progress, "figures", || Ok(figures::render_all(&study)?))?;
     let artifacts = step(progress, "page, data and results", || {
         let mut artifacts = Vec::new();
-        let downloads = data_files(&study)?;
+        let downloads = data_files(&study);
         let page = render_page(
             &template,
             &page_context(config, &study, &figures, &downloads),
@@ -127,20 +127,18 @@ struct DataFile {
     bytes: Vec<u8>,
 }
 
-fn data_files(study: &Study) -> Result<Vec<DataFile>> {
+fn data_files(study: &Study) -> Vec<DataFile> {
     let sets: [(&'static str, &Dataset); 2] = [
         (study::DatasetName::Fuzzy.as_str(), &study.fuzzy),
         (study::DatasetName::Separable.as_str(), &study.separable),
     ];
     sets.into_iter()
         .map(|(name, data)| {
-            let path = format!("{DATA_DIR}/{name}.csv");
-            let mut bytes = Vec::new();
-            data.write_csv(&mut bytes).map_err(|source| Error::Io {
-                path: path.clone().into(),
-                source,
-            })?;
-            Ok(DataFile { name, path, bytes })
+            DataFile {
+                name,
+                path: format!("{DATA_DIR}/{name}.csv"),
+                bytes: data.csv_bytes(),
+            }
         })
         .collect()
 }

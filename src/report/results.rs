@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -150,8 +151,10 @@ pub fn render(study: &Study, artifacts: &[Artifact]) -> serde_json::Result<Vec<u
         optimizer_demo: optimisation(&[DEMO_X0], &study.optimizer_demo),
         fits: study.fits().map(fit).collect(),
         artifacts: artifacts
-            .iter()
+            .par_iter()
             .map(|a| (a.path.clone(), sha256_hex(&a.bytes)))
+            .collect::<Vec<_>>()
+            .into_iter()
             .collect(),
     };
     let mut bytes = serde_json::to_vec_pretty(&results)?;
