@@ -7,9 +7,9 @@ use std::io::{BufRead, Write};
 use std::path::Path;
 
 use rand::seq::SliceRandom;
-use rayon::prelude::*;
 use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::StandardNormal;
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
@@ -163,7 +163,11 @@ impl Dataset {
                 text.extend_from_slice(buffer.format_finite(self.x1[i]).as_bytes());
                 text.push(b',');
                 text.extend_from_slice(buffer.format_finite(self.x2[i]).as_bytes());
-                text.extend_from_slice(if self.labels[i] == 1 { b",1\n" } else { b",0\n" });
+                text.extend_from_slice(if self.labels[i] == 1 {
+                    b",1\n"
+                } else {
+                    b",0\n"
+                });
             }
             text
         };
@@ -173,9 +177,8 @@ impl Dataset {
             .into_par_iter()
             .map(format_rows)
             .collect();
-        let mut bytes = Vec::with_capacity(
-            CSV_HEADER.len() + 1 + blocks.iter().map(Vec::len).sum::<usize>(),
-        );
+        let mut bytes =
+            Vec::with_capacity(CSV_HEADER.len() + 1 + blocks.iter().map(Vec::len).sum::<usize>());
         bytes.extend_from_slice(CSV_HEADER.as_bytes());
         bytes.push(b'\n');
         for block in blocks {

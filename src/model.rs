@@ -390,10 +390,20 @@ mod avx2 {
             _mm256_sub_pd(x, _mm256_mul_pd(k, _mm256_set1_pd(c::LN2_HI))),
             _mm256_mul_pd(k, _mm256_set1_pd(c::LN2_LO)),
         );
-        let mut p = _mm256_set1_pd(c::EXP_TAYLOR[0]);
-        for &coefficient in &c::EXP_TAYLOR[1..] {
-            p = _mm256_add_pd(_mm256_mul_pd(p, r), _mm256_set1_pd(coefficient));
-        }
+        // Estrin's scheme, step for step as `fastmath::exp_polynomial`.
+        let t = c::EXP_TAYLOR;
+        let mul_add = |a: __m256d, b: __m256d, x: __m256d| _mm256_add_pd(a, _mm256_mul_pd(b, x));
+        let set = |v: f64| _mm256_set1_pd(v);
+        let r2 = _mm256_mul_pd(r, r);
+        let r4 = _mm256_mul_pd(r2, r2);
+        let r8 = _mm256_mul_pd(r4, r4);
+        let q: [__m256d; 7] = std::array::from_fn(|i| mul_add(set(t[2 * i]), set(t[2 * i + 1]), r));
+        let s0 = mul_add(q[0], q[1], r2);
+        let s1 = mul_add(q[2], q[3], r2);
+        let s2 = mul_add(q[4], q[5], r2);
+        let t0 = mul_add(s0, s1, r4);
+        let t1 = mul_add(s2, q[6], r4);
+        let p = mul_add(t0, t1, r8);
         let biased = _mm256_add_epi64(k_int, _mm256_set1_epi64x(1023));
         let scale = _mm256_castsi256_pd(_mm256_slli_epi64::<52>(biased));
         _mm256_mul_pd(p, scale)

@@ -133,12 +133,10 @@ fn data_files(study: &Study) -> Vec<DataFile> {
         (study::DatasetName::Separable.as_str(), &study.separable),
     ];
     sets.into_iter()
-        .map(|(name, data)| {
-            DataFile {
-                name,
-                path: format!("{DATA_DIR}/{name}.csv"),
-                bytes: data.csv_bytes(),
-            }
+        .map(|(name, data)| DataFile {
+            name,
+            path: format!("{DATA_DIR}/{name}.csv"),
+            bytes: data.csv_bytes(),
         })
         .collect()
 }
