@@ -5,6 +5,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 
 /// One file of the report, by its path relative to the output folder ('/'-separated).
@@ -57,10 +59,15 @@ pub fn write_atomically(out: &Path, artifacts: &[Artifact]) -> Result<()> {
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(io_error(dir))?;
         }
+    }
+    // Files are written and synced concurrently: at large N two CSVs of hundreds of MB
+    // dominate, and the disk takes both at once better than one after the other.
+    artifacts.par_iter().try_for_each(|artifact| {
+        let path = staging.path().join(&artifact.path);
         let mut file = fs::File::create(&path).map_err(io_error(&path))?;
         file.write_all(&artifact.bytes).map_err(io_error(&path))?;
-        file.sync_all().map_err(io_error(&path))?;
-    }
+        file.sync_all().map_err(io_error(&path))
+    })?;
     set_readable(staging.path())?;
     let staged = staging.keep();
     let swapped = if out.exists() {
