@@ -22,6 +22,11 @@ pub fn study_rng(seed: u64) -> StudyRng {
     StudyRng::seed_from_u64(seed)
 }
 
+/// Centre of class A's cloud in the fuzzy set, on both axes; class B's is its negative.
+pub const FUZZY_CENTRE: f64 = -1.0;
+/// Side of the squares of the separable set: class A in [−side, 0)², class B in [0, side)².
+pub const SEPARABLE_SIDE: f64 = 4.0;
+
 /// The CSV header written and expected.
 pub const CSV_HEADER: &str = "x1,x2,label";
 
@@ -73,7 +78,11 @@ impl Dataset {
     /// normal around (−1, −1), ⌊n/2⌋ of class B (label 0) around (1, 1), rows in random order.
     pub fn fuzzy<R: Rng>(n: usize, rng: &mut R) -> Result<Self> {
         Self::generate(n, rng, |rng, label| {
-            let centre = if label == 1 { -1.0 } else { 1.0 };
+            let centre = if label == 1 {
+                FUZZY_CENTRE
+            } else {
+                -FUZZY_CENTRE
+            };
             let dx: f64 = rng.sample(StandardNormal);
             let dy: f64 = rng.sample(StandardNormal);
             (centre + dx, centre + dy)
@@ -84,9 +93,9 @@ impl Dataset {
     /// B (label 0) uniform in [0, 4)², rows in random order.
     pub fn separable<R: Rng>(n: usize, rng: &mut R) -> Result<Self> {
         Self::generate(n, rng, |rng, label| {
-            let low = if label == 1 { -4.0 } else { 0.0 };
-            let x: f64 = rng.random_range(low..low + 4.0);
-            let y: f64 = rng.random_range(low..low + 4.0);
+            let low = if label == 1 { -SEPARABLE_SIDE } else { 0.0 };
+            let x: f64 = rng.random_range(low..low + SEPARABLE_SIDE);
+            let y: f64 = rng.random_range(low..low + SEPARABLE_SIDE);
             (x, y)
         })
     }

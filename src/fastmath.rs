@@ -143,6 +143,13 @@ pub fn logistic_parts(z: f64) -> LogisticParts {
 }
 
 /// The logistic sigmoid σ(z) = 1 / (1 + e^−z), stable for every finite z.
+///
+/// ```
+/// use logreg_report::fastmath::sigmoid;
+/// assert_eq!(sigmoid(0.0), 0.5);
+/// assert!((sigmoid(2.0) + sigmoid(-2.0) - 1.0).abs() <= 2.0 * f64::EPSILON);
+/// assert!(sigmoid(-1e4) > 0.0 && sigmoid(1e4) == 1.0);
+/// ```
 #[inline(always)]
 pub fn sigmoid(z: f64) -> f64 {
     let p = logistic_parts(z);

@@ -7,6 +7,17 @@
 //! Newton's method, and [`study`] runs the experiments in the order of the report.
 //! [`figures`] draws the nine figures as SVG, and [`report`] fills the page template and
 //! writes the output folder atomically. [`config`] is where user input is validated.
+//!
+//! ```
+//! use logreg_report::study::{self, StudyConfig};
+//!
+//! let study = study::run(&StudyConfig { n: 40, ..StudyConfig::default() })?;
+//! let fit = &study.fuzzy_fit;
+//! assert!(fit.result.success());
+//! // Newton's method on the exact Hessian agrees with BFGS.
+//! assert!(fit.newton.as_ref().map_or(false, |n| n.distance < 1e-6));
+//! # Ok::<(), logreg_report::Error>(())
+//! ```
 #![warn(missing_docs)]
 
 pub mod config;

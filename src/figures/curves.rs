@@ -7,7 +7,10 @@ use crate::study::Study;
 use plotters::chart::SeriesLabelPosition;
 use plotters::prelude::*;
 
-use super::style::{AXIS_LABEL_SIZE, CURVE_COLOUR, CURVE_RGB, SMALL_SIZE, TITLE_SIZE};
+use super::style::{
+    AXIS_LABEL_SIZE, CURVE_COLOUR, CURVE_POINTS, CURVE_RANGE, CURVE_RGB, LOSS_WINDOW, SMALL_SIZE,
+    TITLE_SIZE,
+};
 use super::svg::{
     Frame, TITLE_BAND, draw_title, drawing, finish, font, push_px, tick_label, with_canvas,
 };
@@ -15,8 +18,6 @@ use super::{FigureError, FigureSpec};
 
 /// Size of a line chart.
 const CURVE_SIZE: (u32, u32) = (480, 330);
-/// Points along every curve, as in the original.
-const CURVE_POINTS: usize = 100;
 
 /// A marked point on a curve, e.g. the minimum found.
 struct Marker {
@@ -139,7 +140,7 @@ fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String
 /// Figure 2: σ(z) for z from −5 to 5.
 pub(crate) fn sigmoid_curve(spec: &FigureSpec) -> Result<String, FigureError> {
     let curve = Curve {
-        points: linspace(-5.0, 5.0, CURVE_POINTS)
+        points: linspace(CURVE_RANGE.0, CURVE_RANGE.1, CURVE_POINTS)
             .map(|z| (z, sigmoid(z)))
             .collect(),
         curve_label: "σ(z) = 1 / (1 + exp(−z))",
@@ -160,7 +161,7 @@ pub(crate) fn sigmoid_curve(spec: &FigureSpec) -> Result<String, FigureError> {
 pub(crate) fn optimizer(spec: &FigureSpec, study: &Study) -> Result<String, FigureError> {
     let x_min = study.optimizer_demo.x[0];
     let curve = Curve {
-        points: linspace(-5.0, 5.0, CURVE_POINTS)
+        points: linspace(CURVE_RANGE.0, CURVE_RANGE.1, CURVE_POINTS)
             .map(|x| (x, OptimizerDemo::value(x)))
             .collect(),
         curve_label: "f(x) = x² − 2x",
@@ -194,9 +195,13 @@ pub(crate) fn loss_over_w1(spec: &FigureSpec, study: &Study) -> Result<String, F
             source,
         })?;
     let loss = |w1: f64| objective.value([optimum[0], w1, optimum[2]]);
-    let points: Vec<(f64, f64)> = linspace(optimum[1] - 2.0, optimum[1] + 2.0, CURVE_POINTS)
-        .map(|w1| (w1, loss(w1)))
-        .collect();
+    let points: Vec<(f64, f64)> = linspace(
+        optimum[1] - LOSS_WINDOW,
+        optimum[1] + LOSS_WINDOW,
+        CURVE_POINTS,
+    )
+    .map(|w1| (w1, loss(w1)))
+    .collect();
     let best = loss(optimum[1]);
     let curve = Curve {
         points,

@@ -174,6 +174,12 @@ pub enum FigureError {
 
 /// Colours, sizes and fonts shared by every figure.
 pub mod style {
+    /// Points on each curve (figures 2, 5 and 6).
+    pub const CURVE_POINTS: usize = 100;
+    /// The x range of the sigmoid and optimiser-demo curves.
+    pub const CURVE_RANGE: (f64, f64) = (-5.0, 5.0);
+    /// Figure 6 shows w1 within this distance of the fitted value.
+    pub const LOSS_WINDOW: f64 = 2.0;
     /// Class A (label 1): Okabe–Ito blue, told apart from the orange by colour-blind readers.
     pub const CLASS_A_COLOUR: &str = "#0072B2";
     /// Class B (label 0): Okabe–Ito orange.

@@ -10,6 +10,11 @@ pub fn fixed(value: f64, digits: usize) -> String {
     }
 }
 
+/// A parameter as the prose writes it: shortest form, with a true minus sign (−).
+pub fn prose(value: f64) -> String {
+    value.to_string().replace('-', "\u{2212}")
+}
+
 /// Scientific notation with three significant digits, e.g. `1.23e-7`.
 pub fn sci(value: f64) -> String {
     if value == 0.0 {
@@ -82,6 +87,12 @@ mod tests {
         assert_eq!(utc_timestamp(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(utc_timestamp(1_700_000_000), "2023-11-14 22:13:20 UTC");
         assert_eq!(utc_timestamp(951_782_400), "2000-02-29 00:00:00 UTC");
+    }
+
+    #[test]
+    fn prose_uses_a_true_minus() {
+        assert_eq!(prose(-4.0), "\u{2212}4");
+        assert_eq!(prose(0.5), "0.5");
     }
 
     #[test]

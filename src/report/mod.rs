@@ -20,7 +20,10 @@ use crate::fit::FitResult;
 use crate::study::{self, DEMO_X0, LogisticFit, Study, W0};
 pub use output::{Artifact, write_atomically};
 
-use format::{count, fixed, percent, sci, vector};
+use crate::data::{FUZZY_CENTRE, SEPARABLE_SIDE};
+use crate::figures::style::{CURVE_RANGE, GRID_POINTS, LOSS_WINDOW};
+use crate::fit::{GRADIENT_TOLERANCE, STEP_TOLERANCE};
+use format::{count, fixed, percent, prose, sci, vector};
 
 /// The page's file name, in the output folder and among the templates.
 pub const PAGE: &str = "report.html";
@@ -165,6 +168,15 @@ struct PageContext {
     class_b: String,
     w0: String,
     demo_x0: String,
+    fuzzy_centre_a: String,
+    fuzzy_centre_b: String,
+    square_a: String,
+    square_b: String,
+    grid: String,
+    curve_range: String,
+    loss_window: String,
+    step_tolerance: String,
+    gradient_tolerance: String,
     fig: BTreeMap<&'static str, FigureContext>,
     downloads: Vec<DownloadContext>,
     demo: FitContext,
@@ -207,6 +219,12 @@ struct FitContext {
     accuracy: String,
     newton_x: String,
     newton_distance: String,
+}
+
+/// A half-open square `[lo, hi) × [lo, hi)`.
+fn square(lo: f64, hi: f64) -> String {
+    let side = format!("[{}, {})", prose(lo), prose(hi));
+    format!("{side} × {side}")
 }
 
 /// The key a figure has in the template's `fig` map.
@@ -312,7 +330,16 @@ fn page_context(
         class_a: count(study.fuzzy.count_class_a()),
         class_b: count(study.fuzzy.len() - study.fuzzy.count_class_a()),
         w0: vector(W0, 1),
-        demo_x0: fixed(DEMO_X0, 0),
+        demo_x0: prose(DEMO_X0),
+        fuzzy_centre_a: format!("({}, {})", prose(FUZZY_CENTRE), prose(FUZZY_CENTRE)),
+        fuzzy_centre_b: format!("({}, {})", prose(-FUZZY_CENTRE), prose(-FUZZY_CENTRE)),
+        square_a: square(-SEPARABLE_SIDE, 0.0),
+        square_b: square(0.0, SEPARABLE_SIDE),
+        grid: format!("{GRID_POINTS} × {GRID_POINTS}"),
+        curve_range: format!("{} to {}", prose(CURVE_RANGE.0), prose(CURVE_RANGE.1)),
+        loss_window: prose(LOSS_WINDOW),
+        step_tolerance: format!("{STEP_TOLERANCE:e}"),
+        gradient_tolerance: format!("{GRADIENT_TOLERANCE:e}"),
         fig,
         downloads,
         demo: fit_context(&study.optimizer_demo, None),
