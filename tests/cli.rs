@@ -334,3 +334,35 @@ fn the_binary_links_only_the_c_runtime() {
         );
     }
 }
+
+/// A run killed at any moment leaves either the previous report, byte for byte, or the
+/// complete new one, never a mix and never nothing.
+#[test]
+fn a_killed_run_leaves_the_previous_report() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    write_report(&out);
+    let before = snapshot(&out);
+    let exe = assert_cmd::cargo::cargo_bin("logreg-report");
+    for delay_ms in [5, 40, 120, 300, 600, 900] {
+        let mut child = std::process::Command::new(&exe)
+            .args(["--quiet", "--n", "400000", "--out"])
+            .arg(&out)
+            .spawn()
+            .expect("the binary starts");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let status = child.wait().expect("the child ends");
+        let now = snapshot(&out);
+        if now != before {
+            // The run got past its atomic swap before the kill: the new report is whole.
+            assert!(
+                status.success(),
+                "after {delay_ms} ms: a changed folder from a killed run"
+            );
+            assert_eq!(now.len(), before.len(), "after {delay_ms} ms");
+            assert!(now.keys().eq(before.keys()), "after {delay_ms} ms");
+            return;
+        }
+    }
+}

@@ -50,8 +50,10 @@ pub fn write_atomically(out: &Path, artifacts: &[Artifact]) -> Result<()> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent).map_err(io_error(&parent))?;
+    let prefix = format!(".{name}.staging-");
+    remove_abandoned_staging(&parent, &prefix);
     let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.staging-"))
+        .prefix(&prefix)
         .tempdir_in(&parent)
         .map_err(io_error(&parent))?;
     for artifact in artifacts {
@@ -85,6 +87,28 @@ pub fn write_atomically(out: &Path, artifacts: &[Artifact]) -> Result<()> {
                 path: out.to_path_buf(),
                 source,
             })
+        }
+    }
+}
+
+/// A run killed before its swap leaves its hidden staging folder behind; the next run
+/// removes such folders once they are an hour old (younger ones may belong to a run still
+/// going on). Failing to remove one is not an error.
+fn remove_abandoned_staging(parent: &Path, prefix: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let abandoned = entry.file_name().to_string_lossy().starts_with(prefix)
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > hour);
+        if abandoned {
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
 }
@@ -174,6 +198,23 @@ mod tests {
         assert!(write_atomically(&out, &bad).is_err());
         assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "one");
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn abandoned_staging_folders_are_removed_once_old() {
+        let root = tempfile::tempdir().unwrap();
+        let old = root.path().join(".output.staging-old");
+        let young = root.path().join(".output.staging-young");
+        fs::create_dir(&old).unwrap();
+        fs::create_dir(&young).unwrap();
+        let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+        fs::File::open(&old)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+        write_atomically(&root.path().join("output"), &[artifact("a.txt", "one")]).unwrap();
+        assert!(!old.exists());
+        assert!(young.exists());
     }
 
     #[test]
