@@ -38,8 +38,9 @@ struct Cli {
     quiet: bool,
 }
 
-/// One line per step on stderr with its time, and a spinner while a step runs (shown only
-/// on a terminal, after the step has taken a second).
+/// One line per step on stderr with its time, and a spinner with the elapsed time while a
+/// step runs, so that long steps (fits and CSVs at large N) show they are alive. indicatif
+/// draws the spinner only when stderr is a terminal; logs get the lines alone.
 struct StepPrinter {
     spinner: Option<ProgressBar>,
 }
