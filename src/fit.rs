@@ -25,8 +25,8 @@
 //!
 //! Anything else ends without success and says why: the iteration limit (200 per parameter,
 //! as SciPy), a line search that cannot make progress, a lost curvature condition, or a
-//! non-finite value. The tests hold every fit of the study to Newton's answer within 1e−6,
-//! at N = 100, 10⁶ and 10⁷.
+//! non-finite value. The tests hold every regularised fit of the study to Newton's answer
+//! within 1e−6 at N = 100, and the fuzzy fit at N = 10⁶ and 10⁷ too.
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
