@@ -91,7 +91,7 @@ pub fn parse_lambdas(text: &str) -> Result<Vec<f64>> {
 pub fn format_lambdas(lambdas: &[f64]) -> String {
     lambdas
         .iter()
-        .map(|l| l.to_string())
+        .map(|&l| crate::numbers::short(l))
         .collect::<Vec<_>>()
         .join(",")
 }

@@ -40,7 +40,7 @@ pub enum Error {
         value: f64,
     },
     /// The regularisation strength is negative, NaN or infinite.
-    #[error("lambda must be a finite number >= 0, got {0}")]
+    #[error("lambda must be a finite number >= 0, got {}", crate::numbers::short(*.0))]
     InvalidLambda(f64),
     /// A starting point or parameter vector has the wrong length or a non-finite entry.
     #[error("{0}")]

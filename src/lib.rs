@@ -28,6 +28,7 @@ pub mod figures;
 pub mod fit;
 pub mod model;
 pub mod newton;
+pub mod numbers;
 pub mod report;
 pub mod study;
 

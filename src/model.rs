@@ -147,7 +147,7 @@ impl Objective for LogisticObjective<'_> {
         format!(
             "the logistic loss (N = {}, lambda = {})",
             self.data.len(),
-            self.lambda
+            crate::numbers::short(self.lambda)
         )
     }
 }

@@ -101,7 +101,7 @@ pub(crate) fn escape(text: &str) -> String {
 
 /// A study parameter as people write it: `0`, `0.1`, `10`.
 pub(crate) fn number(value: f64) -> String {
-    format!("{value}")
+    crate::numbers::short(value)
 }
 
 /// A tick label: whole numbers without a decimal point (`-4`, not `-4.0`), others with as few

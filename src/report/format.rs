@@ -12,7 +12,7 @@ pub fn fixed(value: f64, digits: usize) -> String {
 
 /// A parameter as the prose writes it: shortest form, with a true minus sign (−).
 pub fn prose(value: f64) -> String {
-    value.to_string().replace('-', "\u{2212}")
+    crate::numbers::short(value).replace('-', "\u{2212}")
 }
 
 /// Scientific notation with three significant digits, e.g. `1.23e-7`.

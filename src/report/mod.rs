@@ -245,7 +245,7 @@ fn template_key(id: FigureId) -> &'static str {
 fn fit_context(result: &FitResult, fit: Option<&LogisticFit>) -> FitContext {
     let newton = fit.and_then(|f| f.newton.as_ref());
     FitContext {
-        lambda: fit.map_or_else(String::new, |f| f.lambda.to_string()),
+        lambda: fit.map_or_else(String::new, |f| crate::numbers::short(f.lambda)),
         fun: fixed(result.fun, 6),
         x: vector(result.x.iter().copied(), 4),
         jac: result
