@@ -5,6 +5,10 @@ use std::path::PathBuf;
 use crate::error::{Error, Result};
 use crate::study::StudyConfig;
 
+/// The largest `--n` accepted. Past it a run would need more memory than a workstation has,
+/// and the allocator would abort the process instead of reporting an error.
+pub const MAX_N: usize = 100_000_000;
+
 /// Everything one run of the tool needs, validated.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
@@ -31,6 +35,12 @@ impl Config {
         if n < 2 {
             return Err(Error::InvalidParameter(format!(
                 "--n must be at least 2 (one point per class), got {n}"
+            )));
+        }
+        if n > MAX_N {
+            return Err(Error::InvalidParameter(format!(
+                "--n may be at most {MAX_N}: a run holds both data sets and their CSV text in \
+                 memory, about 120 bytes a point (12 GB at the limit), got {n}"
             )));
         }
         if out.as_os_str().is_empty() {
@@ -114,6 +124,16 @@ mod tests {
             let err = parse_lambdas(bad).unwrap_err().to_string();
             assert!(err.starts_with("--lambdas: "), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn n_beyond_the_memory_limit_is_refused() {
+        let err = Config::new(0, MAX_N + 1, "0", "output".into(), None).unwrap_err();
+        assert!(
+            err.to_string().starts_with("--n may be at most 100000000"),
+            "{err}"
+        );
+        assert!(Config::new(0, MAX_N, "0", "output".into(), None).is_ok());
     }
 
     #[test]
