@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use logreg_report::config::{self, Config};
+use logreg_report::report::check::Difference;
 use logreg_report::report::{self, Progress};
 use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
 
@@ -36,6 +37,10 @@ struct Cli {
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
+    /// Write nothing: compare a fresh run with the report in --out, list every file that
+    /// would change, and exit with status 1 if any would (0 if the report is up to date).
+    #[arg(long)]
+    check: bool,
 }
 
 /// One line per step on stderr with its time, and a spinner with the elapsed time while a
@@ -69,12 +74,36 @@ struct Quiet;
 
 impl Progress for Quiet {}
 
-fn run(cli: Cli) -> Result<(), logreg_report::Error> {
+/// What a successful run found.
+enum Outcome {
+    Written,
+    UpToDate,
+    Stale,
+}
+
+fn run(cli: Cli) -> Result<Outcome, logreg_report::Error> {
     let mut config = Config::new(cli.seed, cli.n, &cli.lambdas, cli.out, cli.templates)?;
     config.timestamp = config::source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH"))?;
     let mut printer = StepPrinter { spinner: None };
     let progress: &mut dyn Progress = if cli.quiet { &mut Quiet } else { &mut printer };
     let report = report::generate(&config, progress)?;
+    if cli.check {
+        let differences = report::check::compare(&config.out, &report.artifacts)?;
+        for difference in &differences {
+            match difference {
+                Difference::Changed(path) => println!("changed  {path}"),
+                Difference::Added(path) => println!("added    {path}"),
+                Difference::Removed(path) => println!("removed  {path}"),
+            }
+        }
+        if differences.is_empty() {
+            if !cli.quiet {
+                eprintln!("{} is up to date", config.out.display());
+            }
+            return Ok(Outcome::UpToDate);
+        }
+        return Ok(Outcome::Stale);
+    }
     progress.start("writing");
     let started = std::time::Instant::now();
     report::write_atomically(&config.out, &report.artifacts)?;
@@ -82,7 +111,7 @@ fn run(cli: Cli) -> Result<(), logreg_report::Error> {
         &format!("wrote {}", config.out.join(report::PAGE).display()),
         started.elapsed(),
     );
-    Ok(())
+    Ok(Outcome::Written)
 }
 
 fn main() -> ExitCode {
@@ -90,7 +119,8 @@ fn main() -> ExitCode {
     // exit status 2.
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(Outcome::Written | Outcome::UpToDate) => ExitCode::SUCCESS,
+        Ok(Outcome::Stale) => ExitCode::from(1),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)

@@ -366,3 +366,44 @@ fn a_killed_run_leaves_the_previous_report() {
         }
     }
 }
+
+/// `--check` compares without writing: exit 0 when the folder is what a run would write,
+/// 1 with the list of differences when it is not.
+#[test]
+fn check_reports_a_stale_folder_and_writes_nothing() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    write_report(&out);
+    binary()
+        .args(["--check", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stdout("");
+    std::fs::write(out.join("figures/sigmoid.svg"), "edited by hand").expect("writable");
+    std::fs::write(out.join("notes.txt"), "not part of the report").expect("writable");
+    let before = snapshot(root.path());
+    binary()
+        .args(["--check", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout("changed  figures/sigmoid.svg\nremoved  notes.txt\n");
+    // Another seed changes the data figures but not the sigmoid's text back.
+    let result = binary()
+        .args(["--check", "--quiet", "--seed", "5", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1);
+    let listed = String::from_utf8(result.get_output().stdout.clone()).expect("UTF-8");
+    assert!(listed.contains("changed  data/fuzzy.csv"), "{listed}");
+    assert_eq!(snapshot(root.path()), before, "--check wrote something");
+}
+
+#[test]
+fn check_needs_an_existing_report() {
+    one_line(&refuses(
+        &["--check", "--out", "no-report-here"],
+        "--check:",
+    ));
+}

@@ -1,6 +1,7 @@
 //! The report: every artifact of the output folder built in memory from one run, the page
 //! filled from a logic-free Tera template, and the atomic write to disk.
 
+pub mod check;
 pub mod format;
 pub mod output;
 pub mod results;
