@@ -246,27 +246,8 @@ pub(crate) fn data_figure(
     name: &str,
     study: &Study,
 ) -> Result<String, FigureError> {
-    let prefix = format!("fig-{}", spec.id.slug());
     let (x_range, y_range) = square_ranges(data);
-    let height = PANEL_HEIGHT + FOOTER_BAND;
-    let mut shown = Vec::new();
-    let (plotters_svg, extra) = with_canvas(spec, (PANEL_WIDTH, height), |root| {
-        let (panel, _) = root.split_vertically(PANEL_HEIGHT);
-        let (_chart, frame) = plane_panel(&panel, spec, spec.title, x_range, y_range)?;
-        let mut extra = String::new();
-        let (dots, counts, _) = points(
-            data,
-            &frame,
-            &format!("{prefix}-clip"),
-            MAX_MARKERS_PER_FIGURE / 2,
-        );
-        extra.push_str(&dots);
-        extra.push_str(&frame.rect_element());
-        extra.push_str(&legend(&frame));
-        extra.push_str(&footer(subsample_note(&counts).as_deref(), height));
-        shown = counts;
-        Ok(extra)
-    })?;
+    let (plotters_svg, extra, shown) = points_panel(spec, data, x_range, y_range, None)?;
     let desc = format!(
         "Scatter plot of the {name} data set (seed {}, N = {}) on equal axes: {}.",
         study.config.seed,
@@ -284,26 +265,7 @@ pub(crate) fn contour_figure(
     w: [f64; 3],
     weights_name: &str,
 ) -> Result<String, FigureError> {
-    let prefix = format!("fig-{}", spec.id.slug());
-    let height = PANEL_HEIGHT + FOOTER_BAND;
-    let mut shown = Vec::new();
-    let (plotters_svg, extra) = with_canvas(spec, (PANEL_WIDTH, height), |root| {
-        let (panel, _) = root.split_vertically(PANEL_HEIGHT);
-        let (_chart, frame) = plane_panel(&panel, spec, spec.title, PLANE_RANGE, PLANE_RANGE)?;
-        let (dots, counts, drawn_at) = points(
-            data,
-            &frame,
-            &format!("{prefix}-clip"),
-            MAX_MARKERS_PER_FIGURE / 2,
-        );
-        let mut extra = contour::labelled_contours(spec, &frame, w, &drawn_at)?;
-        extra.push_str(&dots);
-        extra.push_str(&frame.rect_element());
-        extra.push_str(&legend(&frame));
-        extra.push_str(&footer(subsample_note(&counts).as_deref(), height));
-        shown = counts;
-        Ok(extra)
-    })?;
+    let (plotters_svg, extra, shown) = points_panel(spec, data, PLANE_RANGE, PLANE_RANGE, Some(w))?;
     let desc = format!(
         "Contour lines of the model's probability of class A, σ(b + w1·x1 + w2·x2), at levels \
          0.125 to 0.875 for {weights_name}, w = [{}, {}, {}], over [−5, 5]², each line labelled \
@@ -314,6 +276,42 @@ pub(crate) fn contour_figure(
         describe_points(&shown)
     );
     Ok(finish(&plotters_svg, &extra, spec.title, &desc))
+}
+
+/// One square panel with the data's points (over labelled contours of σ for `contours`, if
+/// given), its legend and a subsample note: plotters' SVG, our own elements, and the points
+/// shown per class.
+fn points_panel(
+    spec: &FigureSpec,
+    data: &Dataset,
+    x_range: (f64, f64),
+    y_range: (f64, f64),
+    contours: Option<[f64; 3]>,
+) -> Result<(String, String, Vec<Shown>), FigureError> {
+    let prefix = format!("fig-{}", spec.id.slug());
+    let height = PANEL_HEIGHT + FOOTER_BAND;
+    let mut shown = Vec::new();
+    let (plotters_svg, extra) = with_canvas(spec, (PANEL_WIDTH, height), |root| {
+        let (panel, _) = root.split_vertically(PANEL_HEIGHT);
+        let (_chart, frame) = plane_panel(&panel, spec, spec.title, x_range, y_range)?;
+        let (dots, counts, drawn_at) = points(
+            data,
+            &frame,
+            &format!("{prefix}-clip"),
+            MAX_MARKERS_PER_FIGURE / 2,
+        );
+        let mut extra = match contours {
+            Some(w) => contour::labelled_contours(spec, &frame, w, &drawn_at)?,
+            None => String::new(),
+        };
+        extra.push_str(&dots);
+        extra.push_str(&frame.rect_element());
+        extra.push_str(&legend(&frame));
+        extra.push_str(&footer(subsample_note(&counts).as_deref(), height));
+        shown = counts;
+        Ok(extra)
+    })?;
+    Ok((plotters_svg, extra, shown))
 }
 
 /// A weight for a description: four decimals, as the report prints them.
