@@ -86,7 +86,8 @@ pub fn parse_lambdas(text: &str) -> Result<Vec<f64>> {
                 Error::InvalidParameter(format!("--lambdas: {part:?} is not a number"))
             })?;
             if value.is_finite() && value >= 0.0 {
-                Ok(value)
+                // −0 is 0, and is written so.
+                Ok(if value == 0.0 { 0.0 } else { value })
             } else {
                 Err(Error::InvalidParameter(format!(
                     "--lambdas: each lambda must be a finite number >= 0, got {part}"
@@ -116,6 +117,13 @@ mod tests {
         let text = format_lambdas(&DEFAULT_LAMBDAS);
         assert_eq!(text, "0,0.1,10");
         assert_eq!(parse_lambdas(&text).unwrap(), DEFAULT_LAMBDAS.to_vec());
+    }
+
+    #[test]
+    fn minus_zero_is_zero() {
+        let lambdas = parse_lambdas("-0,0.1").unwrap();
+        assert!(lambdas[0].is_sign_positive());
+        assert_eq!(format_lambdas(&lambdas), "0,0.1");
     }
 
     #[test]

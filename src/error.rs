@@ -78,6 +78,90 @@ pub enum Error {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// The output path exists and is not a folder.
+    #[error("{}: exists and is {kind}, not a folder", path.display())]
+    NotAFolder {
+        /// The path as given.
+        path: PathBuf,
+        /// What it is instead ("a file", "a FIFO", …).
+        kind: &'static str,
+    },
+    /// The output path is a symbolic link to nothing.
+    #[error("{}: is a symbolic link to {}, which does not exist", path.display(), target.display())]
+    DanglingLink {
+        /// The link.
+        path: PathBuf,
+        /// Where it points.
+        target: PathBuf,
+    },
+    /// A folder with files in it that is not a report of this tool: never written to.
+    #[error(
+        "{}: the folder is not empty and is not a report of logreg-report ({reason}); \
+         nothing was changed: choose a new or empty folder, or a report this tool wrote",
+        path.display()
+    )]
+    NotAReport {
+        /// The folder as given.
+        path: PathBuf,
+        /// Why it is not a report.
+        reason: crate::output::Foreign,
+    },
+    /// There is no report to compare with.
+    #[error("{}: there is no report of logreg-report here to compare with", path.display())]
+    NoReport {
+        /// The folder as given.
+        path: PathBuf,
+    },
+    /// A file or folder the tool did not write stands where the report writes a file.
+    #[error(
+        "{}: logreg-report did not write this, but the report writes a file here; \
+         nothing was changed: move it away and run again",
+        path.display()
+    )]
+    InTheWay {
+        /// The path in the way.
+        path: PathBuf,
+    },
+    /// A user's file in the previous report could not be carried into the new one.
+    #[error("{}: could not keep this file in the new report: {source}", path.display())]
+    KeepUserFile {
+        /// The user's file.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The root folder cannot be replaced.
+    #[error("{}: the root folder cannot hold a report", path.display())]
+    RootOutput {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The template folder is the output folder, whose page the run replaces.
+    #[error(
+        "{}: the templates folder is the output folder, whose page every run replaces; \
+         keep templates outside it",
+        path.display()
+    )]
+    TemplatesInOutput {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// A template path that is not a regular file (a FIFO would block the run).
+    #[error("{}: is {kind}, not a template file", path.display())]
+    TemplateNotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is.
+        kind: &'static str,
+    },
+    /// The run would need more memory than the system allows it.
+    #[error("not enough memory for N = {n}: {shortfall}")]
+    OutOfMemory {
+        /// Points per data set asked for.
+        n: usize,
+        /// What the run needs and what limits it.
+        shortfall: crate::memory::Shortfall,
+    },
     /// A figure could not be drawn.
     #[error(transparent)]
     Figure(Box<crate::figures::FigureError>),

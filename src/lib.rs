@@ -26,9 +26,12 @@ pub mod error;
 pub mod fastmath;
 pub mod figures;
 pub mod fit;
+pub mod memory;
 pub mod model;
 pub mod newton;
 pub mod numbers;
+pub mod output;
+pub mod progress;
 pub mod report;
 pub mod study;
 

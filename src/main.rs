@@ -1,6 +1,7 @@
 //! The `logreg-report` command: a thin CLI over the library. Parses flags, runs the study,
 //! writes the report, prints progress and errors, and sets the exit status.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -8,8 +9,9 @@ use std::time::Duration;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use logreg_report::config::{self, Config};
-use logreg_report::report::check::Difference;
-use logreg_report::report::{self, Progress};
+use logreg_report::output::{self, Difference, Target};
+use logreg_report::progress::Progress;
+use logreg_report::report;
 use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
 
 /// Regenerates the logistic-regression study as a self-contained HTML report.
@@ -25,7 +27,8 @@ struct Cli {
     /// Points per data set (at least 2; with odd N class A gets the extra point).
     #[arg(long, default_value_t = DEFAULT_N, allow_negative_numbers = true)]
     n: usize,
-    /// Output folder; replaced as a whole, atomically.
+    /// Output folder: new, empty, or a report this tool wrote. The new report replaces the
+    /// files the previous run wrote, atomically; files of your own in it are kept.
     #[arg(long, default_value = "output")]
     out: PathBuf,
     /// Regularisation strengths compared on the separable data, comma-separated, each >= 0.
@@ -41,6 +44,12 @@ struct Cli {
     /// would change, and exit with status 1 if any would (0 if the report is up to date).
     #[arg(long)]
     check: bool,
+}
+
+/// Writes a line to stderr. A closed or full stderr (`2>/dev/full`, a pipe whose reader is
+/// gone) must never stop a run that can still write its report, so errors are dropped.
+fn say(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// One line per step on stderr with its time, and a spinner with the elapsed time while a
@@ -66,13 +75,22 @@ impl Progress for StepPrinter {
         if let Some(spinner) = self.spinner.take() {
             spinner.finish_and_clear();
         }
-        eprintln!("{:>9.3} s  {step}", elapsed.as_secs_f64());
+        say(format_args!("{:>9.3} s  {step}", elapsed.as_secs_f64()));
+    }
+
+    fn warn(&mut self, message: &str) {
+        say(format_args!("warning: {message}"));
     }
 }
 
+/// Prints nothing but warnings, which a user must see even when they asked for quiet.
 struct Quiet;
 
-impl Progress for Quiet {}
+impl Progress for Quiet {
+    fn warn(&mut self, message: &str) {
+        say(format_args!("warning: {message}"));
+    }
+}
 
 /// What a successful run found.
 enum Outcome {
@@ -82,23 +100,45 @@ enum Outcome {
 }
 
 fn run(cli: Cli) -> Result<Outcome, logreg_report::Error> {
+    if let Err(e) = output::install_signal_cleanup() {
+        say(format_args!(
+            "warning: an interrupted run may leave a staging folder behind for the next run to remove ({e})"
+        ));
+    }
     let mut config = Config::new(cli.seed, cli.n, &cli.lambdas, cli.out, cli.templates)?;
     config.timestamp = config::source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH"))?;
+    // A folder that is not a report of this tool is refused before the study runs.
+    let target = Target::resolve(&config.out)?;
+    if let Some(templates) = &config.templates
+        && std::fs::canonicalize(templates).is_ok_and(|t| t == target.path())
+    {
+        return Err(logreg_report::Error::TemplatesInOutput {
+            path: templates.clone(),
+        });
+    }
+    if cli.check && target.manifest().is_none() {
+        return Err(logreg_report::Error::NoReport { path: config.out });
+    }
     let mut printer = StepPrinter { spinner: None };
     let progress: &mut dyn Progress = if cli.quiet { &mut Quiet } else { &mut printer };
     let report = report::generate(&config, progress)?;
     if cli.check {
-        let differences = report::check::compare(&config.out, &report.artifacts)?;
+        let differences = output::compare(&target, &report.artifacts)?;
+        // A reader that went away (`| head -1`) does not change the verdict.
+        let mut stdout = std::io::stdout().lock();
         for difference in &differences {
-            match difference {
-                Difference::Changed(path) => println!("changed  {path}"),
-                Difference::Added(path) => println!("added    {path}"),
-                Difference::Removed(path) => println!("removed  {path}"),
+            let line = match difference {
+                Difference::Changed(path) => format!("changed  {path}"),
+                Difference::Added(path) => format!("added    {path}"),
+                Difference::Removed(path) => format!("removed  {path}"),
+            };
+            if writeln!(stdout, "{line}").is_err() {
+                break;
             }
         }
         if differences.is_empty() {
             if !cli.quiet {
-                eprintln!("{} is up to date", config.out.display());
+                say(format_args!("{} is up to date", config.out.display()));
             }
             return Ok(Outcome::UpToDate);
         }
@@ -106,7 +146,7 @@ fn run(cli: Cli) -> Result<Outcome, logreg_report::Error> {
     }
     progress.start("writing");
     let started = std::time::Instant::now();
-    report::write_atomically(&config.out, &report.artifacts)?;
+    output::write(&target, &report.artifacts, progress)?;
     progress.finish(
         &format!("wrote {}", config.out.join(report::PAGE).display()),
         started.elapsed(),
@@ -115,6 +155,13 @@ fn run(cli: Cli) -> Result<Outcome, logreg_report::Error> {
 }
 
 fn main() -> ExitCode {
+    // A file-size limit (`ulimit -f`) must end a run with an error that leaves the previous
+    // report in place, not kill it by SIGXFSZ halfway through a write.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to "ignore" before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     // Usage errors (unknown flags, malformed values) are clap's, with its usual text and
     // exit status 2.
     let cli = Cli::parse();
@@ -122,7 +169,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Written | Outcome::UpToDate) => ExitCode::SUCCESS,
         Ok(Outcome::Stale) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("error: {e}");
+            say(format_args!("error: {e}"));
             ExitCode::from(2)
         }
     }

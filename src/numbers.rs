@@ -12,9 +12,21 @@ pub fn short(value: f64) -> String {
     }
 }
 
+/// A count with its noun, singular for one: `1 point`, `2 points`, `0 points`.
+pub fn counted(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::short;
+    use super::{counted, short};
+
+    #[test]
+    fn one_is_singular() {
+        assert_eq!(counted(1, "panel", "panels"), "1 panel");
+        assert_eq!(counted(3, "panel", "panels"), "3 panels");
+        assert_eq!(counted(0, "point", "points"), "0 points");
+    }
 
     #[test]
     fn plain_when_short_exponent_when_long() {

@@ -4,6 +4,8 @@ mod bad_input;
 mod browser;
 mod cli;
 mod numerics;
+mod output;
 mod parity;
 mod properties;
 mod scale;
+mod support;

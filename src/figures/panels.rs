@@ -86,10 +86,10 @@ pub(crate) fn reg_vs_no(spec: &FigureSpec, study: &Study) -> Result<String, Figu
         })
         .collect();
     let desc = format!(
-        "{} panels side by side on identical axes [−5, 5]², one per fit of the separable data: \
+        "{} side by side on identical axes [−5, 5]², one per fit of the separable data: \
          {}. Each shows black contour lines of σ(b + w1·x1 + w2·x2) at levels 0.125 to 0.875, \
          each labelled with its level, and {}; the larger λ, the wider apart the lines.",
-        fits.len(),
+        crate::numbers::counted(fits.len(), "panel", "panels"),
         panels.join("; "),
         describe_points(&shown)
     );

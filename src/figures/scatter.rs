@@ -207,8 +207,8 @@ pub(crate) fn describe_points(shown: &[Shown]) -> String {
                 format!(" ({} drawn)", s.drawn)
             };
             format!(
-                "{} points of {} (label {}, {}){of}",
-                s.total,
+                "{} of {} (label {}, {}){of}",
+                crate::numbers::counted(s.total, "point", "points"),
                 s.class.name,
                 s.class.label,
                 if s.class.label == 1 {

@@ -1,14 +1,11 @@
-//! The report: every artifact of the output folder built in memory from one run, the page
-//! filled from a logic-free Tera template, and the atomic write to disk.
+//! The report: every artifact of the output folder built in memory from one run, and the page
+//! filled from a logic-free Tera template. Writing them is [`crate::output`]'s business.
 
-pub mod check;
 pub mod format;
-pub mod output;
 pub mod results;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use base64::Engine;
 use serde::Serialize;
@@ -18,8 +15,10 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::figures::{self, Figure, FigureId};
 use crate::fit::FitResult;
+pub use crate::output::Artifact;
+use crate::progress::step;
+pub use crate::progress::{Progress, Silent};
 use crate::study::{self, DEMO_X0, LogisticFit, Study, W0};
-pub use output::{Artifact, write_atomically};
 
 use crate::data::{FUZZY_CENTRE, SEPARABLE_SIDE};
 use crate::figures::style::{CURVE_RANGE, GRID_POINTS, LOSS_WINDOW};
@@ -29,7 +28,7 @@ use format::{count, fixed, percent, prose, sci, vector};
 /// The page's file name, in the output folder and among the templates.
 pub const PAGE: &str = "report.html";
 /// The results file's name.
-pub const RESULTS: &str = "results.json";
+pub const RESULTS: &str = crate::output::RESULTS;
 /// The folder of the figures inside the output folder.
 pub const FIGURES_DIR: &str = "figures";
 /// The folder of the data sets inside the output folder.
@@ -50,29 +49,14 @@ pub struct Report {
     pub artifacts: Vec<Artifact>,
 }
 
-/// Told when each step of a run starts and ends (the CLI prints progress from it).
-pub trait Progress {
-    /// A step begins.
-    fn start(&mut self, _step: &str) {}
-    /// A step ended after `elapsed`.
-    fn finish(&mut self, _step: &str, _elapsed: Duration) {}
-}
-
-/// Progress that goes nowhere.
-pub struct Silent;
-
-impl Progress for Silent {}
-
-fn step<T>(progress: &mut dyn Progress, name: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
-    progress.start(name);
-    let started = Instant::now();
-    let value = work()?;
-    progress.finish(name, started.elapsed());
-    Ok(value)
-}
-
 /// Runs the study and builds every file of the report in memory (nothing is written).
 pub fn generate(config: &Config, progress: &mut dyn Progress) -> Result<Report> {
+    if let Some(shortfall) = crate::memory::shortfall(config.study.n) {
+        return Err(Error::OutOfMemory {
+            n: config.study.n,
+            shortfall,
+        });
+    }
     let template = match &config.templates {
         Some(dir) => read_template(dir)?,
         None => BUILT_IN_TEMPLATE.to_string(),
@@ -119,9 +103,27 @@ pub fn generate(config: &Config, progress: &mut dyn Progress) -> Result<Report> 
     })
 }
 
+/// Reads `dir/report.html`, which must be a regular file: a FIFO there would block the run.
 fn read_template(dir: &Path) -> Result<String> {
+    /// A template larger than this is not a page template.
+    const LIMIT: u64 = 64 << 20;
     let path = dir.join(PAGE);
-    std::fs::read_to_string(&path).map_err(|source| Error::Io { path, source })
+    let meta = std::fs::metadata(&path).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    if !meta.is_file() {
+        return Err(Error::TemplateNotAFile {
+            path,
+            kind: crate::output::fsx::describe(meta.file_type()),
+        });
+    }
+    let bytes = crate::output::fsx::read_following(&path, LIMIT).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    String::from_utf8(bytes)
+        .map_err(|_| Error::Template(format!("{}: is not UTF-8 text", path.display())))
 }
 
 /// A data set's CSV, ready to be written and offered on the page.
@@ -220,6 +222,11 @@ struct FitContext {
     accuracy: String,
     newton_x: String,
     newton_distance: String,
+}
+
+/// A number of points as the prose writes it: `1 point`, `1 000 points`.
+fn points(n: usize) -> String {
+    format!("{} {}", count(n), if n == 1 { "point" } else { "points" })
 }
 
 /// A half-open square `[lo, hi) × [lo, hi)`.
@@ -328,8 +335,8 @@ fn page_context(
         n: count(study.config.n),
         lambdas: format_lambdas(&study.config.lambdas),
         generated: config.timestamp.map(format::utc_timestamp),
-        class_a: count(study.fuzzy.count_class_a()),
-        class_b: count(study.fuzzy.len() - study.fuzzy.count_class_a()),
+        class_a: points(study.fuzzy.count_class_a()),
+        class_b: points(study.fuzzy.len() - study.fuzzy.count_class_a()),
         w0: vector(W0, 1),
         demo_x0: prose(DEMO_X0),
         fuzzy_centre_a: format!("({}, {})", prose(FUZZY_CENTRE), prose(FUZZY_CENTRE)),

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::fit::FitResult;
-use crate::report::output::Artifact;
+use crate::output::Artifact;
 use crate::study::{DEMO_X0, LogisticFit, Study};
 
 /// The whole file.

@@ -1,0 +1,241 @@
+//! File-system reads that stay inside a folder: no symbolic link is followed below it, and no
+//! FIFO, socket or device is opened (opening a FIFO for reading would block until a writer
+//! comes, and reading a device could never end).
+
+use std::fs::{self, File, FileType};
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// What stands at a path inside a folder.
+#[derive(Debug)]
+pub(crate) enum Entry {
+    /// Nothing.
+    Missing,
+    /// A regular file, opened for reading.
+    File(File),
+    /// Something else: a symbolic link, a folder, a FIFO, … (never opened).
+    Other,
+}
+
+/// Describes what a file type is, for messages.
+pub(crate) fn describe(kind: FileType) -> &'static str {
+    if kind.is_symlink() {
+        return "a symbolic link";
+    }
+    if kind.is_dir() {
+        return "a folder";
+    }
+    if kind.is_file() {
+        return "a file";
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    "a special file"
+}
+
+/// `root` joined with a '/'-separated relative path.
+pub(crate) fn join(root: &Path, relative: &str) -> PathBuf {
+    relative
+        .split('/')
+        .fold(root.to_path_buf(), |p, c| p.join(c))
+}
+
+/// Opens `root/relative` if it is a regular file reached through real folders only.
+pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Entry> {
+    let mut path = root.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for (k, part) in parts.iter().enumerate() {
+        path.push(part);
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Entry::Missing),
+            Err(e) => return Err(e),
+        };
+        let last = k + 1 == parts.len();
+        if !last && !meta.file_type().is_dir() {
+            return Ok(Entry::Other);
+        }
+        if last && !meta.file_type().is_file() {
+            return Ok(Entry::Other);
+        }
+    }
+    let file = open_no_follow(&path)?;
+    // The entry may have been swapped since it was looked at: check what was opened.
+    let kind = file.metadata()?.file_type();
+    if kind.is_file() {
+        Ok(Entry::File(file))
+    } else {
+        Ok(Entry::Other)
+    }
+}
+
+/// Opens for reading without following a final symbolic link and without blocking on a FIFO.
+#[cfg(unix)]
+pub(crate) fn open_no_follow(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn open_no_follow(path: &Path) -> io::Result<File> {
+    File::open(path)
+}
+
+/// Reads a regular file at `path` (not through a final symbolic link, not a FIFO) of at most
+/// `limit` bytes; `Ok(None)` when there is none, an error when something else stands there.
+pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    if !meta.file_type().is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is {}, not a file",
+                path.display(),
+                describe(meta.file_type())
+            ),
+        ));
+    }
+    let file = open_no_follow(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is {}, not a file", path.display(), describe(kind)),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{} is larger than {limit} bytes", path.display()),
+        ));
+    }
+    Ok(Some(bytes))
+}
+
+/// Reads the regular file `path` names, following symbolic links, of at most `limit` bytes;
+/// anything else (a FIFO, a device, a folder) is an error, found without blocking.
+pub(crate) fn read_following(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    #[cfg(unix)]
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path)?
+    };
+    #[cfg(not(unix))]
+    let file = File::open(path)?;
+    let kind = file.metadata()?.file_type();
+    if !kind.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("is {}, not a file", describe(kind)),
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("is larger than {limit} bytes"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// How many names the file has (1 when it exists only here).
+#[cfg(unix)]
+pub(crate) fn link_count(meta: &fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink()
+}
+
+#[cfg(not(unix))]
+pub(crate) fn link_count(_meta: &fs::Metadata) -> u64 {
+    1
+}
+
+/// The (device, inode) pair that names a folder for as long as it exists.
+#[cfg(unix)]
+pub(crate) fn identity(meta: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+pub(crate) fn identity(_meta: &fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_only_regular_files_inside_real_folders() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret"), "outside").unwrap();
+        fs::create_dir(root.path().join("sub")).unwrap();
+        fs::write(root.path().join("sub/a.txt"), "inside").unwrap();
+        assert!(matches!(
+            open_inside(root.path(), "sub/a.txt").unwrap(),
+            Entry::File(_)
+        ));
+        assert!(matches!(
+            open_inside(root.path(), "sub/none").unwrap(),
+            Entry::Missing
+        ));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(outside.path(), root.path().join("link")).unwrap();
+            std::os::unix::fs::symlink(outside.path().join("secret"), root.path().join("f"))
+                .unwrap();
+            assert!(matches!(
+                open_inside(root.path(), "link/secret").unwrap(),
+                Entry::Other
+            ));
+            assert!(matches!(
+                open_inside(root.path(), "f").unwrap(),
+                Entry::Other
+            ));
+            rustix::fs::mkfifoat(
+                rustix::fs::CWD,
+                root.path().join("fifo"),
+                rustix::fs::Mode::from_raw_mode(0o600),
+            )
+            .unwrap();
+            assert!(matches!(
+                open_inside(root.path(), "fifo").unwrap(),
+                Entry::Other
+            ));
+            assert!(read_regular(&root.path().join("fifo"), 10).is_err());
+        }
+        assert_eq!(
+            read_regular(&root.path().join("sub/a.txt"), 10).unwrap(),
+            Some(b"inside".to_vec())
+        );
+        assert!(read_regular(&root.path().join("sub/a.txt"), 3).is_err());
+        assert_eq!(read_regular(&root.path().join("nothing"), 3).unwrap(), None);
+    }
+}

@@ -1,0 +1,171 @@
+//! What a report folder says about itself: its `results.json` names the tool that wrote it and
+//! lists every other file of the run with its sha256. That list is how the tool knows which
+//! files it owns; everything else in the folder belongs to the user.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path};
+
+use serde::Deserialize;
+
+use super::fsx;
+
+/// The file that marks a folder as a report and lists its files.
+pub const RESULTS: &str = "results.json";
+/// The tool name `results.json` carries.
+pub const TOOL: &str = env!("CARGO_PKG_NAME");
+/// `results.json` larger than this is not one of ours (ours is a few kilobytes).
+const RESULTS_LIMIT: u64 = 16 << 20;
+
+/// Why a folder with files in it is not a report of this tool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Foreign {
+    /// It has no `results.json`.
+    NoResults,
+    /// Its `results.json` cannot be read or parsed (the reason).
+    Unreadable(String),
+    /// Its `results.json` was written by another tool (its name, if it gives one).
+    OtherTool(Option<String>),
+}
+
+impl std::fmt::Display for Foreign {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Foreign::NoResults => write!(f, "it has no {RESULTS}"),
+            Foreign::Unreadable(why) => write!(f, "its {RESULTS} cannot be read ({why})"),
+            Foreign::OtherTool(Some(tool)) => write!(f, "its {RESULTS} was written by {tool}"),
+            Foreign::OtherTool(None) => write!(f, "its {RESULTS} was not written by {TOOL}"),
+        }
+    }
+}
+
+/// The files a report's run wrote, by '/'-separated relative path, with their sha256
+/// (`results.json` itself has none).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Manifest {
+    files: BTreeMap<String, Option<String>>,
+}
+
+#[derive(Deserialize)]
+struct Header {
+    tool: Option<String>,
+    #[serde(default)]
+    artifacts: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// The manifest of the report in `dir`, read from its `results.json`.
+    pub fn read(dir: &Path) -> Result<Manifest, Foreign> {
+        let bytes = match fsx::read_regular(&dir.join(RESULTS), RESULTS_LIMIT) {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Err(Foreign::NoResults),
+            Err(e) => return Err(Foreign::Unreadable(e.to_string())),
+        };
+        Self::parse(&bytes)
+    }
+
+    /// The manifest in the text of a `results.json`.
+    pub fn parse(bytes: &[u8]) -> Result<Manifest, Foreign> {
+        let header: Header =
+            serde_json::from_slice(bytes).map_err(|e| Foreign::Unreadable(e.to_string()))?;
+        if header.tool.as_deref() != Some(TOOL) {
+            return Err(Foreign::OtherTool(header.tool));
+        }
+        let mut files: BTreeMap<String, Option<String>> = header
+            .artifacts
+            .into_iter()
+            // A path that could leave the folder is not one the tool writes: ignore it.
+            .filter(|(path, _)| is_plain_relative(path))
+            .map(|(path, hash)| (path, Some(hash)))
+            .collect();
+        files.insert(RESULTS.to_string(), None);
+        Ok(Manifest { files })
+    }
+
+    /// A manifest listing `paths` (with their hashes) and `results.json`.
+    pub fn from_files(paths: impl IntoIterator<Item = (String, String)>) -> Manifest {
+        let mut files: BTreeMap<String, Option<String>> =
+            paths.into_iter().map(|(p, h)| (p, Some(h))).collect();
+        files.insert(RESULTS.to_string(), None);
+        Manifest { files }
+    }
+
+    /// Whether the run that wrote this report wrote `path`.
+    pub fn owns(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// The sha256 recorded for `path`, in lower-case hex.
+    pub fn hash(&self, path: &str) -> Option<&str> {
+        self.files.get(path).and_then(|h| h.as_deref())
+    }
+
+    /// Every path the run wrote, `results.json` included, in order.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+}
+
+/// The manifest key of a relative path: its names joined by '/', or `None` when a name is not
+/// UTF-8 (the tool writes no such name).
+pub(crate) fn key(relative: &Path) -> Option<String> {
+    relative
+        .components()
+        .map(|c| match c {
+            Component::Normal(name) => name.to_str(),
+            _ => None,
+        })
+        .collect::<Option<Vec<&str>>>()
+        .map(|names| names.join("/"))
+}
+
+/// A '/'-separated path of plain names: not absolute, no `.` or `..`, no empty part.
+pub(crate) fn is_plain_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.contains('\\')
+        && path.split('/').all(|part| {
+            let mut components = Path::new(part).components();
+            matches!(components.next(), Some(Component::Normal(_))) && components.next().is_none()
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_files_a_report_lists() {
+        let text = br#"{"tool": "logreg-report", "seed": 3,
+            "artifacts": {"figures/a.svg": "ab", "../escape": "cd", "/abs": "ef", "a//b": "00"}}"#;
+        let manifest = Manifest::parse(text).unwrap();
+        let paths: Vec<&str> = manifest.paths().collect();
+        assert_eq!(paths, vec!["figures/a.svg", "results.json"]);
+        assert_eq!(manifest.hash("figures/a.svg"), Some("ab"));
+        assert!(manifest.owns(RESULTS) && !manifest.owns("CNAME"));
+    }
+
+    #[test]
+    fn a_results_file_of_another_tool_is_not_ours() {
+        assert_eq!(
+            Manifest::parse(br#"{"tool": "other"}"#),
+            Err(Foreign::OtherTool(Some("other".into())))
+        );
+        assert_eq!(
+            Manifest::parse(br#"{"x": 1}"#),
+            Err(Foreign::OtherTool(None))
+        );
+        assert!(matches!(
+            Manifest::parse(b"{ truncated"),
+            Err(Foreign::Unreadable(_))
+        ));
+    }
+
+    #[test]
+    fn plain_relative_paths() {
+        for good in ["a", "a/b.svg", ".nojekyll", "a/.b"] {
+            assert!(is_plain_relative(good), "{good}");
+        }
+        for bad in ["", "/a", "a/../b", "..", ".", "a//b", "a/", "a\\b"] {
+            assert!(!is_plain_relative(bad), "{bad}");
+        }
+    }
+}

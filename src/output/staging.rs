@@ -1,0 +1,516 @@
+//! The staging folder a run builds its report in, and the clean-up of staging folders that
+//! runs left behind.
+//!
+//! A staging folder sits beside the output folder (same file system, so the swap is a rename)
+//! under a short name, `.logreg-report-staging-XXXXXX`, whatever the output folder is called.
+//! It holds:
+//!
+//! - `lock`: names the tool, the process and the output folder, and is locked (`flock`) for
+//!   as long as the run lives. The system drops the lock when the process ends, however it
+//!   ends, so a staging folder whose lock can be taken was abandoned; its name and age alone
+//!   never make a folder removable.
+//! - `report/`: the new report, until the swap; after it, the previous one.
+//!
+//! On SIGINT, SIGTERM or SIGHUP the run removes its staging folder before it dies; after a
+//! `kill -9`, the next run in the same place does.
+
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use serde::{Deserialize, Serialize};
+
+use super::fsx;
+use super::manifest::{self, Manifest};
+
+/// The start of every staging folder's name.
+pub(crate) const PREFIX: &str = ".logreg-report-staging-";
+/// The lock file inside a staging folder.
+const LOCK: &str = "lock";
+/// The folder inside a staging folder that becomes (or was) the report.
+const REPORT: &str = "report";
+/// Where the previous report is moved where no atomic exchange exists.
+const PREVIOUS: &str = "previous";
+
+/// What the lock file records.
+#[derive(Serialize, Deserialize)]
+struct LockRecord {
+    tool: String,
+    pid: u32,
+    /// The output folder's name in the same parent folder.
+    target: OsString,
+    /// (device, inode) of the staged `report/` folder when it was made, so that a clean-up can
+    /// tell whether `report/` still holds the new report or, after the swap, the old one.
+    staged: (u64, u64),
+}
+
+/// A staging folder of this run, locked.
+pub(crate) struct Staging {
+    container: PathBuf,
+    report: PathBuf,
+    /// Held open: the lock lasts as long as this file is open.
+    _lock: File,
+}
+
+/// What a signal handler must clean up, if the run is killed now.
+enum Phase {
+    /// Only the staging folder exists: remove it.
+    Staged,
+    /// The new report is in place; the previous one is at `old` (inside the staging folder)
+    /// and is swept as the run would have.
+    Swapped { old: PathBuf, manifest: Manifest },
+}
+
+struct Active {
+    container: PathBuf,
+    target: PathBuf,
+    phase: Phase,
+}
+
+/// The staging folder of the run in progress, for the signal handler.
+static ACTIVE: Mutex<Option<Active>> = Mutex::new(None);
+
+fn active() -> MutexGuard<'static, Option<Active>> {
+    // A panic elsewhere must not stop a clean-up.
+    ACTIVE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Staging {
+    /// Makes and locks a staging folder in `parent` for the output folder `parent/target`.
+    pub(crate) fn create(parent: &Path, target: &Path) -> io::Result<Staging> {
+        let container = tempfile::Builder::new()
+            .prefix(PREFIX)
+            .rand_bytes(6)
+            .tempdir_in(parent)?
+            .keep();
+        // From here on a signal removes the folder.
+        *active() = Some(Active {
+            container: container.clone(),
+            target: target.to_path_buf(),
+            phase: Phase::Staged,
+        });
+        let made = (|| {
+            let report = container.join(REPORT);
+            fs::create_dir(&report)?;
+            let staged = fsx::identity(&fs::symlink_metadata(&report)?);
+            let record = LockRecord {
+                tool: super::manifest::TOOL.into(),
+                pid: std::process::id(),
+                target: target.file_name().unwrap_or_default().to_os_string(),
+                staged,
+            };
+            let bytes = serde_json::to_vec(&record).map_err(io::Error::other)?;
+            let mut lock = File::create_new(container.join(LOCK))?;
+            lock.try_lock().map_err(io::Error::other)?;
+            // One small write: a kill lands before it or after it, never inside it.
+            lock.write_all(&bytes)?;
+            Ok(Staging {
+                container: container.clone(),
+                report,
+                _lock: lock,
+            })
+        })();
+        if made.is_err() {
+            *active() = None;
+            let _ = fs::remove_dir_all(&container);
+        }
+        made
+    }
+
+    /// The folder to build the new report in.
+    pub(crate) fn report(&self) -> &Path {
+        &self.report
+    }
+
+    /// Where the previous report is parked when no atomic exchange exists.
+    pub(crate) fn parked(&self) -> PathBuf {
+        self.container.join(PREVIOUS)
+    }
+
+    /// The staging folder itself.
+    #[cfg(test)]
+    pub(crate) fn container(&self) -> &Path {
+        &self.container
+    }
+
+    /// Runs `swap` so that a signal sees either the staged state or the swapped one, never
+    /// the moment between; `swap` returns where the previous report went, if there was one.
+    pub(crate) fn swap_with<T>(
+        &self,
+        manifest: &Manifest,
+        swap: impl FnOnce() -> io::Result<(T, Option<PathBuf>)>,
+    ) -> io::Result<T> {
+        let mut guard = active();
+        let (value, old) = swap()?;
+        if let Some(active) = guard.as_mut() {
+            active.phase = match old {
+                Some(old) => Phase::Swapped {
+                    old,
+                    manifest: manifest.clone(),
+                },
+                None => Phase::Staged,
+            };
+        }
+        Ok(value)
+    }
+
+    /// Removes the staging folder before the swap: everything in it is this run's (files it
+    /// wrote, and second names of the user's files, which keep their first).
+    pub(crate) fn discard(self) {
+        *active() = None;
+        let _ = fs::remove_dir_all(&self.container);
+    }
+
+    /// Removes the staging folder after the swap; `old` (inside it) holds the previous report
+    /// and is swept first. Returns the warnings for anything that had to stay.
+    pub(crate) fn finish(
+        self,
+        old: Option<&Path>,
+        manifest: &Manifest,
+        target: &Path,
+    ) -> Vec<String> {
+        *active() = None;
+        let mut kept = Vec::new();
+        if let Some(old) = old {
+            sweep(old, manifest, target, &mut kept, &|p| fs::remove_file(p));
+            let _ = fs::remove_dir(old);
+        }
+        let _ = fs::remove_dir(self.container.join(REPORT));
+        let _ = fs::remove_dir(self.container.join(PREVIOUS));
+        let mut warnings: Vec<String> = kept
+            .iter()
+            .map(|p| format!("kept {}: it exists nowhere else", p.display()))
+            .collect();
+        // The lock goes last, and only with everything else: a staging folder without one
+        // would never be recognised as this tool's again.
+        let only_lock = fs::read_dir(&self.container)
+            .map(|entries| entries.flatten().all(|e| e.file_name() == LOCK))
+            .unwrap_or(false);
+        if only_lock {
+            let _ = fs::remove_file(self.container.join(LOCK));
+        }
+        if fs::remove_dir(&self.container).is_err() && self.container.exists() {
+            warnings.push(format!(
+                "could not remove the staging folder {}; the next run will try again",
+                self.container.display()
+            ));
+        }
+        warnings
+    }
+}
+
+/// Cleans up after the run when a signal ends it: called from the signal thread.
+pub(crate) fn clean_up_for_signal() {
+    let Some(active) = active().take() else {
+        return;
+    };
+    if let Phase::Swapped { old, manifest } = &active.phase {
+        let mut kept = Vec::new();
+        sweep(old, manifest, &active.target, &mut kept, &|p| {
+            fs::remove_file(p)
+        });
+        if !kept.is_empty() {
+            // Files that exist nowhere else stay where they are; the next run reports them.
+            return;
+        }
+    }
+    // A file may still be being written by the main thread: try more than once.
+    for _ in 0..5 {
+        if fs::remove_dir_all(&active.container).is_ok() || !active.container.exists() {
+            return;
+        }
+    }
+}
+
+/// Removes the previous report in `old`, file by file: a file the previous run wrote, or one
+/// with another name elsewhere (the user's files were linked into the new report), goes; a
+/// file that exists only here (made by the user while this run was working) is moved into
+/// the new report at `rescue`, or, if that place is taken, kept and listed in `kept`. No
+/// symbolic link is followed.
+pub(crate) fn sweep(
+    old: &Path,
+    manifest: &Manifest,
+    rescue: &Path,
+    kept: &mut Vec<PathBuf>,
+    remove_file: &dyn Fn(&Path) -> io::Result<()>,
+) {
+    sweep_folder(old, Path::new(""), manifest, rescue, kept, remove_file);
+}
+
+fn sweep_folder(
+    old: &Path,
+    relative: &Path,
+    manifest: &Manifest,
+    rescue: &Path,
+    kept: &mut Vec<PathBuf>,
+    remove_file: &dyn Fn(&Path) -> io::Result<()>,
+) {
+    let dir = old.join(relative);
+    let Ok(entries) = fs::read_dir(&dir) else {
+        kept.push(dir);
+        return;
+    };
+    for entry in entries.flatten() {
+        let child = relative.join(entry.file_name());
+        let path = old.join(&child);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let owned = manifest::key(&child).is_some_and(|key| manifest.owns(&key));
+        if meta.file_type().is_dir() {
+            sweep_folder(old, &child, manifest, rescue, kept, remove_file);
+            // Fails, as it should, when something stayed inside.
+            let _ = fs::remove_dir(&path);
+        } else if owned || fsx::link_count(&meta) > 1 {
+            if remove_file(&path).is_err() {
+                kept.push(path);
+            }
+        } else if !move_into(&path, rescue, &child) {
+            kept.push(path);
+        }
+    }
+}
+
+/// Moves `path` to `root/relative` if nothing is there and its folders are real ones.
+fn move_into(path: &Path, root: &Path, relative: &Path) -> bool {
+    let mut folder = root.to_path_buf();
+    let names: Vec<_> = relative.components().collect();
+    let Some((_, folders)) = names.split_last() else {
+        return false;
+    };
+    for name in folders {
+        folder.push(name);
+        match fs::symlink_metadata(&folder) {
+            Ok(meta) if meta.file_type().is_dir() => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if fs::create_dir(&folder).is_err() {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    let target = root.join(relative);
+    matches!(fs::symlink_metadata(&target), Err(e) if e.kind() == io::ErrorKind::NotFound)
+        && fs::rename(path, &target).is_ok()
+}
+
+/// Removes the staging folders in `parent` that runs of this tool abandoned (their lock is
+/// free), whatever output folder they were for. Returns warnings for what had to stay.
+pub(crate) fn remove_abandoned(parent: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut warnings = Vec::new();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(PREFIX) {
+            continue;
+        }
+        let container = entry.path();
+        let is_folder = fs::symlink_metadata(&container).is_ok_and(|m| m.file_type().is_dir());
+        if !is_folder {
+            continue;
+        }
+        if let Some(record) = abandoned(&container) {
+            warnings.extend(clean_up_abandoned(parent, &container, &record));
+        } else if unfinished(&container) {
+            // A run killed while making its staging folder: nothing in it holds a byte.
+            let _ = fs::remove_dir(container.join(REPORT));
+            let _ = fs::remove_file(container.join(LOCK));
+            let _ = fs::remove_dir(&container);
+        }
+    }
+    warnings
+}
+
+/// The lock record of a staging folder of this tool whose run is gone, or `None` when the
+/// folder is not one of ours or its run is still going.
+fn abandoned(container: &Path) -> Option<LockRecord> {
+    let path = container.join(LOCK);
+    let file = fsx::open_no_follow(&path).ok()?;
+    if !file.metadata().ok()?.file_type().is_file() {
+        return None;
+    }
+    let bytes = fsx::read_regular(&path, 1 << 16).ok()??;
+    let record: LockRecord = serde_json::from_slice(&bytes).ok()?;
+    if record.tool != super::manifest::TOOL {
+        return None;
+    }
+    // Taking the lock succeeds only when no live process holds it.
+    file.try_lock().ok()?;
+    Some(record)
+}
+
+/// Whether `container` is what [`Staging::create`] leaves when killed before its lock says
+/// whose it is: nothing but an empty `report/` folder and an empty `lock` file, if those.
+fn unfinished(container: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(container) else {
+        return false;
+    };
+    entries.flatten().all(|entry| {
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
+            return false;
+        };
+        let name = entry.file_name();
+        let empty_folder = || fs::read_dir(entry.path()).is_ok_and(|mut e| e.next().is_none());
+        (name == REPORT && meta.file_type().is_dir() && empty_folder())
+            || (name == LOCK && meta.file_type().is_file() && meta.len() == 0)
+    })
+}
+
+fn clean_up_abandoned(parent: &Path, container: &Path, record: &LockRecord) -> Vec<String> {
+    let target = parent.join(&record.target);
+    let report = container.join(REPORT);
+    let previous = container.join(PREVIOUS);
+    let real_folder = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_dir());
+    let mut kept = Vec::new();
+    if real_folder(&previous) {
+        // Killed between the two renames of a system without exchange: the output folder's
+        // name may be free, and the previous report is whole. Put it back.
+        if fs::symlink_metadata(&target).is_err() && fs::rename(&previous, &target).is_ok() {
+            let _ = fs::remove_dir_all(&report);
+        } else {
+            let manifest = Manifest::read(&previous).unwrap_or_default();
+            sweep(&previous, &manifest, &target, &mut kept, &|p| {
+                fs::remove_file(p)
+            });
+            let _ = fs::remove_dir(&previous);
+        }
+    }
+    if real_folder(&report) {
+        let same = fs::symlink_metadata(&report)
+            .map(|m| fsx::identity(&m) == record.staged)
+            .unwrap_or(false);
+        if same {
+            // Killed before the swap: only the run's own files and second names are inside.
+            let _ = fs::remove_dir_all(&report);
+        } else {
+            // Killed after the swap: this is the previous report.
+            let manifest = Manifest::read(&report).unwrap_or_default();
+            sweep(&report, &manifest, &target, &mut kept, &|p| {
+                fs::remove_file(p)
+            });
+            let _ = fs::remove_dir(&report);
+        }
+    }
+    let only_lock = fs::read_dir(container)
+        .map(|entries| entries.flatten().all(|e| e.file_name() == LOCK))
+        .unwrap_or(false);
+    if only_lock {
+        let _ = fs::remove_file(container.join(LOCK));
+    }
+    let mut warnings: Vec<String> = kept
+        .iter()
+        .map(|p| format!("kept {}: it exists nowhere else", p.display()))
+        .collect();
+    if fs::remove_dir(container).is_err() && container.exists() {
+        warnings.push(format!(
+            "left the abandoned staging folder {} in place: it holds files that exist nowhere else",
+            container.display()
+        ));
+    }
+    warnings
+}
+
+/// Removes this run's staging folder when SIGINT, SIGTERM or SIGHUP arrives, then ends the
+/// process as that signal would have. Call once, early; later calls do nothing.
+#[cfg(unix)]
+pub fn install_signal_cleanup() -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
+    if INSTALLED.get().is_some() {
+        return Ok(());
+    }
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::Builder::new()
+        .name("signal-cleanup".into())
+        .spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                clean_up_for_signal();
+                let _ = signal_hook::low_level::emulate_default_handler(signal);
+                // The default action of these three signals ends the process; if it did not:
+                std::process::exit(128 + signal);
+            }
+        })?;
+    let _ = INSTALLED.set(());
+    Ok(())
+}
+
+/// Where the signals above do not exist, nothing is installed.
+#[cfg(not(unix))]
+pub fn install_signal_cleanup() -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_live_staging_folder_is_left_alone_and_a_dead_one_removed() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("output");
+        let staging = Staging::create(root.path(), &target).unwrap();
+        fs::write(staging.report().join("a.txt"), "new").unwrap();
+        assert!(remove_abandoned(root.path()).is_empty());
+        assert!(staging.container().exists(), "its run still holds the lock");
+        let container = staging.container().to_path_buf();
+        // Dropping without discarding is what a killed run leaves: the lock is released.
+        drop(staging);
+        *active() = None;
+        assert!(remove_abandoned(root.path()).is_empty());
+        assert!(!container.exists());
+    }
+
+    #[test]
+    fn folders_that_only_look_like_staging_folders_stay() {
+        let root = tempfile::tempdir().unwrap();
+        let lookalike = root.path().join(format!("{PREFIX}mine"));
+        fs::create_dir(&lookalike).unwrap();
+        fs::write(lookalike.join("notes"), "keep").unwrap();
+        let with_foreign_lock = root.path().join(format!("{PREFIX}other"));
+        fs::create_dir(&with_foreign_lock).unwrap();
+        fs::write(with_foreign_lock.join(LOCK), r#"{"tool": "else"}"#).unwrap();
+        let old_style = root.path().join(".output.staging-backup");
+        fs::create_dir(&old_style).unwrap();
+        remove_abandoned(root.path());
+        assert!(lookalike.join("notes").exists());
+        assert!(with_foreign_lock.join(LOCK).exists());
+        assert!(old_style.exists());
+    }
+
+    #[test]
+    fn a_sweep_removes_owned_and_linked_files_and_rescues_the_rest() {
+        let root = tempfile::tempdir().unwrap();
+        let (old, new) = (root.path().join("old"), root.path().join("new"));
+        fs::create_dir_all(old.join("figures")).unwrap();
+        fs::create_dir_all(old.join("extra")).unwrap();
+        fs::create_dir(&new).unwrap();
+        fs::write(old.join("figures/a.svg"), "owned").unwrap();
+        fs::write(old.join("results.json"), "owned").unwrap();
+        fs::write(old.join("extra/linked.md"), "user").unwrap();
+        fs::hard_link(
+            old.join("extra/linked.md"),
+            root.path().join("elsewhere.md"),
+        )
+        .unwrap();
+        fs::write(old.join("extra/late.md"), "made during the run").unwrap();
+        let manifest = Manifest::from_files([("figures/a.svg".to_string(), "x".to_string())]);
+        let mut kept = Vec::new();
+        sweep(&old, &manifest, &new, &mut kept, &|p| fs::remove_file(p));
+        assert!(kept.is_empty(), "{kept:?}");
+        assert_eq!(
+            fs::read_to_string(new.join("extra/late.md")).unwrap(),
+            "made during the run"
+        );
+        assert_eq!(
+            fs::read_to_string(root.path().join("elsewhere.md")).unwrap(),
+            "user"
+        );
+        assert!(!old.join("figures").exists() && !old.join("results.json").exists());
+    }
+}

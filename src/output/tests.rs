@@ -1,0 +1,387 @@
+//! Tests of the output folder's guarantees, on the library's writer.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::progress::Progress;
+
+fn artifact(path: &str, text: &str) -> Artifact {
+    Artifact {
+        path: path.into(),
+        bytes: text.as_bytes().to_vec(),
+    }
+}
+
+/// A report's files, with a `results.json` listing them as a run of this tool does.
+fn report(files: &[(&str, &str)]) -> Vec<Artifact> {
+    let mut artifacts: Vec<Artifact> = files.iter().map(|(p, t)| artifact(p, t)).collect();
+    let listed: serde_json::Map<String, serde_json::Value> = artifacts
+        .iter()
+        .map(|a| (a.path.clone(), hex(&Sha256::digest(&a.bytes)).into()))
+        .collect();
+    let results = serde_json::json!({ "tool": TOOL, "artifacts": listed });
+    artifacts.push(Artifact {
+        path: RESULTS.into(),
+        bytes: serde_json::to_vec(&results).unwrap(),
+    });
+    artifacts
+}
+
+#[derive(Default)]
+struct Warnings(Vec<String>);
+
+impl Progress for Warnings {
+    fn warn(&mut self, message: &str) {
+        self.0.push(message.to_string());
+    }
+}
+
+fn write_to(out: &Path, artifacts: &[Artifact]) -> Result<Vec<String>> {
+    let target = Target::resolve(out)?;
+    let mut warnings = Warnings::default();
+    write(&target, artifacts, &mut warnings)?;
+    Ok(warnings.0)
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Every file under `dir` (symbolic links as their targets' text), by relative path.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            let relative = path.strip_prefix(root).unwrap().to_path_buf();
+            if meta.file_type().is_symlink() {
+                let link = fs::read_link(&path).unwrap();
+                out.push((relative, format!("-> {}", link.display())));
+            } else if meta.is_dir() {
+                out.push((relative.clone(), "/".into()));
+                walk(root, &path, out);
+            } else if meta.is_file() {
+                out.push((relative, fs::read_to_string(&path).unwrap_or_default()));
+            } else {
+                out.push((relative, "special".into()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn a_new_folder_is_made_with_its_parents() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("a/b/output");
+    write_to(&out, &report(&[("index.html", "page")])).unwrap();
+    assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "page");
+    assert_eq!(
+        names(&root.path().join("a/b")),
+        vec!["output"],
+        "no staging left"
+    );
+}
+
+#[test]
+fn owned_files_are_replaced_and_the_users_files_kept() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("output");
+    write_to(&out, &report(&[("a.txt", "one"), ("sub/b.txt", "two")])).unwrap();
+    fs::write(out.join("CNAME"), "example.org").unwrap();
+    fs::create_dir(out.join("extra")).unwrap();
+    fs::write(out.join("extra/notes.md"), "mine").unwrap();
+    fs::write(out.join("sub/mine.txt"), "also mine").unwrap();
+    write_to(
+        &out,
+        &report(&[("c.txt", "three"), ("sub/b.txt", "two, again")]),
+    )
+    .unwrap();
+    assert!(
+        !out.join("a.txt").exists(),
+        "a file the previous run wrote is gone"
+    );
+    assert_eq!(fs::read_to_string(out.join("c.txt")).unwrap(), "three");
+    assert_eq!(
+        fs::read_to_string(out.join("sub/b.txt")).unwrap(),
+        "two, again"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("CNAME")).unwrap(),
+        "example.org"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("extra/notes.md")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("sub/mine.txt")).unwrap(),
+        "also mine"
+    );
+    assert_eq!(names(root.path()), vec!["output"]);
+}
+
+#[test]
+fn a_folder_that_is_not_a_report_is_refused_untouched() {
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("home");
+    fs::create_dir_all(home.join(".ssh")).unwrap();
+    fs::write(home.join(".ssh/id_ed25519"), "key").unwrap();
+    fs::write(home.join(".bashrc"), "rc").unwrap();
+    let before = snapshot(root.path());
+    let err = write_to(&home, &report(&[("index.html", "page")])).unwrap_err();
+    assert!(matches!(err, Error::NotAReport { .. }), "{err}");
+    assert!(
+        err.to_string().contains("is not a report of logreg-report"),
+        "{err}"
+    );
+    assert_eq!(snapshot(root.path()), before);
+    // A results.json of another tool does not make it ours either.
+    fs::write(
+        home.join("results.json"),
+        r#"{"tool": "else", "artifacts": {".bashrc": "x"}}"#,
+    )
+    .unwrap();
+    assert!(matches!(
+        write_to(&home, &report(&[("index.html", "page")])),
+        Err(Error::NotAReport { .. })
+    ));
+    assert!(home.join(".bashrc").exists());
+}
+
+#[test]
+fn an_empty_folder_is_used() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("empty");
+    fs::create_dir(&out).unwrap();
+    write_to(&out, &report(&[("x.txt", "x")])).unwrap();
+    assert!(out.join("x.txt").exists());
+}
+
+#[test]
+fn a_users_file_where_the_report_writes_stops_the_run() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("output");
+    write_to(&out, &report(&[("a.txt", "one")])).unwrap();
+    fs::write(out.join("index.html"), "the user's own page").unwrap();
+    let before = snapshot(root.path());
+    let err = write_to(&out, &report(&[("a.txt", "one"), ("index.html", "ours")])).unwrap_err();
+    assert!(matches!(err, Error::InTheWay { .. }), "{err}");
+    assert_eq!(snapshot(root.path()), before);
+    // A user's file standing where the report needs a folder, too.
+    fs::remove_file(out.join("index.html")).unwrap();
+    fs::write(out.join("figures"), "a file, not a folder").unwrap();
+    let err = write_to(&out, &report(&[("figures/a.svg", "svg")])).unwrap_err();
+    assert!(matches!(err, Error::InTheWay { .. }), "{err}");
+}
+
+#[test]
+fn a_changed_file_the_report_no_longer_writes_is_kept_with_a_warning() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("output");
+    write_to(
+        &out,
+        &report(&[("old.txt", "as written"), ("keep.txt", "k")]),
+    )
+    .unwrap();
+    fs::write(out.join("old.txt"), "edited by hand").unwrap();
+    let warnings = write_to(&out, &report(&[("keep.txt", "k")])).unwrap();
+    assert_eq!(
+        fs::read_to_string(out.join("old.txt")).unwrap(),
+        "edited by hand"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("old.txt")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_the_previous_report_and_no_new_parents() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("output");
+    write_to(&out, &report(&[("a.txt", "one")])).unwrap();
+    let before = snapshot(root.path());
+    // A path that cannot be made: a file where a folder must go.
+    let bad = [artifact("x", "file"), artifact("x/y.txt", "under a file")];
+    assert!(write_to(&out, &bad).is_err());
+    assert_eq!(snapshot(root.path()), before);
+    let deep = root.path().join("new/deeper/output");
+    assert!(write_to(&deep, &bad).is_err());
+    assert!(
+        !root.path().join("new").exists(),
+        "parents made by a failed run are removed"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_folder_is_written_through_and_stays_a_link() {
+    let root = tempfile::tempdir().unwrap();
+    let real = root.path().join("real");
+    fs::create_dir(&real).unwrap();
+    let link = root.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    write_to(&link, &report(&[("a.txt", "one")])).unwrap();
+    write_to(&link, &report(&[("a.txt", "two")])).unwrap();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read_to_string(real.join("a.txt")).unwrap(), "two");
+    let dangling = root.path().join("dangling");
+    std::os::unix::fs::symlink(root.path().join("nowhere"), &dangling).unwrap();
+    assert!(matches!(
+        write_to(&dangling, &report(&[("a.txt", "x")])),
+        Err(Error::DanglingLink { .. })
+    ));
+    assert!(!root.path().join("nowhere").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn links_and_special_files_of_the_user_are_kept_as_they_are() {
+    let root = tempfile::tempdir().unwrap();
+    let outside = root.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    fs::write(outside.join("precious"), "do not touch").unwrap();
+    let out = root.path().join("output");
+    write_to(&out, &report(&[("a.txt", "one")])).unwrap();
+    std::os::unix::fs::symlink(&outside, out.join("to-outside")).unwrap();
+    std::os::unix::fs::symlink(outside.join("precious"), out.join("file-link")).unwrap();
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        out.join("pipe"),
+        rustix::fs::Mode::from_raw_mode(0o600),
+    )
+    .unwrap();
+    write_to(&out, &report(&[("a.txt", "two")])).unwrap();
+    assert_eq!(fs::read_link(out.join("to-outside")).unwrap(), outside);
+    assert_eq!(
+        fs::read_link(out.join("file-link")).unwrap(),
+        outside.join("precious")
+    );
+    assert!(fs::symlink_metadata(out.join("pipe")).is_ok());
+    assert_eq!(
+        fs::read_to_string(outside.join("precious")).unwrap(),
+        "do not touch"
+    );
+    assert_eq!(names(&outside), vec!["precious"]);
+}
+
+#[test]
+fn folder_names_of_255_bytes_work() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("o".repeat(255));
+    write_to(&out, &report(&[("a.txt", "one")])).unwrap();
+    write_to(&out, &report(&[("a.txt", "two")])).unwrap();
+    assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "two");
+    assert_eq!(names(root.path()).len(), 1);
+}
+
+#[test]
+fn a_dot_path_resolves_to_the_folder_itself() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("output");
+    write_to(&out, &report(&[("a.txt", "one")])).unwrap();
+    let target = Target::resolve(&out.join(".")).unwrap();
+    assert_eq!(target.path(), fs::canonicalize(&out).unwrap());
+    assert!(target.manifest().is_some());
+}
+
+/// The previous report cannot be fully removed after the swap: the run still succeeded, with
+/// the new report in place, and says what it could not remove.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_clean_up_that_fails_after_the_swap_is_a_warning() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("output");
+    write_to(&out, &report(&[("sub/old.txt", "one")])).unwrap();
+    let stuck = out.join("sub/old.txt");
+    let undeletable = Undeletable::make(&stuck);
+    let warnings = write_to(&out, &report(&[("new.txt", "two")])).unwrap();
+    drop(undeletable);
+    assert_eq!(fs::read_to_string(out.join("new.txt")).unwrap(), "two");
+    assert!(
+        !out.join("sub").exists(),
+        "the old file is not in the new report"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("staging folder")),
+        "{warnings:?}"
+    );
+    // The next run finds the abandoned staging folder and removes it.
+    write_to(&out, &report(&[("new.txt", "three")])).unwrap();
+    assert_eq!(names(root.path()), vec!["output"]);
+}
+
+/// A file no one can delete for as long as this lives: the immutable flag for root, a
+/// read-only folder for anyone else.
+#[cfg(target_os = "linux")]
+struct Undeletable {
+    file: PathBuf,
+    root: bool,
+}
+
+#[cfg(target_os = "linux")]
+impl Undeletable {
+    fn make(file: &Path) -> Undeletable {
+        use std::os::unix::fs::PermissionsExt;
+        let root = rustix::process::geteuid().is_root();
+        if root {
+            let handle = fs::File::open(file).unwrap();
+            let flags = rustix::fs::ioctl_getflags(&handle).unwrap();
+            rustix::fs::ioctl_setflags(&handle, flags | rustix::fs::IFlags::IMMUTABLE)
+                .expect("root can set the immutable flag on this file system");
+        } else {
+            let dir = file.parent().unwrap();
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o555)).unwrap();
+        }
+        Undeletable {
+            file: file.to_path_buf(),
+            root,
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for Undeletable {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        // The file has moved with the previous report into the staging folder: find it.
+        let parent = self
+            .file
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap();
+        for entry in fs::read_dir(parent).unwrap().flatten() {
+            let candidate = entry.path().join("report/sub/old.txt");
+            if let Ok(handle) = fs::File::open(&candidate) {
+                if self.root {
+                    let flags = rustix::fs::ioctl_getflags(&handle).unwrap();
+                    let _ =
+                        rustix::fs::ioctl_setflags(&handle, flags - rustix::fs::IFlags::IMMUTABLE);
+                } else {
+                    let _ = fs::set_permissions(
+                        candidate.parent().unwrap(),
+                        fs::Permissions::from_mode(0o755),
+                    );
+                }
+            }
+        }
+    }
+}

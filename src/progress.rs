@@ -1,0 +1,32 @@
+//! How a run tells its caller what it is doing: steps as they start and end, and warnings
+//! about things that did not stop the run. The CLI prints them; the library never prints.
+
+use std::time::Duration;
+
+/// Told when each step of a run starts and ends, and of anything worth a warning.
+pub trait Progress {
+    /// A step begins.
+    fn start(&mut self, _step: &str) {}
+    /// A step ended after `elapsed`.
+    fn finish(&mut self, _step: &str, _elapsed: Duration) {}
+    /// Something the user should know that did not stop the run.
+    fn warn(&mut self, _message: &str) {}
+}
+
+/// Progress that goes nowhere.
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// Runs `work` as the step `name`, telling `progress` when it starts and how long it took.
+pub fn step<T>(
+    progress: &mut dyn Progress,
+    name: &str,
+    work: impl FnOnce() -> crate::Result<T>,
+) -> crate::Result<T> {
+    progress.start(name);
+    let started = std::time::Instant::now();
+    let value = work()?;
+    progress.finish(name, started.elapsed());
+    Ok(value)
+}

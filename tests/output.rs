@@ -1,0 +1,506 @@
+//! The output folder, as a user meets it: the tool writes only into a report of its own,
+//! keeps the user's files through runs, kills and signals, follows links without replacing
+//! them, leaves no debris, and fails cleanly when memory or pipes give out.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{
+    binary, binary_path, files_of, one_line, snapshot, staging_folders, stderr_of, write_report,
+};
+
+/// Runs the tool with `args` (and `--quiet`) in `cwd`; asserts exit status 2, one line naming
+/// `names` on stderr, and that nothing under `watch` changed.
+fn refused(cwd: &Path, args: &[&std::ffi::OsStr], names: &str, watch: &Path) -> String {
+    let before = snapshot(watch);
+    let output = binary()
+        .current_dir(cwd)
+        .args(args)
+        .arg("--quiet")
+        .output()
+        .expect("the binary runs");
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    one_line(&stderr);
+    assert!(
+        stderr.contains(names),
+        "{args:?} should name {names}: {stderr}"
+    );
+    assert_eq!(snapshot(watch), before, "{args:?} changed something");
+    stderr
+}
+
+fn os(text: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(text)
+}
+
+#[test]
+fn folders_that_are_not_reports_are_refused_untouched() {
+    let root = tempfile::tempdir().expect("temp dir");
+    // A home folder with keys and dotfiles.
+    let home = root.path().join("home");
+    fs::create_dir_all(home.join(".ssh")).expect("writable");
+    fs::write(home.join(".ssh/id_ed25519"), "secret key").expect("writable");
+    fs::write(home.join(".profile"), "PATH=...").expect("writable");
+    let stderr = refused(
+        root.path(),
+        &[os("--out"), home.as_os_str()],
+        "home",
+        root.path(),
+    );
+    assert!(stderr.contains("not a report of logreg-report"), "{stderr}");
+    // A source folder, as `--out .` from inside it and by a typo naming it.
+    let project = root.path().join("project");
+    fs::create_dir_all(project.join("src")).expect("writable");
+    fs::write(project.join("Cargo.toml"), "[package]").expect("writable");
+    fs::write(project.join("src/main.rs"), "fn main() {}").expect("writable");
+    refused(&project, &[os("--out"), os(".")], "project:", root.path());
+    refused(&project, &[os("--out"), os("src")], "src", root.path());
+    refused(
+        &home,
+        &[os("--out"), os("../project")],
+        "project",
+        root.path(),
+    );
+    // The templates folder given as the output folder too.
+    let templates = root.path().join("templates");
+    fs::create_dir(&templates).expect("writable");
+    fs::write(templates.join("report.html"), "<p>{{ seed }}</p>").expect("writable");
+    refused(
+        root.path(),
+        &[
+            os("--templates"),
+            os("templates"),
+            os("--out"),
+            os("templates"),
+        ],
+        "templates",
+        root.path(),
+    );
+    // Even when that folder is a report of this tool: its page would replace the template.
+    let report = root.path().join("report");
+    write_report(&report);
+    refused(
+        root.path(),
+        &[os("--templates"), os("report"), os("--out"), os("report")],
+        "report",
+        root.path(),
+    );
+}
+
+#[test]
+fn user_files_in_a_report_survive_the_next_run() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    write_report(&out);
+    let user = add_user_files(&out, 3);
+    binary()
+        .args(["--quiet", "--seed", "4", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_user_files(&out, &user);
+    assert!(staging_folders(root.path()).is_empty());
+}
+
+/// A `CNAME`, notes in a folder of their own, and `extra` more files there.
+fn add_user_files(out: &Path, extra: usize) -> BTreeMap<PathBuf, Vec<u8>> {
+    fs::write(out.join("CNAME"), "stats.example.org\n").expect("writable");
+    fs::create_dir_all(out.join("extra/deeper")).expect("writable");
+    fs::write(out.join("extra/notes.md"), "# My notes\n").expect("writable");
+    for k in 0..extra {
+        fs::write(out.join(format!("extra/deeper/{k}.txt")), k.to_string()).expect("writable");
+    }
+    files_of(&snapshot(out))
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("extra") || path == Path::new("CNAME"))
+        .collect()
+}
+
+fn assert_user_files(out: &Path, user: &BTreeMap<PathBuf, Vec<u8>>) {
+    let now = files_of(&snapshot(out));
+    for (path, bytes) in user {
+        assert_eq!(
+            now.get(path),
+            Some(bytes),
+            "{} changed or went",
+            path.display()
+        );
+    }
+}
+
+/// Waits for a staging folder to appear in `dir` while `child` runs.
+fn wait_for_staging(dir: &Path, child: &mut Child) -> Option<Instant> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if !staging_folders(dir).is_empty() {
+            return Some(Instant::now());
+        }
+        if child.try_wait().expect("waitable").is_some() {
+            return None;
+        }
+        std::thread::sleep(Duration::from_micros(100));
+    }
+    None
+}
+
+fn spawn(out: &Path, seed: &str, n: &str) -> Child {
+    Command::new(binary_path())
+        .args(["--quiet", "--seed", seed, "--n", n, "--out"])
+        .arg(out)
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts")
+}
+
+/// kill -9 at many moments after the staging folder appears: before the swap, while the
+/// user's files are linked, and after the swap while the previous report is removed. At
+/// every moment the folder holds one whole report and every file of the user's; the next
+/// run removes what the killed one left.
+#[test]
+fn a_kill_at_any_moment_keeps_one_whole_report_and_the_users_files() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    let n = "200000";
+    binary()
+        .args(["--quiet", "--n", n, "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    // Many small files of the user's make linking and sweeping them take a while.
+    let user = add_user_files(&out, 3000);
+    let old_report = report_files(&out, &user);
+    // How long the write takes here, from the staging folder's appearance to the end.
+    let mut timing = spawn(&out, "0", n);
+    let appeared = wait_for_staging(root.path(), &mut timing).expect("a staging folder appears");
+    assert!(timing.wait().expect("ends").success());
+    let span = appeared.elapsed();
+    let new_report = report_files(&out, &user);
+    assert_eq!(new_report, old_report, "same seed, same report");
+    // The killed runs write seed 1: the report in place tells which side of the swap a kill hit.
+    let (mut before_swap, mut after_swap) = (0, 0);
+    for step in 0..12 {
+        let mut child = spawn(&out, "1", n);
+        let Some(_) = wait_for_staging(root.path(), &mut child) else {
+            panic!("run {step}: no staging folder appeared");
+        };
+        std::thread::sleep(span.mul_f64(f64::from(step) / 10.0));
+        let _ = child.kill();
+        let status = child.wait().expect("ends");
+        let now = report_files(&out, &user);
+        if now == old_report {
+            before_swap += usize::from(!status.success());
+        } else {
+            // The new report is whole: every file of the killed run's report is there.
+            let results = fs::read(out.join("results.json")).expect("a results.json");
+            let listed: serde_json::Value = serde_json::from_slice(&results).expect("whole JSON");
+            assert_eq!(listed["seed"], 1, "run {step}");
+            for path in listed["artifacts"].as_object().expect("artifacts").keys() {
+                assert!(out.join(path).is_file(), "run {step}: {path} missing");
+            }
+            after_swap += usize::from(!status.success());
+        }
+        assert_user_files(&out, &user);
+        // Back to seed 0 for the next round, which also removes any abandoned staging folder.
+        binary()
+            .args(["--quiet", "--n", n, "--out"])
+            .arg(&out)
+            .assert()
+            .success();
+        assert!(
+            staging_folders(root.path()).is_empty(),
+            "run {step}: debris left after the next run"
+        );
+        assert_user_files(&out, &user);
+    }
+    println!(
+        "kills before the swap: {before_swap}, after it: {after_swap}, of 12; write span {span:?}"
+    );
+    assert!(before_swap > 0, "no kill landed before the swap");
+    assert!(after_swap > 0, "no kill landed after the swap");
+}
+
+/// The report's own files (everything but the user's), by path.
+fn report_files(out: &Path, user: &BTreeMap<PathBuf, Vec<u8>>) -> BTreeMap<PathBuf, Vec<u8>> {
+    files_of(&snapshot(out))
+        .into_iter()
+        .filter(|(path, _)| !user.contains_key(path))
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn interrupting_signals_remove_the_staging_folder() {
+    use std::os::unix::process::ExitStatusExt;
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    write_report(&out);
+    let user = add_user_files(&out, 0);
+    let before = snapshot(&out);
+    for signal in [
+        rustix::process::Signal::INT,
+        rustix::process::Signal::TERM,
+        rustix::process::Signal::HUP,
+    ] {
+        let mut child = spawn(&out, "2", "1000000");
+        wait_for_staging(root.path(), &mut child).expect("a staging folder appears");
+        let pid = rustix::process::Pid::from_child(&child);
+        rustix::process::kill_process(pid, signal).expect("the signal is sent");
+        let status = child.wait().expect("ends");
+        assert_eq!(
+            status.signal(),
+            Some(signal.as_raw()),
+            "{signal:?}: {status:?}"
+        );
+        assert!(
+            staging_folders(root.path()).is_empty(),
+            "{signal:?} left a staging folder"
+        );
+        assert_eq!(snapshot(&out), before, "{signal:?} changed the report");
+    }
+    assert_user_files(&out, &user);
+}
+
+#[test]
+fn folders_that_only_look_like_staging_folders_are_not_removed() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    let lookalikes = [
+        root.path().join(".output.staging-backup"),
+        root.path().join(".logreg-report-staging-mine"),
+    ];
+    for folder in &lookalikes {
+        fs::create_dir(folder).expect("writable");
+        fs::write(folder.join("keep.txt"), "mine").expect("writable");
+    }
+    write_report(&out);
+    write_report(&out);
+    for folder in &lookalikes {
+        assert_eq!(
+            fs::read_to_string(folder.join("keep.txt")).expect("kept"),
+            "mine"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_folder_gets_the_report_and_stays_a_link() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let real = root.path().join("site");
+    fs::create_dir(&real).expect("writable");
+    let link = root.path().join("published");
+    std::os::unix::fs::symlink(&real, &link).expect("a link");
+    write_report(&link);
+    write_report(&link);
+    assert!(
+        fs::symlink_metadata(&link)
+            .expect("there")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(real.join("results.json").is_file());
+    binary()
+        .args(["--check", "--quiet", "--out"])
+        .arg(&link)
+        .assert()
+        .code(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn check_follows_no_link_out_of_the_report_and_opens_no_fifo() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    write_report(&out);
+    let outside = root.path().join("outside.svg");
+    fs::copy(out.join("figures/sigmoid.svg"), &outside).expect("copied");
+    // The same bytes behind a link: still not the report's file.
+    fs::remove_file(out.join("figures/sigmoid.svg")).expect("removable");
+    std::os::unix::fs::symlink(&outside, out.join("figures/sigmoid.svg")).expect("a link");
+    fs::remove_file(out.join("data/fuzzy.csv")).expect("removable");
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        out.join("data/fuzzy.csv"),
+        rustix::fs::Mode::from_raw_mode(0o600),
+    )
+    .expect("a FIFO");
+    let mut child = Command::new(binary_path())
+        .args(["--check", "--quiet", "--out"])
+        .arg(&out)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waitable") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("--check blocked on the FIFO");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut listed = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().expect("piped"), &mut listed)
+        .expect("UTF-8");
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(
+        listed,
+        "changed  data/fuzzy.csv\nchanged  figures/sigmoid.svg\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn too_little_memory_is_one_line_not_an_abort() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 300000 && exec \"$0\" --quiet --n 10000000 --out \"$1\"")
+        .arg(binary_path())
+        .arg(&out)
+        .output()
+        .expect("sh runs");
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    one_line(&stderr);
+    assert!(
+        stderr.contains("not enough memory for N = 10000000"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("ulimit -v"), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_or_a_full_stderr_never_stops_a_run() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    // Progress into a full device: the report is still written.
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let status = Command::new(binary_path())
+        .arg("--out")
+        .arg(&out)
+        .stderr(full)
+        .status()
+        .expect("runs");
+    assert!(status.success(), "{status:?}");
+    assert!(out.join("results.json").is_file());
+    // --check's list into a pipe nobody reads: the verdict stands, no panic.
+    fs::write(out.join("figures/sigmoid.svg"), "edited").expect("writable");
+    fs::write(out.join("figures/fuzzy.svg"), "edited").expect("writable");
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let output = Command::new(binary_path())
+        .args(["--check", "--out"])
+        .arg(&out)
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    assert!(!stderr_of(&output).contains("panicked"));
+}
+
+/// A write that fails (here: a file-size limit the CSV exceeds) leaves the previous report,
+/// no staging folder, and none of the parent folders it made.
+#[cfg(unix)]
+#[test]
+fn a_failed_run_leaves_nothing_behind() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    write_report(&out);
+    let before = snapshot(root.path());
+    let limited = |out: &Path| {
+        Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -f 64 && exec \"$0\" --quiet --n 20000 --out \"$1\"")
+            .arg(binary_path())
+            .arg(out)
+            .output()
+            .expect("sh runs")
+    };
+    let output = limited(&out);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    one_line(&stderr_of(&output));
+    assert_eq!(snapshot(root.path()), before);
+    let output = limited(&root.path().join("new/parents/output"));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(
+        !root.path().join("new").exists(),
+        "a parent folder was left behind"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_the_template_is_an_error_not_a_hang() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let templates = root.path().join("templates");
+    fs::create_dir(&templates).expect("writable");
+    rustix::fs::mkfifoat(
+        rustix::fs::CWD,
+        templates.join("report.html"),
+        rustix::fs::Mode::from_raw_mode(0o600),
+    )
+    .expect("a FIFO");
+    let mut child = Command::new(binary_path())
+        .args(["--quiet", "--templates"])
+        .arg(&templates)
+        .arg("--out")
+        .arg(root.path().join("out"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().expect("waitable").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the run blocked on the FIFO");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let output = child.wait_with_output().expect("ends");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr_of(&output);
+    one_line(&stderr);
+    assert!(
+        stderr.contains("is a FIFO, not a template file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn minus_zero_is_written_as_zero_and_one_reads_as_one() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("output");
+    binary()
+        .args(["--quiet", "--n", "2", "--lambdas=-0", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let results: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("results.json")).expect("written"))
+            .expect("JSON");
+    assert_eq!(results["lambdas"].to_string(), "[0.0]");
+    let page = fs::read_to_string(out.join("report.html")).expect("written");
+    assert!(page.contains("λ = 0"), "the page names λ = 0");
+    assert!(!page.contains("λ = -0"), "no minus zero on the page");
+    assert!(page.contains("1 point of class A"), "one point is singular");
+    let figure = fs::read_to_string(out.join("figures/reg-vs-no.svg")).expect("written");
+    assert!(
+        figure.contains("1 panel side by side"),
+        "one panel is singular"
+    );
+    assert!(!figure.contains("1 points") && !page.contains("1 points"));
+}
