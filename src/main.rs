@@ -17,7 +17,9 @@ use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
 /// Regenerates the logistic-regression study as a self-contained HTML report.
 ///
 /// Writes report.html, figures/*.svg, data/*.csv and results.json into the output folder,
-/// replacing it as a whole only once everything is ready. Same options, same bytes.
+/// which must be new, empty, or a report this tool wrote. Only the files of the previous
+/// report are replaced, all at once by an atomic swap; files of your own there are kept.
+/// Same options, same bytes.
 #[derive(Parser, Debug)]
 #[command(name = "logreg-report", version, about, long_about)]
 struct Cli {
@@ -37,7 +39,7 @@ struct Cli {
     /// A folder with a site's own report.html template, used instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
-    /// Print nothing but errors.
+    /// Print nothing but warnings and errors.
     #[arg(long)]
     quiet: bool,
     /// Write nothing: compare a fresh run with the report in --out, list every file that
