@@ -63,7 +63,7 @@ enum Phase {
     Swapped { old: PathBuf, manifest: Manifest },
 }
 
-struct Active {
+pub(crate) struct Active {
     container: PathBuf,
     target: PathBuf,
     phase: Phase,
@@ -82,17 +82,20 @@ fn active() -> MutexGuard<'static, Option<Active>> {
 impl Staging {
     /// Makes and locks a staging folder in `parent` for the output folder `parent/target`.
     pub(crate) fn create(parent: &Path, target: &Path) -> io::Result<Staging> {
+        // Made and registered under the lock, so that a signal arriving just after the
+        // folder appears still finds it to remove.
+        let mut registry = active();
         let container = tempfile::Builder::new()
             .prefix(PREFIX)
             .rand_bytes(6)
             .tempdir_in(parent)?
             .keep();
-        // From here on a signal removes the folder.
-        *active() = Some(Active {
+        *registry = Some(Active {
             container: container.clone(),
             target: target.to_path_buf(),
             phase: Phase::Staged,
         });
+        drop(registry);
         let made = (|| {
             let report = container.join(REPORT);
             fs::create_dir(&report)?;
@@ -203,27 +206,30 @@ impl Staging {
     }
 }
 
-/// Cleans up after the run when a signal ends it: called from the signal thread.
-pub(crate) fn clean_up_for_signal() {
-    let Some(active) = active().take() else {
-        return;
+/// Cleans up after the run when a signal ends it: called from the signal thread. The
+/// registry stays locked in the returned guard until the process ends, so that the main
+/// thread, which meets the lock on every way out of a write, cannot exit with an error of
+/// its own (its files vanished) before the signal ends the process.
+pub(crate) fn clean_up_for_signal() -> MutexGuard<'static, Option<Active>> {
+    let mut registry = active();
+    let Some(active) = registry.take() else {
+        return registry;
     };
     if let Phase::Swapped { old, manifest } = &active.phase {
         let mut kept = Vec::new();
-        sweep(old, manifest, &active.target, &mut kept, &|p| {
-            fs::remove_file(p)
-        });
+        sweep(old, manifest, &active.target, &mut kept, &|p| fs::remove_file(p));
         if !kept.is_empty() {
             // Files that exist nowhere else stay where they are; the next run reports them.
-            return;
+            return registry;
         }
     }
     // A file may still be being written by the main thread: try more than once.
     for _ in 0..5 {
         if fs::remove_dir_all(&active.container).is_ok() || !active.container.exists() {
-            return;
+            break;
         }
     }
+    registry
 }
 
 /// Removes the previous report in `old`, file by file: a file the previous run wrote, or one
@@ -430,7 +436,7 @@ pub fn install_signal_cleanup() -> io::Result<()> {
         .name("signal-cleanup".into())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                clean_up_for_signal();
+                let _held = clean_up_for_signal();
                 let _ = signal_hook::low_level::emulate_default_handler(signal);
                 // The default action of these three signals ends the process; if it did not:
                 std::process::exit(128 + signal);
