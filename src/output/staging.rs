@@ -217,7 +217,9 @@ pub(crate) fn clean_up_for_signal() -> MutexGuard<'static, Option<Active>> {
     };
     if let Phase::Swapped { old, manifest } = &active.phase {
         let mut kept = Vec::new();
-        sweep(old, manifest, &active.target, &mut kept, &|p| fs::remove_file(p));
+        sweep(old, manifest, &active.target, &mut kept, &|p| {
+            fs::remove_file(p)
+        });
         if !kept.is_empty() {
             // Files that exist nowhere else stay where they are; the next run reports them.
             return registry;
