@@ -1,18 +1,22 @@
-//! Pixels from the figures: a pinned SVG renderer (resvg with only the bundled DejaVu Sans) and
-//! PNG bytes.
+//! Pixels from the figures: a pinned SVG renderer (resvg with only the bundled DejaVu Sans), PNG
+//! bytes, and the pixel comparison a visual review needs (matplotlib's RMS and a
+//! pixelmatch-style perceptual count that tells anti-aliasing from real change).
 //!
 //! ```
-//! use logreg_report::raster::Renderer;
+//! use logreg_report::raster::{CompareOptions, Renderer, compare};
 //!
 //! let renderer = Renderer::new();
 //! let svg = r#"<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20">
 //!     <text x="2" y="15" font-family="sans-serif" font-size="12">σ = 0.5</text></svg>"#;
 //! let baseline = renderer.render(svg, 1.0)?;
-//! assert_eq!(renderer.render(svg, 1.0)?, baseline);
+//! let candidate = renderer.render(svg, 1.0)?;
+//! let stats = compare(&baseline, &candidate, &CompareOptions::default());
+//! assert_eq!(stats.pixels().map(|p| p.differing), Some(0));
 //! assert!(baseline.encode_png()?.starts_with(b"\x89PNG"));
 //! # Ok::<(), logreg_report::raster::RasterError>(())
 //! ```
 
+mod compare;
 mod image;
 
 #[cfg(test)]
@@ -23,6 +27,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use resvg::tiny_skia;
 use resvg::usvg::{self, fontdb};
 
+pub use compare::{
+    AA_COLOUR, CompareOptions, Comparison, DIFF_COLOUR, PixelStats, abs_diff_image, compare,
+    diff_image,
+};
 pub use image::Image;
 
 /// The largest image, in pixels, that this module allocates (256 MiB of RGBA): a figure is

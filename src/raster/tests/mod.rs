@@ -1,9 +1,11 @@
-//! The raster module's tests: helpers here, rendering and PNG in `render`.
+//! The raster module's tests: helpers here, rendering and PNG in `render`, comparison in
+//! `compare`.
 
 use std::sync::OnceLock;
 
 use super::*;
 
+mod compare;
 mod render;
 
 /// One renderer for all tests, as the program would share it.
