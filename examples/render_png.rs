@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use logreg_report::figures::render_all;
+use logreg_report::raster::Renderer;
 use logreg_report::study::{StudyConfig, run};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -15,26 +16,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         n,
         ..StudyConfig::default()
     })?;
-    let mut options = resvg::usvg::Options::default();
-    // A bundled font keeps the rasters the same on every machine.
-    options
-        .fontdb_mut()
-        .load_font_data(dejavu::sans::regular().to_vec());
-    options.font_family = "DejaVu Sans".into();
-    options.fontdb_mut().set_sans_serif_family("DejaVu Sans");
+    // The project's one pinned renderer: bundled DejaVu Sans only, the same pixels everywhere.
+    let renderer = Renderer::new();
     for figure in render_all(&study)? {
         let path = dir.join(figure.file_name);
         std::fs::write(&path, &figure.svg)?;
-        let tree = resvg::usvg::Tree::from_str(&figure.svg, &options)?;
-        let size = tree.size().to_int_size();
-        let mut pixmap =
-            resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("empty figure")?;
-        resvg::render(
-            &tree,
-            resvg::tiny_skia::Transform::identity(),
-            &mut pixmap.as_mut(),
-        );
-        pixmap.save_png(path.with_extension("png"))?;
+        let image = renderer.render(&figure.svg, 1.0)?;
+        std::fs::write(path.with_extension("png"), image.encode_png()?)?;
         println!("{:>20} {:>6} bytes", figure.file_name, figure.svg.len());
     }
     Ok(())

@@ -32,6 +32,7 @@ pub mod newton;
 pub mod numbers;
 pub mod output;
 pub mod progress;
+pub mod raster;
 pub mod report;
 pub mod study;
 
