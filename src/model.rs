@@ -3,7 +3,10 @@
 //!
 //! E(w) = Σn [softplus(zn) − yn·zn] + λ·wᵀw,  ∇E(w) = Σn (σ(zn) − yn)·x̃n + 2λ·w,
 //! with zn = b + w1·x1n + w2·x2n and x̃n = [1, x1n, x2n]. softplus(z) = ln(1 + e^z) is
-//! written max(z, 0) + ln(1 + e^−|z|): no ε, no overflow, finite for every finite w.
+//! written max(z, 0) + ln(1 + e^−|z|): no ε, no overflow, finite for every finite w. Each row
+//! is evaluated through its score against the label, m = (1 − 2y)·z, as max(m, 0) +
+//! ln(1 + e^−|m|) with residual (1 − 2y)·σ(m): the same numbers, without the cancellation
+//! that would drown the tiny loss and residual of a point far on its own side.
 //!
 //! Summation order is fixed by the data alone (rows in blocks of [`CHUNK_ROWS`], eight
 //! lanes inside a block, blocks added in order), never by the number of threads or the SIMD
@@ -248,13 +251,20 @@ fn add_row<const DEPTH: u8>(
 ) {
     let z = w[0] + w[1] * a + w[2] * b;
     let p = logistic_parts(z);
-    let y = f64::from(label);
-    let positive = z >= 0.0;
-    let loss = ((if positive { z } else { 0.0 }) + p.log1p_exp) - y * z;
+    // m = (1 − 2y)·z is the score against the label, exactly (a sign flip). The loss
+    // max(z, 0) − y·z + ln(1 + e^−|z|) is max(m, 0) + ln(1 + e^−|m|), and σ(z) − y is
+    // (1 − 2y)·σ(m). Written this way a point far on its own side costs its tiny
+    // ln(1 + e^−|z|) and residual −e^−|z|/(1 + e^−|z|) to full relative precision, instead of
+    // a difference of two numbers near z (or near 1) that leaves rounding noise: that noise
+    // hid the optimum of separable data with λ ≤ 1e−9 from every method.
+    let sign = 1.0 - 2.0 * f64::from(label);
+    let m = z * sign;
+    let positive = m >= 0.0;
+    let loss = (if positive { m } else { 0.0 }) + p.log1p_exp;
     acc[0][lane] += loss;
     if DEPTH >= GRADIENT {
         let sigma = (if positive { 1.0 } else { p.exp_neg_abs }) * p.inv_one_plus;
-        let residual = sigma - y;
+        let residual = sigma * sign;
         acc[1][lane] += residual;
         acc[2][lane] += residual * a;
         acc[3][lane] += residual * b;
@@ -321,14 +331,20 @@ mod avx2 {
                     _mm256_mul_pd(w2, b),
                 );
                 let (log1p_exp, t, inv_u) = logistic_parts(z);
-                let positive = _mm256_cmp_pd::<_CMP_GE_OQ>(z, _mm256_setzero_pd());
-                let relu = _mm256_and_pd(positive, z);
-                let loss = _mm256_sub_pd(_mm256_add_pd(relu, log1p_exp), _mm256_mul_pd(label, z));
+                // The score against the label, as in `add_row`.
+                let sign = _mm256_sub_pd(
+                    _mm256_set1_pd(1.0),
+                    _mm256_mul_pd(_mm256_set1_pd(2.0), label),
+                );
+                let m = _mm256_mul_pd(z, sign);
+                let positive = _mm256_cmp_pd::<_CMP_GE_OQ>(m, _mm256_setzero_pd());
+                let relu = _mm256_and_pd(positive, m);
+                let loss = _mm256_add_pd(relu, log1p_exp);
                 let s = &mut sums;
                 s[0][half] = _mm256_add_pd(s[0][half], loss);
                 if DEPTH >= GRADIENT {
                     let numerator = _mm256_blendv_pd(t, _mm256_set1_pd(1.0), positive);
-                    let residual = _mm256_sub_pd(_mm256_mul_pd(numerator, inv_u), label);
+                    let residual = _mm256_mul_pd(_mm256_mul_pd(numerator, inv_u), sign);
                     s[1][half] = _mm256_add_pd(s[1][half], residual);
                     s[2][half] = _mm256_add_pd(s[2][half], _mm256_mul_pd(residual, a));
                     s[3][half] = _mm256_add_pd(s[3][half], _mm256_mul_pd(residual, b));
@@ -524,6 +540,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn points_far_on_their_own_side_keep_their_tiny_loss_and_residual() {
+        // Every point at score ±40 on its own side: each costs ln(1 + e^−40) ≈ 4.2e−18 and
+        // has residual ∓e^−40/(1 + e^−40), which a difference of numbers near 40 (or near 1)
+        // would round to noise or to zero.
+        let data = Dataset::new(
+            vec![40.0, -40.0, 20.0, -20.0, 40.0, -40.0, 20.0, -20.0, 40.0],
+            vec![0.0; 9],
+            &[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+        )
+        .unwrap();
+        let objective = LogisticObjective::new(&data, 0.0).unwrap();
+        let w = [0.0, 1.0, 0.0];
+        let mut grad = [0.0; 3];
+        let loss = objective.value_and_gradient(&w, &mut grad);
+        let (e40, e20) = ((-40.0f64).exp(), (-20.0f64).exp());
+        let expected_loss = 5.0 * e40.ln_1p() + 4.0 * e20.ln_1p();
+        assert!(
+            (loss - expected_loss).abs() <= 1e-14 * expected_loss,
+            "{loss}"
+        );
+        // Label 1 at z = 40 has residual σ(40) − 1 = −e^−40/(1 + e^−40), label 0 at z = −40
+        // has +e^−40/(1 + e^−40); three of the first, two of the second, and the ±20 pairs
+        // cancel in the bias. (Before, σ(40) − 1 was exactly 0.) The ±20 terms are 5e8 times
+        // larger, so their rounding bounds what the sum can keep of −e^−40.
+        let r40 = e40 / (1.0 + e40);
+        let r20 = e20 / (1.0 + e20);
+        assert!((grad[0] + r40).abs() <= 1e-6 * r40, "{}", grad[0]);
+        let expected_w1 = -200.0 * r40 - 80.0 * r20;
+        assert!(
+            (grad[1] - expected_w1).abs() <= 1e-13 * expected_w1.abs(),
+            "{}",
+            grad[1]
+        );
+        // Rows 0–7 take the AVX2 path where the CPU has it, row 8 the scalar one; the
+        // Hessian pass gives the same bits.
+        let (loss_h, grad_h, _) = objective.value_gradient_hessian(w);
+        assert_eq!(loss_h.to_bits(), loss.to_bits());
+        assert_eq!(grad_h, grad);
     }
 
     #[test]
