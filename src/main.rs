@@ -1,6 +1,7 @@
 //! The `logreg-report` command: a thin CLI over the library. Parses flags, runs the study,
 //! writes the report, prints progress and errors, and sets the exit status.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -34,7 +35,7 @@ struct Cli {
     /// A folder with a site's own report.html template, used instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
-    /// Print nothing but errors.
+    /// Print nothing but warnings and errors.
     #[arg(long)]
     quiet: bool,
     /// Write nothing: compare a fresh run with the report in --out, list every file that
@@ -68,11 +69,29 @@ impl Progress for StepPrinter {
         }
         eprintln!("{:>9.3} s  {step}", elapsed.as_secs_f64());
     }
+
+    fn warn(&mut self, message: &str) {
+        match &self.spinner {
+            Some(spinner) => spinner.suspend(|| warning(message)),
+            None => warning(message),
+        }
+    }
 }
 
+/// Warnings are about the results themselves, so even --quiet prints them.
 struct Quiet;
 
-impl Progress for Quiet {}
+impl Progress for Quiet {
+    fn warn(&mut self, message: &str) {
+        warning(message);
+    }
+}
+
+/// One `warning: …` line on stderr. A closed stderr must not end the run that writes the
+/// report, so a failed write is ignored.
+fn warning(message: &str) {
+    let _ = writeln!(std::io::stderr(), "warning: {message}");
+}
 
 /// What a successful run found.
 enum Outcome {

@@ -34,6 +34,11 @@ const HESSIAN: u8 = 2;
 const PARALLEL_MIN_ROWS: usize = 4 * CHUNK_ROWS;
 
 /// A differentiable objective, as the optimiser sees it.
+///
+/// Only the first three methods are required. The others let [`crate::fit`] check the
+/// gradient against an independent computation, certify convergence with the exact Newton
+/// step, and recognise an objective without a minimum; an objective that does not provide
+/// them gets central differences, BFGS's own estimate, and no such verdict.
 pub trait Objective {
     /// Number of parameters.
     fn dim(&self) -> usize;
@@ -41,6 +46,37 @@ pub trait Objective {
     fn value_and_gradient(&self, w: &[f64], grad: &mut [f64]) -> f64;
     /// A short name for messages.
     fn name(&self) -> String;
+
+    /// ∇E(`w`) computed independently of [`Objective::value_and_gradient`], for the gradient
+    /// check; `None` if the objective has no such reference.
+    fn reference_gradient(&self, _w: &[f64]) -> Option<Vec<f64>> {
+        None
+    }
+
+    /// E, ∇E and the exact Newton step at `w`; `None` if the objective does not know its
+    /// Hessian.
+    fn second_order(&self, _w: &[f64]) -> Option<SecondOrder> {
+        None
+    }
+
+    /// Why E has no minimiser, if `w` proves that it has none (for example, weights that put
+    /// every point of a data set strictly on its own side when nothing penalises their size).
+    fn no_minimum_at(&self, _w: &[f64]) -> Option<String> {
+        None
+    }
+}
+
+/// The objective, its gradient and the exact Newton step at one point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecondOrder {
+    /// E(w).
+    pub value: f64,
+    /// ∇E(w).
+    pub gradient: Vec<f64>,
+    /// H(w)⁻¹·∇E(w), or `None` where the Hessian is not positive definite. w minus this is
+    /// the minimiser of the quadratic model at w, so its largest component estimates the
+    /// distance to the optimum.
+    pub newton_step: Option<Vec<f64>>,
 }
 
 /// Sums over a block of rows: loss, gradient and (optionally) the Hessian's upper triangle
@@ -133,6 +169,38 @@ impl<'a> LogisticObjective<'a> {
         let hessian = [[h[0], h[1], h[2]], [h[1], h[3], h[4]], [h[2], h[4], h[5]]];
         (s.loss, s.grad, hessian)
     }
+
+    /// True when λ = 0 and `w` puts every point strictly on its own side. Then E(t·w)
+    /// decreases towards 0 as t grows without ever reaching it: E has no minimiser. "Strictly"
+    /// means by more than the rounding of the score, so the verdict holds for the exact
+    /// numbers too.
+    pub fn proves_unbounded(&self, w: [f64; 3]) -> bool {
+        self.lambda == 0.0 && separates(self.data, w)
+    }
+}
+
+/// True when every point's score z = b + w1·x1 + w2·x2 has the sign of its label (positive
+/// for 1, negative for 0) by more than z's rounding error.
+pub fn separates(data: &Dataset, w: [f64; 3]) -> bool {
+    let strictly = |(a, b, label): (f64, f64, u8)| {
+        let z = w[0] + w[1] * a + w[2] * b;
+        // Three roundings, each at most half an ulp of the largest partial sum.
+        let rounding = 4.0 * f64::EPSILON * (w[0].abs() + (w[1] * a).abs() + (w[2] * b).abs());
+        let margin = if label == 1 { z } else { -z };
+        margin > rounding
+    };
+    let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
+    let rows = |start: usize, end: usize| (start..end).map(|i| (x1[i], x2[i], y[i]));
+    if y.len() >= PARALLEL_MIN_ROWS {
+        (0..y.len().div_ceil(CHUNK_ROWS))
+            .into_par_iter()
+            .all(|block| {
+                let start = block * CHUNK_ROWS;
+                rows(start, (start + CHUNK_ROWS).min(y.len())).all(strictly)
+            })
+    } else {
+        rows(0, y.len()).all(strictly)
+    }
 }
 
 impl Objective for LogisticObjective<'_> {
@@ -153,6 +221,32 @@ impl Objective for LogisticObjective<'_> {
             crate::numbers::short(self.lambda)
         )
     }
+
+    fn reference_gradient(&self, w: &[f64]) -> Option<Vec<f64>> {
+        let w = [w[0], w[1], w[2]];
+        let (_, data_part) = crate::reference::data_loss_and_gradient(self.data, w);
+        Some(add_penalty_gradient(data_part, self.lambda, w).to_vec())
+    }
+
+    fn second_order(&self, w: &[f64]) -> Option<SecondOrder> {
+        let (value, gradient, hessian) = self.value_gradient_hessian([w[0], w[1], w[2]]);
+        Some(SecondOrder {
+            value,
+            gradient: gradient.to_vec(),
+            newton_step: crate::newton::solve_spd(hessian, gradient).map(|s| s.to_vec()),
+        })
+    }
+
+    fn no_minimum_at(&self, w: &[f64]) -> Option<String> {
+        self.proves_unbounded([w[0], w[1], w[2]])
+            .then(|| "the data are separable: the loss has no minimum".to_string())
+    }
+}
+
+/// ∇E = (the data part) + 2λ·w, added as the fused pass adds it.
+pub fn add_penalty_gradient(data_part: [f64; 3], lambda: f64, w: [f64; 3]) -> [f64; 3] {
+    let two_lambda = 2.0 * lambda;
+    std::array::from_fn(|k| data_part[k] + two_lambda * w[k])
 }
 
 /// Adds the blocks in order, with Neumaier's compensation so that the total does not
@@ -495,6 +589,21 @@ impl Objective for OptimizerDemo {
     fn name(&self) -> String {
         "the optimiser demo f(x) = x^2 - 2x".into()
     }
+
+    fn reference_gradient(&self, w: &[f64]) -> Option<Vec<f64>> {
+        let x = crate::reference::Dual::<1>::variable(w[0], 0);
+        Some((x * x - x * 2.0).tangent.to_vec())
+    }
+
+    fn second_order(&self, w: &[f64]) -> Option<SecondOrder> {
+        let gradient = 2.0 * w[0] - 2.0;
+        Some(SecondOrder {
+            value: Self::value(w[0]),
+            gradient: vec![gradient],
+            // f'' = 2 everywhere.
+            newton_step: Some(vec![gradient / 2.0]),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -540,6 +649,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_reference_gradient_agrees_with_the_fused_pass() {
+        for n in [2, 100, 20_000] {
+            let data = Dataset::fuzzy(n, &mut study_rng(n as u64)).unwrap();
+            let objective = LogisticObjective::new(&data, 0.3).unwrap();
+            for w in [[2.0, 1.5, -2.0], [0.0, 0.0, 0.0], [-3.0, 20.0, -7.0]] {
+                let mut fused = [0.0; 3];
+                objective.value_and_gradient(&w, &mut fused);
+                let dual = objective.reference_gradient(&w).unwrap();
+                let (_, plain) = reference(&data, 0.3, w);
+                for k in 0..3 {
+                    let scale = 1.0 + plain[k].abs();
+                    assert!((fused[k] - dual[k]).abs() <= 1e-10 * scale);
+                    assert!((plain[k] - dual[k]).abs() <= 1e-10 * scale);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn separation_is_recognised_only_without_a_penalty_and_with_every_point_right() {
+        let data = Dataset::separable(500, &mut study_rng(1)).unwrap();
+        let unregularised = LogisticObjective::new(&data, 0.0).unwrap();
+        // Class A (label 1) lies at x1, x2 < 0: z = −x1 − x2 separates.
+        assert!(unregularised.proves_unbounded([0.0, -1.0, -1.0]));
+        assert!(unregularised.no_minimum_at(&[0.0, -1.0, -1.0]).is_some());
+        assert!(!unregularised.proves_unbounded([0.0, 1.0, 1.0]));
+        assert!(!unregularised.proves_unbounded([0.0, 0.0, 0.0]));
+        let regularised = LogisticObjective::new(&data, 1e-12).unwrap();
+        assert!(!regularised.proves_unbounded([0.0, -1.0, -1.0]));
+        let fuzzy = Dataset::fuzzy(500, &mut study_rng(1)).unwrap();
+        let overlapping = LogisticObjective::new(&fuzzy, 0.0).unwrap();
+        assert!(!overlapping.proves_unbounded([0.0, -1.0, -1.0]));
+        // A point on the boundary is not strictly on its side.
+        let touching = Dataset::new(vec![-1.0, 0.0], vec![0.0, 0.0], &[1.0, 0.0]).unwrap();
+        let objective = LogisticObjective::new(&touching, 0.0).unwrap();
+        assert!(!objective.proves_unbounded([0.0, -1.0, 0.0]));
+        assert!(objective.proves_unbounded([-0.5, -1.0, 0.0]));
     }
 
     #[test]
