@@ -803,6 +803,46 @@ fn array_max_abs(v: &Param) -> f64 {
     v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
 }
 
+/// `after` with its inverse-Hessian estimate recomputed from `before`'s by the BFGS formula
+/// H₁ = (I − ρ·s·yᵀ)·H₀·(I − ρ·y·sᵀ) + ρ·s·sᵀ, ρ = 1/(yᵀs), in plain loops.
+///
+/// argmin forms the two matrix products with ndarray, which hands them to `matrixmultiply`;
+/// that crate picks a fused multiply-add kernel or another by the CPU it runs on, so the
+/// last bits of H, and from there every later iterate, would depend on the machine. The
+/// loops here do the same arithmetic in a fixed order with separate roundings.
+fn portable_update(before: &BfgsState, after: BfgsState) -> BfgsState {
+    let (Some(x0), Some(g0), Some(h0), Some(x1), Some(g1)) = (
+        before.get_param(),
+        before.get_gradient(),
+        before.get_inv_hessian(),
+        after.get_param(),
+        after.get_gradient(),
+    ) else {
+        // `breakdown` reports a state this incomplete.
+        return after;
+    };
+    let s = x1 - x0;
+    let y = g1 - g0;
+    let rho = 1.0 / y.dot(&s);
+    let n = s.len();
+    // Left and right factors, as argmin builds them: I − (s·yᵀ)·ρ and its transpose.
+    let left = Array2::from_shape_fn((n, n), |(i, j)| {
+        f64::from(u8::from(i == j)) - s[i] * y[j] * rho
+    });
+    let right = left.t().to_owned();
+    let product = |a: &Array2<f64>, b: &Array2<f64>| {
+        Array2::from_shape_fn((n, n), |(i, j)| {
+            (0..n).fold(0.0, |sum, k| sum + a[(i, k)] * b[(k, j)])
+        })
+    };
+    let middle = product(h0, &right);
+    let mut h1 = product(&left, &middle);
+    for ((i, j), value) in h1.indexed_iter_mut() {
+        *value += s[i] * s[j] * rho;
+    }
+    after.inv_hessian(h1)
+}
+
 /// Why a step from `before` to `after` cannot be kept, if it cannot.
 fn breakdown(before: &BfgsState, after: &BfgsState) -> Option<BfgsStop> {
     let (Some(x0), Some(x1)) = (before.get_param(), after.get_param()) else {
@@ -869,10 +909,13 @@ where
     ) -> std::result::Result<(BfgsState, Option<KV>), argmin::core::Error> {
         let before = state.clone();
         let failure = match self.inner.next_iter(problem, state) {
-            Ok((after, kv)) => match breakdown(&before, &after) {
-                None => return Ok((after, kv)),
-                Some(status) => status,
-            },
+            Ok((after, kv)) => {
+                let after = portable_update(&before, after);
+                match breakdown(&before, &after) {
+                    None => return Ok((after, kv)),
+                    Some(status) => status,
+                }
+            }
             Err(e) => BfgsStop::Breakdown(format!("the line search failed ({e})")),
         };
         self.stopped = Some(failure);
@@ -1111,6 +1154,28 @@ mod tests {
         ] {
             assert!(!failure.success());
         }
+    }
+
+    #[test]
+    fn the_portable_update_satisfies_the_secant_equation() {
+        let h0 = ndarray::arr2(&[[2.0, 0.3, -0.1], [0.3, 1.0, 0.2], [-0.1, 0.2, 0.5]]);
+        let state = |x: [f64; 3], g: [f64; 3]| {
+            BfgsState::new()
+                .param(Array1::from(x.to_vec()))
+                .gradient(Array1::from(g.to_vec()))
+                .inv_hessian(h0.clone())
+        };
+        let before = state([1.0, 2.0, 3.0], [0.5, -0.25, 1.0]);
+        let after = portable_update(&before, state([0.9, 2.2, 2.7], [0.1, 0.05, 0.4]));
+        let h1 = after.get_inv_hessian().unwrap();
+        let s = Array1::from(vec![0.9 - 1.0, 2.2 - 2.0, 2.7 - 3.0]);
+        let y = Array1::from(vec![0.1 - 0.5, 0.05 + 0.25, 0.4 - 1.0]);
+        // BFGS's defining property: the new estimate maps y to s.
+        let mapped = h1.dot(&y);
+        for k in 0..3 {
+            assert!((mapped[k] - s[k]).abs() < 1e-14, "{mapped} vs {s}");
+        }
+        assert!((h1 - &h1.t()).iter().all(|d| d.abs() < 1e-15), "symmetric");
     }
 
     #[test]
