@@ -51,6 +51,7 @@ impl Config {
                 seed,
                 n,
                 lambdas: parse_lambdas(lambdas)?,
+                max_iterations: None,
             },
             out,
             templates,

@@ -2,13 +2,23 @@
 //!
 //! Columns are stored apart (`x1`, `x2`, `labels` as bytes) so that the objective streams
 //! through them and the memory is the data itself: 17 bytes a point.
+//!
+//! # How a data set is drawn
+//!
+//! The labels are shuffled with the caller's generator, which then gives a 32-byte key. The
+//! points are drawn in blocks of [`POINT_BLOCK_ROWS`] rows; block `k` of a data set has its
+//! own ChaCha8 generator, keyed with that key, on the stream numbered by the data set and
+//! `k`. Blocks are independent, so they are drawn on all cores, and a seed gives the same
+//! bits whatever the number of threads. Normal deviates come from Marsaglia's polar method
+//! (a point of the unit disc, scaled by √(−2·ln s / s)) with `libm`'s `log`: uniform draws
+//! and IEEE arithmetic only, plus one pure-Rust logarithm, so the same bits on every machine.
 
 use std::io::{BufRead, Write};
 use std::path::Path;
 
 use rand::seq::SliceRandom;
 use rand::{Rng, RngExt, SeedableRng};
-use rand_distr::StandardNormal;
+use rand_distr::{Distribution, UnitDisc};
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
@@ -26,6 +36,10 @@ pub fn study_rng(seed: u64) -> StudyRng {
 pub const FUZZY_CENTRE: f64 = -1.0;
 /// Side of the squares of the separable set: class A in [−side, 0)², class B in [0, side)².
 pub const SEPARABLE_SIDE: f64 = 4.0;
+
+/// Rows per block of points, each block drawn from its own stream. Part of the definition of
+/// a seed's data: changing it changes every data set with more rows than this.
+pub const POINT_BLOCK_ROWS: usize = 65_536;
 
 /// The CSV header written and expected.
 pub const CSV_HEADER: &str = "x1,x2,label";
@@ -77,14 +91,13 @@ impl Dataset {
     /// The fuzzy (overlapping) set: ⌈n/2⌉ points of class A (label 1) drawn from a standard
     /// normal around (−1, −1), ⌊n/2⌋ of class B (label 0) around (1, 1), rows in random order.
     pub fn fuzzy<R: Rng>(n: usize, rng: &mut R) -> Result<Self> {
-        Self::generate(n, rng, |rng, label| {
+        Self::generate(n, rng, StreamTag::Fuzzy, |rng, label| {
             let centre = if label == 1 {
                 FUZZY_CENTRE
             } else {
                 -FUZZY_CENTRE
             };
-            let dx: f64 = rng.sample(StandardNormal);
-            let dy: f64 = rng.sample(StandardNormal);
+            let (dx, dy) = normal_pair(rng);
             (centre + dx, centre + dy)
         })
     }
@@ -92,7 +105,7 @@ impl Dataset {
     /// The separable set: ⌈n/2⌉ points of class A (label 1) uniform in [−4, 0)², ⌊n/2⌋ of class
     /// B (label 0) uniform in [0, 4)², rows in random order.
     pub fn separable<R: Rng>(n: usize, rng: &mut R) -> Result<Self> {
-        Self::generate(n, rng, |rng, label| {
+        Self::generate(n, rng, StreamTag::Separable, |rng, label| {
             let low = if label == 1 { -SEPARABLE_SIDE } else { 0.0 };
             let x: f64 = rng.random_range(low..low + SEPARABLE_SIDE);
             let y: f64 = rng.random_range(low..low + SEPARABLE_SIDE);
@@ -100,12 +113,14 @@ impl Dataset {
         })
     }
 
-    /// Shuffles the labels first, then draws each row's point for its label: the same
-    /// distribution as drawing by class and shuffling the rows, without a second copy.
+    /// Shuffles the labels first, then draws each row's point for its label (the same
+    /// distribution as drawing by class and shuffling the rows, without a second copy), in
+    /// blocks with streams of their own as the module documentation describes.
     fn generate<R: Rng>(
         n: usize,
         rng: &mut R,
-        mut draw: impl FnMut(&mut R, u8) -> (f64, f64),
+        tag: StreamTag,
+        draw: impl Fn(&mut StudyRng, u8) -> (f64, f64) + Sync,
     ) -> Result<Self> {
         if n < 2 {
             return Err(Error::TooFewPoints { n });
@@ -113,13 +128,20 @@ impl Dataset {
         let class_a = n.div_ceil(2);
         let mut labels: Vec<u8> = (0..n).map(|i| u8::from(i < class_a)).collect();
         labels.shuffle(rng);
-        let mut x1 = Vec::with_capacity(n);
-        let mut x2 = Vec::with_capacity(n);
-        for &label in &labels {
-            let (a, b) = draw(rng, label);
-            x1.push(a);
-            x2.push(b);
-        }
+        let key: [u8; 32] = rng.random();
+        let mut x1 = vec![0.0; n];
+        let mut x2 = vec![0.0; n];
+        x1.par_chunks_mut(POINT_BLOCK_ROWS)
+            .zip(x2.par_chunks_mut(POINT_BLOCK_ROWS))
+            .zip(labels.par_chunks(POINT_BLOCK_ROWS))
+            .enumerate()
+            .for_each(|(block, ((x1, x2), labels))| {
+                let mut block_rng = StudyRng::from_seed(key);
+                block_rng.set_stream(tag.stream(block));
+                for ((a, b), &label) in x1.iter_mut().zip(x2.iter_mut()).zip(labels) {
+                    (*a, *b) = draw(&mut block_rng, label);
+                }
+            });
         Ok(Dataset { x1, x2, labels })
     }
 
@@ -261,6 +283,34 @@ impl Dataset {
     }
 }
 
+/// Which data set a stream of points belongs to: the high half of the stream number.
+#[derive(Clone, Copy)]
+enum StreamTag {
+    Fuzzy = 1,
+    Separable = 2,
+}
+
+impl StreamTag {
+    /// The stream of block `block`: the data set in the high 32 bits, the block in the low.
+    fn stream(self, block: usize) -> u64 {
+        ((self as u64) << 32) | block as u64
+    }
+}
+
+/// Two independent standard normal deviates by Marsaglia's polar method.
+fn normal_pair(rng: &mut StudyRng) -> (f64, f64) {
+    loop {
+        let [u, v]: [f64; 2] = UnitDisc.sample(rng);
+        let s = u * u + v * v;
+        // s = 0 has no logarithm; it is drawn with probability zero in theory, 2^-104 or so
+        // in practice.
+        if s > 0.0 {
+            let factor = (-2.0 * libm::log(s) / s).sqrt();
+            return (u * factor, v * factor);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,6 +359,75 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn one_thread_and_two_threads_draw_the_same_bits() {
+        let n = 2 * POINT_BLOCK_ROWS + 123;
+        let draw = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let mut rng = study_rng(11);
+                (
+                    Dataset::fuzzy(n, &mut rng).unwrap(),
+                    Dataset::separable(n, &mut rng).unwrap(),
+                )
+            })
+        };
+        let (one, two) = (draw(1), draw(2));
+        for (a, b) in [(&one.0, &two.0), (&one.1, &two.1)] {
+            assert_eq!(a.labels(), b.labels());
+            assert!(
+                a.x1()
+                    .iter()
+                    .zip(b.x1())
+                    .all(|(p, q)| p.to_bits() == q.to_bits())
+            );
+            assert!(
+                a.x2()
+                    .iter()
+                    .zip(b.x2())
+                    .all(|(p, q)| p.to_bits() == q.to_bits())
+            );
+        }
+    }
+
+    #[test]
+    fn blocks_draw_different_points() {
+        // Each block has its own stream: block 1 must not repeat block 0.
+        let data = Dataset::separable(2 * POINT_BLOCK_ROWS, &mut study_rng(5)).unwrap();
+        let (first, second) = data.x1().split_at(POINT_BLOCK_ROWS);
+        assert_ne!(&first[..100], &second[..100]);
+    }
+
+    #[test]
+    fn polar_deviates_have_the_moments_of_a_standard_normal() {
+        let mut rng = StudyRng::seed_from_u64(1);
+        let count = 200_000;
+        let (mut sum, mut squares, mut fourth, mut beyond_two) = (0.0, 0.0, 0.0, 0usize);
+        for _ in 0..count / 2 {
+            let (a, b) = normal_pair(&mut rng);
+            for x in [a, b] {
+                sum += x;
+                squares += x * x;
+                fourth += x * x * x * x;
+                beyond_two += usize::from(x.abs() > 2.0);
+            }
+        }
+        let n = count as f64;
+        assert!((sum / n).abs() < 0.01, "mean {}", sum / n);
+        assert!((squares / n - 1.0).abs() < 0.01, "variance {}", squares / n);
+        assert!(
+            (fourth / n - 3.0).abs() < 0.06,
+            "fourth moment {}",
+            fourth / n
+        );
+        // P(|X| > 2) = 0.0455 for a standard normal.
+        let tail = beyond_two as f64 / n;
+        assert!((tail - 0.0455).abs() < 0.002, "tail {tail}");
     }
 
     #[test]

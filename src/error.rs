@@ -45,9 +45,9 @@ pub enum Error {
     /// A starting point or parameter vector has the wrong length or a non-finite entry.
     #[error("{0}")]
     InvalidParameter(String),
-    /// The analytic gradient disagrees with finite differences.
+    /// The analytic gradient disagrees with its independent reference.
     #[error(
-        "gradient check failed for {objective}: |analytic - numeric| = {error:.3e} \
+        "gradient check failed for {objective}: |analytic - reference| = {error:.3e} \
          (relative {relative:.3e}, allowed {tolerance:.0e})"
     )]
     GradientCheck {
@@ -162,6 +162,9 @@ pub enum Error {
         /// What the run needs and what limits it.
         shortfall: crate::memory::Shortfall,
     },
+    /// A signal is ending the run; its staging folder is being removed.
+    #[error("interrupted")]
+    Interrupted,
     /// A figure could not be drawn.
     #[error(transparent)]
     Figure(Box<crate::figures::FigureError>),

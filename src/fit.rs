@@ -1,35 +1,61 @@
-//! Fitting: the gradient check, BFGS through argmin with our stopping rule, and the result in
-//! the shape of scipy's `OptimizeResult`.
+//! Fitting: the gradient check, BFGS through argmin, the certificate that decides success, and
+//! the result in the shape of scipy's `OptimizeResult`.
 //!
-//! # The stopping rule
+//! # What `success` means
 //!
-//! SciPy stops BFGS when ‖∇E‖∞ ≤ 1e−5. That absolute number fails both ways here. On small,
-//! flat problems (separable data, λ = 0.1, where the Hessian's eigenvalues are near 1) it
-//! stops while w is still 1e−5 from the optimum. On large N it asks for more than floating
-//! point can give: with E ≈ 3·10⁵ at N = 10⁶, a step that lowers E by less than one unit in
-//! its last place (≈ 6e−11) cannot be seen by a line search, yet the gradient there is still
-//! ≈ 1e−3; the line search fails and SciPy reports "precision loss" beside a right answer.
+//! A fit says `success: true` only when its own estimate of the distance from the point it
+//! returns to the optimum is within [`DISTANCE_TOLERANCE`]`·max(1, ‖w‖∞)` (max-norm, so about
+//! six significant digits in the largest weight). The estimate is the exact Newton step
+//! ‖H(w)⁻¹·∇E(w)‖∞, from one pass over the data with the Hessian: w minus this step minimises
+//! the quadratic model at w, and near the optimum of a smooth, strictly convex objective the
+//! step and the true distance differ by a term of the order of the distance squared. An
+//! objective that does not know its Hessian falls back on BFGS's own ‖Hₖ·∇E‖∞, and the message
+//! says so. No rule on the gradient alone makes a fit a success: a gradient of 1e−8 can sit
+//! 15 units from the optimum when λ is 1e−12.
 //!
-//! We stop, successfully, at the first iterate where one of three rules holds (g = ∇E(w),
-//! Hₖ = BFGS's inverse-Hessian estimate):
+//! # Statuses
 //!
-//! 1. **step**: ‖Hₖ·g‖∞ ≤ 1e−9 · max(1, ‖w‖∞). Hₖ·g is the quasi-Newton estimate of the
-//!    distance to the optimum; this is the rule that ends well-posed fits of any size.
-//! 2. **resolution**: ½·gᵀ·Hₖ·g ≤ 16·ε·|E(w)|. The decrease one more step promises is below
-//!    the rounding of E itself, so no line search could confirm it: at large N this comes
-//!    just before the line search would fail, and by then the weights are within ~1e−8.
-//! 3. **gradient**: ‖g‖∞ ≤ 1e−8, a thousand times tighter than SciPy's 1e−5. This is the
-//!    rule for separable data with λ = 0, whose optimum lies at infinity: there neither
-//!    the step nor the relative decrease shrinks, and the weights grow until the gradient
-//!    is this small; the report shows how far they went.
+//! | code | SciPy's BFGS | here |
+//! |---|---|---|
+//! | 0 | converged (‖∇E‖∞ ≤ gtol) | converged: the distance estimate is within the tolerance |
+//! | 1 | maximum number of iterations exceeded | the iteration limit was reached first |
+//! | 2 | desired error not necessarily achieved due to precision loss | the line search, the BFGS update or the finishing Newton steps could not go on, or the distance could not be estimated |
+//! | 3 | NaN result encountered | the objective or its gradient was not finite |
+//! | 4 | (none) | unbounded: the objective has no minimum, and the final point proves it (for the logistic loss: λ = 0 and every point strictly on its own side, see [`crate::model::LogisticObjective::proves_unbounded`]) |
 //!
-//! Anything else ends without success and says why: the iteration limit (200 per parameter,
-//! as SciPy), a line search that cannot make progress, a lost curvature condition, or a
-//! non-finite value. The tests hold every regularised fit of the study to Newton's answer
-//! within 1e−6 at N = 100, and the fuzzy fit at N = 10⁶ and 10⁷ too.
+//! `success` is true for status 0 only.
+//!
+//! # How a fit runs
+//!
+//! 1. The analytic gradient at w0 is compared with an independent reference
+//!    ([`check_gradient`]); a failed check refuses the fit.
+//! 2. BFGS (argmin, More–Thuente line search) iterates until the first of three rules holds
+//!    (g = ∇E(w), Hₖ = BFGS's inverse-Hessian estimate):
+//!    - **step**: ‖Hₖ·g‖∞ ≤ [`STEP_TOLERANCE`]`·max(1, ‖w‖∞)`, the quasi-Newton estimate of
+//!      the distance; the rule that ends well-posed fits of any size;
+//!    - **resolution**: ½·gᵀ·Hₖ·g ≤ 16·ε·|E(w)|: the decrease one more step promises is below
+//!      the rounding of E, so no line search could confirm it (at large N this comes just
+//!      before the line search would fail);
+//!    - **gradient**: ‖g‖∞ ≤ [`GRADIENT_TOLERANCE`], a thousand times tighter than SciPy's
+//!      1e−5. This is what ends λ = 0 on separable data, where the optimum lies at infinity
+//!      and neither of the other two shrinks; the weights grow until then, and the report
+//!      shows how far they went.
+//!
+//!    The iteration limit (200 per parameter, as SciPy), a failed line search, a lost
+//!    curvature condition or a non-finite value also end BFGS.
+//! 3. The final point is judged: if it proves that no minimum exists, status 4. Otherwise the
+//!    certificate above: within the tolerance, status 0. If not, and the objective knows its
+//!    Hessian, **Newton steps finish the fit** (damped by backtracking, at most
+//!    [`MAX_FINISHING_STEPS`], within the iteration limit), each judged the same way. They are
+//!    counted honestly: in `nit` (and in `finishing_steps`), their passes in `nfev`/`njev`,
+//!    and the Hessian passes in `nhev`. They matter where BFGS's gradient rule fires far from
+//!    the optimum (λ ≤ 1e−6 on separable data, where the optimum has large weights and the
+//!    loss is flat) and at large N, where BFGS stops on the rounding of E.
+//!
+//! With λ > 0 the study also starts BFGS from the exact inverse Hessian at w0 (see
+//! [`crate::study::bfgs_fit`]), so its first step is a Newton step.
 
 use std::cell::{Cell, RefCell};
-use std::fmt;
 
 use argmin::core::{
     CostFunction, Executor, Gradient, IterState, KV, Problem, Solver, State, TerminationReason,
@@ -41,38 +67,78 @@ use ndarray::{Array1, Array2};
 
 use crate::error::{Error, Result};
 use crate::model::Objective;
+use crate::newton::{capitalised, plural};
+use crate::numbers::two_digits;
 
-/// Rule 1: the largest estimated distance to the optimum, relative to max(1, ‖w‖∞).
+/// The largest distance estimate, relative to max(1, ‖w‖∞), that counts as converged.
+pub const DISTANCE_TOLERANCE: f64 = 1e-6;
+/// BFGS's step rule: the largest quasi-Newton step, relative to max(1, ‖w‖∞).
 pub const STEP_TOLERANCE: f64 = 1e-9;
-/// Rule 2: how many units of rounding of E the promised decrease may be.
+/// BFGS's resolution rule: how many units of rounding of E the promised decrease may be.
 pub const RESOLUTION_ULPS: f64 = 16.0;
-/// Rule 3: the largest gradient max-norm.
+/// BFGS's gradient rule: the largest gradient max-norm.
 pub const GRADIENT_TOLERANCE: f64 = 1e-8;
 /// The iteration limit per parameter (SciPy's default).
 pub const MAX_ITERS_PER_PARAMETER: u64 = 200;
+/// The most Newton steps taken after BFGS stops. From where BFGS's gradient rule fires, a
+/// damped Newton step gains about one unit of margin, and even λ = 1e−12 needs fewer than 40.
+pub const MAX_FINISHING_STEPS: u64 = 60;
 /// The largest gradient-check error accepted, relative to max(1, ‖∇E‖₂).
 pub const GRADIENT_CHECK_TOLERANCE: f64 = 1e-6;
 
 type Param = Array1<f64>;
 type BfgsState = IterState<Param, Param, (), Array2<f64>, (), f64>;
 
-/// Why a fit ended, with SciPy's status codes.
+/// How a fit ended, with SciPy's status codes and one of our own (see the module
+/// documentation).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Status {
-    /// Converged by one of the two rules.
-    Converged(StopRule),
-    /// Ran out of iterations (SciPy's status 1).
+    /// The distance estimate is within the tolerance (0).
+    Converged,
+    /// The iteration limit came first (1).
     MaxIterations,
-    /// The line search or the BFGS update could not go on (SciPy's status 2).
+    /// The line search, the update or the finishing steps could not go on, or the distance
+    /// could not be estimated (2). Says why.
     PrecisionLoss(String),
-    /// A value or gradient was NaN or infinite (SciPy's status 3).
+    /// A value or gradient was NaN or infinite (3).
     NotFinite,
+    /// The objective has no minimum and the final point proves it (4). Says why.
+    Unbounded(String),
 }
 
-/// Which of the convergence rules ended a fit.
+impl Status {
+    /// The code: SciPy's 0–3, and 4 for an objective without a minimum.
+    pub fn code(&self) -> i32 {
+        match self {
+            Status::Converged => 0,
+            Status::MaxIterations => 1,
+            Status::PrecisionLoss(_) => 2,
+            Status::NotFinite => 3,
+            Status::Unbounded(_) => 4,
+        }
+    }
+
+    /// True only for convergence (code 0).
+    pub fn success(&self) -> bool {
+        matches!(self, Status::Converged)
+    }
+
+    /// A few words for a table cell: "converged", "no minimum", …
+    pub fn verdict(&self) -> &'static str {
+        match self {
+            Status::Converged => "converged",
+            Status::MaxIterations => "iteration limit",
+            Status::PrecisionLoss(_) => "stopped short",
+            Status::NotFinite => "not finite",
+            Status::Unbounded(_) => "no minimum",
+        }
+    }
+}
+
+/// Which of BFGS's own rules ended its iterations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StopRule {
-    /// The estimated distance to the optimum fell below 1e−9 (relative).
+    /// The quasi-Newton step fell below 1e−9 (relative).
     Step,
     /// The promised decrease fell below the rounding of E.
     Resolution,
@@ -80,59 +146,109 @@ pub enum StopRule {
     Gradient,
 }
 
-impl Status {
-    /// SciPy's code: 0 success, 1 iteration limit, 2 precision loss, 3 NaN.
-    pub fn code(&self) -> i32 {
-        match self {
-            Status::Converged(_) => 0,
-            Status::MaxIterations => 1,
-            Status::PrecisionLoss(_) => 2,
-            Status::NotFinite => 3,
-        }
-    }
-
-    /// True only for convergence.
-    pub fn success(&self) -> bool {
-        matches!(self, Status::Converged(_))
-    }
+/// Why BFGS's iterations ended (before the final point was judged).
+#[derive(Clone, Debug, PartialEq)]
+pub enum BfgsStop {
+    /// One of its rules held.
+    Rule(StopRule),
+    /// The iteration limit was reached.
+    IterationLimit,
+    /// The line search or the update broke down; says how.
+    Breakdown(String),
+    /// A value or gradient was not finite.
+    NotFinite,
 }
 
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl BfgsStop {
+    /// What happened, as a clause: "the gradient's largest component fell below 1e-8".
+    pub fn clause(&self, max_iters: u64) -> String {
         match self {
-            Status::Converged(StopRule::Step) => write!(
-                f,
-                "Converged: the estimated distance to the optimum is below 1e-9."
+            BfgsStop::Rule(StopRule::Step) => format!(
+                "the quasi-Newton step fell below {STEP_TOLERANCE:e} relative to the weights"
             ),
-            Status::Converged(StopRule::Gradient) => write!(
-                f,
-                "Converged: the gradient's largest component is below 1e-8."
-            ),
-            Status::Converged(StopRule::Resolution) => write!(
-                f,
-                "Converged: the decrease a further step promises is below the rounding of the objective."
-            ),
-            Status::MaxIterations => write!(f, "Stopped: the iteration limit was reached."),
-            Status::PrecisionLoss(why) => write!(f, "Stopped without converging: {why}."),
-            Status::NotFinite => {
-                write!(f, "Stopped: the objective or its gradient was not finite.")
+            BfgsStop::Rule(StopRule::Resolution) => {
+                "the decrease a further step promised fell below the rounding of the objective"
+                    .into()
             }
+            BfgsStop::Rule(StopRule::Gradient) => {
+                format!("the gradient's largest component fell below {GRADIENT_TOLERANCE:e}")
+            }
+            BfgsStop::IterationLimit => format!("the iteration limit ({max_iters}) was reached"),
+            BfgsStop::Breakdown(why) => why.clone(),
+            BfgsStop::NotFinite => "a value was not finite".into(),
         }
     }
 }
 
-/// The analytic gradient compared with central differences, as scipy's `check_grad` reports.
+/// Which estimate of the distance to the optimum a fit has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EstimateKind {
+    /// ‖H⁻¹∇E‖∞ with the exact Hessian.
+    ExactNewton,
+    /// ‖Hₖ∇E‖∞ with BFGS's inverse-Hessian estimate (objectives without a Hessian).
+    QuasiNewton,
+}
+
+impl EstimateKind {
+    /// Its name in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            EstimateKind::ExactNewton => "exact Newton step",
+            EstimateKind::QuasiNewton => "quasi-Newton step (BFGS's estimate)",
+        }
+    }
+}
+
+/// A fit's estimate of the max-norm distance from its answer to the optimum.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DistanceEstimate {
+    /// The estimate.
+    pub value: f64,
+    /// How it was obtained.
+    pub kind: EstimateKind,
+}
+
+/// What the analytic gradient was compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckMethod {
+    /// The objective's own independent computation ([`Objective::reference_gradient`]; for
+    /// the logistic loss, forward-mode differentiation of the plain formula with `libm`).
+    Reference,
+    /// Central differences of the value, for objectives without a reference.
+    CentralDifferences,
+}
+
+impl CheckMethod {
+    /// A short name for results.json.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckMethod::Reference => "independent reference",
+            CheckMethod::CentralDifferences => "central differences",
+        }
+    }
+}
+
+/// The analytic gradient compared with a reference, as scipy's `check_grad` reports.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GradientCheck {
-    /// ‖analytic − numeric‖₂ (what `check_grad` returns).
+    /// ‖analytic − reference‖₂ (what `check_grad` returns).
     pub error: f64,
     /// `error / max(1, ‖analytic‖₂)`.
     pub relative: f64,
     /// The largest `relative` accepted.
     pub tolerance: f64,
+    /// What the analytic gradient was compared with.
+    pub method: CheckMethod,
 }
 
-/// One BFGS fit, with the fields of scipy's `OptimizeResult`.
+impl GradientCheck {
+    /// True when the check passed (a NaN error fails it).
+    pub fn passed(&self) -> bool {
+        self.relative <= self.tolerance
+    }
+}
+
+/// One fit, with the fields of scipy's `OptimizeResult` and what certifies it.
 #[derive(Clone, Debug)]
 pub struct FitResult {
     /// The objective at `x`.
@@ -141,17 +257,31 @@ pub struct FitResult {
     pub x: Array1<f64>,
     /// The gradient at `x`.
     pub jac: Array1<f64>,
-    /// BFGS's estimate of the inverse Hessian at `x`.
+    /// BFGS's estimate of the inverse Hessian where its iterations ended.
     pub hess_inv: Array2<f64>,
-    /// Iterations taken.
+    /// Iterations: BFGS's, then the finishing Newton steps.
     pub nit: u64,
-    /// Evaluations of the objective during the fit (not counting the gradient check).
+    /// Evaluations of the objective during the fit (not counting the gradient check),
+    /// including those that also computed the Hessian.
     pub nfev: u64,
-    /// Evaluations of the gradient. Value and gradient are computed together in one pass
-    /// over the data, so this equals `nfev`, as in SciPy's BFGS.
+    /// Evaluations of the gradient. Value and gradient are computed together in one pass over
+    /// the data, so this equals `nfev`, as in SciPy's BFGS.
     pub njev: u64,
-    /// Why the fit ended.
+    /// Evaluations that also computed the exact Hessian (the certificate, finishing steps).
+    pub nhev: u64,
+    /// How the fit ended.
     pub status: Status,
+    /// Why BFGS's own iterations ended.
+    pub bfgs_stop: BfgsStop,
+    /// Newton steps taken after BFGS stopped (included in `nit`).
+    pub finishing_steps: u64,
+    /// The estimated distance from `x` to the optimum; `None` where there is no optimum or it
+    /// could not be estimated.
+    pub distance_estimate: Option<DistanceEstimate>,
+    /// The largest estimate that counts as converged: [`DISTANCE_TOLERANCE`]`·max(1, ‖x‖∞)`.
+    pub distance_tolerance: f64,
+    /// The iteration limit the fit ran under.
+    pub max_iters: u64,
     /// The gradient check made before the fit, at the starting point.
     pub grad_check: GradientCheck,
 }
@@ -162,21 +292,64 @@ impl FitResult {
         self.status.success()
     }
 
-    /// A sentence saying why the fit ended.
+    /// A sentence saying how the fit ended and why.
     pub fn message(&self) -> String {
-        self.status.to_string()
+        let stop = self.bfgs_stop.clause(self.max_iters);
+        let followed = if self.finishing_steps > 0 {
+            format!(
+                ", then {} followed",
+                plural(self.finishing_steps, "Newton step", "Newton steps")
+            )
+        } else {
+            String::new()
+        };
+        let tolerance = self.distance_tolerance;
+        let estimate = |relation: &str| match self.distance_estimate {
+            Some(e) => format!(
+                "; the {} at the final point is {}, {relation} the tolerance {}",
+                e.kind.describe(),
+                two_digits(e.value),
+                two_digits(tolerance)
+            ),
+            None => String::new(),
+        };
+        match &self.status {
+            Status::Converged => format!(
+                "Converged: BFGS stopped when {stop}{followed}{}.",
+                estimate("within")
+            ),
+            Status::MaxIterations => format!(
+                "Stopped: the iteration limit ({}) was reached{}.",
+                self.max_iters,
+                estimate("beyond")
+            ),
+            Status::PrecisionLoss(why) => format!(
+                "Stopped without converging: BFGS stopped when {stop}{followed}, and {why}{}.",
+                estimate("against")
+            ),
+            Status::NotFinite => "Stopped: the objective or its gradient was not finite.".into(),
+            Status::Unbounded(why) => format!(
+                "{}; the weights grew to ‖w‖ = {:.1} before {stop}{followed}.",
+                capitalised(why),
+                norm2(self.x.as_slice().unwrap_or(&[]))
+            ),
+        }
     }
 }
 
-/// Compares the analytic gradient at `w` with central differences of the value. The step
-/// for each coordinate is ε^(1/3)·max(1, |wᵢ|), which balances truncation and rounding.
+/// Compares the analytic gradient at `w` with the objective's independent reference, or with
+/// central differences of the value where it has none (step ε^(1/3)·max(1, |wᵢ|) per
+/// coordinate, which balances truncation and rounding).
 pub fn check_gradient<O: Objective + ?Sized>(objective: &O, w: &[f64]) -> GradientCheck {
+    if let Some(reference) = objective.reference_gradient(w) {
+        return check_gradient_against(objective, w, &reference);
+    }
     let dim = objective.dim();
     let mut analytic = vec![0.0; dim];
     objective.value_and_gradient(w, &mut analytic);
     let mut scratch = vec![0.0; dim];
     let mut point = w.to_vec();
-    let mut difference = vec![0.0; dim];
+    let mut numeric = vec![0.0; dim];
     for i in 0..dim {
         let h = f64::EPSILON.cbrt() * w[i].abs().max(1.0);
         point[i] = w[i] + h;
@@ -186,25 +359,49 @@ pub fn check_gradient<O: Objective + ?Sized>(objective: &O, w: &[f64]) -> Gradie
         let down_x = point[i];
         let down = objective.value_and_gradient(&point, &mut scratch);
         point[i] = w[i];
-        let numeric = (up - down) / (up_x - down_x);
-        difference[i] = analytic[i] - numeric;
+        numeric[i] = (up - down) / (up_x - down_x);
     }
+    compare(&analytic, &numeric, CheckMethod::CentralDifferences)
+}
+
+/// Compares the analytic gradient at `w` with `reference`, a gradient computed elsewhere (the
+/// study computes the data part once per data set and adds 2λ·w0 per fit).
+pub fn check_gradient_against<O: Objective + ?Sized>(
+    objective: &O,
+    w: &[f64],
+    reference: &[f64],
+) -> GradientCheck {
+    let mut analytic = vec![0.0; objective.dim()];
+    objective.value_and_gradient(w, &mut analytic);
+    compare(&analytic, reference, CheckMethod::Reference)
+}
+
+fn compare(analytic: &[f64], reference: &[f64], method: CheckMethod) -> GradientCheck {
+    let difference: Vec<f64> = if analytic.len() == reference.len() {
+        analytic.iter().zip(reference).map(|(a, r)| a - r).collect()
+    } else {
+        vec![f64::NAN]
+    };
     let error = norm2(&difference);
-    let norm = norm2(&analytic);
     GradientCheck {
         error,
-        relative: error / norm.max(1.0),
+        relative: error / norm2(analytic).max(1.0),
         tolerance: GRADIENT_CHECK_TOLERANCE,
+        method,
     }
 }
 
 /// Settings of a BFGS run beyond the objective and the starting point.
 #[derive(Clone, Debug, Default)]
 pub struct BfgsOptions {
-    /// The iteration limit; by default [`MAX_ITERS_PER_PARAMETER`] per parameter.
+    /// The iteration limit (BFGS iterations and finishing Newton steps together); by default
+    /// [`MAX_ITERS_PER_PARAMETER`] per parameter.
     pub max_iters: Option<u64>,
     /// The initial inverse-Hessian estimate H₀; by default the identity, as SciPy.
     pub initial_inverse_hessian: Option<Array2<f64>>,
+    /// ∇E(w0) computed independently, for the gradient check; by default
+    /// [`check_gradient`] finds its own reference.
+    pub reference_gradient: Option<Vec<f64>>,
 }
 
 /// The Euclidean norm, scaled so that squares of huge entries (a gradient of 1e300 with an
@@ -212,13 +409,29 @@ pub struct BfgsOptions {
 fn norm2(v: &[f64]) -> f64 {
     let scale = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
     if scale == 0.0 || !scale.is_finite() {
-        return scale;
+        // NaN.max(0) is 0, so look for NaN separately: a NaN entry is a NaN norm.
+        return if v.iter().any(|x| x.is_nan()) {
+            f64::NAN
+        } else {
+            scale
+        };
     }
-    scale * v.iter().map(|x| (x / scale).powi(2)).sum::<f64>().sqrt()
+    scale
+        * v.iter()
+            .map(|x| {
+                let r = x / scale;
+                r * r
+            })
+            .sum::<f64>()
+            .sqrt()
+}
+
+fn max_abs(v: &[f64]) -> f64 {
+    v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
 }
 
 /// Checks the gradient at `w0`, then minimises `objective` by BFGS (argmin, More–Thuente
-/// line search, H₀ = I) under the stopping rule of this module.
+/// line search, H₀ = I), judged and finished as the module documentation describes.
 pub fn minimize_bfgs<O: Objective + ?Sized>(objective: &O, w0: &[f64]) -> Result<FitResult> {
     minimize_bfgs_with(objective, w0, &BfgsOptions::default())
 }
@@ -256,9 +469,11 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
     let max_iters = options
         .max_iters
         .unwrap_or(MAX_ITERS_PER_PARAMETER * dim as u64);
-    let grad_check = check_gradient(objective, w0);
-    // Written so that a NaN error fails the check too.
-    if grad_check.relative.is_nan() || grad_check.relative > grad_check.tolerance {
+    let grad_check = match &options.reference_gradient {
+        Some(reference) => check_gradient_against(objective, w0, reference),
+        None => check_gradient(objective, w0),
+    };
+    if !grad_check.passed() {
         return Err(Error::GradientCheck {
             objective: objective.name(),
             error: grad_check.error,
@@ -275,9 +490,9 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         .and_then(|b| b.with_tolerance_cost(0.0))
         .map_err(|e| Error::Optimizer(e.to_string()))?;
     let solver = StoppingRule::new(bfgs);
-    let w0 = Array1::from(w0.to_vec());
+    let start = Array1::from(w0.to_vec());
     let result = Executor::new(problem, solver)
-        .configure(|state| state.param(w0).inv_hessian(h0).max_iters(max_iters))
+        .configure(|state| state.param(start).inv_hessian(h0).max_iters(max_iters))
         .timer(false)
         .run()
         .map_err(|e| Error::Optimizer(e.to_string()))?;
@@ -289,10 +504,10 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         .problem
         .as_ref()
         .map_or(0, |p| p.passes.get());
-    let status = match (&solver.stopped, state.get_termination_reason()) {
-        (Some(status), _) => status.clone(),
-        (None, Some(TerminationReason::MaxItersReached)) => Status::MaxIterations,
-        (None, other) => Status::PrecisionLoss(format!(
+    let bfgs_stop = match (&solver.stopped, state.get_termination_reason()) {
+        (Some(stop), _) => stop.clone(),
+        (None, Some(TerminationReason::MaxItersReached)) => BfgsStop::IterationLimit,
+        (None, other) => BfgsStop::Breakdown(format!(
             "argmin ended with {:?}",
             other.map(|r| r.text().to_string())
         )),
@@ -301,18 +516,190 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
     let x = state.get_param().cloned().ok_or_else(missing)?;
     let jac = state.get_gradient().cloned().ok_or_else(missing)?;
     let hess_inv = state.get_inv_hessian().cloned().ok_or_else(missing)?;
+    // An iteration undone after a breakdown is not counted.
+    let bfgs_nit = state.get_iter() - u64::from(solver.undone);
+    let quasi_newton_step = hess_inv.dot(&jac).to_vec();
+    let end = judge(
+        objective,
+        Point {
+            x: x.to_vec(),
+            fun: state.get_cost(),
+            jac: jac.to_vec(),
+        },
+        &quasi_newton_step,
+        &bfgs_stop,
+        max_iters.saturating_sub(bfgs_nit),
+    );
     Ok(FitResult {
-        fun: state.get_cost(),
-        x,
-        jac,
+        fun: end.point.fun,
+        x: Array1::from(end.point.x),
+        jac: Array1::from(end.point.jac),
         hess_inv,
-        // An iteration undone after a breakdown is not counted.
-        nit: state.get_iter() - u64::from(solver.undone),
-        nfev: passes,
-        njev: passes,
-        status,
+        nit: bfgs_nit + end.steps,
+        nfev: passes + end.passes,
+        njev: passes + end.passes,
+        nhev: end.hessian_passes,
+        status: end.status,
+        bfgs_stop,
+        finishing_steps: end.steps,
+        distance_estimate: end.estimate,
+        distance_tolerance: end.tolerance,
+        max_iters,
         grad_check,
     })
+}
+
+/// A point with its value and gradient.
+struct Point {
+    x: Vec<f64>,
+    fun: f64,
+    jac: Vec<f64>,
+}
+
+/// How the judging of BFGS's final point (and any finishing steps) ended.
+struct Ending {
+    point: Point,
+    status: Status,
+    estimate: Option<DistanceEstimate>,
+    tolerance: f64,
+    steps: u64,
+    passes: u64,
+    hessian_passes: u64,
+}
+
+/// Judges the point where BFGS stopped and finishes the fit with Newton steps where the
+/// certificate is not met yet (see the module documentation). `quasi_newton_step` is Hₖ·g
+/// there, the estimate for objectives without a Hessian; `iterations_left` is what the
+/// iteration limit leaves.
+fn judge<O: Objective + ?Sized>(
+    objective: &O,
+    mut point: Point,
+    quasi_newton_step: &[f64],
+    stop: &BfgsStop,
+    iterations_left: u64,
+) -> Ending {
+    let (mut steps, mut passes, mut hessian_passes) = (0, 0, 0);
+    let status = loop {
+        let tolerance = DISTANCE_TOLERANCE * max_abs(&point.x).max(1.0);
+        let ending = |point, status, estimate| Ending {
+            point,
+            status,
+            estimate,
+            tolerance,
+            steps,
+            passes,
+            hessian_passes,
+        };
+        let finite =
+            point.fun.is_finite() && point.x.iter().chain(&point.jac).all(|v| v.is_finite());
+        if *stop == BfgsStop::NotFinite || !finite {
+            return ending(point, Status::NotFinite, None);
+        }
+        if let Some(why) = objective.no_minimum_at(&point.x) {
+            return ending(point, Status::Unbounded(why), None);
+        }
+        let (estimate, newton_step) = match objective.second_order(&point.x) {
+            Some(second) => {
+                passes += 1;
+                hessian_passes += 1;
+                point.fun = second.value;
+                point.jac = second.gradient;
+                let estimate = second.newton_step.as_deref().map(|s| DistanceEstimate {
+                    value: max_abs(s),
+                    kind: EstimateKind::ExactNewton,
+                });
+                (estimate, second.newton_step)
+            }
+            None => (
+                Some(DistanceEstimate {
+                    value: max_abs(quasi_newton_step),
+                    kind: EstimateKind::QuasiNewton,
+                }),
+                None,
+            ),
+        };
+        // Written so that a NaN estimate is not within the tolerance.
+        if estimate.is_some_and(|e| e.value <= tolerance) {
+            break (Status::Converged, estimate);
+        }
+        if *stop == BfgsStop::IterationLimit || steps >= iterations_left {
+            break (Status::MaxIterations, estimate);
+        }
+        let Some(newton_step) = newton_step else {
+            let why = if estimate.is_some() {
+                "the objective has no Hessian for Newton steps to finish with"
+            } else {
+                "the exact Hessian at the final point is not positive definite, so the \
+                 distance to the optimum cannot be estimated"
+            };
+            break (Status::PrecisionLoss(why.into()), estimate);
+        };
+        if steps >= MAX_FINISHING_STEPS {
+            break (
+                Status::PrecisionLoss(format!(
+                    "{MAX_FINISHING_STEPS} Newton steps did not bring the distance estimate \
+                     within the tolerance"
+                )),
+                estimate,
+            );
+        }
+        match newton_step_from(objective, &point, &newton_step, &mut passes) {
+            Some(next) => {
+                point = next;
+                steps += 1;
+            }
+            None => {
+                break (
+                    Status::PrecisionLoss("a Newton step could not lower the objective".into()),
+                    estimate,
+                );
+            }
+        }
+    };
+    let (status, estimate) = status;
+    Ending {
+        tolerance: DISTANCE_TOLERANCE * max_abs(&point.x).max(1.0),
+        point,
+        status,
+        estimate,
+        steps,
+        passes,
+        hessian_passes,
+    }
+}
+
+/// One damped Newton step: w − α·`step`, halving α from 1 until E drops by the Armijo
+/// fraction of what the quadratic model promises. Where that promise is below the rounding of
+/// E, values cannot rank the points, and the full step (exact for the quadratic model) is
+/// taken. `None` if no α ≥ 1e−10 lowers E.
+fn newton_step_from<O: Objective + ?Sized>(
+    objective: &O,
+    from: &Point,
+    step: &[f64],
+    passes: &mut u64,
+) -> Option<Point> {
+    let decrement: f64 = from.jac.iter().zip(step).map(|(g, s)| g * s).sum();
+    if decrement.is_nan() || decrement <= 0.0 {
+        return None;
+    }
+    let resolved = 0.5 * decrement <= 64.0 * f64::EPSILON * from.fun.abs();
+    let mut alpha = 1.0;
+    while alpha >= 1e-10 {
+        let x: Vec<f64> = from
+            .x
+            .iter()
+            .zip(step)
+            .map(|(w, s)| w - alpha * s)
+            .collect();
+        let mut jac = vec![0.0; x.len()];
+        let fun = objective.value_and_gradient(&x, &mut jac);
+        *passes += 1;
+        if resolved || fun <= from.fun - 1e-4 * alpha * decrement {
+            return Some(Point { x, fun, jac });
+        }
+        alpha *= 0.5;
+    }
+    None
 }
 
 /// Presents an [`Objective`] to argmin. argmin asks for the value and the gradient in
@@ -374,13 +761,13 @@ impl<O: Objective + ?Sized> Gradient for FusedProblem<'_, O> {
     }
 }
 
-/// Wraps argmin's BFGS to apply the stopping rule of this module, and to turn a breakdown
+/// Wraps argmin's BFGS to apply the stopping rules of this module, and to turn a breakdown
 /// (an error from the line search, a step that does not lower E, lost curvature, a
-/// non-finite value) into a reported status on the last good iterate instead of an error
-/// that would throw the iterate away.
+/// non-finite value) into a reported stop on the last good iterate instead of an error that
+/// would throw the iterate away.
 struct StoppingRule<S> {
     inner: S,
-    stopped: Option<Status>,
+    stopped: Option<BfgsStop>,
     undone: bool,
 }
 
@@ -400,7 +787,7 @@ impl<S> StoppingRule<S> {
             state.get_inv_hessian()?,
         );
         let step = h.dot(g);
-        if max_abs(&step) <= STEP_TOLERANCE * max_abs(w).max(1.0) {
+        if array_max_abs(&step) <= STEP_TOLERANCE * array_max_abs(w).max(1.0) {
             return Some(StopRule::Step);
         }
         let promised = 0.5 * g.dot(&step);
@@ -408,45 +795,83 @@ impl<S> StoppingRule<S> {
         if (0.0..=resolution).contains(&promised) {
             return Some(StopRule::Resolution);
         }
-        (max_abs(g) <= GRADIENT_TOLERANCE).then_some(StopRule::Gradient)
+        (array_max_abs(g) <= GRADIENT_TOLERANCE).then_some(StopRule::Gradient)
     }
 }
 
-fn max_abs(v: &Param) -> f64 {
+fn array_max_abs(v: &Param) -> f64 {
     v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
 }
 
+/// `after` with its inverse-Hessian estimate recomputed from `before`'s by the BFGS formula
+/// H₁ = (I − ρ·s·yᵀ)·H₀·(I − ρ·y·sᵀ) + ρ·s·sᵀ, ρ = 1/(yᵀs), in plain loops.
+///
+/// argmin forms the two matrix products with ndarray, which hands them to `matrixmultiply`;
+/// that crate picks a fused multiply-add kernel or another by the CPU it runs on, so the
+/// last bits of H, and from there every later iterate, would depend on the machine. The
+/// loops here do the same arithmetic in a fixed order with separate roundings.
+fn portable_update(before: &BfgsState, after: BfgsState) -> BfgsState {
+    let (Some(x0), Some(g0), Some(h0), Some(x1), Some(g1)) = (
+        before.get_param(),
+        before.get_gradient(),
+        before.get_inv_hessian(),
+        after.get_param(),
+        after.get_gradient(),
+    ) else {
+        // `breakdown` reports a state this incomplete.
+        return after;
+    };
+    let s = x1 - x0;
+    let y = g1 - g0;
+    let rho = 1.0 / y.dot(&s);
+    let n = s.len();
+    // Left and right factors, as argmin builds them: I − (s·yᵀ)·ρ and its transpose.
+    let left = Array2::from_shape_fn((n, n), |(i, j)| {
+        f64::from(u8::from(i == j)) - s[i] * y[j] * rho
+    });
+    let right = left.t().to_owned();
+    let product = |a: &Array2<f64>, b: &Array2<f64>| {
+        Array2::from_shape_fn((n, n), |(i, j)| {
+            (0..n).fold(0.0, |sum, k| sum + a[(i, k)] * b[(k, j)])
+        })
+    };
+    let middle = product(h0, &right);
+    let mut h1 = product(&left, &middle);
+    for ((i, j), value) in h1.indexed_iter_mut() {
+        *value += s[i] * s[j] * rho;
+    }
+    after.inv_hessian(h1)
+}
+
 /// Why a step from `before` to `after` cannot be kept, if it cannot.
-fn breakdown(before: &BfgsState, after: &BfgsState) -> Option<Status> {
+fn breakdown(before: &BfgsState, after: &BfgsState) -> Option<BfgsStop> {
     let (Some(x0), Some(x1)) = (before.get_param(), after.get_param()) else {
-        return Some(Status::PrecisionLoss("the solver lost its iterate".into()));
+        return Some(BfgsStop::Breakdown("the solver lost its iterate".into()));
     };
     let (Some(g0), Some(g1), Some(h)) = (
         before.get_gradient(),
         after.get_gradient(),
         after.get_inv_hessian(),
     ) else {
-        return Some(Status::PrecisionLoss("the solver lost its gradient".into()));
+        return Some(BfgsStop::Breakdown("the solver lost its gradient".into()));
     };
     let finite = |a: &Param| a.iter().all(|v| v.is_finite());
     if !(after.get_cost().is_finite() && finite(x1) && finite(g1)) {
-        return Some(Status::NotFinite);
+        return Some(BfgsStop::NotFinite);
     }
     if after.get_cost() > before.get_cost() {
-        return Some(Status::PrecisionLoss(
+        return Some(BfgsStop::Breakdown(
             "the line search returned a point with a higher objective".into(),
         ));
     }
     let s = x1 - x0;
     let y = g1 - g0;
     if s.iter().all(|v| *v == 0.0) {
-        return Some(Status::PrecisionLoss(
-            "the line search could not move".into(),
-        ));
+        return Some(BfgsStop::Breakdown("the line search could not move".into()));
     }
     let curvature = y.dot(&s);
     if curvature.is_nan() || curvature <= 0.0 || !h.iter().all(|v| v.is_finite()) {
-        return Some(Status::PrecisionLoss(
+        return Some(BfgsStop::Breakdown(
             "the curvature condition y's > 0 failed, so the inverse-Hessian update is undefined"
                 .into(),
         ));
@@ -468,9 +893,11 @@ where
         state: BfgsState,
     ) -> std::result::Result<(BfgsState, Option<KV>), argmin::core::Error> {
         let (state, kv) = self.inner.init(problem, state)?;
-        let gradient_finite = state.get_gradient().is_some_and(|g| max_abs(g).is_finite());
+        let gradient_finite = state
+            .get_gradient()
+            .is_some_and(|g| array_max_abs(g).is_finite());
         if !(state.get_cost().is_finite() && gradient_finite) {
-            self.stopped = Some(Status::NotFinite);
+            self.stopped = Some(BfgsStop::NotFinite);
         }
         Ok((state, kv))
     }
@@ -482,11 +909,14 @@ where
     ) -> std::result::Result<(BfgsState, Option<KV>), argmin::core::Error> {
         let before = state.clone();
         let failure = match self.inner.next_iter(problem, state) {
-            Ok((after, kv)) => match breakdown(&before, &after) {
-                None => return Ok((after, kv)),
-                Some(status) => status,
-            },
-            Err(e) => Status::PrecisionLoss(format!("the line search failed ({e})")),
+            Ok((after, kv)) => {
+                let after = portable_update(&before, after);
+                match breakdown(&before, &after) {
+                    None => return Ok((after, kv)),
+                    Some(status) => status,
+                }
+            }
+            Err(e) => BfgsStop::Breakdown(format!("the line search failed ({e})")),
         };
         self.stopped = Some(failure);
         self.undone = true;
@@ -499,7 +929,7 @@ where
         }
         match Self::rule_holds(state) {
             Some(rule) => {
-                self.stopped = Some(Status::Converged(rule));
+                self.stopped = Some(BfgsStop::Rule(rule));
                 TerminationStatus::Terminated(TerminationReason::SolverConverged)
             }
             None => TerminationStatus::NotTerminated,
@@ -554,6 +984,15 @@ mod tests {
         assert!((fit.x[0] - 1.0).abs() < 1e-10, "{}", fit.x[0]);
         assert!((fit.fun + 1.0).abs() < 1e-15);
         assert!(fit.grad_check.error < 1e-6);
+        assert_eq!(fit.grad_check.method, CheckMethod::Reference);
+        let estimate = fit.distance_estimate.unwrap();
+        assert_eq!(estimate.kind, EstimateKind::ExactNewton);
+        assert!(estimate.value <= fit.distance_tolerance);
+        assert!(
+            fit.message().starts_with("Converged: "),
+            "{}",
+            fit.message()
+        );
     }
 
     #[test]
@@ -561,6 +1000,37 @@ mod tests {
         let err = minimize_bfgs(&WrongGradient, &[1.0, 1.0]).unwrap_err();
         assert!(matches!(err, Error::GradientCheck { .. }), "{err}");
         assert!(err.to_string().contains("gradient check failed"));
+    }
+
+    /// The logistic loss with a gradient that is wrong by a little in one component.
+    struct SlightlyWrong<'a>(crate::model::LogisticObjective<'a>);
+
+    impl Objective for SlightlyWrong<'_> {
+        fn dim(&self) -> usize {
+            3
+        }
+        fn value_and_gradient(&self, w: &[f64], grad: &mut [f64]) -> f64 {
+            let value = self.0.value_and_gradient(w, grad);
+            grad[2] *= 1.0 + 1e-5;
+            value
+        }
+        fn name(&self) -> String {
+            "the logistic loss with a scaled gradient".into()
+        }
+        fn reference_gradient(&self, w: &[f64]) -> Option<Vec<f64>> {
+            self.0.reference_gradient(w)
+        }
+    }
+
+    #[test]
+    fn the_independent_reference_catches_a_wrong_logistic_gradient() {
+        let data = crate::data::Dataset::fuzzy(500, &mut crate::data::study_rng(0)).unwrap();
+        let objective = crate::model::LogisticObjective::new(&data, 0.1).unwrap();
+        let right = check_gradient(&objective, &[2.0, 1.5, -2.0]);
+        assert!(right.passed() && right.relative < 1e-12, "{right:?}");
+        assert_eq!(right.method, CheckMethod::Reference);
+        let err = minimize_bfgs(&SlightlyWrong(objective), &[2.0, 1.5, -2.0]).unwrap_err();
+        assert!(matches!(err, Error::GradientCheck { .. }), "{err}");
     }
 
     #[test]
@@ -580,6 +1050,60 @@ mod tests {
         assert!(!stopped.success());
         assert_eq!(stopped.status.code(), 1);
         assert_eq!(stopped.nit, 3);
+        assert!(
+            stopped
+                .message()
+                .starts_with("Stopped: the iteration limit (3)"),
+            "{}",
+            stopped.message()
+        );
+    }
+
+    /// A bowl with its Hessian, so that a fit can be finished with Newton steps.
+    struct Bowl;
+
+    impl Objective for Bowl {
+        fn dim(&self) -> usize {
+            2
+        }
+        fn value_and_gradient(&self, w: &[f64], grad: &mut [f64]) -> f64 {
+            // Very different curvatures: along w1 a gradient of 6e−10 is still 3 away from
+            // the optimum at (0, 3).
+            grad[0] = 2.0 * w[0];
+            grad[1] = 2e-10 * (w[1] - 3.0);
+            w[0] * w[0] + 1e-10 * (w[1] - 3.0) * (w[1] - 3.0)
+        }
+        fn name(&self) -> String {
+            "an elongated bowl".into()
+        }
+        fn second_order(&self, w: &[f64]) -> Option<crate::model::SecondOrder> {
+            let mut gradient = vec![0.0; 2];
+            let value = self.value_and_gradient(w, &mut gradient);
+            let newton_step = Some(vec![gradient[0] / 2.0, gradient[1] / 2e-10]);
+            Some(crate::model::SecondOrder {
+                value,
+                gradient,
+                newton_step,
+            })
+        }
+    }
+
+    #[test]
+    fn a_tiny_gradient_alone_is_not_success_and_newton_steps_finish_the_fit() {
+        // From (1, 0) BFGS's first line search lands near (0, 0), where the gradient and
+        // BFGS's step are below 1e−9: its rules stop it 3 away from the optimum. The exact
+        // Newton step sees the distance, and one Newton step removes it.
+        let fit = minimize_bfgs(&Bowl, &[1.0, 0.0]).unwrap();
+        assert!(fit.success(), "{}", fit.message());
+        assert!(fit.finishing_steps >= 1, "{}", fit.message());
+        assert!(
+            (fit.x[1] - 3.0).abs() <= fit.distance_tolerance,
+            "{:?}",
+            fit.x
+        );
+        assert!(fit.nhev >= 1);
+        assert!(fit.nit >= fit.finishing_steps);
+        assert!(fit.nfev >= fit.nhev);
     }
 
     /// A paraboloid so steep that squaring its gradient overflows.
@@ -615,11 +1139,48 @@ mod tests {
     }
 
     #[test]
-    fn status_codes_follow_scipy() {
-        assert_eq!(Status::Converged(StopRule::Gradient).code(), 0);
+    fn status_codes_follow_scipy_and_add_unbounded() {
+        assert_eq!(Status::Converged.code(), 0);
         assert_eq!(Status::MaxIterations.code(), 1);
         assert_eq!(Status::PrecisionLoss(String::new()).code(), 2);
         assert_eq!(Status::NotFinite.code(), 3);
-        assert!(!Status::MaxIterations.success());
+        assert_eq!(Status::Unbounded(String::new()).code(), 4);
+        assert!(Status::Converged.success());
+        for failure in [
+            Status::MaxIterations,
+            Status::PrecisionLoss(String::new()),
+            Status::NotFinite,
+            Status::Unbounded(String::new()),
+        ] {
+            assert!(!failure.success());
+        }
+    }
+
+    #[test]
+    fn the_portable_update_satisfies_the_secant_equation() {
+        let h0 = ndarray::arr2(&[[2.0, 0.3, -0.1], [0.3, 1.0, 0.2], [-0.1, 0.2, 0.5]]);
+        let state = |x: [f64; 3], g: [f64; 3]| {
+            BfgsState::new()
+                .param(Array1::from(x.to_vec()))
+                .gradient(Array1::from(g.to_vec()))
+                .inv_hessian(h0.clone())
+        };
+        let before = state([1.0, 2.0, 3.0], [0.5, -0.25, 1.0]);
+        let after = portable_update(&before, state([0.9, 2.2, 2.7], [0.1, 0.05, 0.4]));
+        let h1 = after.get_inv_hessian().unwrap();
+        let s = Array1::from(vec![0.9 - 1.0, 2.2 - 2.0, 2.7 - 3.0]);
+        let y = Array1::from(vec![0.1 - 0.5, 0.05 + 0.25, 0.4 - 1.0]);
+        // BFGS's defining property: the new estimate maps y to s.
+        let mapped = h1.dot(&y);
+        for k in 0..3 {
+            assert!((mapped[k] - s[k]).abs() < 1e-14, "{mapped} vs {s}");
+        }
+        assert!((h1 - &h1.t()).iter().all(|d| d.abs() < 1e-15), "symmetric");
+    }
+
+    #[test]
+    fn a_nan_gradient_fails_the_check() {
+        let check = compare(&[1.0, f64::NAN], &[1.0, 2.0], CheckMethod::Reference);
+        assert!(!check.passed(), "{check:?}");
     }
 }

@@ -2,9 +2,11 @@
 //! HTML report that shows it.
 //!
 //! The numbers flow one way: [`data`] draws the seeded data sets, [`model`] evaluates the
-//! regularised loss, its gradient and Hessian in fused passes, [`fit`] runs BFGS (argmin)
-//! under a documented stopping rule, [`newton`] cross-checks every regularised fit with
-//! Newton's method, and [`study`] runs the experiments in the order of the report.
+//! regularised loss, its gradient and Hessian in fused passes, [`reference`](mod@reference) differentiates
+//! the plain formula independently for the gradient check, [`fit`] runs BFGS (argmin) and
+//! reports success only where the exact Newton step certifies it, [`newton`] cross-checks
+//! every fit with Newton's method from the same start, and [`study`] runs the experiments in
+//! the order of the report.
 //! [`figures`] draws the nine figures as SVG, and [`report`] fills the page template and
 //! writes the output folder atomically. [`config`] is where user input is validated.
 //!
@@ -14,8 +16,11 @@
 //! let study = study::run(&StudyConfig { n: 40, ..StudyConfig::default() })?;
 //! let fit = &study.fuzzy_fit;
 //! assert!(fit.result.success());
-//! // Newton's method on the exact Hessian agrees with BFGS.
-//! assert!(fit.newton.as_ref().map_or(false, |n| n.distance < 1e-6));
+//! // Newton's method on the exact Hessian, from the same start, agrees with BFGS.
+//! assert!(fit.newton.distance.is_some_and(|d| d < 1e-6));
+//! // Without a penalty the separable data have no best weights, and the fit says so.
+//! assert_eq!(study.separable_fits[0].lambda, 0.0);
+//! assert_eq!(study.separable_fits[0].result.status.code(), 4);
 //! # Ok::<(), logreg_report::Error>(())
 //! ```
 #![warn(missing_docs)]
@@ -33,6 +38,7 @@ pub mod numbers;
 pub mod output;
 pub mod progress;
 pub mod raster;
+pub mod reference;
 pub mod report;
 pub mod study;
 

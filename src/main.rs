@@ -81,11 +81,16 @@ impl Progress for StepPrinter {
     }
 
     fn warn(&mut self, message: &str) {
-        say(format_args!("warning: {message}"));
+        let line = || say(format_args!("warning: {message}"));
+        match &self.spinner {
+            Some(spinner) => spinner.suspend(line),
+            None => line(),
+        }
     }
 }
 
-/// Prints nothing but warnings, which a user must see even when they asked for quiet.
+/// Prints nothing but warnings: they are about the results themselves, so a user must
+/// see them even after asking for quiet.
 struct Quiet;
 
 impl Progress for Quiet {

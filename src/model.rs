@@ -3,7 +3,10 @@
 //!
 //! E(w) = Σn [softplus(zn) − yn·zn] + λ·wᵀw,  ∇E(w) = Σn (σ(zn) − yn)·x̃n + 2λ·w,
 //! with zn = b + w1·x1n + w2·x2n and x̃n = [1, x1n, x2n]. softplus(z) = ln(1 + e^z) is
-//! written max(z, 0) + ln(1 + e^−|z|): no ε, no overflow, finite for every finite w.
+//! written max(z, 0) + ln(1 + e^−|z|): no ε, no overflow, finite for every finite w. Each row
+//! is evaluated through its score against the label, m = (1 − 2y)·z, as max(m, 0) +
+//! ln(1 + e^−|m|) with residual (1 − 2y)·σ(m): the same numbers, without the cancellation
+//! that would drown the tiny loss and residual of a point far on its own side.
 //!
 //! Summation order is fixed by the data alone (rows in blocks of [`CHUNK_ROWS`], eight
 //! lanes inside a block, blocks added in order), never by the number of threads or the SIMD
@@ -31,6 +34,11 @@ const HESSIAN: u8 = 2;
 const PARALLEL_MIN_ROWS: usize = 4 * CHUNK_ROWS;
 
 /// A differentiable objective, as the optimiser sees it.
+///
+/// Only the first three methods are required. The others let [`crate::fit`] check the
+/// gradient against an independent computation, certify convergence with the exact Newton
+/// step, and recognise an objective without a minimum; an objective that does not provide
+/// them gets central differences, BFGS's own estimate, and no such verdict.
 pub trait Objective {
     /// Number of parameters.
     fn dim(&self) -> usize;
@@ -38,6 +46,37 @@ pub trait Objective {
     fn value_and_gradient(&self, w: &[f64], grad: &mut [f64]) -> f64;
     /// A short name for messages.
     fn name(&self) -> String;
+
+    /// ∇E(`w`) computed independently of [`Objective::value_and_gradient`], for the gradient
+    /// check; `None` if the objective has no such reference.
+    fn reference_gradient(&self, _w: &[f64]) -> Option<Vec<f64>> {
+        None
+    }
+
+    /// E, ∇E and the exact Newton step at `w`; `None` if the objective does not know its
+    /// Hessian.
+    fn second_order(&self, _w: &[f64]) -> Option<SecondOrder> {
+        None
+    }
+
+    /// Why E has no minimiser, if `w` proves that it has none (for example, weights that put
+    /// every point of a data set strictly on its own side when nothing penalises their size).
+    fn no_minimum_at(&self, _w: &[f64]) -> Option<String> {
+        None
+    }
+}
+
+/// The objective, its gradient and the exact Newton step at one point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecondOrder {
+    /// E(w).
+    pub value: f64,
+    /// ∇E(w).
+    pub gradient: Vec<f64>,
+    /// H(w)⁻¹·∇E(w), or `None` where the Hessian is not positive definite. w minus this is
+    /// the minimiser of the quadratic model at w, so its largest component estimates the
+    /// distance to the optimum.
+    pub newton_step: Option<Vec<f64>>,
 }
 
 /// Sums over a block of rows: loss, gradient and (optionally) the Hessian's upper triangle
@@ -130,6 +169,38 @@ impl<'a> LogisticObjective<'a> {
         let hessian = [[h[0], h[1], h[2]], [h[1], h[3], h[4]], [h[2], h[4], h[5]]];
         (s.loss, s.grad, hessian)
     }
+
+    /// True when λ = 0 and `w` puts every point strictly on its own side. Then E(t·w)
+    /// decreases towards 0 as t grows without ever reaching it: E has no minimiser. "Strictly"
+    /// means by more than the rounding of the score, so the verdict holds for the exact
+    /// numbers too.
+    pub fn proves_unbounded(&self, w: [f64; 3]) -> bool {
+        self.lambda == 0.0 && separates(self.data, w)
+    }
+}
+
+/// True when every point's score z = b + w1·x1 + w2·x2 has the sign of its label (positive
+/// for 1, negative for 0) by more than z's rounding error.
+pub fn separates(data: &Dataset, w: [f64; 3]) -> bool {
+    let strictly = |(a, b, label): (f64, f64, u8)| {
+        let z = w[0] + w[1] * a + w[2] * b;
+        // Three roundings, each at most half an ulp of the largest partial sum.
+        let rounding = 4.0 * f64::EPSILON * (w[0].abs() + (w[1] * a).abs() + (w[2] * b).abs());
+        let margin = if label == 1 { z } else { -z };
+        margin > rounding
+    };
+    let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
+    let rows = |start: usize, end: usize| (start..end).map(|i| (x1[i], x2[i], y[i]));
+    if y.len() >= PARALLEL_MIN_ROWS {
+        (0..y.len().div_ceil(CHUNK_ROWS))
+            .into_par_iter()
+            .all(|block| {
+                let start = block * CHUNK_ROWS;
+                rows(start, (start + CHUNK_ROWS).min(y.len())).all(strictly)
+            })
+    } else {
+        rows(0, y.len()).all(strictly)
+    }
 }
 
 impl Objective for LogisticObjective<'_> {
@@ -150,6 +221,32 @@ impl Objective for LogisticObjective<'_> {
             crate::numbers::short(self.lambda)
         )
     }
+
+    fn reference_gradient(&self, w: &[f64]) -> Option<Vec<f64>> {
+        let w = [w[0], w[1], w[2]];
+        let (_, data_part) = crate::reference::data_loss_and_gradient(self.data, w);
+        Some(add_penalty_gradient(data_part, self.lambda, w).to_vec())
+    }
+
+    fn second_order(&self, w: &[f64]) -> Option<SecondOrder> {
+        let (value, gradient, hessian) = self.value_gradient_hessian([w[0], w[1], w[2]]);
+        Some(SecondOrder {
+            value,
+            gradient: gradient.to_vec(),
+            newton_step: crate::newton::solve_spd(hessian, gradient).map(|s| s.to_vec()),
+        })
+    }
+
+    fn no_minimum_at(&self, w: &[f64]) -> Option<String> {
+        self.proves_unbounded([w[0], w[1], w[2]])
+            .then(|| "the data are separable: the loss has no minimum".to_string())
+    }
+}
+
+/// ∇E = (the data part) + 2λ·w, added as the fused pass adds it.
+pub fn add_penalty_gradient(data_part: [f64; 3], lambda: f64, w: [f64; 3]) -> [f64; 3] {
+    let two_lambda = 2.0 * lambda;
+    std::array::from_fn(|k| data_part[k] + two_lambda * w[k])
 }
 
 /// Adds the blocks in order, with Neumaier's compensation so that the total does not
@@ -248,13 +345,20 @@ fn add_row<const DEPTH: u8>(
 ) {
     let z = w[0] + w[1] * a + w[2] * b;
     let p = logistic_parts(z);
-    let y = f64::from(label);
-    let positive = z >= 0.0;
-    let loss = ((if positive { z } else { 0.0 }) + p.log1p_exp) - y * z;
+    // m = (1 − 2y)·z is the score against the label, exactly (a sign flip). The loss
+    // max(z, 0) − y·z + ln(1 + e^−|z|) is max(m, 0) + ln(1 + e^−|m|), and σ(z) − y is
+    // (1 − 2y)·σ(m). Written this way a point far on its own side costs its tiny
+    // ln(1 + e^−|z|) and residual −e^−|z|/(1 + e^−|z|) to full relative precision, instead of
+    // a difference of two numbers near z (or near 1) that leaves rounding noise: that noise
+    // hid the optimum of separable data with λ ≤ 1e−9 from every method.
+    let sign = 1.0 - 2.0 * f64::from(label);
+    let m = z * sign;
+    let positive = m >= 0.0;
+    let loss = (if positive { m } else { 0.0 }) + p.log1p_exp;
     acc[0][lane] += loss;
     if DEPTH >= GRADIENT {
         let sigma = (if positive { 1.0 } else { p.exp_neg_abs }) * p.inv_one_plus;
-        let residual = sigma - y;
+        let residual = sigma * sign;
         acc[1][lane] += residual;
         acc[2][lane] += residual * a;
         acc[3][lane] += residual * b;
@@ -321,14 +425,20 @@ mod avx2 {
                     _mm256_mul_pd(w2, b),
                 );
                 let (log1p_exp, t, inv_u) = logistic_parts(z);
-                let positive = _mm256_cmp_pd::<_CMP_GE_OQ>(z, _mm256_setzero_pd());
-                let relu = _mm256_and_pd(positive, z);
-                let loss = _mm256_sub_pd(_mm256_add_pd(relu, log1p_exp), _mm256_mul_pd(label, z));
+                // The score against the label, as in `add_row`.
+                let sign = _mm256_sub_pd(
+                    _mm256_set1_pd(1.0),
+                    _mm256_mul_pd(_mm256_set1_pd(2.0), label),
+                );
+                let m = _mm256_mul_pd(z, sign);
+                let positive = _mm256_cmp_pd::<_CMP_GE_OQ>(m, _mm256_setzero_pd());
+                let relu = _mm256_and_pd(positive, m);
+                let loss = _mm256_add_pd(relu, log1p_exp);
                 let s = &mut sums;
                 s[0][half] = _mm256_add_pd(s[0][half], loss);
                 if DEPTH >= GRADIENT {
                     let numerator = _mm256_blendv_pd(t, _mm256_set1_pd(1.0), positive);
-                    let residual = _mm256_sub_pd(_mm256_mul_pd(numerator, inv_u), label);
+                    let residual = _mm256_mul_pd(_mm256_mul_pd(numerator, inv_u), sign);
                     s[1][half] = _mm256_add_pd(s[1][half], residual);
                     s[2][half] = _mm256_add_pd(s[2][half], _mm256_mul_pd(residual, a));
                     s[3][half] = _mm256_add_pd(s[3][half], _mm256_mul_pd(residual, b));
@@ -479,6 +589,21 @@ impl Objective for OptimizerDemo {
     fn name(&self) -> String {
         "the optimiser demo f(x) = x^2 - 2x".into()
     }
+
+    fn reference_gradient(&self, w: &[f64]) -> Option<Vec<f64>> {
+        let x = crate::reference::Dual::<1>::variable(w[0], 0);
+        Some((x * x - x * 2.0).tangent.to_vec())
+    }
+
+    fn second_order(&self, w: &[f64]) -> Option<SecondOrder> {
+        let gradient = 2.0 * w[0] - 2.0;
+        Some(SecondOrder {
+            value: Self::value(w[0]),
+            gradient: vec![gradient],
+            // f'' = 2 everywhere.
+            newton_step: Some(vec![gradient / 2.0]),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -524,6 +649,87 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_reference_gradient_agrees_with_the_fused_pass() {
+        for n in [2, 100, 20_000] {
+            let data = Dataset::fuzzy(n, &mut study_rng(n as u64)).unwrap();
+            let objective = LogisticObjective::new(&data, 0.3).unwrap();
+            for w in [[2.0, 1.5, -2.0], [0.0, 0.0, 0.0], [-3.0, 20.0, -7.0]] {
+                let mut fused = [0.0; 3];
+                objective.value_and_gradient(&w, &mut fused);
+                let dual = objective.reference_gradient(&w).unwrap();
+                let (_, plain) = reference(&data, 0.3, w);
+                for k in 0..3 {
+                    let scale = 1.0 + plain[k].abs();
+                    assert!((fused[k] - dual[k]).abs() <= 1e-10 * scale);
+                    assert!((plain[k] - dual[k]).abs() <= 1e-10 * scale);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn separation_is_recognised_only_without_a_penalty_and_with_every_point_right() {
+        let data = Dataset::separable(500, &mut study_rng(1)).unwrap();
+        let unregularised = LogisticObjective::new(&data, 0.0).unwrap();
+        // Class A (label 1) lies at x1, x2 < 0: z = −x1 − x2 separates.
+        assert!(unregularised.proves_unbounded([0.0, -1.0, -1.0]));
+        assert!(unregularised.no_minimum_at(&[0.0, -1.0, -1.0]).is_some());
+        assert!(!unregularised.proves_unbounded([0.0, 1.0, 1.0]));
+        assert!(!unregularised.proves_unbounded([0.0, 0.0, 0.0]));
+        let regularised = LogisticObjective::new(&data, 1e-12).unwrap();
+        assert!(!regularised.proves_unbounded([0.0, -1.0, -1.0]));
+        let fuzzy = Dataset::fuzzy(500, &mut study_rng(1)).unwrap();
+        let overlapping = LogisticObjective::new(&fuzzy, 0.0).unwrap();
+        assert!(!overlapping.proves_unbounded([0.0, -1.0, -1.0]));
+        // A point on the boundary is not strictly on its side.
+        let touching = Dataset::new(vec![-1.0, 0.0], vec![0.0, 0.0], &[1.0, 0.0]).unwrap();
+        let objective = LogisticObjective::new(&touching, 0.0).unwrap();
+        assert!(!objective.proves_unbounded([0.0, -1.0, 0.0]));
+        assert!(objective.proves_unbounded([-0.5, -1.0, 0.0]));
+    }
+
+    #[test]
+    fn points_far_on_their_own_side_keep_their_tiny_loss_and_residual() {
+        // Every point at score ±40 on its own side: each costs ln(1 + e^−40) ≈ 4.2e−18 and
+        // has residual ∓e^−40/(1 + e^−40), which a difference of numbers near 40 (or near 1)
+        // would round to noise or to zero.
+        let data = Dataset::new(
+            vec![40.0, -40.0, 20.0, -20.0, 40.0, -40.0, 20.0, -20.0, 40.0],
+            vec![0.0; 9],
+            &[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+        )
+        .unwrap();
+        let objective = LogisticObjective::new(&data, 0.0).unwrap();
+        let w = [0.0, 1.0, 0.0];
+        let mut grad = [0.0; 3];
+        let loss = objective.value_and_gradient(&w, &mut grad);
+        let (e40, e20) = ((-40.0f64).exp(), (-20.0f64).exp());
+        let expected_loss = 5.0 * e40.ln_1p() + 4.0 * e20.ln_1p();
+        assert!(
+            (loss - expected_loss).abs() <= 1e-14 * expected_loss,
+            "{loss}"
+        );
+        // Label 1 at z = 40 has residual σ(40) − 1 = −e^−40/(1 + e^−40), label 0 at z = −40
+        // has +e^−40/(1 + e^−40); three of the first, two of the second, and the ±20 pairs
+        // cancel in the bias. (Before, σ(40) − 1 was exactly 0.) The ±20 terms are 5e8 times
+        // larger, so their rounding bounds what the sum can keep of −e^−40.
+        let r40 = e40 / (1.0 + e40);
+        let r20 = e20 / (1.0 + e20);
+        assert!((grad[0] + r40).abs() <= 1e-6 * r40, "{}", grad[0]);
+        let expected_w1 = -200.0 * r40 - 80.0 * r20;
+        assert!(
+            (grad[1] - expected_w1).abs() <= 1e-13 * expected_w1.abs(),
+            "{}",
+            grad[1]
+        );
+        // Rows 0–7 take the AVX2 path where the CPU has it, row 8 the scalar one; the
+        // Hessian pass gives the same bits.
+        let (loss_h, grad_h, _) = objective.value_gradient_hessian(w);
+        assert_eq!(loss_h.to_bits(), loss.to_bits());
+        assert_eq!(grad_h, grad);
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! How parameters are written for people: in messages, on figures and on the page.
 
-/// The shortest text that reads back to `value`, in exponent form when plain decimals
-/// would be long (`1e300`, not three hundred digits; `0.1`, not `1e-1`).
+/// The shortest text that reads back to `value`, in exponent form when that saves at least
+/// three characters (`1e300`, not three hundred digits; `1e-9`, not `0.000000001`; but `0.1`
+/// and `0.001`, not `1e-1` and `1e-3`).
 pub fn short(value: f64) -> String {
     let plain = value.to_string();
     let exponent = format!("{value:e}");
-    if plain.len() > 12 && exponent.len() < plain.len() {
+    if exponent.len() + 3 <= plain.len() {
         exponent
     } else {
         plain
@@ -17,15 +18,32 @@ pub fn counted(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
 }
 
+/// Two significant digits in exponent form, for distances and tolerances in messages
+/// (`2.3e-6`); zero is `0`.
+pub fn two_digits(value: f64) -> String {
+    if value == 0.0 {
+        "0".into()
+    } else {
+        format!("{value:.1e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{counted, short};
+    use super::{counted, short, two_digits};
 
     #[test]
     fn one_is_singular() {
         assert_eq!(counted(1, "panel", "panels"), "1 panel");
         assert_eq!(counted(3, "panel", "panels"), "3 panels");
         assert_eq!(counted(0, "point", "points"), "0 points");
+    }
+
+    #[test]
+    fn two_digits_in_exponent_form() {
+        assert_eq!(two_digits(2.2944e-6), "2.3e-6");
+        assert_eq!(two_digits(0.0), "0");
+        assert_eq!(two_digits(1.0), "1.0e0");
     }
 
     #[test]
@@ -38,5 +56,10 @@ mod tests {
         assert_eq!(short(1e-300), "1e-300");
         assert_eq!(short(123_456.789), "123456.789");
         assert_eq!(short(f64::NAN), "NaN");
+        assert_eq!(short(1e-9), "1e-9");
+        assert_eq!(short(1e-6), "1e-6");
+        assert_eq!(short(0.001), "0.001");
+        assert_eq!(short(1000.0), "1000");
+        assert_eq!(short(1e6), "1e6");
     }
 }

@@ -9,7 +9,9 @@ pub trait Progress {
     fn start(&mut self, _step: &str) {}
     /// A step ended after `elapsed`.
     fn finish(&mut self, _step: &str, _elapsed: Duration) {}
-    /// Something the user should know that did not stop the run.
+    /// Something the user must not miss that did not stop the run: a contradiction in the
+    /// results (a fit reports success and its Newton cross-check disagrees), or a previous
+    /// report that could not be fully removed. The run goes on.
     fn warn(&mut self, _message: &str) {}
 }
 

@@ -2,9 +2,10 @@
 
 use crate::data::{Dataset, study_rng};
 use crate::error::{Error, Result};
-use crate::fit::{BfgsOptions, FitResult, minimize_bfgs, minimize_bfgs_with};
-use crate::model::{LogisticObjective, OptimizerDemo};
+use crate::fit::{BfgsOptions, FitResult, Status, minimize_bfgs_with};
+use crate::model::{LogisticObjective, OptimizerDemo, add_penalty_gradient};
 use crate::newton::{NewtonResult, inverse_spd, newton};
+use crate::numbers::two_digits;
 
 /// Every fit starts here: w = [b, w1, w2] = [2, 1.5, −2].
 pub const W0: [f64; 3] = [2.0, 1.5, -2.0];
@@ -47,6 +48,8 @@ pub struct StudyConfig {
     pub n: usize,
     /// Regularisation strengths compared on the separable data.
     pub lambdas: Vec<f64>,
+    /// The iteration limit of every BFGS fit; `None` for SciPy's 200 per parameter.
+    pub max_iterations: Option<u64>,
 }
 
 impl Default for StudyConfig {
@@ -55,17 +58,23 @@ impl Default for StudyConfig {
             seed: DEFAULT_SEED,
             n: DEFAULT_N,
             lambdas: DEFAULT_LAMBDAS.to_vec(),
+            max_iterations: None,
         }
     }
 }
 
-/// Newton's answer beside BFGS's.
+/// Newton's method from w0 beside BFGS: the independent cross-check of a fit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewtonCheck {
-    /// Newton's optimum.
+    /// Newton's own result, with its own status.
     pub result: NewtonResult,
-    /// max |x_BFGS − x_Newton| over the three weights.
-    pub distance: f64,
+    /// max |x_BFGS − x_Newton| over the three weights, when Newton converged (a Newton run
+    /// that failed has no optimum to measure against).
+    pub distance: Option<f64>,
+    /// A sentence saying how the cross-check contradicts BFGS's verdict, if it does: BFGS
+    /// reports success and Newton's optimum lies beyond the tolerance or Newton failed, or
+    /// BFGS found no minimum where Newton converged.
+    pub disagreement: Option<String>,
 }
 
 /// One logistic-regression fit with everything the report says about it.
@@ -79,8 +88,8 @@ pub struct LogisticFit {
     pub w0: [f64; 3],
     /// BFGS's result.
     pub result: FitResult,
-    /// Newton's cross-check (only for λ > 0).
-    pub newton: Option<NewtonCheck>,
+    /// Newton's cross-check from w0.
+    pub newton: NewtonCheck,
     /// Share of training points on the right side of σ = 1/2.
     pub accuracy: f64,
     /// ‖w‖₂ of the fitted weights.
@@ -109,44 +118,147 @@ impl Study {
     pub fn fits(&self) -> impl Iterator<Item = &LogisticFit> {
         std::iter::once(&self.fuzzy_fit).chain(&self.separable_fits)
     }
+
+    /// Every contradiction between a fit and its cross-check, in report order.
+    pub fn disagreements(&self) -> impl Iterator<Item = &str> {
+        self.fits().filter_map(|f| f.newton.disagreement.as_deref())
+    }
+}
+
+impl LogisticFit {
+    /// True when BFGS converged and Newton's method from w0 converged to the same point
+    /// within the tolerance.
+    pub fn confirmed(&self) -> bool {
+        self.result.success()
+            && self.newton.result.success()
+            && self
+                .newton
+                .distance
+                .is_some_and(|d| d <= self.newton.result.distance_tolerance)
+    }
+
+    /// "the separable fit with lambda = 0.1", for messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "the {} fit with lambda = {}",
+            self.dataset.as_str(),
+            crate::numbers::short(self.lambda)
+        )
+    }
+}
+
+/// Fits of one data set from one starting point, at any λ. The part of the gradient check
+/// that does not depend on λ (the independent reference gradient of the data term at w0, one
+/// pass over the data) is computed once, here.
+pub struct FitPlan<'a> {
+    data: &'a Dataset,
+    dataset: DatasetName,
+    w0: [f64; 3],
+    max_iterations: Option<u64>,
+    reference_at_w0: [f64; 3],
+}
+
+impl<'a> FitPlan<'a> {
+    /// Prepares fits of `data` from `w0` under an iteration limit (`None`: SciPy's).
+    pub fn new(
+        data: &'a Dataset,
+        dataset: DatasetName,
+        w0: [f64; 3],
+        max_iterations: Option<u64>,
+    ) -> Self {
+        let (_, reference_at_w0) = crate::reference::data_loss_and_gradient(data, w0);
+        FitPlan {
+            data,
+            dataset,
+            w0,
+            max_iterations,
+            reference_at_w0,
+        }
+    }
+
+    /// Gradient-checks and fits with strength `lambda`, then cross-checks by Newton's method
+    /// from w0.
+    pub fn fit(&self, lambda: f64) -> Result<LogisticFit> {
+        let objective = LogisticObjective::new(self.data, lambda)?;
+        let reference = add_penalty_gradient(self.reference_at_w0, lambda, self.w0);
+        let options = BfgsOptions {
+            max_iters: self.max_iterations,
+            reference_gradient: Some(reference.to_vec()),
+            ..BfgsOptions::default()
+        };
+        let result = bfgs_fit_with(&objective, self.w0, options)?;
+        // From w0, not from BFGS's answer: a cross-check that started where BFGS ended would
+        // inherit its starting point, and could not fail in a way of its own.
+        let cross_check = newton(&objective, self.w0)?;
+        let w = [result.x[0], result.x[1], result.x[2]];
+        let distance = cross_check
+            .success()
+            .then(|| (0..3).fold(0.0f64, |m, k| m.max((w[k] - cross_check.x[k]).abs())));
+        let mut fit = LogisticFit {
+            dataset: self.dataset,
+            lambda,
+            w0: self.w0,
+            accuracy: training_accuracy(self.data, w),
+            weight_norm: w.iter().map(|v| v * v).sum::<f64>().sqrt(),
+            result,
+            newton: NewtonCheck {
+                result: cross_check,
+                distance,
+                disagreement: None,
+            },
+        };
+        fit.newton.disagreement = disagreement(&fit);
+        Ok(fit)
+    }
+}
+
+/// How Newton's answer contradicts BFGS's verdict, if it does.
+fn disagreement(fit: &LogisticFit) -> Option<String> {
+    let (bfgs, newton) = (&fit.result, &fit.newton.result);
+    let what = fit.describe();
+    match (&bfgs.status, &newton.status) {
+        (Status::Converged, Status::Converged) => {
+            let distance = fit.newton.distance?;
+            (distance > newton.distance_tolerance).then(|| {
+                format!(
+                    "{what} reports success, but Newton's method from w0 ends {} away from \
+                     it, beyond the tolerance {}",
+                    two_digits(distance),
+                    two_digits(newton.distance_tolerance)
+                )
+            })
+        }
+        (Status::Converged, other) => Some(format!(
+            "{what} reports success, but Newton's method from w0 did not confirm it (status \
+             {}: {})",
+            other.code(),
+            newton.message()
+        )),
+        (Status::Unbounded(_), Status::Converged) => Some(format!(
+            "{what} found no minimum, but Newton's method from w0 converged to [{}]",
+            newton.x.map(crate::numbers::short).join(", ")
+        )),
+        _ => None,
+    }
 }
 
 /// Gradient-checks and fits one data set with one λ from `w0`, cross-checked by Newton's
-/// method when λ > 0.
+/// method from `w0`.
 pub fn fit_logistic(
     data: &Dataset,
     dataset: DatasetName,
     lambda: f64,
     w0: [f64; 3],
 ) -> Result<LogisticFit> {
-    let objective = LogisticObjective::new(data, lambda)?;
-    let result = bfgs_fit(&objective, w0)?;
-    let newton = if lambda > 0.0 {
-        // Newton starts where BFGS ended: if that point were not the optimum, Newton's
-        // quadratically convergent steps would leave it, and the distance would show it.
-        // Starting there costs two or three passes instead of ten to twenty from w0.
-        let optimum = newton(&objective, [result.x[0], result.x[1], result.x[2]])?;
-        let distance = (0..3).fold(0.0f64, |m, k| m.max((result.x[k] - optimum.x[k]).abs()));
-        Some(NewtonCheck {
-            result: optimum,
-            distance,
-        })
-    } else {
-        None
-    };
-    let w = [result.x[0], result.x[1], result.x[2]];
-    Ok(LogisticFit {
-        dataset,
-        lambda,
-        w0,
-        accuracy: training_accuracy(data, w),
-        weight_norm: w.iter().map(|v| v * v).sum::<f64>().sqrt(),
-        result,
-        newton,
-    })
+    FitPlan::new(data, dataset, w0, None).fit(lambda)
 }
 
 /// The BFGS fit of the study: gradient check, then BFGS from `w0`.
+pub fn bfgs_fit(objective: &LogisticObjective<'_>, w0: [f64; 3]) -> Result<FitResult> {
+    bfgs_fit_with(objective, w0, BfgsOptions::default())
+}
+
+/// [`bfgs_fit`] with explicit options (the iteration limit, a precomputed reference gradient).
 ///
 /// With λ > 0 the first inverse-Hessian estimate is the exact one at `w0` (one extra pass
 /// over the data), so that the first step is a Newton step rather than a step as long as
@@ -155,17 +267,15 @@ pub fn fit_logistic(
 /// steps crawl towards it at constant length, and the identity's long first steps reach
 /// the stopping rule several times sooner. Data whose Hessian is singular also gets the
 /// identity.
-pub fn bfgs_fit(objective: &LogisticObjective<'_>, w0: [f64; 3]) -> Result<FitResult> {
-    let initial_inverse_hessian = if objective.lambda() > 0.0 {
+pub fn bfgs_fit_with(
+    objective: &LogisticObjective<'_>,
+    w0: [f64; 3],
+    mut options: BfgsOptions,
+) -> Result<FitResult> {
+    if options.initial_inverse_hessian.is_none() && objective.lambda() > 0.0 {
         let (_, _, hessian) = objective.value_gradient_hessian(w0);
-        inverse_spd(hessian).map(|h| ndarray::arr2(&h))
-    } else {
-        None
-    };
-    let options = BfgsOptions {
-        initial_inverse_hessian,
-        ..BfgsOptions::default()
-    };
+        options.initial_inverse_hessian = inverse_spd(hessian).map(|h| ndarray::arr2(&h));
+    }
     minimize_bfgs_with(objective, &w0, &options)
 }
 
@@ -197,12 +307,23 @@ pub fn run(config: &StudyConfig) -> Result<Study> {
     let mut rng = study_rng(config.seed);
     let fuzzy = Dataset::fuzzy(config.n, &mut rng)?;
     let separable = Dataset::separable(config.n, &mut rng)?;
-    let optimizer_demo = minimize_bfgs(&OptimizerDemo, &[DEMO_X0])?;
-    let fuzzy_fit = fit_logistic(&fuzzy, DatasetName::Fuzzy, FUZZY_LAMBDA, W0)?;
+    let demo_options = BfgsOptions {
+        max_iters: config.max_iterations,
+        ..BfgsOptions::default()
+    };
+    let optimizer_demo = minimize_bfgs_with(&OptimizerDemo, &[DEMO_X0], &demo_options)?;
+    let fuzzy_fit =
+        FitPlan::new(&fuzzy, DatasetName::Fuzzy, W0, config.max_iterations).fit(FUZZY_LAMBDA)?;
+    let plan = FitPlan::new(
+        &separable,
+        DatasetName::Separable,
+        W0,
+        config.max_iterations,
+    );
     let separable_fits = config
         .lambdas
         .iter()
-        .map(|&lambda| fit_logistic(&separable, DatasetName::Separable, lambda, W0))
+        .map(|&lambda| plan.fit(lambda))
         .collect::<Result<Vec<_>>>()?;
     Ok(Study {
         config: config.clone(),
@@ -212,4 +333,60 @@ pub fn run(config: &StudyConfig) -> Result<Study> {
         fuzzy_fit,
         separable_fits,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn default_fit(lambda: f64) -> LogisticFit {
+        let data = Dataset::separable(100, &mut study_rng(0)).unwrap();
+        fit_logistic(&data, DatasetName::Separable, lambda, W0).unwrap()
+    }
+
+    #[test]
+    fn newton_far_from_a_successful_fit_is_a_disagreement() {
+        let mut fit = default_fit(0.1);
+        assert!(fit.confirmed());
+        assert_eq!(disagreement(&fit), None);
+        fit.newton.distance = Some(1e-3);
+        let message = disagreement(&fit).unwrap();
+        assert!(
+            message.starts_with(
+                "the separable fit with lambda = 0.1 reports success, but Newton's method from \
+                 w0 ends 1.0e-3 away from it"
+            ),
+            "{message}"
+        );
+        assert!(!fit.confirmed());
+    }
+
+    #[test]
+    fn a_failed_newton_beside_a_successful_fit_is_a_disagreement() {
+        let mut fit = default_fit(10.0);
+        fit.newton.result.status = Status::MaxIterations;
+        fit.newton.distance = None;
+        let message = disagreement(&fit).unwrap();
+        assert!(
+            message.contains("did not confirm it (status 1: "),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn no_minimum_beside_a_converged_newton_is_a_disagreement() {
+        let mut fit = default_fit(0.0);
+        assert_eq!(fit.result.status.code(), 4);
+        assert_eq!(disagreement(&fit), None);
+        fit.newton.result.status = Status::Converged;
+        assert!(disagreement(&fit).unwrap().contains("found no minimum"));
+    }
+
+    #[test]
+    fn a_failed_fit_claims_nothing_to_disagree_with() {
+        let mut fit = default_fit(0.1);
+        fit.result.status = Status::MaxIterations;
+        fit.newton.distance = Some(1.0);
+        assert_eq!(disagreement(&fit), None);
+    }
 }

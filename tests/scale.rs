@@ -8,13 +8,16 @@ fn check(n: usize) {
     let data = Dataset::fuzzy(n, &mut study_rng(0)).expect("valid n");
     let fit = fit_logistic(&data, DatasetName::Fuzzy, 0.1, W0).expect("fit runs");
     assert!(fit.result.success(), "N = {n}: {}", fit.result.message());
-    let newton = fit.newton.expect("λ > 0 has a cross-check");
+    let newton = fit.newton;
     assert!(
-        newton.distance <= 1e-6,
-        "N = {n}: {:e} from Newton",
-        newton.distance
+        newton.result.success(),
+        "N = {n}: {}",
+        newton.result.message()
     );
-    assert!(newton.result.grad_max.is_finite());
+    let distance = newton.distance.expect("Newton converged");
+    assert!(distance <= 1e-6, "N = {n}: {distance:e} from Newton");
+    assert!(newton.result.grad_max().is_finite());
+    assert_eq!(newton.disagreement, None);
     // The answer is the population optimum's neighbourhood: w ≈ [0, −2, −2] for these clouds.
     assert!((fit.result.x[1] + 2.0).abs() < 0.05 && (fit.result.x[2] + 2.0).abs() < 0.05);
 }

@@ -3,6 +3,7 @@
 mod bad_input;
 mod browser;
 mod cli;
+mod honesty;
 mod numerics;
 mod output;
 mod parity;

@@ -76,7 +76,7 @@ pub(crate) struct OrientedRect {
 impl OrientedRect {
     /// The rectangle centred at `centre`, turned by `angle` degrees clockwise on screen.
     pub fn new(centre: Point, angle: f64, half_width: f64, half_height: f64) -> Self {
-        let (sin, cos) = angle.to_radians().sin_cos();
+        let (sin, cos) = libm::sincos(angle.to_radians());
         OrientedRect {
             centre,
             along: (cos, sin),
@@ -164,7 +164,7 @@ fn dot(a: Point, b: Point) -> f64 {
 }
 
 fn distance(a: Point, b: Point) -> f64 {
-    (a.0 - b.0).hypot(a.1 - b.1)
+    libm::hypot(a.0 - b.0, a.1 - b.1)
 }
 
 /// A level as its label writes it: three decimals, as matplotlib's default did.
@@ -206,7 +206,7 @@ pub(crate) fn linear_grid(w: [f64; 3]) -> Vec<f64> {
 
 /// logit(p) = ln(p / (1 − p)), the z at which σ(z) = p.
 pub(crate) fn logit(p: f64) -> f64 {
-    (p / (1.0 - p)).ln()
+    libm::log(p / (1.0 - p))
 }
 
 /// The contour lines of the grid at `thresholds`, mapped into the frame's pixels and
@@ -480,7 +480,7 @@ fn candidate(
     }
     let (a, b) = (walk.at(s0), walk.at(s1));
     let centre = walk.at(s);
-    let angle = upright((b.1 - a.1).atan2(b.0 - a.0).to_degrees());
+    let angle = upright(libm::atan2(b.1 - a.1, b.0 - a.0).to_degrees());
     let label = ContourLabel {
         level: levels[level_index].level,
         text: text.to_string(),

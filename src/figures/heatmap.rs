@@ -86,7 +86,7 @@ fn colour_map(frame: &Frame, w: [f64; 3], id: &str) -> String {
     );
     for k in 0..=GRADIENT_STEPS {
         let s = s_min + (s_max - s_min) * k as f64 / GRADIENT_STEPS as f64;
-        let z = (s / (1.0 - s)).ln().clamp(z_min, z_max);
+        let z = libm::log(s / (1.0 - s)).clamp(z_min, z_max);
         let offset = (z - z_min) / (z_max - z_min);
         let _ = writeln!(
             out,

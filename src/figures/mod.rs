@@ -9,6 +9,9 @@
 //! do is written as plain SVG elements beside its output: data points (one `<g>` per class so
 //! they can be counted), contour lines with labels turned along the line and a gap under each
 //! label, the smooth colour map, and the `<title>`/`<desc>` pair.
+//!
+//! Every logarithm, angle and distance computed here goes through the `libm` crate (pure
+//! Rust), not the platform's maths library, whose last bit may differ between machines.
 
 use crate::study::Study;
 use plotters::drawing::DrawingAreaErrorKind;

@@ -108,7 +108,7 @@ pub(crate) fn number(value: f64) -> String {
 /// decimals as show the tick (plotters' ticks are round numbers).
 pub(crate) fn tick_label(value: f64) -> String {
     for decimals in 0..4 {
-        let scale = 10f64.powi(decimals);
+        let scale = libm::pow(10.0, f64::from(decimals));
         if ((value * scale).round() - value * scale).abs() < 1e-6 {
             let text = format!("{:.*}", decimals as usize, value);
             // Never "-0".

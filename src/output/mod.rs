@@ -362,6 +362,9 @@ fn stage(
     // the disk takes both at once better than one after the other.
     artifacts.par_iter().try_for_each(|artifact| {
         let path = fsx::join(root, &artifact.path);
+        if staging::aborting() {
+            return Err(Error::Interrupted);
+        }
         let mut file = fs::File::create(&path).map_err(io_error(&path))?;
         file.write_all(&artifact.bytes).map_err(io_error(&path))?;
         if !SYNC_WHOLE_FILE_SYSTEM {
@@ -414,6 +417,9 @@ fn carry(
     let mut any = false;
     for entry in fs::read_dir(&dir).map_err(io_error(&dir))? {
         let entry = entry.map_err(io_error(&dir))?;
+        if staging::aborting() {
+            return Err(Error::Interrupted);
+        }
         let child = relative.join(entry.file_name());
         let (from, to) = (old.join(&child), new.join(&child));
         let meta = fs::symlink_metadata(&from).map_err(io_error(&from))?;

@@ -72,6 +72,15 @@ pub(crate) struct Active {
 /// The staging folder of the run in progress, for the signal handler.
 static ACTIVE: Mutex<Option<Active>> = Mutex::new(None);
 
+/// Set when a signal is ending the run: writers stop making files in the staging folder, so
+/// that the handler's removal of it is not undone file by file.
+static ABORTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a signal is ending the run (writers check before each new file).
+pub(crate) fn aborting() -> bool {
+    ABORTING.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 fn active() -> MutexGuard<'static, Option<Active>> {
     // A panic elsewhere must not stop a clean-up.
     ACTIVE
@@ -211,6 +220,7 @@ impl Staging {
 /// thread, which meets the lock on every way out of a write, cannot exit with an error of
 /// its own (its files vanished) before the signal ends the process.
 pub(crate) fn clean_up_for_signal() -> MutexGuard<'static, Option<Active>> {
+    ABORTING.store(true, std::sync::atomic::Ordering::SeqCst);
     let mut registry = active();
     let Some(active) = registry.take() else {
         return registry;
@@ -225,11 +235,12 @@ pub(crate) fn clean_up_for_signal() -> MutexGuard<'static, Option<Active>> {
             return registry;
         }
     }
-    // A file may still be being written by the main thread: try more than once.
-    for _ in 0..5 {
+    // A writer may have been making a file as the flag went up: try again until it is gone.
+    for _ in 0..100 {
         if fs::remove_dir_all(&active.container).is_ok() || !active.container.exists() {
             break;
         }
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
     registry
 }

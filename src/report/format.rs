@@ -15,6 +15,16 @@ pub fn prose(value: f64) -> String {
     crate::numbers::short(value).replace('-', "\u{2212}")
 }
 
+/// An objective value: six decimals, or three significant digits in exponent form when it is
+/// too small for six decimals to show (the unregularised separable fit ends near 1e-7).
+pub fn objective(value: f64) -> String {
+    if value != 0.0 && value.abs() < 1e-3 {
+        sci(value)
+    } else {
+        fixed(value, 6)
+    }
+}
+
 /// Scientific notation with three significant digits, e.g. `1.23e-7`.
 pub fn sci(value: f64) -> String {
     if value == 0.0 {
@@ -93,6 +103,13 @@ mod tests {
     fn prose_uses_a_true_minus() {
         assert_eq!(prose(-4.0), "\u{2212}4");
         assert_eq!(prose(0.5), "0.5");
+    }
+
+    #[test]
+    fn objective_values_keep_their_digits() {
+        assert_eq!(objective(16.4607341), "16.460734");
+        assert_eq!(objective(1.234e-7), "1.23e-7");
+        assert_eq!(objective(0.0), "0.000000");
     }
 
     #[test]

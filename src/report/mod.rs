@@ -14,7 +14,8 @@ use crate::config::{Config, format_lambdas};
 use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::figures::{self, Figure, FigureId};
-use crate::fit::FitResult;
+use crate::fit::{FitResult, MAX_ITERS_PER_PARAMETER, Status};
+use crate::newton::capitalised;
 pub use crate::output::Artifact;
 use crate::progress::step;
 pub use crate::progress::{Progress, Silent};
@@ -22,8 +23,8 @@ use crate::study::{self, DEMO_X0, LogisticFit, Study, W0};
 
 use crate::data::{FUZZY_CENTRE, SEPARABLE_SIDE};
 use crate::figures::style::{CURVE_RANGE, GRID_POINTS, LOSS_WINDOW};
-use crate::fit::{GRADIENT_TOLERANCE, STEP_TOLERANCE};
-use format::{count, fixed, percent, prose, sci, vector};
+use crate::fit::{DISTANCE_TOLERANCE, GRADIENT_TOLERANCE, STEP_TOLERANCE};
+use format::{count, fixed, objective, percent, prose, sci, vector};
 
 /// The page's file name, in the output folder and among the templates.
 pub const PAGE: &str = "report.html";
@@ -64,6 +65,9 @@ pub fn generate(config: &Config, progress: &mut dyn Progress) -> Result<Report> 
     let study = step(progress, "data, gradient checks and fits", || {
         study::run(&config.study)
     })?;
+    for disagreement in study.disagreements() {
+        progress.warn(disagreement);
+    }
     let figures = step(progress, "figures", || Ok(figures::render_all(&study)?))?;
     let artifacts = step(progress, "page, data and results", || {
         let mut artifacts = Vec::new();
@@ -180,12 +184,28 @@ struct PageContext {
     loss_window: String,
     step_tolerance: String,
     gradient_tolerance: String,
+    distance_tolerance: String,
+    max_iterations: String,
     fig: BTreeMap<&'static str, FigureContext>,
     downloads: Vec<DownloadContext>,
     demo: FitContext,
     fuzzy_fit: FitContext,
     separable_fits: Vec<FitContext>,
     separable_zero: Option<FitContext>,
+    regularised: RegularisedContext,
+    /// The separable fits' contradictions with their cross-checks.
+    disagreements: Vec<String>,
+}
+
+/// What the separable fits with λ > 0 show, counted.
+#[derive(Serialize)]
+struct RegularisedContext {
+    /// How many there are.
+    count: usize,
+    /// How many of them BFGS and Newton both found, at the same point.
+    confirmed: usize,
+    /// Both counts are equal and not zero.
+    all_confirmed: bool,
 }
 
 #[derive(Serialize)]
@@ -214,14 +234,34 @@ struct FitContext {
     nit: u64,
     nfev: u64,
     njev: u64,
+    nhev: u64,
+    finishing_steps: u64,
     status: i32,
+    verdict: &'static str,
     success: bool,
+    unbounded: bool,
     message: String,
+    distance_estimate: String,
+    distance_tolerance: String,
     grad_check: String,
     weight_norm: String,
     accuracy: String,
-    newton_x: String,
-    newton_distance: String,
+    newton: Option<NewtonContext>,
+}
+
+#[derive(Serialize)]
+struct NewtonContext {
+    x: String,
+    nit: u64,
+    status: i32,
+    verdict: &'static str,
+    success: bool,
+    unbounded: bool,
+    message: String,
+    /// Present only when Newton converged.
+    distance: Option<String>,
+    /// Present only when the cross-check contradicts the fit.
+    disagreement: Option<String>,
 }
 
 /// A number of points as the prose writes it: `1 point`, `1 000 points`.
@@ -251,10 +291,23 @@ fn template_key(id: FigureId) -> &'static str {
 }
 
 fn fit_context(result: &FitResult, fit: Option<&LogisticFit>) -> FitContext {
-    let newton = fit.and_then(|f| f.newton.as_ref());
+    let newton = fit.map(|f| {
+        let n = &f.newton.result;
+        NewtonContext {
+            x: vector(n.x, 4),
+            nit: n.nit,
+            status: n.status.code(),
+            verdict: n.status.verdict(),
+            success: n.success(),
+            unbounded: matches!(n.status, Status::Unbounded(_)),
+            message: n.message(),
+            distance: f.newton.distance.map(sci),
+            disagreement: f.newton.disagreement.as_deref().map(capitalised),
+        }
+    });
     FitContext {
         lambda: fit.map_or_else(String::new, |f| crate::numbers::short(f.lambda)),
-        fun: fixed(result.fun, 6),
+        fun: objective(result.fun),
         x: vector(result.x.iter().copied(), 4),
         jac: result
             .jac
@@ -271,14 +324,21 @@ fn fit_context(result: &FitResult, fit: Option<&LogisticFit>) -> FitContext {
         nit: result.nit,
         nfev: result.nfev,
         njev: result.njev,
+        nhev: result.nhev,
+        finishing_steps: result.finishing_steps,
         status: result.status.code(),
+        verdict: result.status.verdict(),
         success: result.success(),
+        unbounded: matches!(result.status, Status::Unbounded(_)),
         message: result.message(),
+        distance_estimate: result
+            .distance_estimate
+            .map_or_else(|| "—".into(), |e| sci(e.value)),
+        distance_tolerance: sci(result.distance_tolerance),
         grad_check: sci(result.grad_check.error),
         weight_norm: fit.map_or_else(String::new, |f| fixed(f.weight_norm, 2)),
         accuracy: fit.map_or_else(String::new, |f| percent(f.accuracy)),
-        newton_x: newton.map_or_else(|| "—".into(), |n| vector(n.result.x, 4)),
-        newton_distance: newton.map_or_else(|| "—".into(), |n| sci(n.distance)),
+        newton,
     }
 }
 
@@ -329,6 +389,16 @@ fn page_context(
         .iter()
         .find(|f| f.lambda == 0.0)
         .map(|f| fit_context(&f.result, Some(f)));
+    let regularised: Vec<&LogisticFit> = study
+        .separable_fits
+        .iter()
+        .filter(|f| f.lambda > 0.0)
+        .collect();
+    let confirmed = regularised.iter().filter(|f| f.confirmed()).count();
+    let max_iterations = match study.config.max_iterations {
+        Some(limit) => count(limit as usize),
+        None => format!("{MAX_ITERS_PER_PARAMETER} per parameter"),
+    };
     PageContext {
         version: env!("CARGO_PKG_VERSION"),
         seed: study.config.seed.to_string(),
@@ -348,6 +418,8 @@ fn page_context(
         loss_window: prose(LOSS_WINDOW),
         step_tolerance: format!("{STEP_TOLERANCE:e}"),
         gradient_tolerance: format!("{GRADIENT_TOLERANCE:e}"),
+        distance_tolerance: format!("{DISTANCE_TOLERANCE:e}"),
+        max_iterations,
         fig,
         downloads,
         demo: fit_context(&study.optimizer_demo, None),
@@ -358,5 +430,66 @@ fn page_context(
             .map(|f| fit_context(&f.result, Some(f)))
             .collect(),
         separable_zero,
+        regularised: RegularisedContext {
+            count: regularised.len(),
+            confirmed,
+            all_confirmed: confirmed == regularised.len() && confirmed > 0,
+        },
+        disagreements: study
+            .separable_fits
+            .iter()
+            .filter_map(|f| f.newton.disagreement.as_deref().map(capitalised))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::StudyConfig;
+
+    /// Remembers warnings.
+    #[derive(Default)]
+    struct Warnings(Vec<String>);
+
+    impl Progress for Warnings {
+        fn warn(&mut self, message: &str) {
+            self.0.push(message.to_string());
+        }
+    }
+
+    #[test]
+    fn a_disagreement_is_shown_on_the_page_as_a_warning() {
+        let config = Config::new(0, 100, "0,0.1", "unused".into(), None).unwrap();
+        let mut study = study::run(&StudyConfig {
+            lambdas: vec![0.0, 0.1],
+            ..StudyConfig::default()
+        })
+        .unwrap();
+        let contradiction = "the separable fit with lambda = 0.1 reports success, but …";
+        study.separable_fits[1].newton.disagreement = Some(contradiction.into());
+        study.fuzzy_fit.newton.disagreement = Some("the fuzzy fit disagrees".into());
+        let figures = figures::render_all(&study).unwrap();
+        let downloads = data_files(&study);
+        let page = render_page(
+            BUILT_IN_TEMPLATE,
+            &page_context(&config, &study, &figures, &downloads),
+        )
+        .unwrap();
+        assert!(page.contains(
+            "<p class=\"warning\">Warning: The separable fit with lambda = 0.1 reports success, but …."
+        ));
+        assert!(page.contains("<p class=\"warning\">Warning: The fuzzy fit disagrees.</p>"));
+        assert_eq!(page.matches("class=\"warning\"").count(), 2);
+    }
+
+    #[test]
+    fn a_run_without_contradictions_warns_about_nothing() {
+        let config = Config::new(0, 60, "0,0.1,10", "unused".into(), None).unwrap();
+        let mut warnings = Warnings::default();
+        let report = generate(&config, &mut warnings).unwrap();
+        assert!(warnings.0.is_empty(), "{:?}", warnings.0);
+        let page = String::from_utf8(report.artifacts[0].bytes.clone()).unwrap();
+        assert!(!page.contains("class=\"warning\""));
     }
 }

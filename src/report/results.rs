@@ -31,44 +31,86 @@ pub struct Results<'a> {
     pub artifacts: BTreeMap<String, String>,
 }
 
-/// scipy's `OptimizeResult` fields, plus the gradient check.
+/// scipy's `OptimizeResult` fields, plus what certifies the result and the gradient check.
 #[derive(Serialize)]
 pub struct Optimisation {
     /// Starting point.
     pub w0: Vec<f64>,
     /// The objective at `x`.
     pub fun: f64,
-    /// The minimiser found.
+    /// The point where the fit ended: the minimiser when `success` is true.
     pub x: Vec<f64>,
     /// The gradient at `x`.
     pub jac: Vec<f64>,
-    /// BFGS's inverse-Hessian estimate, row by row.
+    /// BFGS's inverse-Hessian estimate where its iterations ended, row by row.
     pub hess_inv: Vec<Vec<f64>>,
-    /// Iterations.
+    /// Iterations, finishing Newton steps included.
     pub nit: u64,
     /// Objective evaluations.
     pub nfev: u64,
     /// Gradient evaluations.
     pub njev: u64,
-    /// SciPy's status code.
+    /// Evaluations that also computed the exact Hessian.
+    pub nhev: u64,
+    /// 0 converged, 1 iteration limit, 2 stopped short, 3 not finite, 4 no minimum.
     pub status: i32,
-    /// Whether it converged.
+    /// True only when the distance estimate is within the tolerance (status 0).
     pub success: bool,
-    /// Why it stopped.
+    /// How it ended and why.
     pub message: String,
-    /// The central-difference check at `w0`.
+    /// The fit's estimate of max |x − optimum|; null where there is no optimum or none
+    /// could be computed.
+    pub distance_estimate: Option<f64>,
+    /// How the estimate was obtained.
+    pub distance_estimate_kind: Option<&'static str>,
+    /// The largest estimate that counts as converged: 1e-6·max(1, max |x|).
+    pub distance_tolerance: f64,
+    /// Newton steps taken after BFGS stopped (counted in `nit`).
+    pub finishing_steps: u64,
+    /// The iteration limit.
+    pub max_iterations: u64,
+    /// The check of the analytic gradient at `w0`.
     pub grad_check: GradCheck,
 }
 
 /// The gradient check as stored.
 #[derive(Serialize)]
 pub struct GradCheck {
-    /// ‖analytic − numeric‖₂.
+    /// ‖analytic − reference‖₂.
     pub error: f64,
     /// The same relative to max(1, ‖analytic‖₂).
     pub relative: f64,
     /// The largest relative error accepted.
     pub tolerance: f64,
+    /// What the analytic gradient was compared with.
+    pub method: &'static str,
+}
+
+/// Newton's method from w0, the independent cross-check of a fit.
+#[derive(Serialize)]
+pub struct Newton {
+    /// Its last iterate: the minimiser when `success` is true.
+    pub x: Vec<f64>,
+    /// The objective there.
+    pub fun: f64,
+    /// The gradient there.
+    pub jac: Vec<f64>,
+    /// Newton steps taken.
+    pub nit: u64,
+    /// Passes over the data.
+    pub nfev: u64,
+    /// Same codes as the fit's.
+    pub status: i32,
+    /// True only for status 0.
+    pub success: bool,
+    /// How it ended and why.
+    pub message: String,
+    /// Its own estimate of the distance to the optimum.
+    pub distance_estimate: Option<f64>,
+    /// max |x_fit − x_newton|; null unless Newton converged.
+    pub distance: Option<f64>,
+    /// How the cross-check contradicts the fit, if it does.
+    pub disagreement: Option<String>,
 }
 
 /// One logistic fit.
@@ -81,12 +123,8 @@ pub struct Fit {
     /// The BFGS result.
     #[serde(flatten)]
     pub result: Optimisation,
-    /// Newton's optimum, where λ > 0.
-    pub newton_x: Option<Vec<f64>>,
-    /// The objective at Newton's optimum.
-    pub newton_fun: Option<f64>,
-    /// max |x − newton_x|.
-    pub newton_distance: Option<f64>,
+    /// The cross-check.
+    pub newton: Newton,
     /// Share of training points classified right.
     pub accuracy: f64,
     /// ‖x‖₂.
@@ -108,25 +146,43 @@ fn optimisation(w0: &[f64], r: &FitResult) -> Optimisation {
         nit: r.nit,
         nfev: r.nfev,
         njev: r.njev,
+        nhev: r.nhev,
         status: r.status.code(),
         success: r.success(),
         message: r.message(),
+        distance_estimate: r.distance_estimate.map(|e| e.value),
+        distance_estimate_kind: r.distance_estimate.map(|e| e.kind.describe()),
+        distance_tolerance: r.distance_tolerance,
+        finishing_steps: r.finishing_steps,
+        max_iterations: r.max_iters,
         grad_check: GradCheck {
             error: r.grad_check.error,
             relative: r.grad_check.relative,
             tolerance: r.grad_check.tolerance,
+            method: r.grad_check.method.as_str(),
         },
     }
 }
 
 fn fit(f: &LogisticFit) -> Fit {
+    let n = &f.newton.result;
     Fit {
         dataset: f.dataset.as_str(),
         lambda: f.lambda,
         result: optimisation(&f.w0, &f.result),
-        newton_x: f.newton.as_ref().map(|n| n.result.x.to_vec()),
-        newton_fun: f.newton.as_ref().map(|n| n.result.fun),
-        newton_distance: f.newton.as_ref().map(|n| n.distance),
+        newton: Newton {
+            x: n.x.to_vec(),
+            fun: n.fun,
+            jac: n.jac.to_vec(),
+            nit: n.nit,
+            nfev: n.nfev,
+            status: n.status.code(),
+            success: n.success(),
+            message: n.message(),
+            distance_estimate: n.distance_estimate,
+            distance: f.newton.distance,
+            disagreement: f.newton.disagreement.clone(),
+        },
         accuracy: f.accuracy,
         weight_norm: f.weight_norm,
     }

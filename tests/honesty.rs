@@ -1,0 +1,162 @@
+//! A fit that did not reach its optimum says so, in results.json and on the page.
+
+use logreg_report::config::Config;
+use logreg_report::report::{self, PAGE, Progress, RESULTS, Report};
+use logreg_report::study::{DEFAULT_N, DEFAULT_SEED};
+use serde_json::Value;
+
+/// Collects warnings instead of printing them.
+#[derive(Default)]
+struct Warnings(Vec<String>);
+
+impl Progress for Warnings {
+    fn warn(&mut self, message: &str) {
+        self.0.push(message.to_string());
+    }
+}
+
+fn generate(lambdas: &str, max_iterations: Option<u64>) -> (Report, Vec<String>) {
+    let mut config = Config::new(DEFAULT_SEED, DEFAULT_N, lambdas, "unused".into(), None)
+        .expect("valid settings");
+    config.study.max_iterations = max_iterations;
+    let mut warnings = Warnings::default();
+    let report = report::generate(&config, &mut warnings).expect("the report builds");
+    (report, warnings.0)
+}
+
+fn artifact<'r>(report: &'r Report, path: &str) -> &'r [u8] {
+    &report
+        .artifacts
+        .iter()
+        .find(|a| a.path == path)
+        .expect("the artifact exists")
+        .bytes
+}
+
+fn page(report: &Report) -> String {
+    String::from_utf8(artifact(report, PAGE).to_vec()).expect("UTF-8")
+}
+
+fn results(report: &Report) -> Value {
+    serde_json::from_slice(artifact(report, RESULTS)).expect("valid JSON")
+}
+
+/// The text of the page's `<section id="…">`.
+fn section<'p>(page: &'p str, id: &str) -> &'p str {
+    let start = page
+        .find(&format!("<section id=\"{id}\""))
+        .expect("the section exists");
+    let end = page[start..].find("</section>").expect("the section ends");
+    &page[start..start + end]
+}
+
+#[test]
+fn an_iteration_limit_of_two_is_a_visible_failure() {
+    let (report, warnings) = generate("0,0.1,10", Some(2));
+    let json = results(&report);
+    let fits = json["fits"].as_array().expect("fits");
+    assert_eq!(fits.len(), 4);
+    for fit in fits {
+        assert_eq!(fit["success"], false, "{fit}");
+        assert_eq!(fit["max_iterations"], 2);
+        assert!(fit["nit"].as_u64().expect("nit") <= 2);
+        let message = fit["message"].as_str().expect("message");
+        assert!(!message.contains("Converged"), "{message}");
+    }
+    let fuzzy = &fits[0];
+    assert_eq!(fuzzy["dataset"], "fuzzy");
+    assert_eq!(fuzzy["status"], 1);
+    assert!(
+        fuzzy["message"]
+            .as_str()
+            .expect("message")
+            .starts_with("Stopped: the iteration limit (2) was reached; the exact Newton step"),
+        "{}",
+        fuzzy["message"]
+    );
+    // Newton's cross-check has its own limit and converges regardless; it shows how far off
+    // the stopped fit is.
+    assert_eq!(fuzzy["newton"]["success"], true);
+    assert!(fuzzy["newton"]["distance"].as_f64().expect("a distance") > 1e-3);
+    // A failed fit is no contradiction to warn about: it claims nothing.
+    assert!(warnings.is_empty(), "{warnings:?}");
+
+    let page = page(&report);
+    let fit = section(&page, "fit");
+    assert!(
+        fit.contains("<tr><th>status</th><td class=\"num\">1 (iteration limit)</td></tr>"),
+        "{fit}"
+    );
+    assert!(fit.contains("<tr><th>success</th><td class=\"num\">false</td></tr>"));
+    assert!(fit.contains("Stopped: the iteration limit (2) was reached"));
+    assert!(!fit.contains("Converged:"));
+    let regularisation = section(&page, "regularisation");
+    assert!(!regularisation.contains("Converged"), "{regularisation}");
+    assert!(!regularisation.contains("(converged)"), "{regularisation}");
+    assert!(
+        regularisation.contains("(iteration limit)"),
+        "{regularisation}"
+    );
+    // The prose claims no certified fits that the run did not produce.
+    assert!(!regularisation.contains("For each of them BFGS certified its answer"));
+    assert!(
+        regularisation.contains("for 0 of these 2 fits"),
+        "{regularisation}"
+    );
+}
+
+#[test]
+fn an_unbounded_fit_reads_as_no_minimum_on_the_page() {
+    let (report, warnings) = generate("0,1e-12,1e-9,1e-6", None);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let json = results(&report);
+    let unbounded = &json["fits"][1];
+    assert_eq!(unbounded["lambda"], 0.0);
+    assert_eq!(unbounded["status"], 4);
+    assert_eq!(unbounded["success"], false);
+    assert_eq!(unbounded["distance_estimate"], Value::Null);
+    assert_eq!(unbounded["newton"]["status"], 4);
+    assert_eq!(unbounded["newton"]["distance"], Value::Null);
+    let message = unbounded["message"].as_str().expect("message");
+    assert!(
+        message.starts_with(
+            "The data are separable: the loss has no minimum; the weights grew to ‖w‖ = "
+        ),
+        "{message}"
+    );
+    for fit in &json["fits"].as_array().expect("fits")[2..] {
+        // λ ≥ 1e−6 must converge; below, success is allowed only with a certificate.
+        if fit["lambda"].as_f64() >= Some(1e-6) {
+            assert_eq!(fit["success"], true, "{fit}");
+        }
+        if fit["success"] == true {
+            let estimate = fit["distance_estimate"].as_f64().expect("an estimate");
+            assert!(estimate <= fit["distance_tolerance"].as_f64().expect("a tolerance"));
+            let distance = fit["newton"]["distance"]
+                .as_f64()
+                .expect("Newton converged");
+            let scale = fit["newton"]["x"]
+                .as_array()
+                .expect("x")
+                .iter()
+                .map(|v| v.as_f64().expect("a number").abs())
+                .fold(1.0f64, f64::max);
+            assert!(distance <= 1e-6 * scale, "{fit}");
+        }
+    }
+
+    let page = page(&report);
+    let regularisation = section(&page, "regularisation");
+    assert!(
+        regularisation.contains("<td>4 (no minimum)</td>"),
+        "{regularisation}"
+    );
+    assert!(
+        regularisation.contains("<td class=\"num\">4 (no minimum)</td></tr>"),
+        "{regularisation}"
+    );
+    assert!(regularisation.contains("λ = 0: The data are separable: the loss has no minimum"));
+    assert!(regularisation.contains("so the fit reports status 4 and no success"));
+    assert!(regularisation.contains("Newton's method from w0 came to the same verdict on its own"));
+    assert!(!regularisation.contains("<td>0 (converged)</td><td class=\"num\">—"));
+}
