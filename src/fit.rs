@@ -940,7 +940,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::OptimizerDemo;
+    use crate::study::OptimizerDemo;
 
     /// A gradient that is wrong by a constant.
     struct WrongGradient;

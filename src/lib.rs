@@ -45,4 +45,5 @@ pub mod study;
 pub use data::Dataset;
 pub use error::{Error, Result};
 pub use fit::{FitResult, GradientCheck, Status};
-pub use model::{LogisticObjective, Objective, OptimizerDemo};
+pub use model::{LogisticObjective, Objective};
+pub use study::OptimizerDemo;

@@ -1,18 +1,14 @@
 //! Line charts: the 1-D sigmoid (figure 2), the optimiser demo (figure 5) and the loss along w1
 //! around the fitted optimum (figure 6).
 
-use crate::fastmath::sigmoid;
-use crate::model::{LogisticObjective, OptimizerDemo};
-use crate::study::Study;
+use crate::study::{Curve as CurveData, DEMO_X0};
 use plotters::chart::SeriesLabelPosition;
 use plotters::prelude::*;
 
-use super::style::{
-    AXIS_LABEL_SIZE, CURVE_COLOUR, CURVE_POINTS, CURVE_RANGE, CURVE_RGB, LOSS_WINDOW, SMALL_SIZE,
-    TITLE_SIZE,
-};
+use super::style::{AXIS_LABEL_SIZE, CURVE_COLOUR, CURVE_RGB, SMALL_SIZE, TITLE_SIZE};
 use super::svg::{
-    Frame, TITLE_BAND, draw_title, drawing, finish, font, push_px, tick_label, with_canvas,
+    Frame, TITLE_BAND, draw_title, drawing, finish, font, number, push_px, signed, tick_label,
+    with_canvas,
 };
 use super::{FigureError, FigureSpec};
 
@@ -34,12 +30,6 @@ struct Curve<'a> {
     y_desc: &'a str,
     marker: Option<Marker>,
     legend_at: SeriesLabelPosition,
-}
-
-/// `count` evenly spaced values from `lo` to `hi`, both included (NumPy's linspace).
-pub(crate) fn linspace(lo: f64, hi: f64, count: usize) -> impl Iterator<Item = f64> {
-    let step = (hi - lo) / (count.max(2) - 1) as f64;
-    (0..count).map(move |k| lo + k as f64 * step)
 }
 
 /// The data range of the values with a 5 % margin each side (matplotlib's default look).
@@ -137,95 +127,88 @@ fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String
     Ok(finish(&plotters_svg, &extra, spec.title, desc))
 }
 
-/// Figure 2: σ(z) for z from −5 to 5.
-pub(crate) fn sigmoid_curve(spec: &FigureSpec) -> Result<String, FigureError> {
+/// Figure 2: σ(z) as the study sampled it.
+pub(crate) fn sigmoid_curve(spec: &FigureSpec, data: &CurveData) -> Result<String, FigureError> {
     let curve = Curve {
-        points: linspace(CURVE_RANGE.0, CURVE_RANGE.1, CURVE_POINTS)
-            .map(|z| (z, sigmoid(z)))
-            .collect(),
+        points: data.points.clone(),
         curve_label: "σ(z) = 1 / (1 + exp(−z))",
         x_desc: "z",
         y_desc: "σ(z)",
         marker: None,
         legend_at: SeriesLabelPosition::UpperLeft,
     };
-    line_chart(
-        spec,
-        &curve,
-        "The logistic sigmoid σ(z) = 1 / (1 + e^(−z)) for z from −5 to 5: an S-shaped curve \
-         rising from near 0 through 0.5 at z = 0 to near 1.",
-    )
-}
-
-/// Figure 5: f(x) = x² − 2x over [−5, 5] with the minimum BFGS found.
-pub(crate) fn optimizer(spec: &FigureSpec, study: &Study) -> Result<String, FigureError> {
-    let x_min = study.optimizer_demo.x[0];
-    let curve = Curve {
-        points: linspace(CURVE_RANGE.0, CURVE_RANGE.1, CURVE_POINTS)
-            .map(|x| (x, OptimizerDemo::value(x)))
-            .collect(),
-        curve_label: "f(x) = x² − 2x",
-        x_desc: "x",
-        y_desc: "f(x)",
-        marker: Some(Marker {
-            x: x_min,
-            y: OptimizerDemo::value(x_min),
-            label: "minimum found by BFGS".into(),
-        }),
-        legend_at: SeriesLabelPosition::UpperRight,
-    };
+    let (lo, hi) = x_span(data);
     let desc = format!(
-        "The parabola f(x) = x² − 2x for x from −5 to 5, with a cross at the minimum that BFGS \
-         found from x0 = {}: x = {:.6}, f(x) = {:.6}.",
-        crate::study::DEMO_X0,
-        x_min,
-        OptimizerDemo::value(x_min)
+        "The logistic sigmoid σ(z) = 1 / (1 + e^(−z)) for z from {} to {}: an S-shaped curve \
+         rising from near 0 through 0.5 at z = 0 to near 1.",
+        signed(lo),
+        signed(hi)
     );
     line_chart(spec, &curve, &desc)
 }
 
-/// Figure 6: the loss E(w) of the fuzzy fit along w1 ∈ [w1* − 2, w1* + 2], the bias and w2
-/// held at the optimum.
-pub(crate) fn loss_over_w1(spec: &FigureSpec, study: &Study) -> Result<String, FigureError> {
-    let fit = &study.fuzzy_fit;
-    let optimum = [fit.result.x[0], fit.result.x[1], fit.result.x[2]];
-    let objective =
-        LogisticObjective::new(&study.fuzzy, fit.lambda).map_err(|source| FigureError::Model {
-            figure: spec.file_name,
-            source,
-        })?;
-    let loss = |w1: f64| objective.value([optimum[0], w1, optimum[2]]);
-    let points: Vec<(f64, f64)> = linspace(
-        optimum[1] - LOSS_WINDOW,
-        optimum[1] + LOSS_WINDOW,
-        CURVE_POINTS,
-    )
-    .map(|w1| (w1, loss(w1)))
-    .collect();
-    let best = loss(optimum[1]);
+/// The first and last x of a curve.
+fn x_span(data: &CurveData) -> (f64, f64) {
+    let first = data.points.first().map_or(0.0, |p| p.0);
+    let last = data.points.last().map_or(0.0, |p| p.0);
+    (first, last)
+}
+
+/// Figure 5: f(x) = x² − 2x with the minimum BFGS found.
+pub(crate) fn optimizer(spec: &FigureSpec, data: &CurveData) -> Result<String, FigureError> {
+    let (x_min, f_min) = data.marked.unwrap_or((f64::NAN, f64::NAN));
     let curve = Curve {
-        points,
+        points: data.points.clone(),
+        curve_label: "f(x) = x² − 2x",
+        x_desc: "x",
+        y_desc: "f(x)",
+        marker: data.marked.map(|(x, y)| Marker {
+            x,
+            y,
+            label: "minimum found by BFGS".into(),
+        }),
+        legend_at: SeriesLabelPosition::UpperRight,
+    };
+    let (lo, hi) = x_span(data);
+    let desc = format!(
+        "The parabola f(x) = x² − 2x for x from {} to {}, with a cross at the minimum that BFGS \
+         found from x0 = {}: x = {x_min:.6}, f(x) = {f_min:.6}.",
+        signed(lo),
+        signed(hi),
+        number(DEMO_X0),
+    );
+    line_chart(spec, &curve, &desc)
+}
+
+/// Figure 6: the loss E(w) of the fuzzy fit along w1 around the optimum, the bias and w2
+/// (`w[0]`, `w[2]`) held at the optimum.
+pub(crate) fn loss_over_w1(
+    spec: &FigureSpec,
+    data: &CurveData,
+    w: [f64; 3],
+    lambda: f64,
+) -> Result<String, FigureError> {
+    let (w1, best) = data.marked.unwrap_or((f64::NAN, f64::NAN));
+    let curve = Curve {
+        points: data.points.clone(),
         curve_label: "loss E(w)",
         x_desc: "w1",
         y_desc: "loss",
-        marker: Some(Marker {
-            x: optimum[1],
-            y: best,
+        marker: data.marked.map(|(x, y)| Marker {
+            x,
+            y,
             label: "minimum".into(),
         }),
         legend_at: SeriesLabelPosition::UpperLeft,
     };
+    let (lo, hi) = x_span(data);
     let desc = format!(
-        "The regularised loss E(w) (λ = {}) of the fuzzy data as w1 runs from {:.4} to {:.4}, \
+        "The regularised loss E(w) (λ = {}) of the fuzzy data as w1 runs from {lo:.4} to {hi:.4}, \
          with b = {:.4} and w2 = {:.4} held at the fitted optimum; a cross marks the optimum \
-         w1 = {:.4}, E = {:.4}.",
-        fit.lambda,
-        optimum[1] - 2.0,
-        optimum[1] + 2.0,
-        optimum[0],
-        optimum[2],
-        optimum[1],
-        best
+         w1 = {w1:.4}, E = {best:.4}.",
+        number(lambda),
+        w[0],
+        w[2],
     );
     line_chart(spec, &curve, &desc)
 }

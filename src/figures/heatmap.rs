@@ -8,13 +8,13 @@
 
 use std::fmt::Write;
 
-use crate::fastmath::sigmoid;
+use crate::study::{ColourRamp, PLANE_RANGE, Plane};
 use plotters::chart::LabelAreaPosition;
 use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
 use super::contour;
-use super::style::{AXIS_LABEL_SIZE, PLANE_RANGE, SMALL_SIZE};
+use super::style::{AXIS_LABEL_SIZE, SMALL_SIZE};
 use super::svg::{
     BOTTOM_BAND, Frame, LEGEND_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, drawing, finish, font,
     plane_panel, px, with_canvas,
@@ -23,8 +23,6 @@ use super::{FigureError, FigureSpec};
 
 /// Width of the strip right of the plot holding the colour bar and its ticks.
 const COLOUR_BAR_BAND: u32 = 76;
-/// Steps of σ between gradient stops.
-const GRADIENT_STEPS: usize = 64;
 
 /// viridis at `value` ∈ [0, 1] as `#rrggbb`.
 pub(crate) fn viridis_hex(value: f64) -> String {
@@ -32,21 +30,8 @@ pub(crate) fn viridis_hex(value: f64) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
-/// The plot area filled with viridis(σ(b + w1·x1 + w2·x2)).
-fn colour_map(frame: &Frame, w: [f64; 3], id: &str) -> String {
-    let z_at = |x: f64, y: f64| w[0] + w[1] * x + w[2] * y;
-    let corners = [
-        (frame.x.0, frame.y.0),
-        (frame.x.0, frame.y.1),
-        (frame.x.1, frame.y.0),
-        (frame.x.1, frame.y.1),
-    ];
-    let (z_min, z_max) = corners
-        .iter()
-        .map(|&(x, y)| z_at(x, y))
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), z| {
-            (lo.min(z), hi.max(z))
-        });
+/// The plot area filled with viridis(σ(b + w1·x1 + w2·x2)), from the study's ramp of σ.
+fn colour_map(frame: &Frame, w: [f64; 3], ramp: &ColourRamp, id: &str) -> String {
     let rect = format!(
         "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
         px(frame.left),
@@ -54,14 +39,16 @@ fn colour_map(frame: &Frame, w: [f64; 3], id: &str) -> String {
         px(frame.right - frame.left),
         px(frame.bottom - frame.top)
     );
-    let (s_min, s_max) = (sigmoid(z_min), sigmoid(z_max));
-    if s_max - s_min < 1.0 / GRADIENT_STEPS as f64 {
-        // Nearly flat: one colour is exact to within a step of the map.
-        return format!(
-            "<rect class=\"colour-map\" {rect} fill=\"{}\"/>\n",
-            viridis_hex((s_min + s_max) / 2.0)
-        );
-    }
+    let (z_min, z_max, stops) = match ramp {
+        ColourRamp::Flat(sigma) => {
+            // Nearly flat: one colour is exact to within a step of the map.
+            return format!(
+                "<rect class=\"colour-map\" {rect} fill=\"{}\"/>\n",
+                viridis_hex(*sigma)
+            );
+        }
+        ColourRamp::Along { z, stops } => (z.0, z.1, stops),
+    };
     // dz per pixel along x and y; the gradient runs along it, from z_min to z_max.
     let gx = w[1] * (frame.x.1 - frame.x.0) / (frame.right - frame.left);
     let gy = -w[2] * (frame.y.1 - frame.y.0) / (frame.bottom - frame.top);
@@ -70,6 +57,7 @@ fn colour_map(frame: &Frame, w: [f64; 3], id: &str) -> String {
         (frame.left + frame.right) / 2.0,
         (frame.top + frame.bottom) / 2.0,
     );
+    let z_at = |x: f64, y: f64| w[0] + w[1] * x + w[2] * y;
     let z_centre = z_at((frame.x.0 + frame.x.1) / 2.0, (frame.y.0 + frame.y.1) / 2.0);
     let end = |z: f64| {
         let t = (z - z_centre) / g2;
@@ -84,14 +72,11 @@ fn colour_map(frame: &Frame, w: [f64; 3], id: &str) -> String {
         px(p1.0),
         px(p1.1)
     );
-    for k in 0..=GRADIENT_STEPS {
-        let s = s_min + (s_max - s_min) * k as f64 / GRADIENT_STEPS as f64;
-        let z = libm::log(s / (1.0 - s)).clamp(z_min, z_max);
-        let offset = (z - z_min) / (z_max - z_min);
+    for &(offset, sigma) in stops {
         let _ = writeln!(
             out,
             "<stop offset=\"{offset:.4}\" stop-color=\"{}\"/>",
-            viridis_hex(s)
+            viridis_hex(sigma)
         );
     }
     let _ = write!(
@@ -129,8 +114,14 @@ fn colour_bar(frame: &Frame, id: &str) -> String {
     out
 }
 
-/// Figure 3: the colour map, the colour bar and the labelled contours of σ for weights `w`.
-pub(crate) fn sigmoid_plane(spec: &FigureSpec, w: [f64; 3]) -> Result<String, FigureError> {
+/// Figure 3: the colour map, the colour bar and the labelled contours of σ for the weights of
+/// `plane`.
+pub(crate) fn sigmoid_plane(
+    spec: &FigureSpec,
+    plane: &Plane,
+    ramp: &ColourRamp,
+) -> Result<String, FigureError> {
+    let w = plane.w;
     let prefix = format!("fig-{}", spec.id.slug());
     let size = (PANEL_WIDTH + COLOUR_BAR_BAND, PANEL_HEIGHT);
     let (plotters_svg, extra) = with_canvas(spec, size, |root| {
@@ -154,9 +145,9 @@ pub(crate) fn sigmoid_plane(spec: &FigureSpec, w: [f64; 3]) -> Result<String, Fi
             .draw()
             .map_err(drawing(spec.file_name))?;
         let bar_frame = Frame::of(&bar);
-        let mut extra = colour_map(&frame, w, &format!("{prefix}-sigma"));
+        let mut extra = colour_map(&frame, w, ramp, &format!("{prefix}-sigma"));
         extra.push_str(&colour_bar(&bar_frame, &format!("{prefix}-bar")));
-        extra.push_str(&contour::labelled_contours(spec, &frame, w, &[])?);
+        extra.push_str(&contour::labelled_contours(&frame, plane, &[]));
         extra.push_str(&frame.rect_element());
         Ok(extra)
     })?;

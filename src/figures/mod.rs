@@ -18,9 +18,13 @@ use plotters::drawing::DrawingAreaErrorKind;
 
 mod contour;
 mod curves;
+mod geometry;
 mod heatmap;
+mod labels;
+mod markers;
 mod panels;
 mod scatter;
+pub mod style;
 mod svg;
 
 #[cfg(test)]
@@ -150,23 +154,6 @@ pub enum FigureError {
         #[source]
         source: DrawingAreaErrorKind<std::io::Error>,
     },
-    /// The marching-squares step refused the grid.
-    #[error("contouring {figure}: {message}")]
-    Contour {
-        /// File name of the figure being drawn.
-        figure: &'static str,
-        /// The contour crate's message.
-        message: String,
-    },
-    /// The study's model refused its inputs (e.g. the loss of experiment 6).
-    #[error("evaluating the model for {figure}: {source}")]
-    Model {
-        /// File name of the figure being drawn.
-        figure: &'static str,
-        /// The study's error.
-        #[source]
-        source: crate::Error,
-    },
     /// The study holds no separable fit to draw in figure 9.
     #[error("{figure}: the study has no separable fits to draw")]
     NoSeparableFits {
@@ -175,85 +162,58 @@ pub enum FigureError {
     },
 }
 
-/// Colours, sizes and fonts shared by every figure.
-pub mod style {
-    /// Points on each curve (figures 2, 5 and 6).
-    pub const CURVE_POINTS: usize = 100;
-    /// The x range of the sigmoid and optimiser-demo curves.
-    pub const CURVE_RANGE: (f64, f64) = (-5.0, 5.0);
-    /// Figure 6 shows w1 within this distance of the fitted value.
-    pub const LOSS_WINDOW: f64 = 2.0;
-    /// Class A (label 1): Okabe–Ito blue, told apart from the orange by colour-blind readers.
-    pub const CLASS_A_COLOUR: &str = "#0072B2";
-    /// Class B (label 0): Okabe–Ito orange.
-    pub const CLASS_B_COLOUR: &str = "#E69F00";
-    /// Curves (same blue as class A: one data colour per figure).
-    pub const CURVE_COLOUR: &str = CLASS_A_COLOUR;
-    /// [`CURVE_COLOUR`] for plotters (legend swatches).
-    pub const CURVE_RGB: (u8, u8, u8) = (0x00, 0x72, 0xB2);
-    /// Contour lines.
-    pub const CONTOUR_COLOUR: &str = "#000";
-    /// Contour line width in pixels.
-    pub const CONTOUR_WIDTH: f64 = 1.3;
-    /// The contour levels of σ drawn and labelled: 0.125, 0.25, …, 0.875.
-    pub const CONTOUR_LEVELS: [f64; 7] = [0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875];
-    /// The one font family: no font is embedded or required (plotters without `ttf`).
-    pub const FONT: &str = "sans-serif";
-    /// Figure titles.
-    pub const TITLE_SIZE: u32 = 16;
-    /// Axis descriptions.
-    pub const AXIS_LABEL_SIZE: u32 = 14;
-    /// Tick labels, legends, notes and contour labels.
-    pub const SMALL_SIZE: u32 = 12;
-    /// The subsampling note at the foot of a figure.
-    pub const NOTE_SIZE: u32 = 10;
-    /// Side of the square plot area of the plane figures, in pixels.
-    pub const PLOT_SIDE: u32 = 360;
-    /// Radius of a class A marker (a disc); class B markers are squares of the same area.
-    pub const MARKER_RADIUS: f64 = 3.0;
-    /// The plane figures' axes: σ is evaluated on a grid over [−5, 5]².
-    pub const PLANE_RANGE: (f64, f64) = (-5.0, 5.0);
-    /// Grid points per side for contouring.
-    pub const GRID_POINTS: usize = 100;
-    /// At most this many markers per figure (over all classes and panels): past it a figure
-    /// shows an evenly strided subsample and says so, so that its size does not grow with N.
-    pub const MAX_MARKERS_PER_FIGURE: usize = 900;
-}
-
 /// Draws every figure of the report, in the order of [`FIGURES`].
 pub fn render_all(study: &Study) -> Result<Vec<Figure>, FigureError> {
-    FIGURES.iter().map(|spec| render(study, spec.id)).collect()
+    // One subsample per data set, at the largest number of markers a figure draws per class.
+    let cap = style::MAX_MARKERS_PER_FIGURE / 2;
+    let samples = [
+        markers::Sample::of(&study.fuzzy, cap),
+        markers::Sample::of(&study.separable, cap),
+    ];
+    FIGURES
+        .iter()
+        .map(|spec| render(study, &samples, spec.id))
+        .collect()
 }
 
-/// Draws one figure.
-pub fn render(study: &Study, id: FigureId) -> Result<Figure, FigureError> {
+/// Draws one figure, with the points of `samples` (fuzzy, separable).
+fn render(
+    study: &Study,
+    samples: &[markers::Sample; 2],
+    id: FigureId,
+) -> Result<Figure, FigureError> {
     let spec = id.spec();
+    let views = &study.views;
+    let [fuzzy, separable] = samples;
     let svg = match id {
-        FigureId::Fuzzy => scatter::data_figure(spec, &study.fuzzy, "fuzzy", study)?,
-        FigureId::Sigmoid => curves::sigmoid_curve(spec)?,
-        FigureId::Sigmoid2d => heatmap::sigmoid_plane(spec, crate::study::W0)?,
+        FigureId::Fuzzy => scatter::data_figure(spec, &study.fuzzy, fuzzy, "fuzzy", study)?,
+        FigureId::Sigmoid => curves::sigmoid_curve(spec, &views.sigmoid)?,
+        FigureId::Sigmoid2d => heatmap::sigmoid_plane(spec, &views.start, &views.ramp)?,
         FigureId::BadFit => scatter::contour_figure(
             spec,
             &study.fuzzy,
-            crate::study::W0,
+            fuzzy,
+            &views.start,
             "the starting weights w0",
         )?,
-        FigureId::Optimizer => curves::optimizer(spec, study)?,
-        FigureId::LossOverW1 => curves::loss_over_w1(spec, study)?,
-        FigureId::FittedWeights => {
-            let x = &study.fuzzy_fit.result.x;
-            scatter::contour_figure(
-                spec,
-                &study.fuzzy,
-                [x[0], x[1], x[2]],
-                &format!(
-                    "the weights fitted with λ = {}",
-                    svg::number(study.fuzzy_fit.lambda)
-                ),
-            )?
+        FigureId::Optimizer => curves::optimizer(spec, &views.demo)?,
+        FigureId::LossOverW1 => {
+            curves::loss_over_w1(spec, &views.loss, views.fitted.w, study.fuzzy_fit.lambda)?
         }
-        FigureId::LinSep => scatter::data_figure(spec, &study.separable, "separable", study)?,
-        FigureId::RegVsNo => panels::reg_vs_no(spec, study)?,
+        FigureId::FittedWeights => scatter::contour_figure(
+            spec,
+            &study.fuzzy,
+            fuzzy,
+            &views.fitted,
+            &format!(
+                "the weights fitted with λ = {}",
+                svg::number(study.fuzzy_fit.lambda)
+            ),
+        )?,
+        FigureId::LinSep => {
+            scatter::data_figure(spec, &study.separable, separable, "separable", study)?
+        }
+        FigureId::RegVsNo => panels::reg_vs_no(spec, study, separable)?,
     };
     Ok(Figure {
         id,

@@ -1,11 +1,11 @@
 //! Figure 9: the separable fits side by side, one panel per λ in the study's order, on
 //! identical axes [−5, 5]², each with its labelled contours and the separable data.
 
-use crate::study::Study;
+use crate::study::{PLANE_RANGE, Study};
 
 use super::contour;
-use super::scatter::{describe_points, fmt_weight, footer, legend, points, subsample_note};
-use super::style::{MAX_MARKERS_PER_FIGURE, PLANE_RANGE, TITLE_SIZE};
+use super::markers::{Sample, describe_points, fmt_weight, footer, legend, points, subsample_note};
+use super::style::{MAX_MARKERS_PER_FIGURE, TITLE_SIZE};
 use super::svg::{
     FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, draw_title, finish, number, plane_panel,
     with_canvas,
@@ -22,7 +22,11 @@ fn panel_title(lambda: f64) -> String {
 }
 
 /// Figure 9.
-pub(crate) fn reg_vs_no(spec: &FigureSpec, study: &Study) -> Result<String, FigureError> {
+pub(crate) fn reg_vs_no(
+    spec: &FigureSpec,
+    study: &Study,
+    sample: &Sample,
+) -> Result<String, FigureError> {
     let fits = &study.separable_fits;
     if fits.is_empty() {
         return Err(FigureError::NoSeparableFits {
@@ -33,17 +37,18 @@ pub(crate) fn reg_vs_no(spec: &FigureSpec, study: &Study) -> Result<String, Figu
     let width = PANEL_WIDTH * fits.len() as u32;
     let height = TITLE_BAND + PANEL_HEIGHT + FOOTER_BAND;
     // The marker budget is shared by all panels so the file stays the same size at any N.
-    let cap = MAX_MARKERS_PER_FIGURE / (2 * fits.len());
+    let sample = sample.thinned(MAX_MARKERS_PER_FIGURE / (2 * fits.len()));
     let mut shown = Vec::new();
     let (plotters_svg, extra) = with_canvas(spec, (width, height), |root| {
         draw_title(root, spec, spec.title, TITLE_SIZE)?;
         let (_, below_title) = root.split_vertically(TITLE_BAND);
         let (panel_row, _) = below_title.split_vertically(PANEL_HEIGHT);
         let mut extra = String::new();
-        for (k, (area, fit)) in panel_row
+        for (k, ((area, fit), plane)) in panel_row
             .split_evenly((1, fits.len()))
             .iter()
             .zip(fits)
+            .zip(&study.views.separable)
             .enumerate()
         {
             let (_chart, frame) = plane_panel(
@@ -53,14 +58,17 @@ pub(crate) fn reg_vs_no(spec: &FigureSpec, study: &Study) -> Result<String, Figu
                 PLANE_RANGE,
                 PLANE_RANGE,
             )?;
-            let w = [fit.result.x[0], fit.result.x[1], fit.result.x[2]];
             extra.push_str(&format!(
                 "<g class=\"panel\" data-lambda=\"{}\">\n",
                 number(fit.lambda)
             ));
-            let (dots, counts, drawn_at) =
-                points(&study.separable, &frame, &format!("{prefix}-clip-{k}"), cap);
-            extra.push_str(&contour::labelled_contours(spec, &frame, w, &drawn_at)?);
+            let (dots, counts, drawn_at) = points(
+                &study.separable,
+                &sample,
+                &frame,
+                &format!("{prefix}-clip-{k}"),
+            );
+            extra.push_str(&contour::labelled_contours(&frame, plane, &drawn_at));
             extra.push_str(&dots);
             extra.push_str(&frame.rect_element());
             extra.push_str(&legend(&frame));

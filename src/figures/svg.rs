@@ -104,6 +104,11 @@ pub(crate) fn number(value: f64) -> String {
     crate::numbers::short(value)
 }
 
+/// A study parameter in prose, with a true minus sign: `−5`.
+pub(crate) fn signed(value: f64) -> String {
+    number(value).replace('-', "\u{2212}")
+}
+
 /// A tick label: whole numbers without a decimal point (`-4`, not `-4.0`), others with as few
 /// decimals as show the tick (plotters' ticks are round numbers).
 pub(crate) fn tick_label(value: f64) -> String {

@@ -5,7 +5,8 @@ use std::sync::OnceLock;
 use crate::study::{Study, StudyConfig, run};
 use roxmltree::{Document, Node};
 
-use super::contour::{OrientedRect, distance_to_segment, label_half_size, upright};
+use super::geometry::{OrientedRect, distance_to_segment, upright};
+use super::labels::label_half_size;
 use super::svg::{Frame, escape, finish, px, tick_label};
 use super::*;
 
@@ -472,8 +473,7 @@ fn no_system_font_or_image_library_is_linked() {
 }
 
 #[test]
-fn isolines_land_where_sigma_has_the_level() {
-    let spec = FigureId::Sigmoid2d.spec();
+fn contour_lines_are_drawn_where_the_study_put_them() {
     let frame = Frame {
         left: 0.0,
         top: 0.0,
@@ -483,19 +483,23 @@ fn isolines_land_where_sigma_has_the_level() {
         y: (-5.0, 5.0),
     };
     let w = [0.5, 1.0, -0.7];
-    let grid = super::contour::linear_grid(w);
-    let thresholds = style::CONTOUR_LEVELS.map(super::contour::logit);
-    let levels = super::contour::isolines(spec, &grid, &thresholds, &style::CONTOUR_LEVELS, &frame)
-        .expect("lines");
-    for level in levels {
-        let logit = (level.level / (1.0 - level.level)).ln();
-        assert_eq!(level.lines.len(), 1, "one straight line per level");
-        for &(px, py) in &level.lines[0] {
-            let (x, y) = (-5.0 + px / 100.0, 5.0 - py / 100.0);
-            let z = w[0] + w[1] * x + w[2] * y;
-            assert!((z - logit).abs() < 0.01, "level {}: z {z}", level.level);
-            assert!((-5.0 - 1e-9..=5.0 + 1e-9).contains(&x));
-            assert!((-5.0 - 1e-9..=5.0 + 1e-9).contains(&y));
+    let plane = crate::study::views::plane(w);
+    let svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\">{}</svg>",
+        super::contour::labelled_contours(&frame, &plane, &[])
+    );
+    let doc = Document::parse(&svg).expect("well-formed");
+    let lines = contour_lines(doc.root_element());
+    assert_eq!(lines.len(), plane.lines.len());
+    for (level, pieces) in lines {
+        let logit = (level / (1.0 - level)).ln();
+        for piece in &pieces {
+            for &(px, py) in piece {
+                let (x, y) = (-5.0 + px / 100.0, 5.0 - py / 100.0);
+                let z = w[0] + w[1] * x + w[2] * y;
+                // Pixels are written to 0.1 px: 0.001 in the plane.
+                assert!((z - logit).abs() < 0.01, "level {level}: z {z}");
+            }
         }
     }
 }
@@ -523,29 +527,4 @@ fn small_helpers() {
     assert!(rect.clip_segment((-20.0, 8.0), (20.0, 8.0)).is_none());
     assert!(rect.overlaps(&OrientedRect::new((5.0, 3.0), 30.0, 10.0, 2.0)));
     assert!(!rect.overlaps(&OrientedRect::new((0.0, 30.0), -30.0, 10.0, 2.0)));
-}
-
-#[test]
-fn rings_are_split_where_they_run_along_the_grid_border() {
-    // A ring as the contour crate returns it on a 5 × 5 grid: a real line from (3, 0.5) to
-    // (1.8, 4.5), closed by a run along the border (coordinates 0 and 5).
-    let ring = [
-        (5.0, 4.5),
-        (5.0, 0.5),
-        (4.5, 0.0),
-        (3.0, 0.5),
-        (2.5, 2.2),
-        (1.8, 4.5),
-        (2.5, 5.0),
-        (5.0, 5.0),
-        (5.0, 4.5),
-    ];
-    let on_border = |p: (f64, f64)| p.0 < 0.25 || p.1 < 0.25 || p.0 > 4.75 || p.1 > 4.75;
-    let runs = super::contour::split_at_border(&ring, on_border);
-    assert_eq!(runs, vec![vec![(3.0, 0.5), (2.5, 2.2), (1.8, 4.5)]]);
-    let closed = [(1.0, 1.0), (2.0, 1.0), (2.0, 2.0), (1.0, 1.0)];
-    assert_eq!(
-        super::contour::split_at_border(&closed, on_border),
-        vec![closed.to_vec()]
-    );
 }

@@ -22,8 +22,8 @@ pub use crate::progress::{Progress, Silent};
 use crate::study::{self, DEMO_X0, LogisticFit, Study, W0};
 
 use crate::data::{FUZZY_CENTRE, SEPARABLE_SIDE};
-use crate::figures::style::{CURVE_RANGE, GRID_POINTS, LOSS_WINDOW};
 use crate::fit::{DISTANCE_TOLERANCE, GRADIENT_TOLERANCE, STEP_TOLERANCE};
+use crate::study::{CURVE_RANGE, LOSS_WINDOW, PLANE_RANGE};
 use format::{count, fixed, objective, percent, prose, sci, vector};
 
 /// The page's file name, in the output folder and among the templates.
@@ -179,7 +179,7 @@ struct PageContext {
     fuzzy_centre_b: String,
     square_a: String,
     square_b: String,
-    grid: String,
+    plane: String,
     curve_range: String,
     loss_window: String,
     step_tolerance: String,
@@ -413,7 +413,7 @@ fn page_context(
         fuzzy_centre_b: format!("({}, {})", prose(-FUZZY_CENTRE), prose(-FUZZY_CENTRE)),
         square_a: square(-SEPARABLE_SIDE, 0.0),
         square_b: square(0.0, SEPARABLE_SIDE),
-        grid: format!("{GRID_POINTS} × {GRID_POINTS}"),
+        plane: format!("[{}, {}]²", prose(PLANE_RANGE.0), prose(PLANE_RANGE.1)),
         curve_range: format!("{} to {}", prose(CURVE_RANGE.0), prose(CURVE_RANGE.1)),
         loss_window: prose(LOSS_WINDOW),
         step_tolerance: format!("{STEP_TOLERANCE:e}"),

@@ -3,9 +3,18 @@
 use crate::data::{Dataset, study_rng};
 use crate::error::{Error, Result};
 use crate::fit::{BfgsOptions, FitResult, Status, minimize_bfgs_with};
-use crate::model::{LogisticObjective, OptimizerDemo, add_penalty_gradient};
+use crate::model::{LogisticObjective, add_penalty_gradient};
 use crate::newton::{NewtonResult, inverse_spd, newton};
 use crate::numbers::two_digits;
+
+mod demo;
+pub mod views;
+
+pub use demo::OptimizerDemo;
+pub use views::{
+    CONTOUR_LEVELS, CURVE_POINTS, CURVE_RANGE, ColourRamp, Curve, LOSS_WINDOW, LevelLine,
+    PLANE_RANGE, Plane, Views,
+};
 
 /// Every fit starts here: w = [b, w1, w2] = [2, 1.5, −2].
 pub const W0: [f64; 3] = [2.0, 1.5, -2.0];
@@ -111,6 +120,8 @@ pub struct Study {
     pub fuzzy_fit: LogisticFit,
     /// Experiment 9: fits on the separable data, one per λ.
     pub separable_fits: Vec<LogisticFit>,
+    /// Every number the figures draw.
+    pub views: Views,
 }
 
 impl Study {
@@ -325,6 +336,7 @@ pub fn run(config: &StudyConfig) -> Result<Study> {
         .iter()
         .map(|&lambda| plan.fit(lambda))
         .collect::<Result<Vec<_>>>()?;
+    let views = views::compute(W0, optimizer_demo.x[0], &fuzzy, &fuzzy_fit, &separable_fits);
     Ok(Study {
         config: config.clone(),
         fuzzy,
@@ -332,6 +344,7 @@ pub fn run(config: &StudyConfig) -> Result<Study> {
         optimizer_demo,
         fuzzy_fit,
         separable_fits,
+        views,
     })
 }
 

@@ -1,0 +1,321 @@
+//! The loss along one weight, for figure 6: E at equally spaced values of w1, the bias and w2
+//! held, in one pass over the data and with no logarithm or exponential per row and value.
+//!
+//! Along w1 = start + k·step each row's score against its label is mₖ = a + k·d (with
+//! a = s·(b + start·x1 + w2·x2), d = s·step·x1 and s = 1 − 2y), so its loss is
+//! max(mₖ, 0) + ln(1 + e^−|mₖ|) and e^−|mₖ| = min(uₖ, 1/uₖ) with uₖ = e^mₖ, a geometric
+//! sequence: one exponential starts it and multiplications continue it (restarted every
+//! [`RESTART`] values so that rounding cannot build up). The logarithms of a block become one:
+//! Σ ln(1 + tₙ) = ln Π (1 + tₙ), each factor in (1, 2], the product renormalised by its binary
+//! exponent every [`RENORMALISE_ROWS`] rows so that it neither overflows nor loses more than one
+//! rounding per factor. Rows whose score leaves ±[`FAST_LIMIT`] on the line (where the
+//! exponentials would saturate) are summed term by term instead.
+//!
+//! Rows are taken in blocks of [`CHUNK_ROWS`] and eight lanes, the blocks on all cores and
+//! added in order, so the result is the same whatever the number of threads or the vector
+//! width (the AVX2 build of the loop does the same operations in the same order).
+
+use rayon::prelude::*;
+
+use super::{CHUNK_ROWS, PARALLEL_MIN_ROWS};
+use crate::data::Dataset;
+use crate::fastmath::{exp_neg, logistic_parts};
+
+/// Rows processed side by side.
+const LANES: usize = 8;
+/// Values of the line between two fresh exponentials of a row.
+const RESTART: usize = 25;
+/// Rows multiplied into a lane's products before they are renormalised: 2⁵¹² is far from
+/// overflow.
+const RENORMALISE_ROWS: usize = 512;
+/// Scores within ±this keep e^m and e^−m normal numbers.
+const FAST_LIMIT: f64 = 600.0;
+
+/// Equally spaced values `start + k·step`, `k = 0 … count − 1`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Line {
+    /// The first value.
+    pub start: f64,
+    /// The spacing.
+    pub step: f64,
+    /// How many values.
+    pub count: usize,
+}
+
+impl Line {
+    /// `count` values from `lo` to `hi`, both included (NumPy's linspace).
+    pub fn spanning(lo: f64, hi: f64, count: usize) -> Line {
+        Line {
+            start: lo,
+            step: (hi - lo) / (count.max(2) - 1) as f64,
+            count,
+        }
+    }
+
+    /// The k-th value.
+    pub fn at(&self, k: usize) -> f64 {
+        self.start + k as f64 * self.step
+    }
+}
+
+/// E(b, w1, w2) with L2 strength `lambda` for every w1 of `line`.
+pub fn loss_along_w1(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -> Vec<f64> {
+    let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
+    let block = |index: usize| {
+        let start = index * CHUNK_ROWS;
+        let end = (start + CHUNK_ROWS).min(y.len());
+        block_sums(
+            &x1[start..end],
+            &x2[start..end],
+            &y[start..end],
+            b,
+            w2,
+            line,
+        )
+    };
+    let blocks = y.len().div_ceil(CHUNK_ROWS);
+    let sums: Vec<Vec<f64>> = if y.len() >= PARALLEL_MIN_ROWS {
+        (0..blocks).into_par_iter().map(block).collect()
+    } else {
+        (0..blocks).map(block).collect()
+    };
+    (0..line.count)
+        .map(|k| {
+            // Neumaier's compensated sum over the blocks, in order.
+            let (mut sum, mut compensation) = (0.0f64, 0.0f64);
+            for term in sums.iter().map(|s| s[k]) {
+                let t = sum + term;
+                compensation += if sum.abs() >= term.abs() {
+                    (sum - t) + term
+                } else {
+                    (term - t) + sum
+                };
+                sum = t;
+            }
+            let w1 = line.at(k);
+            let penalty = if lambda > 0.0 {
+                lambda * (b * b + w1 * w1 + w2 * w2)
+            } else {
+                0.0
+            };
+            (sum + compensation) + penalty
+        })
+        .collect()
+}
+
+/// The data part of the loss of one block of rows at every value of the line.
+fn block_sums(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> Vec<f64> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { block_sums_avx2(x1, x2, y, b, w2, line) };
+        }
+    }
+    block_sums_portable(x1, x2, y, b, w2, line)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn block_sums_avx2(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> Vec<f64> {
+    block_sums_portable(x1, x2, y, b, w2, line)
+}
+
+/// What a block accumulates per lane and value of the line.
+struct Accumulators {
+    /// Σ max(m, 0).
+    relu: Vec<[f64; LANES]>,
+    /// Π (1 + e^−|m|) since the last renormalisation, in [1, 2) after it.
+    product: Vec<[f64; LANES]>,
+    /// The binary exponents taken out of `product`.
+    exponent: Vec<[i64; LANES]>,
+}
+
+#[inline(always)]
+fn block_sums_portable(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> Vec<f64> {
+    let count = line.count;
+    let mut acc = Accumulators {
+        relu: vec![[0.0; LANES]; count],
+        product: vec![[1.0; LANES]; count],
+        exponent: vec![[0; LANES]; count],
+    };
+    // Scores against the label along the line, per row: mₖ = a + k·d.
+    let score = |i: usize| {
+        let sign = 1.0 - 2.0 * f64::from(y[i]);
+        let a = sign * (b + line.start * x1[i] + w2 * x2[i]);
+        let d = sign * (line.step * x1[i]);
+        (a, d)
+    };
+    let last = (count.max(1) - 1) as f64;
+    let full = y.len() / LANES * LANES;
+    let mut since_renormalised = 0;
+    for group in (0..full).step_by(LANES) {
+        let rows: [(f64, f64); LANES] = std::array::from_fn(|lane| score(group + lane));
+        let fast = rows
+            .iter()
+            .all(|&(a, d)| a.abs() <= FAST_LIMIT && (a + last * d).abs() <= FAST_LIMIT);
+        if fast {
+            add_group(&mut acc, &rows, count);
+        } else {
+            for (lane, &row) in rows.iter().enumerate() {
+                add_row_exactly(&mut acc, lane, row, count);
+            }
+        }
+        since_renormalised += 1;
+        if since_renormalised * LANES >= RENORMALISE_ROWS {
+            renormalise(&mut acc);
+            since_renormalised = 0;
+        }
+    }
+    for (k, i) in (full..y.len()).enumerate() {
+        add_row_exactly(&mut acc, k % LANES, score(i), count);
+    }
+    renormalise(&mut acc);
+    (0..count)
+        .map(|k| {
+            // Lanes in a fixed tree, as the fused pass adds them.
+            let lanes: [f64; LANES] = std::array::from_fn(|lane| {
+                acc.relu[k][lane]
+                    + (libm::log(acc.product[k][lane])
+                        + acc.exponent[k][lane] as f64 * std::f64::consts::LN_2)
+            });
+            let q = [
+                lanes[0] + lanes[4],
+                lanes[1] + lanes[5],
+                lanes[2] + lanes[6],
+                lanes[3] + lanes[7],
+            ];
+            (q[0] + q[2]) + (q[1] + q[3])
+        })
+        .collect()
+}
+
+/// Eight rows whose scores stay within ±[`FAST_LIMIT`]: the geometric sequences.
+#[inline(always)]
+fn add_group(acc: &mut Accumulators, rows: &[(f64, f64); LANES], count: usize) {
+    let ratio: [f64; LANES] = std::array::from_fn(|l| exp_neg(-rows[l].1));
+    let inverse: [f64; LANES] = std::array::from_fn(|l| exp_neg(rows[l].1));
+    let mut k0 = 0;
+    while k0 < count {
+        let at = k0 as f64;
+        let mut up: [f64; LANES] = std::array::from_fn(|l| exp_neg(-(rows[l].0 + at * rows[l].1)));
+        let mut down: [f64; LANES] = std::array::from_fn(|l| exp_neg(rows[l].0 + at * rows[l].1));
+        for k in k0..(k0 + RESTART).min(count) {
+            let kf = k as f64;
+            let (relu, product) = (&mut acc.relu[k], &mut acc.product[k]);
+            for lane in 0..LANES {
+                let m = rows[lane].0 + kf * rows[lane].1;
+                relu[lane] += if m > 0.0 { m } else { 0.0 };
+                let t = if up[lane] < down[lane] {
+                    up[lane]
+                } else {
+                    down[lane]
+                };
+                product[lane] *= 1.0 + t;
+                up[lane] *= ratio[lane];
+                down[lane] *= inverse[lane];
+            }
+        }
+        k0 += RESTART;
+    }
+}
+
+/// One row, value by value, with the fused pass's own terms: for scores so large that the
+/// sequences would saturate, and for the rows that do not fill a group of eight.
+fn add_row_exactly(acc: &mut Accumulators, lane: usize, (a, d): (f64, f64), count: usize) {
+    for k in 0..count {
+        let m = a + k as f64 * d;
+        let p = logistic_parts(m);
+        acc.relu[k][lane] += if m > 0.0 { m } else { 0.0 };
+        // ln(1 + e^−|m|) enters as a factor e^(that) ∈ (1, 2]: kept exact by adding it to the
+        // relu sum instead, where it belongs just as well.
+        acc.relu[k][lane] += p.log1p_exp;
+    }
+}
+
+/// Moves the binary exponent of every product into `exponent`, leaving a mantissa in [1, 2).
+#[inline(always)]
+fn renormalise(acc: &mut Accumulators) {
+    const MANTISSA: u64 = (1 << 52) - 1;
+    const ONE: u64 = 1023 << 52;
+    for (product, exponent) in acc.product.iter_mut().zip(acc.exponent.iter_mut()) {
+        for lane in 0..LANES {
+            // Products are ≥ 1 and far below overflow: always normal numbers.
+            let bits = product[lane].to_bits();
+            exponent[lane] += ((bits >> 52) & 0x7ff) as i64 - 1023;
+            product[lane] = f64::from_bits((bits & MANTISSA) | ONE);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::study_rng;
+    use crate::model::LogisticObjective;
+
+    fn each_value(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -> Vec<f64> {
+        let objective = LogisticObjective::new(data, lambda).unwrap();
+        (0..line.count)
+            .map(|k| objective.value([b, line.at(k), w2]))
+            .collect()
+    }
+
+    #[test]
+    fn agrees_with_the_fused_pass_at_every_value() {
+        for (n, lambda) in [(2, 0.1), (13, 0.0), (1000, 0.1), (50_000, 1.0)] {
+            let data = Dataset::fuzzy(n, &mut study_rng(n as u64)).unwrap();
+            let line = Line::spanning(-4.0, 0.5, 100);
+            let curve = loss_along_w1(&data, lambda, 0.3, -2.0, line);
+            let exact = each_value(&data, lambda, 0.3, -2.0, line);
+            for (k, (c, e)) in curve.iter().zip(&exact).enumerate() {
+                assert!(
+                    (c - e).abs() <= 1e-12 * e.abs().max(1.0),
+                    "N = {n}, k = {k}: {c} vs {e}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn scores_too_large_for_the_sequences_are_summed_exactly() {
+        let data = Dataset::new(
+            vec![300.0, -280.0, 0.5, 1.0, 2.0, -1.0, 0.1, 3.0, 4.0],
+            vec![1.0, 2.0, 3.0, -1.0, 0.0, 0.5, 0.2, 0.1, -2.0],
+            &[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+        )
+        .unwrap();
+        let line = Line::spanning(-3.0, 3.0, 100);
+        let curve = loss_along_w1(&data, 0.5, 0.1, 0.7, line);
+        let exact = each_value(&data, 0.5, 0.1, 0.7, line);
+        for (c, e) in curve.iter().zip(&exact) {
+            assert!((c - e).abs() <= 1e-12 * e.abs().max(1.0), "{c} vs {e}");
+        }
+    }
+
+    #[test]
+    fn the_same_bits_whatever_the_threads() {
+        let data = Dataset::fuzzy(5 * PARALLEL_MIN_ROWS + 3, &mut study_rng(4)).unwrap();
+        let line = Line::spanning(-3.0, 1.0, 100);
+        let parallel = loss_along_w1(&data, 0.1, 0.2, -1.5, line);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let serial = pool.install(|| loss_along_w1(&data, 0.1, 0.2, -1.5, line));
+        assert_eq!(parallel, serial);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    #[ignore = "needs an x86-64 CPU with AVX2; .ci/run runs it with --include-ignored"]
+    fn the_vector_build_gives_the_portable_bits() {
+        assert!(std::arch::is_x86_feature_detected!("avx2"), "no AVX2 here");
+        let data = Dataset::fuzzy(CHUNK_ROWS + 5, &mut study_rng(9)).unwrap();
+        let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
+        let line = Line::spanning(-3.0, 1.0, 100);
+        // SAFETY: AVX2 is present, asserted above.
+        let vector = unsafe { block_sums_avx2(x1, x2, y, 0.1, -2.0, line) };
+        assert_eq!(vector, block_sums_portable(x1, x2, y, 0.1, -2.0, line));
+    }
+}
