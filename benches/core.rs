@@ -10,6 +10,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use logreg_report::data::study_rng;
+use logreg_report::model::Lambda;
 use logreg_report::study::{DatasetName, W0, bfgs_fit, fit_logistic};
 use logreg_report::{Dataset, LogisticObjective, Objective};
 
@@ -72,7 +73,7 @@ fn main() {
     let w = W0;
 
     let data = Dataset::fuzzy(1_000_000, &mut study_rng(0)).expect("valid size");
-    let objective = LogisticObjective::new(&data, 0.1).expect("valid lambda");
+    let objective = LogisticObjective::new(&data, Lambda::new(0.1).expect("valid lambda"));
     let mut grad = [0.0; 3];
     let plain_eval = time(21, || plain(&data, 0.1, w));
     let fused_eval = time(51, || objective.value_and_gradient(&w, &mut grad));
@@ -115,7 +116,7 @@ fn main() {
         SCIPY_FIT_1E6,
     );
     let checked_1e6 = time(11, || {
-        fit_logistic(&data, DatasetName::Fuzzy, 0.1, W0).expect("fit")
+        fit_logistic(&data, DatasetName::Fuzzy, Lambda::new(0.1).unwrap(), W0).expect("fit")
     });
     report(
         "fit N=1e6: + Newton cross-check",
@@ -125,7 +126,7 @@ fn main() {
     );
 
     let big = Dataset::fuzzy(10_000_000, &mut study_rng(0)).expect("valid size");
-    let big_objective = LogisticObjective::new(&big, 0.1).expect("valid lambda");
+    let big_objective = LogisticObjective::new(&big, Lambda::new(0.1).expect("valid lambda"));
     let fit_1e7 = time(5, || bfgs_fit(&big_objective, W0).expect("fit"));
     report(
         "fit N=1e7: gradient check + BFGS",
@@ -134,7 +135,7 @@ fn main() {
         SCIPY_FIT_1E7,
     );
     let checked_1e7 = time(5, || {
-        fit_logistic(&big, DatasetName::Fuzzy, 0.1, W0).expect("fit")
+        fit_logistic(&big, DatasetName::Fuzzy, Lambda::new(0.1).unwrap(), W0).expect("fit")
     });
     report(
         "fit N=1e7: + Newton cross-check",

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
+use crate::model::Lambda;
 use crate::study::StudyConfig;
 
 /// The largest `--n` accepted. Past it a run would need more memory than a workstation has,
@@ -33,18 +34,13 @@ impl Config {
         templates: Option<PathBuf>,
     ) -> Result<Self> {
         if n < 2 {
-            return Err(Error::InvalidParameter(format!(
-                "--n must be at least 2 (one point per class), got {n}"
-            )));
+            return Err(Error::TooFewPoints { n });
         }
         if n > MAX_N {
-            return Err(Error::InvalidParameter(format!(
-                "--n may be at most {MAX_N}: a run holds both data sets and their CSV text in \
-                 memory, about 120 bytes a point (12 GB at the limit), got {n}"
-            )));
+            return Err(Error::TooManyPoints { n, max: MAX_N });
         }
         if out.as_os_str().is_empty() {
-            return Err(Error::InvalidParameter("--out must name a folder".into()));
+            return Err(Error::NoOutputName);
         }
         Ok(Config {
             study: StudyConfig {
@@ -70,40 +66,32 @@ pub fn source_date_epoch(value: Option<std::ffi::OsString>) -> Result<Option<i64
     if text.trim().is_empty() {
         return Ok(None);
     }
-    text.trim().parse().map(Some).map_err(|_| {
-        Error::InvalidParameter(format!(
-            "SOURCE_DATE_EPOCH must be a whole number of seconds, got {text:?}"
-        ))
-    })
+    text.trim()
+        .parse()
+        .map(Some)
+        .map_err(|_| Error::SourceDateEpoch {
+            text: text.into_owned(),
+        })
 }
 
-/// Parses a comma-separated list of regularisation strengths, each finite and ≥ 0.
-pub fn parse_lambdas(text: &str) -> Result<Vec<f64>> {
-    let lambdas = text
-        .split(',')
+/// Parses a comma-separated list of regularisation strengths, each checked by [`Lambda::new`].
+pub fn parse_lambdas(text: &str) -> Result<Vec<Lambda>> {
+    text.split(',')
         .map(|part| {
             let part = part.trim();
-            let value: f64 = part.parse().map_err(|_| {
-                Error::InvalidParameter(format!("--lambdas: {part:?} is not a number"))
+            let value: f64 = part.parse().map_err(|_| Error::NotANumber {
+                text: part.to_string(),
             })?;
-            if value.is_finite() && value >= 0.0 {
-                // −0 is 0, and is written so.
-                Ok(if value == 0.0 { 0.0 } else { value })
-            } else {
-                Err(Error::InvalidParameter(format!(
-                    "--lambdas: each lambda must be a finite number >= 0, got {part}"
-                )))
-            }
+            Lambda::new(value)
         })
-        .collect::<Result<Vec<f64>>>()?;
-    Ok(lambdas)
+        .collect()
 }
 
-/// Writes lambdas the way `--lambdas` takes them.
-pub fn format_lambdas(lambdas: &[f64]) -> String {
+/// Writes strengths the way `--lambdas` takes them.
+pub fn format_lambdas(lambdas: &[Lambda]) -> String {
     lambdas
         .iter()
-        .map(|&l| crate::numbers::short(l))
+        .map(|l| crate::numbers::short(l.get()))
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -123,34 +111,28 @@ mod tests {
     #[test]
     fn minus_zero_is_zero() {
         let lambdas = parse_lambdas("-0,0.1").unwrap();
-        assert!(lambdas[0].is_sign_positive());
+        assert!(lambdas[0].get().is_sign_positive());
         assert_eq!(format_lambdas(&lambdas), "0,0.1");
     }
 
     #[test]
-    fn bad_lambdas_are_refused_with_their_text() {
-        for bad in ["-1", "nan", "inf", "0,,1", "abc", ""] {
-            let err = parse_lambdas(bad).unwrap_err().to_string();
-            assert!(err.starts_with("--lambdas: "), "{bad}: {err}");
+    fn bad_lambdas_are_refused_with_what_was_wrong() {
+        for bad in ["-1", "nan", "inf"] {
+            let err = parse_lambdas(bad).unwrap_err();
+            assert!(matches!(err, Error::InvalidLambda(_)), "{bad}: {err}");
+        }
+        for bad in ["0,,1", "abc", ""] {
+            let err = parse_lambdas(bad).unwrap_err();
+            assert!(matches!(err, Error::NotANumber { .. }), "{bad}: {err}");
         }
     }
 
     #[test]
-    fn n_beyond_the_memory_limit_is_refused() {
+    fn n_out_of_range_is_refused() {
         let err = Config::new(0, MAX_N + 1, "0", "output".into(), None).unwrap_err();
-        assert!(
-            err.to_string().starts_with("--n may be at most 100000000"),
-            "{err}"
-        );
+        assert!(matches!(err, Error::TooManyPoints { n, max: MAX_N } if n == MAX_N + 1));
         assert!(Config::new(0, MAX_N, "0", "output".into(), None).is_ok());
-    }
-
-    #[test]
-    fn n_below_two_is_refused() {
         let err = Config::new(0, 1, "0", "output".into(), None).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "--n must be at least 2 (one point per class), got 1"
-        );
+        assert!(matches!(err, Error::TooFewPoints { n: 1 }));
     }
 }

@@ -42,9 +42,63 @@ pub enum Error {
     /// The regularisation strength is negative, NaN or infinite.
     #[error("lambda must be a finite number >= 0, got {}", crate::numbers::short(*.0))]
     InvalidLambda(f64),
-    /// A starting point or parameter vector has the wrong length or a non-finite entry.
-    #[error("{0}")]
-    InvalidParameter(String),
+    /// A number was expected (in a list of strengths) and something else was given.
+    #[error("{text:?} is not a number")]
+    NotANumber {
+        /// What was given.
+        text: String,
+    },
+    /// There are no strengths to fit the separable data with.
+    #[error("at least one lambda is needed for the separable fits")]
+    NoLambdas,
+    /// More points than a run can hold.
+    #[error("N may be at most {max} (both data sets are held in memory), got {n}")]
+    TooManyPoints {
+        /// Points asked for.
+        n: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// SOURCE_DATE_EPOCH is set to something other than a whole number of seconds.
+    #[error("SOURCE_DATE_EPOCH must be a whole number of seconds, got {text:?}")]
+    SourceDateEpoch {
+        /// Its text.
+        text: String,
+    },
+    /// The output path is empty.
+    #[error("the output folder has no name")]
+    NoOutputName,
+    /// A starting point of the wrong length for its objective.
+    #[error("the starting point has {len} entries, {objective} expects {expected}")]
+    StartingPointLength {
+        /// Entries given.
+        len: usize,
+        /// Entries expected.
+        expected: usize,
+        /// The objective's name.
+        objective: String,
+    },
+    /// A starting point with a NaN or infinite entry.
+    #[error("the starting point {start:?} is not finite")]
+    StartingPointNotFinite {
+        /// The starting point.
+        start: Vec<f64>,
+    },
+    /// An initial inverse Hessian of the wrong shape or with non-finite entries.
+    #[error(
+        "the initial inverse Hessian must be a finite {dim} x {dim} matrix, got {rows} x {cols}"
+    )]
+    InitialInverseHessian {
+        /// Rows given.
+        rows: usize,
+        /// Columns given.
+        cols: usize,
+        /// The objective's dimension.
+        dim: usize,
+    },
+    /// results.json could not be written out.
+    #[error("writing results.json: {0}")]
+    Results(#[from] serde_json::Error),
     /// The analytic gradient disagrees with its independent reference.
     #[error(
         "gradient check failed for {objective}: |analytic - reference| = {error:.3e} \
@@ -167,20 +221,13 @@ pub enum Error {
     Interrupted,
     /// A figure could not be drawn.
     #[error(transparent)]
-    Figure(Box<crate::figures::FigureError>),
+    Figure(#[from] crate::figures::FigureError),
     /// The page template could not be read or rendered.
     #[error("template: {0}")]
     Template(String),
     /// argmin refused to set up or run the solver.
     #[error("optimizer error: {0}")]
     Optimizer(String),
-}
-
-impl From<crate::figures::FigureError> for Error {
-    fn from(e: crate::figures::FigureError) -> Self {
-        // Boxed: a figure error may itself carry a model error.
-        Error::Figure(Box::new(e))
-    }
 }
 
 /// The library's result type.

@@ -36,6 +36,7 @@ pub mod model;
 pub mod newton;
 pub mod numbers;
 pub mod output;
+pub mod pipeline;
 pub mod progress;
 pub mod raster;
 pub mod reference;

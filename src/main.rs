@@ -8,11 +8,12 @@ use std::time::Duration;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
+use logreg_report::Error;
 use logreg_report::config::{self, Config};
 use logreg_report::output::{self, Difference, Target};
 use logreg_report::progress::Progress;
-use logreg_report::report;
 use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
+use logreg_report::{pipeline, report};
 
 /// Regenerates the logistic-regression study as a self-contained HTML report.
 ///
@@ -106,7 +107,7 @@ enum Outcome {
     Stale,
 }
 
-fn run(cli: Cli) -> Result<Outcome, logreg_report::Error> {
+fn run(cli: Cli) -> Result<Outcome, Error> {
     if let Err(e) = output::install_signal_cleanup() {
         say(format_args!(
             "warning: an interrupted run may leave a staging folder behind for the next run to remove ({e})"
@@ -119,16 +120,16 @@ fn run(cli: Cli) -> Result<Outcome, logreg_report::Error> {
     if let Some(templates) = &config.templates
         && std::fs::canonicalize(templates).is_ok_and(|t| t == target.path())
     {
-        return Err(logreg_report::Error::TemplatesInOutput {
+        return Err(Error::TemplatesInOutput {
             path: templates.clone(),
         });
     }
     if cli.check && target.manifest().is_none() {
-        return Err(logreg_report::Error::NoReport { path: config.out });
+        return Err(Error::NoReport { path: config.out });
     }
     let mut printer = StepPrinter { spinner: None };
     let progress: &mut dyn Progress = if cli.quiet { &mut Quiet } else { &mut printer };
-    let report = report::generate(&config, progress)?;
+    let report = pipeline::generate(&config, progress)?;
     if cli.check {
         let differences = output::compare(&target, &report.artifacts)?;
         // A reader that went away (`| head -1`) does not change the verdict.
@@ -161,6 +162,35 @@ fn run(cli: Cli) -> Result<Outcome, logreg_report::Error> {
     Ok(Outcome::Written)
 }
 
+/// The library's error in the words of the command line: which flag the value came from.
+fn in_flag_words(error: &Error) -> String {
+    match error {
+        Error::TooFewPoints { n } => {
+            format!("--n must be at least 2 (one point per class), got {n}")
+        }
+        Error::TooManyPoints { n, max } => {
+            format!("--n may be at most {max} (both data sets are held in memory), got {n}")
+        }
+        Error::NotANumber { text } => format!("--lambdas: {text:?} is not a number"),
+        Error::InvalidLambda(value) => format!(
+            "--lambdas: each lambda must be a finite number >= 0, got {}",
+            logreg_report::numbers::short(*value)
+        ),
+        Error::NoLambdas => "--lambdas: at least one lambda is needed".into(),
+        Error::NoOutputName => "--out must name a folder".into(),
+        Error::NotAFolder { .. }
+        | Error::DanglingLink { .. }
+        | Error::NotAReport { .. }
+        | Error::InTheWay { .. }
+        | Error::RootOutput { .. } => format!("--out {error}"),
+        Error::NoReport { .. } => format!("--check: --out {error}"),
+        Error::TemplatesInOutput { .. } | Error::TemplateNotAFile { .. } => {
+            format!("--templates {error}")
+        }
+        other => other.to_string(),
+    }
+}
+
 fn main() -> ExitCode {
     // A file-size limit (`ulimit -f`) must end a run with an error that leaves the previous
     // report in place, not kill it by SIGXFSZ halfway through a write.
@@ -176,7 +206,7 @@ fn main() -> ExitCode {
         Ok(Outcome::Written | Outcome::UpToDate) => ExitCode::SUCCESS,
         Ok(Outcome::Stale) => ExitCode::from(1),
         Err(e) => {
-            say(format_args!("error: {e}"));
+            say(format_args!("error: {}", in_flag_words(&e)));
             ExitCode::from(2)
         }
     }

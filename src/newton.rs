@@ -119,9 +119,9 @@ fn max_abs(v: [f64; 3]) -> f64 {
 /// λ = 0 on separable data it ends with status 4, see the module documentation).
 pub fn newton(objective: &LogisticObjective<'_>, start: [f64; 3]) -> Result<NewtonResult> {
     if start.iter().any(|v| !v.is_finite()) {
-        return Err(Error::InvalidParameter(format!(
-            "Newton's starting point {start:?} is not finite"
-        )));
+        return Err(Error::StartingPointNotFinite {
+            start: start.to_vec(),
+        });
     }
     let mut w = start;
     let (mut fun, mut grad, mut hessian) = objective.value_gradient_hessian(w);

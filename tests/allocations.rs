@@ -7,6 +7,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use logreg_report::data::study_rng;
+use logreg_report::model::Lambda;
 use logreg_report::{Dataset, LogisticObjective, Objective};
 
 struct Counting;
@@ -37,7 +38,7 @@ fn an_evaluation_allocates_nothing() {
     rayon::broadcast(|_| ());
     for n in [100, 1_000_000] {
         let data = Dataset::fuzzy(n, &mut study_rng(0)).expect("valid n");
-        let objective = LogisticObjective::new(&data, 0.1).expect("valid lambda");
+        let objective = LogisticObjective::new(&data, Lambda::new(0.1).expect("valid lambda"));
         // Measured on one of rayon's threads. A parallel pass started from outside the pool
         // posts its job to rayon's global queue, which allocates a block for every 63 jobs
         // posted: rayon's amortised cost, not the evaluation's, and whether one of those

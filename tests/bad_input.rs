@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use logreg_report::data::study_rng;
+use logreg_report::model::Lambda;
 use logreg_report::study::{self, StudyConfig};
 use logreg_report::{Dataset, Error, LogisticObjective};
 
@@ -37,25 +38,21 @@ fn an_empty_data_set() {
     assert_eq!(err.to_string(), "empty.csv: line 1: the file is empty");
 }
 
+/// A strength is checked once, where it is made: no objective or study can be given a bad one.
 #[test]
 fn lambda_negative_nan_or_infinite() {
-    let data = two_points();
     for lambda in [-1.0, -1e-300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-        let err = LogisticObjective::new(&data, lambda)
-            .err()
-            .expect("refused");
+        let err = Lambda::new(lambda).expect_err("refused");
         assert!(matches!(err, Error::InvalidLambda(_)));
         assert!(
             err.to_string()
                 .starts_with("lambda must be a finite number >= 0"),
             "{err}"
         );
-        let config = StudyConfig {
-            lambdas: vec![0.1, lambda],
-            ..StudyConfig::default()
-        };
-        assert!(matches!(study::run(&config), Err(Error::InvalidLambda(_))));
     }
+    let data = two_points();
+    let objective = LogisticObjective::new(&data, Lambda::ZERO);
+    assert_eq!(objective.lambda(), 0.0);
 }
 
 #[test]

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::support::{binary, files_of, one_line, snapshot, write_report};
 use logreg_report::config::{Config, format_lambdas};
-use logreg_report::report::{self, Silent};
+use logreg_report::pipeline;
+use logreg_report::progress::Silent;
 use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
 
 /// Runs the tool with `args` against an output folder that already holds a report, and
@@ -251,7 +252,7 @@ fn committed_output_is_not_stale() {
         None,
     )
     .expect("defaults are valid");
-    let fresh = report::generate(&config, &mut Silent).expect("the default report builds");
+    let fresh = pipeline::generate(&config, &mut Silent).expect("the default report builds");
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("output");
     let on_disk = files_of(&snapshot(&committed));
     let expected: BTreeMap<PathBuf, Vec<u8>> = fresh

@@ -1,7 +1,9 @@
 //! A fit that did not reach its optimum says so, in results.json and on the page.
 
 use logreg_report::config::Config;
-use logreg_report::report::{self, PAGE, Progress, RESULTS, Report};
+use logreg_report::pipeline::{self, Report};
+use logreg_report::progress::Progress;
+use logreg_report::report::{PAGE, RESULTS};
 use logreg_report::study::{DEFAULT_N, DEFAULT_SEED};
 use serde_json::Value;
 
@@ -20,7 +22,7 @@ fn generate(lambdas: &str, max_iterations: Option<u64>) -> (Report, Vec<String>)
         .expect("valid settings");
     config.study.max_iterations = max_iterations;
     let mut warnings = Warnings::default();
-    let report = report::generate(&config, &mut warnings).expect("the report builds");
+    let report = pipeline::generate(&config, &mut warnings).expect("the report builds");
     (report, warnings.0)
 }
 

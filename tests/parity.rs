@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
+use logreg_report::model::Lambda;
 use logreg_report::newton::newton;
 use logreg_report::study::{DatasetName, fit_logistic};
 use logreg_report::{Dataset, LogisticObjective};
@@ -58,8 +59,13 @@ fn regularised_fits_match_the_exact_optimum() {
         let data = load(file);
         assert_eq!(data.len() as u64, case["n"].as_u64().expect("n"));
         let w0 = vector(&case["w0"]);
-        let fit = fit_logistic(&data, name_of(file), lambda, [w0[0], w0[1], w0[2]])
-            .expect("the fit runs");
+        let fit = fit_logistic(
+            &data,
+            name_of(file),
+            Lambda::new(lambda).unwrap(),
+            [w0[0], w0[1], w0[2]],
+        )
+        .expect("the fit runs");
         let optimum = vector(&case["newton"]["x"]);
         let optimum_fun = case["newton"]["fun"].as_f64().expect("fun");
         let distance = (0..3).fold(0.0f64, |m, k| m.max((fit.result.x[k] - optimum[k]).abs()));
@@ -96,7 +102,7 @@ fn regularised_fits_match_the_exact_optimum() {
         }
         assert!(cross_check.distance.is_some_and(|d| d <= 1e-6));
         // The library's Newton from w0 is that cross-check.
-        let objective = LogisticObjective::new(&data, lambda).expect("valid lambda");
+        let objective = LogisticObjective::new(&data, Lambda::new(lambda).expect("valid lambda"));
         let from_w0 = newton(&objective, [w0[0], w0[1], w0[2]]).expect("Newton runs");
         assert_eq!(from_w0, cross_check.result);
         // SciPy stops 1.4e-5 from the optimum on the separable set with λ = 0.1; we must do
@@ -116,7 +122,13 @@ fn unregularised_separable_fit_reports_no_minimum_and_says_how_far_it_went() {
         .find(|c| c["lambda"].as_f64() == Some(0.0))
         .expect("a λ = 0 case");
     let data = load(case["file"].as_str().expect("file"));
-    let fit = fit_logistic(&data, DatasetName::Separable, 0.0, [2.0, 1.5, -2.0]).expect("fit runs");
+    let fit = fit_logistic(
+        &data,
+        DatasetName::Separable,
+        Lambda::new(0.0).unwrap(),
+        [2.0, 1.5, -2.0],
+    )
+    .expect("fit runs");
     let r = &fit.result;
     assert!(r.x.iter().all(|v| v.is_finite()), "{:?}", r.x);
     assert!(r.fun.is_finite() && r.fun >= 0.0);

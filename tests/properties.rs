@@ -3,6 +3,7 @@
 
 use logreg_report::data::study_rng;
 use logreg_report::fit::{DISTANCE_TOLERANCE, check_gradient};
+use logreg_report::model::Lambda;
 use logreg_report::model::separates;
 use logreg_report::newton::newton;
 use logreg_report::study::{DatasetName, W0, fit_logistic};
@@ -39,7 +40,7 @@ proptest! {
     fn analytic_gradient_matches_its_independent_reference(
         data in dataset(), w in weights(), lambda in 0.0f64..100.0
     ) {
-        let objective = LogisticObjective::new(&data, lambda).unwrap();
+        let objective = LogisticObjective::new(&data, Lambda::new(lambda).unwrap());
         let check = check_gradient(&objective, &w);
         prop_assert!(check.relative <= 1e-6, "relative error {}", check.relative);
     }
@@ -48,7 +49,7 @@ proptest! {
     fn objective_is_finite_and_non_negative(
         data in dataset(), w in prop::array::uniform3(-1e4f64..1e4), lambda in 0.0f64..100.0
     ) {
-        let objective = LogisticObjective::new(&data, lambda).unwrap();
+        let objective = LogisticObjective::new(&data, Lambda::new(lambda).unwrap());
         let mut grad = [0.0; 3];
         let e = objective.value_and_gradient(&w, &mut grad);
         prop_assert!(e.is_finite() && e >= 0.0, "E = {e}");
@@ -59,7 +60,7 @@ proptest! {
     fn objective_is_convex_along_random_lines(
         data in dataset(), a in weights(), b in weights(), t in 0.0f64..1.0, lambda in 0.0f64..10.0
     ) {
-        let objective = LogisticObjective::new(&data, lambda).unwrap();
+        let objective = LogisticObjective::new(&data, Lambda::new(lambda).unwrap());
         let between: [f64; 3] = std::array::from_fn(|k| (1.0 - t) * a[k] + t * b[k]);
         let (ea, eb, em) = (value(&objective, a), value(&objective, b), value(&objective, between));
         let chord = (1.0 - t) * ea + t * eb;
@@ -91,13 +92,13 @@ proptest! {
         let fuzzy = Dataset::fuzzy(n, &mut rng).unwrap();
         let separable = Dataset::separable(n, &mut rng).unwrap();
         for (data, name) in [(&fuzzy, DatasetName::Fuzzy), (&separable, DatasetName::Separable)] {
-            let fit = fit_logistic(data, name, lambda, W0).unwrap();
+            let fit = fit_logistic(data, name, Lambda::new(lambda).unwrap(), W0).unwrap();
             let r = &fit.result;
             if lambda >= 1e-6 {
                 prop_assert!(r.success(), "{name:?} N={n} λ={lambda}: {}", r.message());
             }
             if r.success() {
-                let objective = LogisticObjective::new(data, lambda).unwrap();
+                let objective = LogisticObjective::new(data, Lambda::new(lambda).unwrap());
                 let optimum = newton(&objective, W0).unwrap();
                 prop_assert!(optimum.success(), "{name:?} N={n} λ={lambda}: {}", optimum.message());
                 let distance = (0..3).fold(0.0f64, |m, k| m.max((r.x[k] - optimum.x[k]).abs()));
@@ -124,7 +125,7 @@ proptest! {
         let mut rng = study_rng(seed);
         let fuzzy = Dataset::fuzzy(n, &mut rng).unwrap();
         let separable = Dataset::separable(n, &mut rng).unwrap();
-        let fit = fit_logistic(&separable, DatasetName::Separable, 0.0, W0).unwrap();
+        let fit = fit_logistic(&separable, DatasetName::Separable, Lambda::new(0.0).unwrap(), W0).unwrap();
         prop_assert_eq!(fit.result.status.code(), 4, "{}", fit.result.message());
         prop_assert!(!fit.result.success());
         let w = [fit.result.x[0], fit.result.x[1], fit.result.x[2]];
@@ -134,7 +135,7 @@ proptest! {
 
         // Two unit normal clouds 2.8 apart: about 8 % of each lies beyond the midline, so
         // with 100 points a side no line separates them.
-        let fit = fit_logistic(&fuzzy, DatasetName::Fuzzy, 0.0, W0).unwrap();
+        let fit = fit_logistic(&fuzzy, DatasetName::Fuzzy, Lambda::new(0.0).unwrap(), W0).unwrap();
         prop_assert!(fit.result.success(), "{}", fit.result.message());
         prop_assert!(fit.confirmed(), "{:?}", fit.newton);
     }

@@ -2,11 +2,13 @@
 
 use logreg_report::Dataset;
 use logreg_report::data::study_rng;
+use logreg_report::model::Lambda;
 use logreg_report::study::{DatasetName, W0, fit_logistic};
 
 fn check(n: usize) {
     let data = Dataset::fuzzy(n, &mut study_rng(0)).expect("valid n");
-    let fit = fit_logistic(&data, DatasetName::Fuzzy, 0.1, W0).expect("fit runs");
+    let fit =
+        fit_logistic(&data, DatasetName::Fuzzy, Lambda::new(0.1).unwrap(), W0).expect("fit runs");
     assert!(fit.result.success(), "N = {n}: {}", fit.result.message());
     let newton = fit.newton;
     assert!(

@@ -5,9 +5,9 @@ use crate::study::{Curve as CurveData, DEMO_X0};
 use plotters::chart::SeriesLabelPosition;
 use plotters::prelude::*;
 
-use super::style::{AXIS_LABEL_SIZE, CURVE_COLOUR, CURVE_RGB, SMALL_SIZE, TITLE_SIZE};
+use super::style::{CURVE_COLOUR, CURVE_RGB, SMALL_SIZE, TITLE_SIZE};
 use super::svg::{
-    Frame, TITLE_BAND, draw_title, drawing, finish, font, number, push_px, signed, tick_label,
+    Frame, TITLE_BAND, draw_axes, draw_title, drawing, finish, font, number, push_px, signed,
     with_canvas,
 };
 use super::{FigureError, FigureSpec};
@@ -30,6 +30,25 @@ struct Curve<'a> {
     y_desc: &'a str,
     marker: Option<Marker>,
     legend_at: SeriesLabelPosition,
+}
+
+impl<'a> Curve<'a> {
+    /// A curve of the study's with its marked point, named by (curve, x axis, y axis) and the
+    /// marker's label; the legend goes to the upper left.
+    fn marked(data: &CurveData, (curve, x, y): (&'a str, &'a str, &'a str), label: &str) -> Self {
+        Curve {
+            points: data.points.clone(),
+            curve_label: curve,
+            x_desc: x,
+            y_desc: y,
+            marker: data.marked.map(|(x, y)| Marker {
+                x,
+                y,
+                label: label.into(),
+            }),
+            legend_at: SeriesLabelPosition::UpperLeft,
+        }
+    }
 }
 
 /// The data range of the values with a 5 % margin each side (matplotlib's default look).
@@ -61,19 +80,7 @@ fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String
             .y_label_area_size(56)
             .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
             .map_err(drawing(spec.file_name))?;
-        chart
-            .configure_mesh()
-            .disable_mesh()
-            .x_labels(8)
-            .y_labels(8)
-            .label_style(font(SMALL_SIZE))
-            .axis_desc_style(font(AXIS_LABEL_SIZE))
-            .x_label_formatter(&|v| tick_label(*v))
-            .y_label_formatter(&|v| tick_label(*v))
-            .x_desc(curve.x_desc)
-            .y_desc(curve.y_desc)
-            .draw()
-            .map_err(drawing(spec.file_name))?;
+        draw_axes(&mut chart, spec, 8, (curve.x_desc, curve.y_desc))?;
         // The curve itself is our own path (below): plotters would snap it to whole pixels and
         // draw a visibly jagged line. The empty series only carries the legend entry.
         chart
@@ -158,16 +165,12 @@ fn x_span(data: &CurveData) -> (f64, f64) {
 pub(crate) fn optimizer(spec: &FigureSpec, data: &CurveData) -> Result<String, FigureError> {
     let (x_min, f_min) = data.marked.unwrap_or((f64::NAN, f64::NAN));
     let curve = Curve {
-        points: data.points.clone(),
-        curve_label: "f(x) = x² − 2x",
-        x_desc: "x",
-        y_desc: "f(x)",
-        marker: data.marked.map(|(x, y)| Marker {
-            x,
-            y,
-            label: "minimum found by BFGS".into(),
-        }),
         legend_at: SeriesLabelPosition::UpperRight,
+        ..Curve::marked(
+            data,
+            ("f(x) = x² − 2x", "x", "f(x)"),
+            "minimum found by BFGS",
+        )
     };
     let (lo, hi) = x_span(data);
     let desc = format!(
@@ -189,18 +192,7 @@ pub(crate) fn loss_over_w1(
     lambda: f64,
 ) -> Result<String, FigureError> {
     let (w1, best) = data.marked.unwrap_or((f64::NAN, f64::NAN));
-    let curve = Curve {
-        points: data.points.clone(),
-        curve_label: "loss E(w)",
-        x_desc: "w1",
-        y_desc: "loss",
-        marker: data.marked.map(|(x, y)| Marker {
-            x,
-            y,
-            label: "minimum".into(),
-        }),
-        legend_at: SeriesLabelPosition::UpperLeft,
-    };
+    let curve = Curve::marked(data, ("loss E(w)", "w1", "loss"), "minimum");
     let (lo, hi) = x_span(data);
     let desc = format!(
         "The regularised loss E(w) (λ = {}) of the fuzzy data as w1 runs from {lo:.4} to {hi:.4}, \

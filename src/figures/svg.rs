@@ -255,19 +255,29 @@ pub(crate) fn plane_panel<'a, 'b>(
         .y_label_area_size(LEFT_BAND)
         .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
         .map_err(drawing(spec.file_name))?;
+    draw_axes(&mut chart, spec, 6, ("x1", "x2"))?;
+    let frame = Frame::of(&chart);
+    Ok((chart, frame))
+}
+
+/// Ticks (about `ticks` a side, round numbers), tick labels and axis descriptions, no grid.
+pub(crate) fn draw_axes(
+    chart: &mut Chart<'_, '_>,
+    spec: &FigureSpec,
+    ticks: usize,
+    (x_desc, y_desc): (&str, &str),
+) -> Result<(), FigureError> {
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_labels(6)
-        .y_labels(6)
+        .x_labels(ticks)
+        .y_labels(ticks)
         .label_style(font(SMALL_SIZE))
         .axis_desc_style(font(AXIS_LABEL_SIZE))
         .x_label_formatter(&|v| tick_label(*v))
         .y_label_formatter(&|v| tick_label(*v))
-        .x_desc("x1")
-        .y_desc("x2")
+        .x_desc(x_desc)
+        .y_desc(y_desc)
         .draw()
-        .map_err(drawing(spec.file_name))?;
-    let frame = Frame::of(&chart);
-    Ok((chart, frame))
+        .map_err(drawing(spec.file_name))
 }

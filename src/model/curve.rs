@@ -252,10 +252,10 @@ fn renormalise(acc: &mut Accumulators) {
 mod tests {
     use super::*;
     use crate::data::study_rng;
-    use crate::model::LogisticObjective;
+    use crate::model::{Lambda, LogisticObjective};
 
     fn each_value(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -> Vec<f64> {
-        let objective = LogisticObjective::new(data, lambda).unwrap();
+        let objective = LogisticObjective::new(data, Lambda::new(lambda).unwrap());
         (0..line.count)
             .map(|k| objective.value([b, line.at(k), w2]))
             .collect()

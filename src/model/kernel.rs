@@ -69,19 +69,7 @@ pub(crate) fn block_sums<const DEPTH: u8>(
     x2: &[f64],
     y: &[u8],
 ) -> BlockSums {
-    let mut acc: LaneSums = [[0.0; LANES]; 10];
-    let mut done = 0;
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            done = unsafe { avx2::add_rows::<DEPTH>(&mut acc, w, x1, x2, y) };
-        }
-    }
-    for i in done..y.len() {
-        add_row::<DEPTH>(&mut acc, i % LANES, w, x1[i], x2[i], y[i]);
-    }
-    reduce_lanes(&acc)
+    sums::<DEPTH>(w, x1, x2, y, true)
 }
 
 /// The same sums on the scalar path only (for tests on machines with AVX2).
@@ -92,8 +80,24 @@ pub(crate) fn block_sums_scalar<const DEPTH: u8>(
     x2: &[f64],
     y: &[u8],
 ) -> BlockSums {
+    sums::<DEPTH>(w, x1, x2, y, false)
+}
+
+/// The sums, with the vector path where the CPU has one and `vector` allows it.
+#[inline(always)]
+fn sums<const DEPTH: u8>(w: [f64; 3], x1: &[f64], x2: &[f64], y: &[u8], vector: bool) -> BlockSums {
     let mut acc: LaneSums = [[0.0; LANES]; 10];
-    for i in 0..y.len() {
+    let mut done = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        if vector && std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            done = unsafe { avx2::add_rows::<DEPTH>(&mut acc, w, x1, x2, y) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = vector;
+    for i in done..y.len() {
         add_row::<DEPTH>(&mut acc, i % LANES, w, x1[i], x2[i], y[i]);
     }
     reduce_lanes(&acc)

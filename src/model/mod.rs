@@ -14,16 +14,17 @@
 
 mod curve;
 pub(crate) mod kernel;
+mod lambda;
 
 use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::data::Dataset;
-use crate::error::{Error, Result};
 
 pub use curve::{Line, loss_along_w1};
 pub(crate) use kernel::{BlockSums, add_blocks, block_sums};
+pub use lambda::Lambda;
 
 /// Rows per block of the reduction. Part of the numerical definition of the sum: changing
 /// it changes the last bits of every result.
@@ -91,17 +92,14 @@ pub struct LogisticObjective<'a> {
 }
 
 impl<'a> LogisticObjective<'a> {
-    /// The objective of `data` with L2 strength `lambda` (finite, ≥ 0).
-    pub fn new(data: &'a Dataset, lambda: f64) -> Result<Self> {
-        if !(lambda.is_finite() && lambda >= 0.0) {
-            return Err(Error::InvalidLambda(lambda));
-        }
+    /// The objective of `data` with L2 strength `lambda`.
+    pub fn new(data: &'a Dataset, lambda: Lambda) -> Self {
         let blocks = vec![BlockSums::default(); data.len().div_ceil(CHUNK_ROWS)];
-        Ok(LogisticObjective {
+        LogisticObjective {
             data,
-            lambda,
+            lambda: lambda.get(),
             blocks: Mutex::new(blocks),
-        })
+        }
     }
 
     /// The regularisation strength.

@@ -28,7 +28,7 @@ fn reference(data: &Dataset, lambda: f64, w: [f64; 3]) -> (f64, [f64; 3]) {
 fn fused_pass_agrees_with_the_plain_formula() {
     for n in [2, 7, 100, 8195, 40_000] {
         let data = Dataset::fuzzy(n, &mut study_rng(n as u64)).unwrap();
-        let objective = LogisticObjective::new(&data, 0.1).unwrap();
+        let objective = LogisticObjective::new(&data, Lambda::new(0.1).unwrap());
         for w in [[2.0, 1.5, -2.0], [0.0, 0.0, 0.0], [-3.0, 20.0, -7.0]] {
             let mut grad = [0.0; 3];
             let loss = objective.value_and_gradient(&w, &mut grad);
@@ -48,7 +48,7 @@ fn fused_pass_agrees_with_the_plain_formula() {
 fn the_reference_gradient_agrees_with_the_fused_pass() {
     for n in [2, 100, 20_000] {
         let data = Dataset::fuzzy(n, &mut study_rng(n as u64)).unwrap();
-        let objective = LogisticObjective::new(&data, 0.3).unwrap();
+        let objective = LogisticObjective::new(&data, Lambda::new(0.3).unwrap());
         for w in [[2.0, 1.5, -2.0], [0.0, 0.0, 0.0], [-3.0, 20.0, -7.0]] {
             let mut fused = [0.0; 3];
             objective.value_and_gradient(&w, &mut fused);
@@ -66,20 +66,20 @@ fn the_reference_gradient_agrees_with_the_fused_pass() {
 #[test]
 fn separation_is_recognised_only_without_a_penalty_and_with_every_point_right() {
     let data = Dataset::separable(500, &mut study_rng(1)).unwrap();
-    let unregularised = LogisticObjective::new(&data, 0.0).unwrap();
+    let unregularised = LogisticObjective::new(&data, Lambda::new(0.0).unwrap());
     // Class A (label 1) lies at x1, x2 < 0: z = −x1 − x2 separates.
     assert!(unregularised.proves_unbounded([0.0, -1.0, -1.0]));
     assert!(unregularised.no_minimum_at(&[0.0, -1.0, -1.0]).is_some());
     assert!(!unregularised.proves_unbounded([0.0, 1.0, 1.0]));
     assert!(!unregularised.proves_unbounded([0.0, 0.0, 0.0]));
-    let regularised = LogisticObjective::new(&data, 1e-12).unwrap();
+    let regularised = LogisticObjective::new(&data, Lambda::new(1e-12).unwrap());
     assert!(!regularised.proves_unbounded([0.0, -1.0, -1.0]));
     let fuzzy = Dataset::fuzzy(500, &mut study_rng(1)).unwrap();
-    let overlapping = LogisticObjective::new(&fuzzy, 0.0).unwrap();
+    let overlapping = LogisticObjective::new(&fuzzy, Lambda::new(0.0).unwrap());
     assert!(!overlapping.proves_unbounded([0.0, -1.0, -1.0]));
     // A point on the boundary is not strictly on its side.
     let touching = Dataset::new(vec![-1.0, 0.0], vec![0.0, 0.0], &[1.0, 0.0]).unwrap();
-    let objective = LogisticObjective::new(&touching, 0.0).unwrap();
+    let objective = LogisticObjective::new(&touching, Lambda::new(0.0).unwrap());
     assert!(!objective.proves_unbounded([0.0, -1.0, 0.0]));
     assert!(objective.proves_unbounded([-0.5, -1.0, 0.0]));
 }
@@ -95,7 +95,7 @@ fn points_far_on_their_own_side_keep_their_tiny_loss_and_residual() {
         &[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0],
     )
     .unwrap();
-    let objective = LogisticObjective::new(&data, 0.0).unwrap();
+    let objective = LogisticObjective::new(&data, Lambda::new(0.0).unwrap());
     let w = [0.0, 1.0, 0.0];
     let mut grad = [0.0; 3];
     let loss = objective.value_and_gradient(&w, &mut grad);
@@ -128,7 +128,7 @@ fn points_far_on_their_own_side_keep_their_tiny_loss_and_residual() {
 #[test]
 fn stays_finite_for_huge_margins() {
     let data = Dataset::separable(100, &mut study_rng(0)).unwrap();
-    let objective = LogisticObjective::new(&data, 0.0).unwrap();
+    let objective = LogisticObjective::new(&data, Lambda::new(0.0).unwrap());
     let mut grad = [0.0; 3];
     for w in [
         [0.0, 1e4, 1e4],
@@ -145,7 +145,7 @@ fn stays_finite_for_huge_margins() {
 #[test]
 fn hessian_pass_matches_the_gradient_pass() {
     let data = Dataset::fuzzy(50_000, &mut study_rng(5)).unwrap();
-    let objective = LogisticObjective::new(&data, 0.3).unwrap();
+    let objective = LogisticObjective::new(&data, Lambda::new(0.3).unwrap());
     let w = [0.2, -1.0, 0.7];
     let mut grad = [0.0; 3];
     let loss = objective.value_and_gradient(&w, &mut grad);
@@ -194,7 +194,7 @@ fn every_vector_path_gives_the_same_bits() {
 #[test]
 fn parallel_and_serial_passes_give_the_same_bits() {
     let data = Dataset::fuzzy(3 * PARALLEL_MIN_ROWS + 5, &mut study_rng(8)).unwrap();
-    let objective = LogisticObjective::new(&data, 0.1).unwrap();
+    let objective = LogisticObjective::new(&data, Lambda::new(0.1).unwrap());
     let w = [0.1, 0.2, 0.3];
     let parallel = objective.evaluate::<HESSIAN>(w);
     let pool = rayon::ThreadPoolBuilder::new()

@@ -3,7 +3,10 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use super::*;
+use crate::error::Result;
 use crate::progress::Progress;
 
 fn artifact(path: &str, text: &str) -> Artifact {

@@ -12,7 +12,7 @@ use crate::study::{DEMO_X0, LogisticFit, Study};
 
 /// The whole file.
 #[derive(Serialize)]
-pub struct Results<'a> {
+pub struct Results {
     /// The tool that wrote it.
     pub tool: &'static str,
     /// Its version.
@@ -22,7 +22,7 @@ pub struct Results<'a> {
     /// Points per data set.
     pub n: usize,
     /// The strengths compared on the separable data.
-    pub lambdas: &'a [f64],
+    pub lambdas: Vec<f64>,
     /// Experiment 5.
     pub optimizer_demo: Optimisation,
     /// Experiments 7 and 9, in report order.
@@ -203,7 +203,7 @@ pub fn render(study: &Study, artifacts: &[Artifact]) -> serde_json::Result<Vec<u
         version: env!("CARGO_PKG_VERSION"),
         seed: study.config.seed,
         n: study.config.n,
-        lambdas: &study.config.lambdas,
+        lambdas: study.config.lambdas.iter().map(|l| l.get()).collect(),
         optimizer_demo: optimisation(&[DEMO_X0], &study.optimizer_demo),
         fits: study.fits().map(fit).collect(),
         artifacts: artifacts

@@ -3,7 +3,7 @@
 use crate::data::{Dataset, study_rng};
 use crate::error::{Error, Result};
 use crate::fit::{BfgsOptions, FitResult, Status, minimize_bfgs_with};
-use crate::model::{LogisticObjective, add_penalty_gradient};
+use crate::model::{Lambda, LogisticObjective, add_penalty_gradient};
 use crate::newton::{NewtonResult, inverse_spd, newton};
 use crate::numbers::two_digits;
 
@@ -19,9 +19,13 @@ pub use views::{
 /// Every fit starts here: w = [b, w1, w2] = [2, 1.5, −2].
 pub const W0: [f64; 3] = [2.0, 1.5, -2.0];
 /// The regularisation strength of the fit on the fuzzy data (experiment 7).
-pub const FUZZY_LAMBDA: f64 = 0.1;
+pub const FUZZY_LAMBDA: Lambda = Lambda::constant(0.1);
 /// The strengths compared on the separable data (experiment 9), unless the user picks others.
-pub const DEFAULT_LAMBDAS: [f64; 3] = [0.0, 0.1, 10.0];
+pub const DEFAULT_LAMBDAS: [Lambda; 3] = [
+    Lambda::constant(0.0),
+    Lambda::constant(0.1),
+    Lambda::constant(10.0),
+];
 /// The optimiser demo starts at x0 = 3.
 pub const DEMO_X0: f64 = 3.0;
 /// The default number of points per data set.
@@ -56,7 +60,7 @@ pub struct StudyConfig {
     /// Points per data set.
     pub n: usize,
     /// Regularisation strengths compared on the separable data.
-    pub lambdas: Vec<f64>,
+    pub lambdas: Vec<Lambda>,
     /// The iteration limit of every BFGS fit; `None` for SciPy's 200 per parameter.
     pub max_iterations: Option<u64>,
 }
@@ -189,9 +193,9 @@ impl<'a> FitPlan<'a> {
 
     /// Gradient-checks and fits with strength `lambda`, then cross-checks by Newton's method
     /// from w0.
-    pub fn fit(&self, lambda: f64) -> Result<LogisticFit> {
-        let objective = LogisticObjective::new(self.data, lambda)?;
-        let reference = add_penalty_gradient(self.reference_at_w0, lambda, self.w0);
+    pub fn fit(&self, lambda: Lambda) -> Result<LogisticFit> {
+        let objective = LogisticObjective::new(self.data, lambda);
+        let reference = add_penalty_gradient(self.reference_at_w0, lambda.get(), self.w0);
         let options = BfgsOptions {
             max_iters: self.max_iterations,
             reference_gradient: Some(reference.to_vec()),
@@ -207,7 +211,7 @@ impl<'a> FitPlan<'a> {
             .then(|| (0..3).fold(0.0f64, |m, k| m.max((w[k] - cross_check.x[k]).abs())));
         let mut fit = LogisticFit {
             dataset: self.dataset,
-            lambda,
+            lambda: lambda.get(),
             w0: self.w0,
             accuracy: training_accuracy(self.data, w),
             weight_norm: w.iter().map(|v| v * v).sum::<f64>().sqrt(),
@@ -258,7 +262,7 @@ fn disagreement(fit: &LogisticFit) -> Option<String> {
 pub fn fit_logistic(
     data: &Dataset,
     dataset: DatasetName,
-    lambda: f64,
+    lambda: Lambda,
     w0: [f64; 3],
 ) -> Result<LogisticFit> {
     FitPlan::new(data, dataset, w0, None).fit(lambda)
@@ -304,16 +308,7 @@ pub fn training_accuracy(data: &Dataset, w: [f64; 3]) -> f64 {
 /// Runs the experiments of the study in order.
 pub fn run(config: &StudyConfig) -> Result<Study> {
     if config.lambdas.is_empty() {
-        return Err(Error::InvalidParameter(
-            "at least one lambda is needed for the separable fits".into(),
-        ));
-    }
-    if let Some(&bad) = config
-        .lambdas
-        .iter()
-        .find(|l| !(l.is_finite() && **l >= 0.0))
-    {
-        return Err(Error::InvalidLambda(bad));
+        return Err(Error::NoLambdas);
     }
     let mut rng = study_rng(config.seed);
     let fuzzy = Dataset::fuzzy(config.n, &mut rng)?;
@@ -354,7 +349,13 @@ mod tests {
 
     fn default_fit(lambda: f64) -> LogisticFit {
         let data = Dataset::separable(100, &mut study_rng(0)).unwrap();
-        fit_logistic(&data, DatasetName::Separable, lambda, W0).unwrap()
+        fit_logistic(
+            &data,
+            DatasetName::Separable,
+            Lambda::new(lambda).unwrap(),
+            W0,
+        )
+        .unwrap()
     }
 
     #[test]

@@ -1,0 +1,119 @@
+//! Data sets as CSV: `x1,x2,label`, one row a point, every float in its shortest form that
+//! reads back to the same bits.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::{CSV_HEADER, Dataset};
+use crate::error::{Error, Result};
+
+impl Dataset {
+    /// Writes `x1,x2,label` and one row a point. Floats are written in their shortest form
+    /// that reads back to the same bits.
+    pub fn write_csv<W: Write>(&self, mut out: W) -> std::io::Result<()> {
+        out.write_all(&self.csv_bytes())?;
+        out.flush()
+    }
+
+    /// The CSV text of [`Dataset::write_csv`], formatted on all cores in blocks of rows and
+    /// joined in order, so the bytes do not depend on the number of threads.
+    pub fn csv_bytes(&self) -> Vec<u8> {
+        const ROWS: usize = 1 << 15;
+        let format_rows = |start: usize| {
+            let end = (start + ROWS).min(self.len());
+            let mut text = Vec::with_capacity((end - start) * 44);
+            let mut buffer = ryu::Buffer::new();
+            for i in start..end {
+                text.extend_from_slice(buffer.format_finite(self.x1[i]).as_bytes());
+                text.push(b',');
+                text.extend_from_slice(buffer.format_finite(self.x2[i]).as_bytes());
+                text.extend_from_slice(if self.labels[i] == 1 {
+                    b",1\n"
+                } else {
+                    b",0\n"
+                });
+            }
+            text
+        };
+        let blocks: Vec<Vec<u8>> = (0..self.len())
+            .step_by(ROWS)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(format_rows)
+            .collect();
+        let mut bytes =
+            Vec::with_capacity(CSV_HEADER.len() + 1 + blocks.iter().map(Vec::len).sum::<usize>());
+        bytes.extend_from_slice(CSV_HEADER.as_bytes());
+        bytes.push(b'\n');
+        for block in blocks {
+            bytes.extend_from_slice(&block);
+        }
+        bytes
+    }
+
+    /// Reads a CSV written by [`Dataset::write_csv`] (or any with the same header); `path` only
+    /// names the source in error messages.
+    pub fn read_csv<R: BufRead>(input: R, path: &Path) -> Result<Self> {
+        let csv_error = |line: usize, message: String| Error::Csv {
+            path: path.to_path_buf(),
+            line,
+            message,
+        };
+        let mut lines = input.lines();
+        let header = match lines.next() {
+            Some(line) => line.map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?,
+            None => return Err(csv_error(1, "the file is empty".into())),
+        };
+        if header.trim_end() != CSV_HEADER {
+            return Err(csv_error(
+                1,
+                format!("expected the header {CSV_HEADER:?}, found {header:?}"),
+            ));
+        }
+        let (mut x1, mut x2, mut labels) = (Vec::new(), Vec::new(), Vec::new());
+        for (index, line) in lines.enumerate() {
+            let number = index + 2;
+            let line = line.map_err(|source| Error::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let fields: Vec<&str> = line.trim_end().split(',').collect();
+            if fields.len() != 3 {
+                return Err(csv_error(
+                    number,
+                    format!("expected 3 fields, found {}", fields.len()),
+                ));
+            }
+            let parse = |text: &str| {
+                text.trim()
+                    .parse::<f64>()
+                    .map_err(|_| csv_error(number, format!("{text:?} is not a number")))
+            };
+            x1.push(parse(fields[0])?);
+            x2.push(parse(fields[1])?);
+            labels.push(parse(fields[2])?);
+        }
+        if x1.is_empty() {
+            return Err(csv_error(2, "the file has a header but no rows".into()));
+        }
+        Dataset::new(x1, x2, &labels).map_err(|e| match e {
+            // Report rows as file lines, which is what a user can look up.
+            Error::NonFiniteData { row, column, value } => csv_error(
+                row + 2,
+                format!("{column} is {value}, but data must be finite"),
+            ),
+            Error::BadLabel { row, value } => {
+                csv_error(row + 2, format!("label {value} is not 0 or 1"))
+            }
+            other => other,
+        })
+    }
+}

@@ -1,0 +1,202 @@
+//! Removing what the tool left: the previous report after a swap (only the files it wrote, and
+//! second names of the user's files), and the staging folders of runs that died. A staging
+//! folder is removed only when its lock file names this tool and no live process holds the
+//! lock, never by its name or age alone; a file that exists nowhere else is moved into the
+//! report or kept, never deleted.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use super::fsx;
+use super::manifest::{self, Manifest};
+use super::staging::{LOCK, LockRecord, PREFIX, PREVIOUS, REPORT};
+
+/// Removes the previous report in `old`, file by file: a file the previous run wrote, or one
+/// with another name elsewhere (the user's files were linked into the new report), goes; a
+/// file that exists only here (made by the user while this run was working) is moved into
+/// the new report at `rescue`, or, if that place is taken, kept and listed in `kept`. No
+/// symbolic link is followed.
+pub(crate) fn sweep(
+    old: &Path,
+    manifest: &Manifest,
+    rescue: &Path,
+    kept: &mut Vec<PathBuf>,
+    remove_file: &dyn Fn(&Path) -> io::Result<()>,
+) {
+    sweep_folder(old, Path::new(""), manifest, rescue, kept, remove_file);
+}
+
+fn sweep_folder(
+    old: &Path,
+    relative: &Path,
+    manifest: &Manifest,
+    rescue: &Path,
+    kept: &mut Vec<PathBuf>,
+    remove_file: &dyn Fn(&Path) -> io::Result<()>,
+) {
+    let dir = old.join(relative);
+    let Ok(entries) = fs::read_dir(&dir) else {
+        kept.push(dir);
+        return;
+    };
+    for entry in entries.flatten() {
+        let child = relative.join(entry.file_name());
+        let path = old.join(&child);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let owned = manifest::key(&child).is_some_and(|key| manifest.owns(&key));
+        if meta.file_type().is_dir() {
+            sweep_folder(old, &child, manifest, rescue, kept, remove_file);
+            // Fails, as it should, when something stayed inside.
+            let _ = fs::remove_dir(&path);
+        } else if owned || fsx::link_count(&meta) > 1 {
+            if remove_file(&path).is_err() {
+                kept.push(path);
+            }
+        } else if !move_into(&path, rescue, &child) {
+            kept.push(path);
+        }
+    }
+}
+
+/// Moves `path` to `root/relative` if nothing is there and its folders are real ones.
+fn move_into(path: &Path, root: &Path, relative: &Path) -> bool {
+    let mut folder = root.to_path_buf();
+    let names: Vec<_> = relative.components().collect();
+    let Some((_, folders)) = names.split_last() else {
+        return false;
+    };
+    for name in folders {
+        folder.push(name);
+        match fs::symlink_metadata(&folder) {
+            Ok(meta) if meta.file_type().is_dir() => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if fs::create_dir(&folder).is_err() {
+                    return false;
+                }
+            }
+            _ => return false,
+        }
+    }
+    let target = root.join(relative);
+    matches!(fs::symlink_metadata(&target), Err(e) if e.kind() == io::ErrorKind::NotFound)
+        && fs::rename(path, &target).is_ok()
+}
+
+/// Removes the staging folders in `parent` that runs of this tool abandoned (their lock is
+/// free), whatever output folder they were for. Returns warnings for what had to stay.
+pub(crate) fn remove_abandoned(parent: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return Vec::new();
+    };
+    let mut warnings = Vec::new();
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(PREFIX) {
+            continue;
+        }
+        let container = entry.path();
+        let is_folder = fs::symlink_metadata(&container).is_ok_and(|m| m.file_type().is_dir());
+        if !is_folder {
+            continue;
+        }
+        if let Some(record) = abandoned(&container) {
+            warnings.extend(clean_up_abandoned(parent, &container, &record));
+        } else if unfinished(&container) {
+            // A run killed while making its staging folder: nothing in it holds a byte.
+            let _ = fs::remove_dir(container.join(REPORT));
+            let _ = fs::remove_file(container.join(LOCK));
+            let _ = fs::remove_dir(&container);
+        }
+    }
+    warnings
+}
+
+/// The lock record of a staging folder of this tool whose run is gone, or `None` when the
+/// folder is not one of ours or its run is still going.
+fn abandoned(container: &Path) -> Option<LockRecord> {
+    let path = container.join(LOCK);
+    let file = fsx::open_no_follow(&path).ok()?;
+    if !file.metadata().ok()?.file_type().is_file() {
+        return None;
+    }
+    let bytes = fsx::read_regular(&path, 1 << 16).ok()??;
+    let record: LockRecord = serde_json::from_slice(&bytes).ok()?;
+    if record.tool != super::manifest::TOOL {
+        return None;
+    }
+    // Taking the lock succeeds only when no live process holds it.
+    file.try_lock().ok()?;
+    Some(record)
+}
+
+/// Whether `container` is what [`Staging::create`] leaves when killed before its lock says
+/// whose it is: nothing but an empty `report/` folder and an empty `lock` file, if those.
+fn unfinished(container: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(container) else {
+        return false;
+    };
+    entries.flatten().all(|entry| {
+        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
+            return false;
+        };
+        let name = entry.file_name();
+        let empty_folder = || fs::read_dir(entry.path()).is_ok_and(|mut e| e.next().is_none());
+        (name == REPORT && meta.file_type().is_dir() && empty_folder())
+            || (name == LOCK && meta.file_type().is_file() && meta.len() == 0)
+    })
+}
+
+/// Sweeps a previous report found in an abandoned staging folder, by its own manifest.
+fn sweep_previous(old: &Path, target: &Path, kept: &mut Vec<PathBuf>) {
+    let manifest = Manifest::read(old).unwrap_or_default();
+    sweep(old, &manifest, target, kept, &|p| fs::remove_file(p));
+    let _ = fs::remove_dir(old);
+}
+
+fn clean_up_abandoned(parent: &Path, container: &Path, record: &LockRecord) -> Vec<String> {
+    let target = parent.join(&record.target);
+    let report = container.join(REPORT);
+    let previous = container.join(PREVIOUS);
+    let real_folder = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_dir());
+    let mut kept = Vec::new();
+    if real_folder(&previous) {
+        // Killed between the two renames of a system without exchange: the output folder's
+        // name may be free, and the previous report is whole. Put it back.
+        if fs::symlink_metadata(&target).is_err() && fs::rename(&previous, &target).is_ok() {
+            let _ = fs::remove_dir_all(&report);
+        } else {
+            sweep_previous(&previous, &target, &mut kept);
+        }
+    }
+    if real_folder(&report) {
+        let same = fs::symlink_metadata(&report)
+            .map(|m| fsx::identity(&m) == record.staged)
+            .unwrap_or(false);
+        if same {
+            // Killed before the swap: only the run's own files and second names are inside.
+            let _ = fs::remove_dir_all(&report);
+        } else {
+            // Killed after the swap: this is the previous report.
+            sweep_previous(&report, &target, &mut kept);
+        }
+    }
+    let only_lock = fs::read_dir(container)
+        .map(|entries| entries.flatten().all(|e| e.file_name() == LOCK))
+        .unwrap_or(false);
+    if only_lock {
+        let _ = fs::remove_file(container.join(LOCK));
+    }
+    let mut warnings: Vec<String> = kept
+        .iter()
+        .map(|p| format!("kept {}: it exists nowhere else", p.display()))
+        .collect();
+    if fs::remove_dir(container).is_err() && container.exists() {
+        warnings.push(format!(
+            "left the abandoned staging folder {} in place: it holds files that exist nowhere else",
+            container.display()
+        ));
+    }
+    warnings
+}

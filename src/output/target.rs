@@ -1,0 +1,150 @@
+//! Where a report goes: the output folder resolved (links followed, the path made absolute)
+//! and what stands there now: nothing, an empty folder, or a report of this tool. Any other
+//! folder is refused here, before anything is computed or written.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use super::manifest::Manifest;
+use super::{fsx, io_error};
+use crate::error::{Error, Result};
+
+/// What stands at the output path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Existing {
+    /// Nothing: the run makes the folder.
+    Missing,
+    /// An empty folder.
+    Empty,
+    /// A report of this tool, with the files its run wrote.
+    Report(Manifest),
+}
+
+/// An output folder, resolved and checked: writing there destroys nothing the tool did not
+/// write.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub(crate) given: PathBuf,
+    pub(crate) path: PathBuf,
+    pub(crate) parent: PathBuf,
+    existing: Existing,
+}
+
+impl Target {
+    /// Resolves the output folder `given`: a symbolic link is followed to the folder it names
+    /// (the report goes there; the link stays a link), and what stands there is checked. A
+    /// folder that holds files but is not a report of this tool is refused.
+    pub fn resolve(given: &Path) -> Result<Target> {
+        let path = resolve_path(given)?;
+        let parent = match path.parent() {
+            Some(parent) if path.file_name().is_some() => parent.to_path_buf(),
+            _ => return Err(Error::RootOutput { path }),
+        };
+        let existing = inspect(given, &path)?;
+        Ok(Target {
+            given: given.to_path_buf(),
+            path,
+            parent,
+            existing,
+        })
+    }
+
+    /// The folder as the user named it.
+    pub fn given(&self) -> &Path {
+        &self.given
+    }
+
+    /// The folder the report goes to: absolute, symbolic links resolved.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What stood there when it was resolved.
+    pub fn existing(&self) -> &Existing {
+        &self.existing
+    }
+
+    /// The files the report there was written with, if a report is there.
+    pub fn manifest(&self) -> Option<&Manifest> {
+        match &self.existing {
+            Existing::Report(manifest) => Some(manifest),
+            _ => None,
+        }
+    }
+}
+
+/// The absolute path of `given`, links resolved as far as the path exists.
+fn resolve_path(given: &Path) -> Result<PathBuf> {
+    match fs::symlink_metadata(given) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let resolved = fs::canonicalize(given).map_err(|_| Error::DanglingLink {
+                path: given.to_path_buf(),
+                target: fs::read_link(given).unwrap_or_default(),
+            })?;
+            let meta = fs::metadata(&resolved).map_err(io_error(&resolved))?;
+            if meta.is_dir() {
+                Ok(resolved)
+            } else {
+                Err(Error::NotAFolder {
+                    path: given.to_path_buf(),
+                    kind: "a symbolic link to a file",
+                })
+            }
+        }
+        Ok(meta) if meta.is_dir() => fs::canonicalize(given).map_err(io_error(given)),
+        Ok(meta) => Err(Error::NotAFolder {
+            path: given.to_path_buf(),
+            kind: fsx::describe(meta.file_type()),
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            // Resolve the deepest part that exists; the rest will be made.
+            let absolute = std::path::absolute(given).map_err(io_error(given))?;
+            let mut existing = absolute.as_path();
+            let mut rest = Vec::new();
+            while fs::symlink_metadata(existing).is_err() {
+                let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+                    break;
+                };
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            let plain = absolute
+                .strip_prefix(existing)
+                .map(|r| r.components().all(|c| matches!(c, Component::Normal(_))))
+                .unwrap_or(false);
+            if !plain {
+                return Err(Error::NotAFolder {
+                    path: given.to_path_buf(),
+                    kind: "a path through folders that do not exist",
+                });
+            }
+            let mut path = fs::canonicalize(existing).map_err(io_error(existing))?;
+            path.extend(rest.iter().rev());
+            Ok(path)
+        }
+        Err(e) => Err(Error::Io {
+            path: given.to_path_buf(),
+            source: e,
+        }),
+    }
+}
+
+/// What stands at `path` now.
+pub(crate) fn inspect(given: &Path, path: &Path) -> Result<Existing> {
+    let mut entries = match fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Missing),
+        Err(e) => return Err(io_error(given)(e)),
+    };
+    if entries.next().is_none() {
+        return Ok(Existing::Empty);
+    }
+    Manifest::read(path)
+        .map(Existing::Report)
+        // The resolved path: `--out .` must name the folder it means.
+        .map_err(|reason| Error::NotAReport {
+            path: path.to_path_buf(),
+            reason,
+        })
+}

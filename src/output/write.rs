@@ -1,0 +1,346 @@
+//! Writing a report: the new files staged beside the output folder, the user's files of the
+//! previous report given second names in it, everything synced, then the atomic swap and the
+//! removal of the previous report's own files (see the guarantees in [`crate::output`]).
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use super::manifest::{self, Manifest, TOOL};
+use super::staging;
+use super::target::{Existing, Target, inspect};
+use super::{Artifact, fsx, hex, io_error, swap, sweep};
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+
+/// Refuses when a file or folder of the user's stands where the report writes a file, or
+/// where it needs a folder on the way there.
+fn check_in_the_way(
+    target: &Path,
+    manifest: Option<&Manifest>,
+    writes: &BTreeSet<&str>,
+) -> Result<()> {
+    let owns = |relative: &str| manifest.is_some_and(|m| m.owns(relative));
+    for write in writes {
+        let parts: Vec<&str> = write.split('/').collect();
+        for k in 1..=parts.len() {
+            let relative = parts[..k].join("/");
+            let path = fsx::join(target, &relative);
+            let Ok(meta) = fs::symlink_metadata(&path) else {
+                break;
+            };
+            let last = k == parts.len();
+            let fine = if last {
+                owns(&relative) && !meta.file_type().is_dir()
+            } else {
+                meta.file_type().is_dir() || owns(&relative)
+            };
+            if !fine {
+                return Err(Error::InTheWay { path });
+            }
+            if !meta.file_type().is_dir() {
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Makes the folders missing on the way to `folder`; returns them, outermost first.
+fn create_missing(folder: &Path) -> Result<Vec<PathBuf>> {
+    let mut missing = Vec::new();
+    let mut at = folder;
+    while fs::symlink_metadata(at).is_err() {
+        missing.push(at.to_path_buf());
+        match at.parent() {
+            Some(parent) => at = parent,
+            None => break,
+        }
+    }
+    missing.reverse();
+    let mut created = Vec::new();
+    for dir in missing {
+        if let Err(e) = fs::create_dir(&dir) {
+            remove_created(&created);
+            return Err(io_error(&dir)(e));
+        }
+        created.push(dir);
+    }
+    Ok(created)
+}
+
+/// Removes folders [`create_missing`] made, innermost first, if they are still empty.
+fn remove_created(created: &[PathBuf]) {
+    for dir in created.iter().rev() {
+        let _ = fs::remove_dir(dir);
+    }
+}
+
+/// Writes `artifacts` as the report in `target`, keeping every file of the folder that the
+/// previous run did not write (see the module documentation for what is guaranteed).
+/// Warnings, such as a previous report that could not be fully removed, go to `progress`.
+pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progress) -> Result<()> {
+    // The folder may have changed since it was resolved.
+    let existing = inspect(&target.given, &target.path)?;
+    let manifest = match &existing {
+        Existing::Report(manifest) => Some(manifest),
+        _ => None,
+    };
+    let writes: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    check_in_the_way(&target.path, manifest, &writes)?;
+    let created = create_missing(&target.parent)?;
+    for warning in sweep::remove_abandoned(&target.parent) {
+        progress.warn(&warning);
+    }
+    let staging = match staging::Staging::create(&target.parent, &target.path) {
+        Ok(staging) => staging,
+        Err(e) => {
+            remove_created(&created);
+            return Err(Error::Io {
+                path: target.parent.clone(),
+                source: e,
+            });
+        }
+    };
+    let old = manifest.map(|m| (target.path.as_path(), m));
+    let mut warnings = Vec::new();
+    if let Err(e) = stage(staging.report(), artifacts, old, &writes, &mut warnings) {
+        staging.discard();
+        remove_created(&created);
+        return Err(e);
+    }
+    let swapped =
+        staging.swap_with(
+            manifest.unwrap_or(&Manifest::default()),
+            || match fs::symlink_metadata(&target.path) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    fs::rename(staging.report(), &target.path).map(|()| ((), None))
+                }
+                _ => {
+                    let parked = staging.parked();
+                    swap::exchange(staging.report(), &target.path, &parked).map(|how| {
+                        let old = match how {
+                            swap::Swapped::Exchanged => staging.report().to_path_buf(),
+                            swap::Swapped::Parked => parked,
+                        };
+                        ((), Some(old))
+                    })
+                }
+            },
+        );
+    let old = match swapped {
+        Ok(()) => fs::symlink_metadata(staging.report())
+            .ok()
+            .map(|_| staging.report().to_path_buf())
+            .or_else(|| {
+                let parked = staging.parked();
+                parked.exists().then_some(parked)
+            }),
+        Err(e) => {
+            staging.discard();
+            remove_created(&created);
+            return Err(Error::Io {
+                path: target.given.clone(),
+                source: e,
+            });
+        }
+    };
+    sync_folder(&target.parent);
+    // What the swapped-out report says it wrote decides what in it was the tool's.
+    let old_manifest = old
+        .as_deref()
+        .and_then(|o| Manifest::read(o).ok())
+        .or_else(|| manifest.cloned())
+        .unwrap_or_default();
+    warnings.extend(staging.finish(old.as_deref(), &old_manifest, &target.path));
+    for warning in &warnings {
+        progress.warn(warning);
+    }
+    Ok(())
+}
+
+/// Builds the new report in `root`: the artifacts, written and synced, then the user's files
+/// of the previous report, if there is one.
+fn stage(
+    root: &Path,
+    artifacts: &[Artifact],
+    old: Option<(&Path, &Manifest)>,
+    writes: &BTreeSet<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    for artifact in artifacts {
+        let path = fsx::join(root, &artifact.path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io_error(dir))?;
+        }
+    }
+    // Files are written concurrently: at large N two CSVs of hundreds of MB dominate, and
+    // the disk takes both at once better than one after the other.
+    artifacts.par_iter().try_for_each(|artifact| {
+        let path = fsx::join(root, &artifact.path);
+        if staging::aborting() {
+            return Err(Error::Interrupted);
+        }
+        let mut file = fs::File::create(&path).map_err(io_error(&path))?;
+        file.write_all(&artifact.bytes).map_err(io_error(&path))?;
+        if !SYNC_WHOLE_FILE_SYSTEM {
+            file.sync_all().map_err(io_error(&path))?;
+        }
+        Ok::<(), Error>(())
+    })?;
+    if let Some((old_root, manifest)) = old {
+        carry(old_root, root, Path::new(""), manifest, writes, warnings)?;
+        let permissions = fs::metadata(old_root)
+            .map_err(io_error(old_root))?
+            .permissions();
+        fs::set_permissions(root, permissions).map_err(io_error(root))?;
+    }
+    // The swap must not publish a report that is not on disk yet.
+    sync_file_system(root)
+}
+
+/// Whether one `syncfs` of the staging folder's file system replaces a sync of every file:
+/// one call instead of one per file, which on a small report is a third of the run.
+const SYNC_WHOLE_FILE_SYSTEM: bool = cfg!(any(target_os = "linux", target_os = "android"));
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn sync_file_system(folder: &Path) -> Result<()> {
+    let dir = fs::File::open(folder).map_err(io_error(folder))?;
+    rustix::fs::syncfs(&dir).map_err(|e| Error::Io {
+        path: folder.to_path_buf(),
+        source: e.into(),
+    })
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn sync_file_system(folder: &Path) -> Result<()> {
+    // Each file was synced as it was written; the folder's entries are synced here.
+    sync_folder(folder);
+    Ok(())
+}
+
+/// Gives every file of the previous report that its run did not write a name in the new
+/// report, folder by folder, without following symbolic links; says whether it gave any.
+fn carry(
+    old: &Path,
+    new: &Path,
+    relative: &Path,
+    manifest: &Manifest,
+    writes: &BTreeSet<&str>,
+    warnings: &mut Vec<String>,
+) -> Result<bool> {
+    let dir = old.join(relative);
+    let mut any = false;
+    for entry in fs::read_dir(&dir).map_err(io_error(&dir))? {
+        let entry = entry.map_err(io_error(&dir))?;
+        if staging::aborting() {
+            return Err(Error::Interrupted);
+        }
+        let child = relative.join(entry.file_name());
+        let (from, to) = (old.join(&child), new.join(&child));
+        let meta = fs::symlink_metadata(&from).map_err(io_error(&from))?;
+        if meta.file_type().is_dir() {
+            let made = fs::symlink_metadata(&to).is_err();
+            if made {
+                fs::create_dir(&to).map_err(io_error(&to))?;
+                fs::set_permissions(&to, meta.permissions()).map_err(io_error(&to))?;
+            }
+            let empty = fs::read_dir(&from)
+                .map_err(io_error(&from))?
+                .next()
+                .is_none();
+            let carried = carry(old, new, &child, manifest, writes, warnings)?;
+            // A folder that held only the previous run's files goes with them; an empty one
+            // is the user's (the tool leaves none).
+            if made && !carried && !empty {
+                fs::remove_dir(&to).map_err(io_error(&to))?;
+            } else {
+                any = true;
+            }
+            continue;
+        }
+        // A name that is not UTF-8 is not one the tool writes: the user's.
+        if let Some(key) = manifest::key(&child) {
+            if manifest.owns(&key) {
+                if writes.contains(key.as_str()) || unchanged(&from, manifest.hash(&key)) {
+                    continue;
+                }
+                warnings.push(format!(
+                    "kept {key}: {TOOL} wrote it, but it has changed since"
+                ));
+            }
+            if writes.contains(key.as_str()) {
+                return Err(Error::InTheWay { path: from });
+            }
+        }
+        link_or_copy(&from, &to, &meta)?;
+        any = true;
+    }
+    Ok(any)
+}
+
+/// Whether the file still has the bytes the manifest recorded.
+fn unchanged(path: &Path, hash: Option<&str>) -> bool {
+    let Some(hash) = hash else {
+        return false;
+    };
+    let Ok(mut file) = fsx::open_no_follow(path) else {
+        return false;
+    };
+    if !file.metadata().is_ok_and(|m| m.file_type().is_file()) {
+        return false;
+    }
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buffer[..n]),
+            Err(_) => return false,
+        }
+    }
+    hex(&hasher.finalize()) == hash
+}
+
+/// Gives `from` the second name `to`; where the file system has no hard links, a regular file
+/// is copied and a symbolic link recreated.
+fn link_or_copy(from: &Path, to: &Path, meta: &fs::Metadata) -> Result<()> {
+    let linked = fs::hard_link(from, to);
+    if linked.is_ok() {
+        return Ok(());
+    }
+    let kind = meta.file_type();
+    let copied = if kind.is_file() {
+        fs::copy(from, to).map(|_| ())
+    } else if kind.is_symlink() {
+        fs::read_link(from).and_then(|link| make_symlink(&link, to))
+    } else {
+        linked
+    };
+    copied.map_err(|source| Error::KeepUserFile {
+        path: from.to_path_buf(),
+        source,
+    })
+}
+
+#[cfg(unix)]
+fn make_symlink(link: &Path, at: &Path) -> io::Result<()> {
+    std::os::unix::fs::symlink(link, at)
+}
+
+#[cfg(not(unix))]
+fn make_symlink(_link: &Path, _at: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+/// Makes a rename in `folder` durable; where that cannot be done, nothing is lost but the
+/// guarantee against a power cut.
+fn sync_folder(folder: &Path) {
+    if let Ok(dir) = fs::File::open(folder) {
+        let _ = dir.sync_all();
+    }
+}

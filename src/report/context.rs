@@ -1,0 +1,298 @@
+//! What the page shows, as text already formatted: the template only places it.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use serde::Serialize;
+
+use super::format::{self, count, fixed, objective, percent, prose, sci, vector};
+use super::{DataFile, EMBED_CSV_LIMIT, FIGURES_DIR};
+use crate::config::{Config, format_lambdas};
+use crate::data::{FUZZY_CENTRE, SEPARABLE_SIDE};
+use crate::figures::{Figure, FigureId};
+use crate::fit::{
+    DISTANCE_TOLERANCE, FitResult, GRADIENT_TOLERANCE, MAX_ITERS_PER_PARAMETER, STEP_TOLERANCE,
+    Status,
+};
+use crate::newton::capitalised;
+use crate::study::{CURVE_RANGE, DEMO_X0, LOSS_WINDOW, LogisticFit, PLANE_RANGE, Study, W0};
+
+/// Everything the page shows, as text already formatted.
+#[derive(Serialize)]
+pub(super) struct PageContext {
+    version: &'static str,
+    seed: String,
+    n: String,
+    lambdas: String,
+    generated: Option<String>,
+    class_a: String,
+    class_b: String,
+    w0: String,
+    demo_x0: String,
+    fuzzy_centre_a: String,
+    fuzzy_centre_b: String,
+    square_a: String,
+    square_b: String,
+    plane: String,
+    curve_range: String,
+    loss_window: String,
+    step_tolerance: String,
+    gradient_tolerance: String,
+    distance_tolerance: String,
+    max_iterations: String,
+    fig: BTreeMap<&'static str, FigureContext>,
+    downloads: Vec<DownloadContext>,
+    demo: FitContext,
+    fuzzy_fit: FitContext,
+    separable_fits: Vec<FitContext>,
+    separable_zero: Option<FitContext>,
+    regularised: RegularisedContext,
+    /// The separable fits' contradictions with their cross-checks.
+    disagreements: Vec<String>,
+}
+
+/// What the separable fits with λ > 0 show, counted.
+#[derive(Serialize)]
+struct RegularisedContext {
+    /// How many there are.
+    count: usize,
+    /// How many of them BFGS and Newton both found, at the same point.
+    confirmed: usize,
+    /// Both counts are equal and not zero.
+    all_confirmed: bool,
+}
+
+#[derive(Serialize)]
+struct FigureContext {
+    file: String,
+    title: &'static str,
+    svg: String,
+}
+
+#[derive(Serialize)]
+struct DownloadContext {
+    name: &'static str,
+    file: String,
+    href: String,
+    embedded: bool,
+    size: String,
+}
+
+#[derive(Serialize)]
+struct FitContext {
+    lambda: String,
+    fun: String,
+    x: String,
+    jac: String,
+    hess_inv: Vec<String>,
+    nit: u64,
+    nfev: u64,
+    njev: u64,
+    nhev: u64,
+    finishing_steps: u64,
+    status: i32,
+    verdict: &'static str,
+    success: bool,
+    unbounded: bool,
+    message: String,
+    distance_estimate: String,
+    distance_tolerance: String,
+    grad_check: String,
+    weight_norm: String,
+    accuracy: String,
+    newton: Option<NewtonContext>,
+}
+
+#[derive(Serialize)]
+struct NewtonContext {
+    x: String,
+    nit: u64,
+    status: i32,
+    verdict: &'static str,
+    success: bool,
+    unbounded: bool,
+    message: String,
+    /// Present only when Newton converged.
+    distance: Option<String>,
+    /// Present only when the cross-check contradicts the fit.
+    disagreement: Option<String>,
+}
+
+/// A number of points as the prose writes it: `1 point`, `1 000 points`.
+fn points(n: usize) -> String {
+    format!("{} {}", count(n), if n == 1 { "point" } else { "points" })
+}
+
+/// A half-open square `[lo, hi) × [lo, hi)`.
+fn square(lo: f64, hi: f64) -> String {
+    let side = format!("[{}, {})", prose(lo), prose(hi));
+    format!("{side} × {side}")
+}
+
+/// The key a figure has in the template's `fig` map.
+fn template_key(id: FigureId) -> &'static str {
+    match id {
+        FigureId::Fuzzy => "fuzzy",
+        FigureId::Sigmoid => "sigmoid",
+        FigureId::Sigmoid2d => "sigmoid_2d",
+        FigureId::BadFit => "bad_fit",
+        FigureId::Optimizer => "optimizer",
+        FigureId::LossOverW1 => "loss_over_w1",
+        FigureId::FittedWeights => "fitted_weights",
+        FigureId::LinSep => "lin_sep",
+        FigureId::RegVsNo => "reg_vs_no",
+    }
+}
+
+fn fit_context(result: &FitResult, fit: Option<&LogisticFit>) -> FitContext {
+    let newton = fit.map(|f| {
+        let n = &f.newton.result;
+        NewtonContext {
+            x: vector(n.x, 4),
+            nit: n.nit,
+            status: n.status.code(),
+            verdict: n.status.verdict(),
+            success: n.success(),
+            unbounded: matches!(n.status, Status::Unbounded(_)),
+            message: n.message(),
+            distance: f.newton.distance.map(sci),
+            disagreement: f.newton.disagreement.as_deref().map(capitalised),
+        }
+    });
+    FitContext {
+        lambda: fit.map_or_else(String::new, |f| crate::numbers::short(f.lambda)),
+        fun: objective(result.fun),
+        x: vector(result.x.iter().copied(), 4),
+        jac: result
+            .jac
+            .iter()
+            .map(|v| sci(*v))
+            .collect::<Vec<_>>()
+            .join(", "),
+        hess_inv: result
+            .hess_inv
+            .rows()
+            .into_iter()
+            .map(|row| vector(row.iter().copied(), 4))
+            .collect(),
+        nit: result.nit,
+        nfev: result.nfev,
+        njev: result.njev,
+        nhev: result.nhev,
+        finishing_steps: result.finishing_steps,
+        status: result.status.code(),
+        verdict: result.status.verdict(),
+        success: result.success(),
+        unbounded: matches!(result.status, Status::Unbounded(_)),
+        message: result.message(),
+        distance_estimate: result
+            .distance_estimate
+            .map_or_else(|| "—".into(), |e| sci(e.value)),
+        distance_tolerance: sci(result.distance_tolerance),
+        grad_check: sci(result.grad_check.error),
+        weight_norm: fit.map_or_else(String::new, |f| fixed(f.weight_norm, 2)),
+        accuracy: fit.map_or_else(String::new, |f| percent(f.accuracy)),
+        newton,
+    }
+}
+
+pub(super) fn page_context(
+    config: &Config,
+    study: &Study,
+    figures: &[Figure],
+    downloads: &[DataFile],
+) -> PageContext {
+    let fig = figures
+        .iter()
+        .map(|f| {
+            let svg = match f.svg.find("<svg") {
+                Some(start) => f.svg[start..].to_string(),
+                None => f.svg.clone(),
+            };
+            let context = FigureContext {
+                file: format!("{FIGURES_DIR}/{}", f.file_name),
+                title: f.title,
+                svg,
+            };
+            (template_key(f.id), context)
+        })
+        .collect();
+    let downloads = downloads
+        .iter()
+        .map(|d| {
+            let embedded = d.bytes.len() <= EMBED_CSV_LIMIT;
+            let href = if embedded {
+                format!(
+                    "data:text/csv;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(&d.bytes)
+                )
+            } else {
+                d.path.clone()
+            };
+            DownloadContext {
+                name: d.name,
+                file: d.path.clone(),
+                href,
+                embedded,
+                size: format!("{} KiB", count(d.bytes.len().div_ceil(1024))),
+            }
+        })
+        .collect();
+    let separable_zero = study
+        .separable_fits
+        .iter()
+        .find(|f| f.lambda == 0.0)
+        .map(|f| fit_context(&f.result, Some(f)));
+    let regularised: Vec<&LogisticFit> = study
+        .separable_fits
+        .iter()
+        .filter(|f| f.lambda > 0.0)
+        .collect();
+    let confirmed = regularised.iter().filter(|f| f.confirmed()).count();
+    let max_iterations = match study.config.max_iterations {
+        Some(limit) => count(limit as usize),
+        None => format!("{MAX_ITERS_PER_PARAMETER} per parameter"),
+    };
+    PageContext {
+        version: env!("CARGO_PKG_VERSION"),
+        seed: study.config.seed.to_string(),
+        n: count(study.config.n),
+        lambdas: format_lambdas(&study.config.lambdas),
+        generated: config.timestamp.map(format::utc_timestamp),
+        class_a: points(study.fuzzy.count_class_a()),
+        class_b: points(study.fuzzy.len() - study.fuzzy.count_class_a()),
+        w0: vector(W0, 1),
+        demo_x0: prose(DEMO_X0),
+        fuzzy_centre_a: format!("({}, {})", prose(FUZZY_CENTRE), prose(FUZZY_CENTRE)),
+        fuzzy_centre_b: format!("({}, {})", prose(-FUZZY_CENTRE), prose(-FUZZY_CENTRE)),
+        square_a: square(-SEPARABLE_SIDE, 0.0),
+        square_b: square(0.0, SEPARABLE_SIDE),
+        plane: format!("[{}, {}]²", prose(PLANE_RANGE.0), prose(PLANE_RANGE.1)),
+        curve_range: format!("{} to {}", prose(CURVE_RANGE.0), prose(CURVE_RANGE.1)),
+        loss_window: prose(LOSS_WINDOW),
+        step_tolerance: format!("{STEP_TOLERANCE:e}"),
+        gradient_tolerance: format!("{GRADIENT_TOLERANCE:e}"),
+        distance_tolerance: format!("{DISTANCE_TOLERANCE:e}"),
+        max_iterations,
+        fig,
+        downloads,
+        demo: fit_context(&study.optimizer_demo, None),
+        fuzzy_fit: fit_context(&study.fuzzy_fit.result, Some(&study.fuzzy_fit)),
+        separable_fits: study
+            .separable_fits
+            .iter()
+            .map(|f| fit_context(&f.result, Some(f)))
+            .collect(),
+        separable_zero,
+        regularised: RegularisedContext {
+            count: regularised.len(),
+            confirmed,
+            all_confirmed: confirmed == regularised.len() && confirmed > 0,
+        },
+        disagreements: study
+            .separable_fits
+            .iter()
+            .filter_map(|f| f.newton.disagreement.as_deref().map(capitalised))
+            .collect(),
+    }
+}

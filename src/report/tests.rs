@@ -1,0 +1,54 @@
+//! Tests of the page: warnings shown where the run found contradictions, and only there.
+
+use super::context::page_context;
+use super::*;
+use crate::figures;
+use crate::model::Lambda;
+use crate::pipeline::generate;
+use crate::progress::Progress;
+use crate::study::StudyConfig;
+
+/// Remembers warnings.
+#[derive(Default)]
+struct Warnings(Vec<String>);
+
+impl Progress for Warnings {
+    fn warn(&mut self, message: &str) {
+        self.0.push(message.to_string());
+    }
+}
+
+#[test]
+fn a_disagreement_is_shown_on_the_page_as_a_warning() {
+    let config = Config::new(0, 100, "0,0.1", "unused".into(), None).unwrap();
+    let mut study = study::run(&StudyConfig {
+        lambdas: vec![Lambda::ZERO, Lambda::constant(0.1)],
+        ..StudyConfig::default()
+    })
+    .unwrap();
+    let contradiction = "the separable fit with lambda = 0.1 reports success, but …";
+    study.separable_fits[1].newton.disagreement = Some(contradiction.into());
+    study.fuzzy_fit.newton.disagreement = Some("the fuzzy fit disagrees".into());
+    let figures = figures::render_all(&study).unwrap();
+    let downloads = data_files(&study);
+    let page = render_page(
+        BUILT_IN_TEMPLATE,
+        &page_context(&config, &study, &figures, &downloads),
+    )
+    .unwrap();
+    assert!(page.contains(
+        "<p class=\"warning\">Warning: The separable fit with lambda = 0.1 reports success, but …."
+    ));
+    assert!(page.contains("<p class=\"warning\">Warning: The fuzzy fit disagrees.</p>"));
+    assert_eq!(page.matches("class=\"warning\"").count(), 2);
+}
+
+#[test]
+fn a_run_without_contradictions_warns_about_nothing() {
+    let config = Config::new(0, 60, "0,0.1,10", "unused".into(), None).unwrap();
+    let mut warnings = Warnings::default();
+    let report = generate(&config, &mut warnings).unwrap();
+    assert!(warnings.0.is_empty(), "{:?}", warnings.0);
+    let page = String::from_utf8(report.artifacts[0].bytes.clone()).unwrap();
+    assert!(!page.contains("class=\"warning\""));
+}
