@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::support::{binary, files_of, one_line, snapshot, write_report};
 use logreg_report::config::{Config, format_lambdas};
+use logreg_report::output::artifact::materialise;
 use logreg_report::pipeline;
 use logreg_report::progress::Silent;
 use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
@@ -255,10 +256,10 @@ fn committed_output_is_not_stale() {
     let fresh = pipeline::generate(&config, &mut Silent).expect("the default report builds");
     let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("output");
     let on_disk = files_of(&snapshot(&committed));
-    let expected: BTreeMap<PathBuf, Vec<u8>> = fresh
-        .artifacts
-        .iter()
-        .map(|a| (PathBuf::from(&a.path), a.bytes.clone()))
+    let expected: BTreeMap<PathBuf, Vec<u8>> = materialise(&fresh.artifacts)
+        .expect("the files are made")
+        .into_iter()
+        .map(|(path, bytes)| (PathBuf::from(path), bytes))
         .collect();
     let stale: Vec<_> = expected
         .iter()

@@ -1,6 +1,7 @@
 //! A fit that did not reach its optimum says so, in results.json and on the page.
 
 use logreg_report::config::Config;
+use logreg_report::output::artifact::materialise;
 use logreg_report::pipeline::{self, Report};
 use logreg_report::progress::Progress;
 use logreg_report::report::{PAGE, RESULTS};
@@ -26,21 +27,21 @@ fn generate(lambdas: &str, max_iterations: Option<u64>) -> (Report, Vec<String>)
     (report, warnings.0)
 }
 
-fn artifact<'r>(report: &'r Report, path: &str) -> &'r [u8] {
-    &report
-        .artifacts
-        .iter()
-        .find(|a| a.path == path)
+fn artifact(report: &Report, path: &str) -> Vec<u8> {
+    materialise(&report.artifacts)
+        .expect("the files are made")
+        .into_iter()
+        .find(|(p, _)| p == path)
         .expect("the artifact exists")
-        .bytes
+        .1
 }
 
 fn page(report: &Report) -> String {
-    String::from_utf8(artifact(report, PAGE).to_vec()).expect("UTF-8")
+    String::from_utf8(artifact(report, PAGE)).expect("UTF-8")
 }
 
 fn results(report: &Report) -> Value {
-    serde_json::from_slice(artifact(report, RESULTS)).expect("valid JSON")
+    serde_json::from_slice(&artifact(report, RESULTS)).expect("valid JSON")
 }
 
 /// The text of the page's `<section id="…">`.

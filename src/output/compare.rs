@@ -7,7 +7,10 @@ use std::collections::BTreeSet;
 use std::io::Read;
 
 use super::fsx::{self, Entry};
-use super::{Artifact, Target};
+use std::sync::Mutex;
+
+use super::artifact::{self, Artifact, Tally};
+use super::Target;
 use crate::error::{Error, Result};
 
 /// How one file of a fresh run compares with the report on disk.
@@ -30,24 +33,48 @@ pub fn compare(target: &Target, artifacts: &[Artifact]) -> Result<Vec<Difference
         });
     };
     let root = target.path();
-    let io = |path: &str| {
-        let path = fsx::join(root, path);
-        move |source| Error::Io { path, source }
-    };
-    let mut differences = Vec::new();
-    for artifact in artifacts {
-        let same = match fsx::open_inside(root, &artifact.path).map_err(io(&artifact.path))? {
-            Entry::Missing => {
-                differences.push(Difference::Added(artifact.path.clone()));
-                continue;
-            }
-            Entry::Other => false,
-            Entry::File(file) => same_bytes(file, &artifact.bytes).map_err(io(&artifact.path))?,
+    let found = Mutex::new(Vec::new());
+    // Every file is made (and hashed, for the files made from the others) and compared as it
+    // is made, piece by piece: a large CSV is never held whole, on either side.
+    artifact::in_order(artifacts, |artifact, made| {
+        let path = fsx::join(root, &artifact.path);
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
         };
-        if !same {
-            differences.push(Difference::Changed(artifact.path.clone()));
+        let mut on_disk = match fsx::open_inside(root, &artifact.path).map_err(io)? {
+            Entry::Missing => None,
+            Entry::Other => Some(None),
+            Entry::File(file) => Some(Some(file)),
+        };
+        let mut tally = Tally::new(true);
+        artifact::feed(artifact, made, &mut |piece| {
+            tally.see(piece);
+            if tally.inner
+                && let Some(Some(file)) = &mut on_disk
+            {
+                tally.inner = same_piece(file, piece)?;
+            }
+            Ok(())
+        })?;
+        let difference = match on_disk {
+            None => Some(Difference::Added(artifact.path.clone())),
+            Some(None) => Some(Difference::Changed(artifact.path.clone())),
+            Some(Some(mut file)) => {
+                // Equal so far, and nothing left over on disk.
+                let at_end = tally.inner && file.read(&mut [0u8; 1]).map_err(io)? == 0;
+                (!at_end).then(|| Difference::Changed(artifact.path.clone()))
+            }
+        };
+        if let Some(difference) = difference {
+            found
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(difference);
         }
-    }
+        Ok(tally.made())
+    })?;
+    let mut differences = found.into_inner().unwrap_or_else(|p| p.into_inner());
     let written: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
     for path in manifest.paths().filter(|p| !written.contains(p)) {
         if std::fs::symlink_metadata(fsx::join(root, path)).is_ok() {
@@ -58,22 +85,24 @@ pub fn compare(target: &Target, artifacts: &[Artifact]) -> Result<Vec<Difference
     Ok(differences)
 }
 
-/// Whether the file holds exactly `expected`, read in blocks so that a large file is never
-/// held whole.
-fn same_bytes(mut file: std::fs::File, expected: &[u8]) -> std::io::Result<bool> {
-    if file.metadata()?.len() != expected.len() as u64 {
-        return Ok(false);
-    }
-    let mut buffer = vec![0u8; 1 << 16];
+/// Whether the next `piece.len()` bytes of the file are `piece`.
+fn same_piece(file: &mut std::fs::File, piece: &[u8]) -> std::io::Result<bool> {
+    let mut buffer = vec![0u8; piece.len().min(1 << 20)];
     let mut at = 0;
-    loop {
-        let n = file.read(&mut buffer)?;
-        if n == 0 {
-            return Ok(at == expected.len());
+    while at < piece.len() {
+        let want = (piece.len() - at).min(buffer.len());
+        let mut got = 0;
+        while got < want {
+            let n = file.read(&mut buffer[got..want])?;
+            if n == 0 {
+                return Ok(false);
+            }
+            got += n;
         }
-        if at + n > expected.len() || buffer[..n] != expected[at..at + n] {
+        if buffer[..want] != piece[at..at + want] {
             return Ok(false);
         }
-        at += n;
+        at += want;
     }
+    Ok(true)
 }

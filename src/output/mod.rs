@@ -21,6 +21,7 @@
 //!   a `kill -9`, the next run in the same parent folder removes it, once its lock shows that
 //!   no live run owns it (see [`staging`](self)). Parent folders a failed run made are removed.
 
+pub mod artifact;
 mod compare;
 pub(crate) mod fsx;
 mod manifest;
@@ -33,6 +34,7 @@ mod write;
 use std::io;
 use std::path::Path;
 
+pub use artifact::{Artifact, Body, Ledger, Made, Pieces};
 pub use compare::{Difference, compare};
 pub use manifest::{Foreign, Manifest, RESULTS, TOOL};
 pub use staging::install_signal_cleanup;
@@ -40,15 +42,6 @@ pub use target::{Existing, Target};
 pub use write::write;
 
 use crate::error::Error;
-
-/// One file of the report, by its path relative to the output folder ('/'-separated).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Artifact {
-    /// Path inside the output folder, e.g. `figures/fuzzy.svg`.
-    pub path: String,
-    /// The file's bytes.
-    pub bytes: Vec<u8>,
-}
 
 pub(crate) fn io_error(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
     move |source| Error::Io {

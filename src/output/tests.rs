@@ -3,30 +3,28 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use super::*;
 use crate::error::Result;
 use crate::progress::Progress;
 
 fn artifact(path: &str, text: &str) -> Artifact {
-    Artifact {
-        path: path.into(),
-        bytes: text.as_bytes().to_vec(),
-    }
+    Artifact::bytes(path, text.as_bytes().to_vec())
 }
 
-/// A report's files, with a `results.json` listing them as a run of this tool does.
+/// A report's files, with a `results.json` listing them as a run of this tool does: made
+/// last, from the hashes of the others.
 fn report(files: &[(&str, &str)]) -> Vec<Artifact> {
     let mut artifacts: Vec<Artifact> = files.iter().map(|(p, t)| artifact(p, t)).collect();
-    let listed: serde_json::Map<String, serde_json::Value> = artifacts
-        .iter()
-        .map(|a| (a.path.clone(), hex(&Sha256::digest(&a.bytes)).into()))
-        .collect();
-    let results = serde_json::json!({ "tool": TOOL, "artifacts": listed });
     artifacts.push(Artifact {
         path: RESULTS.into(),
-        bytes: serde_json::to_vec(&results).unwrap(),
+        body: Body::Later(std::sync::Arc::new(|made: &Ledger| {
+            let listed: serde_json::Map<String, serde_json::Value> = made
+                .iter()
+                .map(|(path, m)| (path.clone(), m.sha256.clone().into()))
+                .collect();
+            let results = serde_json::json!({ "tool": TOOL, "artifacts": listed });
+            Ok(serde_json::to_vec(&results).expect("JSON"))
+        })),
     });
     artifacts
 }

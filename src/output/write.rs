@@ -7,13 +7,13 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::manifest::{self, Manifest, TOOL};
 use super::staging;
 use super::target::{Existing, Target, inspect};
-use super::{Artifact, fsx, hex, io_error, swap, sweep};
+use super::artifact::{self, Artifact, Tally};
+use super::{fsx, hex, io_error, swap, sweep};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 
@@ -178,19 +178,24 @@ fn stage(
             fs::create_dir_all(dir).map_err(io_error(dir))?;
         }
     }
-    // Files are written concurrently: at large N two CSVs of hundreds of MB dominate, and
-    // the disk takes both at once better than one after the other.
-    artifacts.par_iter().try_for_each(|artifact| {
+    // Files with bytes of their own are written concurrently: at large N two CSVs of
+    // hundreds of MB dominate, and the disk takes both at once better than one after the
+    // other. Pieces are written as they are made, never held whole.
+    artifact::in_order(artifacts, |artifact, made| {
         let path = fsx::join(root, &artifact.path);
         if staging::aborting() {
             return Err(Error::Interrupted);
         }
-        let mut file = fs::File::create(&path).map_err(io_error(&path))?;
-        file.write_all(&artifact.bytes).map_err(io_error(&path))?;
+        let file = fs::File::create(&path).map_err(io_error(&path))?;
+        let mut tally = Tally::new(file);
+        artifact::feed(artifact, made, &mut |piece| {
+            tally.see(piece);
+            tally.inner.write_all(piece)
+        })?;
         if !SYNC_WHOLE_FILE_SYSTEM {
-            file.sync_all().map_err(io_error(&path))?;
+            tally.inner.sync_all().map_err(io_error(&path))?;
         }
-        Ok::<(), Error>(())
+        Ok(tally.made())
     })?;
     if let Some((old_root, manifest)) = old {
         carry(old_root, root, Path::new(""), manifest, writes, warnings)?;

@@ -17,8 +17,22 @@ use crate::fit::{
 use crate::newton::capitalised;
 use crate::study::{CURVE_RANGE, DEMO_X0, LOSS_WINDOW, LogisticFit, PLANE_RANGE, Study, W0};
 
+/// A size in whole KiB, rounded up, as the page writes it.
+fn kib(bytes: u64) -> String {
+    format!("{} KiB", count(bytes.div_ceil(1024) as usize))
+}
+
+impl PageContext {
+    /// States the size of download `index` once its file is made.
+    pub(super) fn set_download_size(&mut self, index: usize, bytes: u64) {
+        if let Some(download) = self.downloads.get_mut(index) {
+            download.size = kib(bytes);
+        }
+    }
+}
+
 /// Everything the page shows, as text already formatted.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub(super) struct PageContext {
     version: &'static str,
     seed: String,
@@ -52,7 +66,7 @@ pub(super) struct PageContext {
 }
 
 /// What the separable fits with λ > 0 show, counted.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct RegularisedContext {
     /// How many there are.
     count: usize,
@@ -62,14 +76,14 @@ struct RegularisedContext {
     all_confirmed: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct FigureContext {
     file: String,
     title: &'static str,
     svg: String,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct DownloadContext {
     name: &'static str,
     file: String,
@@ -78,7 +92,7 @@ struct DownloadContext {
     size: String,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct FitContext {
     lambda: String,
     fun: String,
@@ -103,7 +117,7 @@ struct FitContext {
     newton: Option<NewtonContext>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct NewtonContext {
     x: String,
     nit: u64,
@@ -220,21 +234,21 @@ pub(super) fn page_context(
     let downloads = downloads
         .iter()
         .map(|d| {
-            let embedded = d.bytes.len() <= EMBED_CSV_LIMIT;
-            let href = if embedded {
-                format!(
+            let embedded = d.bytes().filter(|b| b.len() <= EMBED_CSV_LIMIT);
+            let href = match embedded {
+                Some(bytes) => format!(
                     "data:text/csv;base64,{}",
-                    base64::engine::general_purpose::STANDARD.encode(&d.bytes)
-                )
-            } else {
-                d.path.clone()
+                    base64::engine::general_purpose::STANDARD.encode(bytes)
+                ),
+                None => d.path.clone(),
             };
             DownloadContext {
                 name: d.name,
                 file: d.path.clone(),
                 href,
-                embedded,
-                size: format!("{} KiB", count(d.bytes.len().div_ceil(1024))),
+                embedded: embedded.is_some(),
+                // A CSV made as it is written gets its size then (`set_download_size`).
+                size: kib(d.bytes().map_or(0, |b| b.len() as u64)),
             }
         })
         .collect();

@@ -14,6 +14,8 @@ use crate::data::Dataset;
 use crate::error::{Error, Result};
 use crate::figures::Figure;
 pub use crate::output::Artifact;
+use crate::output::{Body, Ledger, Pieces};
+use std::sync::Arc;
 pub use crate::progress::{Progress, Silent};
 use crate::study::{self, Study};
 use context::{PageContext, page_context};
@@ -34,35 +36,64 @@ pub const EMBED_CSV_LIMIT: usize = 1 << 20;
 
 /// Every file of the report: the page, the figures, the data sets and, last, `results.json`
 /// with the sha256 of each of the others.
+///
+/// A data set small enough to embed in the page is formatted here; a larger one is a body of
+/// pieces, formatted as it is written. The page states a linked CSV's size, known only once it
+/// is made, so with such a CSV the page is made after it; `results.json` is always made last.
 pub fn build(
     config: &Config,
     template: &str,
     study: &Study,
     figures: &[Figure],
 ) -> Result<Vec<Artifact>> {
-    let mut artifacts = Vec::new();
     let downloads = data_files(study);
-    let page = render_page(template, &page_context(config, study, figures, &downloads))?;
-    artifacts.push(Artifact {
-        path: PAGE.into(),
-        bytes: page.into_bytes(),
-    });
-    for figure in figures {
-        artifacts.push(Artifact {
-            path: format!("{FIGURES_DIR}/{}", figure.file_name),
-            bytes: figure.svg.clone().into_bytes(),
+    let context = page_context(config, study, figures, &downloads);
+    // Rendered now in every case: a template that cannot render fails before anything is
+    // written.
+    let page = render_page(template, &context)?;
+    let streamed: Vec<(usize, String)> = downloads
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !d.in_memory())
+        .map(|(k, d)| (k, d.path.clone()))
+        .collect();
+    let mut artifacts = Vec::new();
+    let mut later = Vec::new();
+    if streamed.is_empty() {
+        artifacts.push(Artifact::bytes(PAGE, page.into_bytes()));
+    } else {
+        let template = template.to_string();
+        later.push(Artifact {
+            path: PAGE.into(),
+            body: Body::Later(Arc::new(move |made: &Ledger| {
+                let mut context = context.clone();
+                for (k, path) in &streamed {
+                    let len = made.get(path).map_or(0, |m| m.len);
+                    context.set_download_size(*k, len);
+                }
+                Ok(render_page(&template, &context)?.into_bytes())
+            })),
         });
+    }
+    for figure in figures {
+        artifacts.push(Artifact::bytes(
+            format!("{FIGURES_DIR}/{}", figure.file_name),
+            figure.svg.clone().into_bytes(),
+        ));
     }
     for download in downloads {
         artifacts.push(Artifact {
             path: download.path,
-            bytes: download.bytes,
+            body: download.body,
         });
     }
-    let results = results::render(study, &artifacts)?;
+    artifacts.extend(later);
+    let results = results::prepare(study);
     artifacts.push(Artifact {
         path: RESULTS.into(),
-        bytes: results,
+        body: Body::Later(Arc::new(move |made: &Ledger| {
+            Ok(results::render(&results, made)?)
+        })),
     });
     Ok(artifacts)
 }
@@ -100,13 +131,44 @@ fn read_template(dir: &Path) -> Result<String> {
 
 /// A data set's CSV, ready to be written and offered on the page.
 pub(crate) struct DataFile {
+    /// "fuzzy" or "separable".
     pub name: &'static str,
+    /// Its path in the report.
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Its bytes, or the pieces they are made of.
+    pub body: Body,
+}
+
+impl DataFile {
+    /// The bytes, when they are held (small data sets).
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match &self.body {
+            Body::Bytes(bytes) => Some(bytes),
+            _ => None,
+        }
+    }
+
+    fn in_memory(&self) -> bool {
+        self.bytes().is_some()
+    }
+}
+
+/// Data sets with at most this many rows are formatted in memory, so that the page can embed
+/// them when their CSV is at most [`EMBED_CSV_LIMIT`] bytes; a row is at least 6 bytes
+/// (`0,0,1` and a newline), so larger sets never fit and are formatted as they are written.
+const FORMAT_IN_MEMORY_ROWS: usize = EMBED_CSV_LIMIT / 6;
+
+/// A data set's CSV text in pieces, made as it is written.
+struct CsvPieces(Arc<Dataset>);
+
+impl Pieces for CsvPieces {
+    fn each(&self, sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>) -> std::io::Result<()> {
+        self.0.csv_pieces(sink)
+    }
 }
 
 fn data_files(study: &Study) -> Vec<DataFile> {
-    let sets: [(&'static str, &Dataset); 2] = [
+    let sets: [(&'static str, &Arc<Dataset>); 2] = [
         (study::DatasetName::Fuzzy.as_str(), &study.fuzzy),
         (study::DatasetName::Separable.as_str(), &study.separable),
     ];
@@ -114,7 +176,11 @@ fn data_files(study: &Study) -> Vec<DataFile> {
         .map(|(name, data)| DataFile {
             name,
             path: format!("{DATA_DIR}/{name}.csv"),
-            bytes: data.csv_bytes(),
+            body: if data.len() <= FORMAT_IN_MEMORY_ROWS {
+                Body::Bytes(data.csv_bytes())
+            } else {
+                Body::Pieces(Arc::new(CsvPieces(Arc::clone(data))))
+            },
         })
         .collect()
 }

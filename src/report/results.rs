@@ -2,16 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::fit::FitResult;
-use crate::output::Artifact;
+use crate::output::Ledger;
 use crate::study::{DEMO_X0, LogisticFit, Study};
 
 /// The whole file.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Results {
     /// The tool that wrote it.
     pub tool: &'static str,
@@ -32,7 +30,7 @@ pub struct Results {
 }
 
 /// scipy's `OptimizeResult` fields, plus what certifies the result and the gradient check.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Optimisation {
     /// Starting point.
     pub w0: Vec<f64>,
@@ -74,7 +72,7 @@ pub struct Optimisation {
 }
 
 /// The gradient check as stored.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct GradCheck {
     /// ‖analytic − reference‖₂.
     pub error: f64,
@@ -87,7 +85,7 @@ pub struct GradCheck {
 }
 
 /// Newton's method from w0, the independent cross-check of a fit.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Newton {
     /// Its last iterate: the minimiser when `success` is true.
     pub x: Vec<f64>,
@@ -114,7 +112,7 @@ pub struct Newton {
 }
 
 /// One logistic fit.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct Fit {
     /// "fuzzy" or "separable".
     pub dataset: &'static str,
@@ -188,17 +186,9 @@ fn fit(f: &LogisticFit) -> Fit {
     }
 }
 
-/// sha256 of `bytes` in lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// `results.json` for `study`, listing the hashes of `artifacts`.
-pub fn render(study: &Study, artifacts: &[Artifact]) -> serde_json::Result<Vec<u8>> {
-    let results = Results {
+/// Every number of `study` for `results.json`; the files' hashes are added when they are made.
+pub fn prepare(study: &Study) -> Results {
+    Results {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),
         seed: study.config.seed,
@@ -206,13 +196,18 @@ pub fn render(study: &Study, artifacts: &[Artifact]) -> serde_json::Result<Vec<u
         lambdas: study.config.lambdas.iter().map(|l| l.get()).collect(),
         optimizer_demo: optimisation(&[DEMO_X0], &study.optimizer_demo),
         fits: study.fits().map(fit).collect(),
-        artifacts: artifacts
-            .par_iter()
-            .map(|a| (a.path.clone(), sha256_hex(&a.bytes)))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect(),
-    };
+        artifacts: BTreeMap::new(),
+    }
+}
+
+/// `results.json`: `results` with the sha256 of every file made before it.
+pub fn render(results: &Results, made: &Ledger) -> serde_json::Result<Vec<u8>> {
+    let mut results = results.clone();
+    results.artifacts = made
+        .iter()
+        .filter(|(path, _)| path.as_str() != crate::output::RESULTS)
+        .map(|(path, m)| (path.clone(), m.sha256.clone()))
+        .collect();
     let mut bytes = serde_json::to_vec_pretty(&results)?;
     bytes.push(b'\n');
     Ok(bytes)

@@ -49,6 +49,7 @@ fn a_run_without_contradictions_warns_about_nothing() {
     let mut warnings = Warnings::default();
     let report = generate(&config, &mut warnings).unwrap();
     assert!(warnings.0.is_empty(), "{:?}", warnings.0);
-    let page = String::from_utf8(report.artifacts[0].bytes.clone()).unwrap();
+    let files = crate::output::artifact::materialise(&report.artifacts).unwrap();
+    let page = String::from_utf8(files[0].1.clone()).unwrap();
     assert!(!page.contains("class=\"warning\""));
 }

@@ -1,5 +1,7 @@
 //! The experiments of the study, in the order of the report, returned as plain data.
 
+use std::sync::Arc;
+
 use crate::data::{Dataset, study_rng};
 use crate::error::{Error, Result};
 use crate::fit::{BfgsOptions, FitResult, Status, minimize_bfgs_with};
@@ -115,9 +117,9 @@ pub struct Study {
     /// The configuration that produced it.
     pub config: StudyConfig,
     /// Experiment 1's data.
-    pub fuzzy: Dataset,
+    pub fuzzy: Arc<Dataset>,
     /// Experiment 8's data.
-    pub separable: Dataset,
+    pub separable: Arc<Dataset>,
     /// Experiment 5: BFGS on f(x) = x² − 2x from x0 = 3.
     pub optimizer_demo: FitResult,
     /// Experiment 7: the fit on the fuzzy data with λ = 0.1.
@@ -334,8 +336,8 @@ pub fn run(config: &StudyConfig) -> Result<Study> {
     let views = views::compute(W0, optimizer_demo.x[0], &fuzzy, &fuzzy_fit, &separable_fits);
     Ok(Study {
         config: config.clone(),
-        fuzzy,
-        separable,
+        fuzzy: Arc::new(fuzzy),
+        separable: Arc::new(separable),
         optimizer_demo,
         fuzzy_fit,
         separable_fits,
