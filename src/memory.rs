@@ -4,14 +4,15 @@
 
 use std::fmt;
 
-/// Memory a run needs whatever N is (resident): code, page, figures.
-const FIXED_RESIDENT: u64 = 16 << 20;
+/// Memory a run needs whatever N is (resident): code, page, figures, CSV pieces in flight.
+const FIXED_RESIDENT: u64 = 32 << 20;
 /// Address space a run reserves whatever N is: thread stacks and the allocator's per-thread
 /// arenas, which count against `ulimit -v` long before they are used.
-const FIXED_VIRTUAL: u64 = 192 << 20;
-/// Memory per point: both data sets (17 bytes a point each) and their CSV text, held until
-/// it is written. Measured peak at N = 10⁶ and 3·10⁶ is 138 bytes a point, with margin.
-const BYTES_PER_POINT: u64 = 150;
+const FIXED_VIRTUAL: u64 = 256 << 20;
+/// Memory per point: both data sets, 17 bytes a point each (CSV text is made in pieces as it
+/// is written, never held). Measured peaks at N = 10⁶, 4·10⁶ and 10⁷ grow by 33 bytes a
+/// point, resident and virtual alike; 40 leaves a margin.
+const BYTES_PER_POINT: u64 = 40;
 
 /// Which limit a run would exceed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

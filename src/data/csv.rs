@@ -43,7 +43,10 @@ impl Dataset {
         sink(format!("{CSV_HEADER}\n").as_bytes())?;
         let starts: Vec<usize> = (0..self.len()).step_by(CSV_BLOCK_ROWS).collect();
         for batch in starts.chunks(CSV_BATCH_BLOCKS) {
-            let texts: Vec<Vec<u8>> = batch.par_iter().map(|&start| self.csv_rows(start)).collect();
+            let texts: Vec<Vec<u8>> = batch
+                .par_iter()
+                .map(|&start| self.csv_rows(start))
+                .collect();
             for text in &texts {
                 sink(text)?;
             }

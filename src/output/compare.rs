@@ -9,8 +9,8 @@ use std::io::Read;
 use super::fsx::{self, Entry};
 use std::sync::Mutex;
 
-use super::artifact::{self, Artifact, Tally};
 use super::Target;
+use super::artifact::{self, Artifact, Tally};
 use crate::error::{Error, Result};
 
 /// How one file of a fresh run compares with the report on disk.

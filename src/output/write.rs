@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::artifact::{self, Artifact, Tally};
 use super::manifest::{self, Manifest, TOOL};
 use super::staging;
 use super::target::{Existing, Target, inspect};
-use super::artifact::{self, Artifact, Tally};
 use super::{fsx, hex, io_error, swap, sweep};
 use crate::error::{Error, Result};
 use crate::progress::Progress;

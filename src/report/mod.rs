@@ -15,10 +15,10 @@ use crate::error::{Error, Result};
 use crate::figures::Figure;
 pub use crate::output::Artifact;
 use crate::output::{Body, Ledger, Pieces};
-use std::sync::Arc;
 pub use crate::progress::{Progress, Silent};
 use crate::study::{self, Study};
 use context::{PageContext, page_context};
+use std::sync::Arc;
 
 /// The page's file name, in the output folder and among the templates.
 pub const PAGE: &str = "report.html";
