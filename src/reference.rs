@@ -138,6 +138,7 @@ pub fn data_loss_and_gradient(data: &Dataset, w: [f64; 3]) -> (f64, [f64; 3]) {
         .zip(x2.par_chunks(REFERENCE_BLOCK_ROWS))
         .zip(y.par_chunks(REFERENCE_BLOCK_ROWS))
         .map(|((x1, x2), y)| {
+            crate::model::visits::visit(&crate::model::visits::REFERENCE);
             x1.iter()
                 .zip(x2)
                 .zip(y)

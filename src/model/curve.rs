@@ -62,6 +62,7 @@ impl Line {
 pub fn loss_along_w1(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -> Vec<f64> {
     let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
     let block = |index: usize| {
+        super::visits::visit(&super::visits::CURVE);
         let start = index * CHUNK_ROWS;
         let end = (start + CHUNK_ROWS).min(y.len());
         block_sums(

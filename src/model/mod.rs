@@ -15,8 +15,10 @@
 mod curve;
 pub(crate) mod kernel;
 mod lambda;
+mod passes;
+pub mod visits;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -25,6 +27,7 @@ use crate::data::Dataset;
 pub use curve::{Line, loss_along_w1};
 pub(crate) use kernel::{BlockSums, add_blocks, block_sums};
 pub use lambda::Lambda;
+pub use passes::{PassCount, Passes};
 
 /// Rows per block of the reduction. Part of the numerical definition of the sum: changing
 /// it changes the last bits of every result.
@@ -89,17 +92,31 @@ pub struct LogisticObjective<'a> {
     lambda: f64,
     /// One slot per block, reused by every pass so that an evaluation allocates nothing.
     blocks: Mutex<Vec<BlockSums>>,
+    /// The data set's recent passes, shared with its other objectives, and their count.
+    passes: Arc<Passes>,
 }
 
 impl<'a> LogisticObjective<'a> {
     /// The objective of `data` with L2 strength `lambda`.
     pub fn new(data: &'a Dataset, lambda: Lambda) -> Self {
+        Self::sharing(data, lambda, &Arc::new(Passes::new()))
+    }
+
+    /// The objective of `data` with strength `lambda`, remembering and counting its passes in
+    /// `passes` together with every other objective of the same data set given it.
+    pub fn sharing(data: &'a Dataset, lambda: Lambda, passes: &Arc<Passes>) -> Self {
         let blocks = vec![BlockSums::default(); data.len().div_ceil(CHUNK_ROWS)];
         LogisticObjective {
             data,
             lambda: lambda.get(),
             blocks: Mutex::new(blocks),
+            passes: Arc::clone(passes),
         }
+    }
+
+    /// The passes made over the data set so far (by every objective sharing them).
+    pub fn passes(&self) -> PassCount {
+        self.passes.count()
     }
 
     /// The regularisation strength.
@@ -114,23 +131,14 @@ impl<'a> LogisticObjective<'a> {
 
     /// E(w), and as `DEPTH` asks ∇E(w) and the Hessian, in one pass over the data.
     pub(crate) fn evaluate<const DEPTH: u8>(&self, w: [f64; 3]) -> BlockSums {
-        // A poisoned lock only means another pass panicked; the slots are overwritten anyway.
-        let mut blocks = self
-            .blocks
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (x1, x2, y) = (self.data.x1(), self.data.x2(), self.data.labels());
-        let fill = |(index, slot): (usize, &mut BlockSums)| {
-            let start = index * CHUNK_ROWS;
-            let end = (start + CHUNK_ROWS).min(y.len());
-            *slot = block_sums::<DEPTH>(w, &x1[start..end], &x2[start..end], &y[start..end]);
+        let mut total = match self.passes.recall(w, DEPTH) {
+            Some(remembered) => remembered,
+            None => {
+                let data_part = self.pass::<DEPTH>(w);
+                self.passes.made(w, DEPTH, data_part);
+                data_part
+            }
         };
-        if y.len() >= PARALLEL_MIN_ROWS {
-            blocks.par_iter_mut().enumerate().for_each(fill);
-        } else {
-            blocks.iter_mut().enumerate().for_each(fill);
-        }
-        let mut total = add_blocks(&blocks);
         let two_lambda = 2.0 * self.lambda;
         if self.lambda > 0.0 {
             // Skipped for λ = 0, where 0 · ‖w‖² would be NaN once ‖w‖² overflows.
@@ -147,6 +155,28 @@ impl<'a> LogisticObjective<'a> {
             }
         }
         total
+    }
+
+    /// The data part of E(w) (and as `DEPTH` asks, of ∇E and the Hessian): one pass.
+    fn pass<const DEPTH: u8>(&self, w: [f64; 3]) -> BlockSums {
+        // A poisoned lock only means another pass panicked; the slots are overwritten anyway.
+        let mut blocks = self
+            .blocks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (x1, x2, y) = (self.data.x1(), self.data.x2(), self.data.labels());
+        let fill = |(index, slot): (usize, &mut BlockSums)| {
+            let start = index * CHUNK_ROWS;
+            let end = (start + CHUNK_ROWS).min(y.len());
+            *slot = block_sums::<DEPTH>(w, &x1[start..end], &x2[start..end], &y[start..end]);
+            visits::visit(&visits::FUSED);
+        };
+        if y.len() >= PARALLEL_MIN_ROWS {
+            blocks.par_iter_mut().enumerate().for_each(fill);
+        } else {
+            blocks.iter_mut().enumerate().for_each(fill);
+        }
+        add_blocks(&blocks)
     }
 
     /// E(w) alone: the same bits as [`Objective::value_and_gradient`] gives, a little faster.

@@ -25,6 +25,9 @@ pub struct Results {
     pub optimizer_demo: Optimisation,
     /// Experiments 7 and 9, in report order.
     pub fits: Vec<Fit>,
+    /// The passes over the data the run made: the fits (each also lists its own), the
+    /// gradient check's reference and the loss curve.
+    pub passes: crate::study::StudyPasses,
     /// Each other file of the output folder → its sha256 in hex.
     pub artifacts: BTreeMap<String, String>,
 }
@@ -127,6 +130,8 @@ pub struct Fit {
     pub accuracy: f64,
     /// ‖x‖₂.
     pub weight_norm: f64,
+    /// The passes over the data this fit and its cross-check made.
+    pub passes: crate::model::PassCount,
 }
 
 fn optimisation(w0: &[f64], r: &FitResult) -> Optimisation {
@@ -183,6 +188,7 @@ fn fit(f: &LogisticFit) -> Fit {
         },
         accuracy: f.accuracy,
         weight_norm: f.weight_norm,
+        passes: f.passes,
     }
 }
 
@@ -196,6 +202,7 @@ pub fn prepare(study: &Study) -> Results {
         lambdas: study.config.lambdas.iter().map(|l| l.get()).collect(),
         optimizer_demo: optimisation(&[DEMO_X0], &study.optimizer_demo),
         fits: study.fits().map(fit).collect(),
+        passes: study.passes,
         artifacts: BTreeMap::new(),
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crate::data::{Dataset, study_rng};
 use crate::error::{Error, Result};
 use crate::fit::{BfgsOptions, FitResult, Status, minimize_bfgs_with};
-use crate::model::{Lambda, LogisticObjective, add_penalty_gradient};
+use crate::model::{Lambda, LogisticObjective, PassCount, Passes, add_penalty_gradient};
 use crate::newton::{NewtonResult, inverse_spd, newton};
 use crate::numbers::two_digits;
 
@@ -109,6 +109,9 @@ pub struct LogisticFit {
     pub accuracy: f64,
     /// ‖w‖₂ of the fitted weights.
     pub weight_norm: f64,
+    /// The passes over the data this fit and its cross-check made (passes at points an
+    /// earlier fit of the same data set had made are recalled, not counted again).
+    pub passes: PassCount,
 }
 
 /// Everything the study computed.
@@ -128,6 +131,21 @@ pub struct Study {
     pub separable_fits: Vec<LogisticFit>,
     /// Every number the figures draw.
     pub views: Views,
+    /// The passes over the data the study made.
+    pub passes: StudyPasses,
+}
+
+/// The passes over the data a study made, by what made them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct StudyPasses {
+    /// The fits and their cross-checks, all data sets together (the sum over the fits).
+    pub fits: PassCount,
+    /// The gradient check's independent reference: one pass per data set, at w0.
+    pub gradient_check_reference: u64,
+    /// Figure 6's loss along w1: one pass computing all its points.
+    pub loss_curve: u64,
+    /// Every pass above.
+    pub total: u64,
 }
 
 impl Study {
@@ -173,6 +191,8 @@ pub struct FitPlan<'a> {
     w0: [f64; 3],
     max_iterations: Option<u64>,
     reference_at_w0: [f64; 3],
+    /// The data set's passes, shared by the fits at every λ (see [`crate::model::Passes`]).
+    passes: Arc<Passes>,
 }
 
 impl<'a> FitPlan<'a> {
@@ -190,28 +210,39 @@ impl<'a> FitPlan<'a> {
             w0,
             max_iterations,
             reference_at_w0,
+            passes: Arc::new(Passes::new()),
         }
+    }
+
+    /// The passes made over the data set by this plan's fits so far.
+    pub fn passes(&self) -> PassCount {
+        self.passes.count()
     }
 
     /// Gradient-checks and fits with strength `lambda`, then cross-checks by Newton's method
     /// from w0.
     pub fn fit(&self, lambda: Lambda) -> Result<LogisticFit> {
-        let objective = LogisticObjective::new(self.data, lambda);
+        let before = self.passes.count();
+        let objective = LogisticObjective::sharing(self.data, lambda, &self.passes);
         let reference = add_penalty_gradient(self.reference_at_w0, lambda.get(), self.w0);
         let options = BfgsOptions {
             max_iters: self.max_iterations,
             reference_gradient: Some(reference.to_vec()),
             ..BfgsOptions::default()
         };
-        let result = bfgs_fit_with(&objective, self.w0, options)?;
         // From w0, not from BFGS's answer: a cross-check that started where BFGS ended would
-        // inherit its starting point, and could not fail in a way of its own.
+        // inherit its starting point, and could not fail in a way of its own. It runs first:
+        // its pass at w0 (with the Hessian) then serves BFGS's start, first inverse Hessian
+        // and gradient check, and its first trial point is BFGS's, so BFGS recalls both
+        // instead of passing over the data again (the results are the same bits either way).
         let cross_check = newton(&objective, self.w0)?;
+        let result = bfgs_fit_with(&objective, self.w0, options)?;
         let w = [result.x[0], result.x[1], result.x[2]];
         let distance = cross_check
             .success()
             .then(|| (0..3).fold(0.0f64, |m, k| m.max((w[k] - cross_check.x[k]).abs())));
         let mut fit = LogisticFit {
+            passes: self.passes.count().since(&before),
             dataset: self.dataset,
             lambda: lambda.get(),
             w0: self.w0,
@@ -334,6 +365,16 @@ pub fn run(config: &StudyConfig) -> Result<Study> {
         .map(|&lambda| plan.fit(lambda))
         .collect::<Result<Vec<_>>>()?;
     let views = views::compute(W0, optimizer_demo.x[0], &fuzzy, &fuzzy_fit, &separable_fits);
+    let fits = std::iter::once(&fuzzy_fit)
+        .chain(&separable_fits)
+        .fold(PassCount::default(), |sum, f| sum.plus(&f.passes));
+    let (gradient_check_reference, loss_curve) = (2, 1);
+    let passes = StudyPasses {
+        fits,
+        gradient_check_reference,
+        loss_curve,
+        total: fits.total() + gradient_check_reference + loss_curve,
+    };
     Ok(Study {
         config: config.clone(),
         fuzzy: Arc::new(fuzzy),
@@ -342,6 +383,7 @@ pub fn run(config: &StudyConfig) -> Result<Study> {
         fuzzy_fit,
         separable_fits,
         views,
+        passes,
     })
 }
 

@@ -1,0 +1,69 @@
+//! The passes `results.json` reports are the passes made: counted here by the blocks of rows
+//! each kind of pass visited, a count kept where the rows are read.
+//!
+//! A test binary of its own: the counters are the process's, so no other test may run beside.
+
+use logreg_report::config::Config;
+use logreg_report::model::CHUNK_ROWS;
+use logreg_report::model::visits::blocks_visited;
+use logreg_report::output::artifact::materialise;
+use logreg_report::pipeline;
+use logreg_report::progress::Silent;
+use serde_json::Value;
+
+fn check(n: usize) {
+    let config = Config::new(3, n, "0,0.1,10", "unused".into(), None).expect("valid");
+    let before = blocks_visited();
+    let report = pipeline::generate(&config, &mut Silent).expect("the report builds");
+    let after = blocks_visited();
+    let files = materialise(&report.artifacts).expect("files");
+    let results: Value = serde_json::from_slice(
+        &files
+            .iter()
+            .find(|(p, _)| p == "results.json")
+            .expect("results.json")
+            .1,
+    )
+    .expect("JSON");
+    let blocks = n.div_ceil(CHUNK_ROWS) as u64;
+    let count = |v: &Value| v.as_u64().expect("a count");
+    let passes = &results["passes"];
+    let fits = &passes["fits"];
+    let fit_total = count(&fits["value"]) + count(&fits["gradient"]) + count(&fits["hessian"]);
+    let per_fit: u64 = results["fits"]
+        .as_array()
+        .expect("fits")
+        .iter()
+        .map(|f| {
+            let p = &f["passes"];
+            count(&p["value"]) + count(&p["gradient"]) + count(&p["hessian"])
+        })
+        .sum();
+    assert_eq!(per_fit, fit_total, "N = {n}: the fits' passes add up");
+    assert_eq!(
+        after[0] - before[0],
+        fit_total * blocks,
+        "N = {n}: fused passes"
+    );
+    assert_eq!(
+        after[1] - before[1],
+        count(&passes["gradient_check_reference"]) * blocks,
+        "N = {n}: reference passes"
+    );
+    assert_eq!(
+        after[2] - before[2],
+        count(&passes["loss_curve"]) * blocks,
+        "N = {n}: loss-curve passes"
+    );
+    assert_eq!(
+        count(&passes["total"]),
+        fit_total + count(&passes["gradient_check_reference"]) + count(&passes["loss_curve"])
+    );
+}
+
+#[test]
+fn reported_passes_are_the_passes_made() {
+    // One block, and several (the last one partial), so a pass is not mistaken for a block.
+    check(100);
+    check(3 * CHUNK_ROWS + 5);
+}
