@@ -173,34 +173,26 @@ fn a_kill_at_any_moment_keeps_one_whole_report_and_the_users_files() {
     // Many small files of the user's make linking and sweeping them take a while.
     let user = add_user_files(&out, 3000);
     let old_report = report_files(&out, &user);
-    // How long the write takes here, from the staging folder's appearance to the end;
-    // updated by every run that ends before its kill, since the machine may be busy.
-    let mut timing = spawn(&out, "0", n);
-    let appeared = wait_for_staging(root.path(), &mut timing).expect("a staging folder appears");
-    assert!(timing.wait().expect("ends").success());
-    let mut span = appeared.elapsed();
-    assert_eq!(
-        report_files(&out, &user),
-        old_report,
-        "same seed, same report"
-    );
     // The killed runs write seed 1: the report in place tells which side of the swap a kill
-    // hit. Delays sweep the write from its start to past its end until both sides were hit.
+    // hit. Half the kills come at delays after the staging folder appears (before the swap:
+    // the files are still being written and linked); the other half right after the output
+    // folder's name changes hands (watched by its inode), while the previous report is being
+    // removed, which takes a while with thousands of the user's files in it.
     let (mut before_swap, mut after_swap) = (0, 0);
-    for step in 0..40 {
-        if step >= 12 && before_swap > 0 && after_swap > 0 {
-            break;
-        }
+    let delays_ms = [0.0, 0.5, 1.0, 2.0, 5.0, 10.0];
+    for (step, &delay) in delays_ms.iter().chain(&delays_ms).enumerate() {
+        let after_the_swap = step >= delays_ms.len();
+        let old_inode = inode(&out);
         let mut child = spawn(&out, "1", n);
-        let Some(appeared) = wait_for_staging(root.path(), &mut child) else {
+        let Some(_) = wait_for_staging(root.path(), &mut child) else {
             panic!("run {step}: no staging folder appeared");
         };
-        std::thread::sleep(span.mul_f64(f64::from(step % 12) / 10.0));
+        if after_the_swap {
+            wait_for_swap(&out, old_inode, &mut child);
+        }
+        std::thread::sleep(Duration::from_secs_f64(delay / 1000.0));
         let _ = child.kill();
         let status = child.wait().expect("ends");
-        if status.success() {
-            span = appeared.elapsed();
-        }
         let now = report_files(&out, &user);
         if now == old_report {
             before_swap += usize::from(!status.success());
@@ -227,9 +219,29 @@ fn a_kill_at_any_moment_keeps_one_whole_report_and_the_users_files() {
         );
         assert_user_files(&out, &user);
     }
-    println!("kills before the swap: {before_swap}, after it: {after_swap}; write span {span:?}");
+    println!("kills before the swap: {before_swap}, after it: {after_swap}");
     assert!(before_swap > 0, "no kill landed before the swap");
     assert!(after_swap > 0, "no kill landed after the swap");
+}
+
+/// The inode that the path names now.
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).expect("there").ino()
+}
+
+/// Waits until `out` names another folder than `old_inode` (the swap), or the run ends.
+fn wait_for_swap(out: &Path, old_inode: u64, child: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if fs::metadata(out).is_ok_and(|_| inode(out) != old_inode) {
+            return;
+        }
+        if child.try_wait().expect("waitable").is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_micros(50));
+    }
 }
 
 /// The report's own files (everything but the user's), by path.
