@@ -32,6 +32,9 @@ full_runs=${FULL_RUNS:-3}
 passes=${PASSES:-21}
 python=${PYTHON:-python3}
 other=${OTHER:-}
+for count in "$runs" "$large_runs" "$full_runs" "$passes"; do
+  [[ $count =~ ^[1-9][0-9]*$ ]] || die "RUNS, LARGE_RUNS, FULL_RUNS and PASSES must be whole numbers >= 1"
+done
 if [[ -n $other && ! -x $other ]]; then
   die "OTHER=$other is not an executable"
 fi
@@ -78,7 +81,11 @@ once() {
 
 # unit N: the median seconds of one pass at N, from a process of its own, appended to $work/pass-N.
 unit() {
-  "$pass_time" "$1" "$passes" | sed -n 's/.*"median_seconds": *\([0-9.eE+-]*\).*/\1/p' >>"$work/pass-$1"
+  local line seconds
+  line=$("$pass_time" "$1" "$passes")
+  seconds=$(sed -n 's/.*"median_seconds": *\([0-9.eE+-]*\).*/\1/p' <<<"$line")
+  [[ -n $seconds ]] || die "pass_time printed no median_seconds: $line"
+  echo "$seconds" >>"$work/pass-$1"
 }
 
 median() {
@@ -120,7 +127,7 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 
 echo
-echo "logreg-report $(git describe --always --dirty), $(nproc) cores, $(uname -sm), $(date -u +%F);" \
+echo "logreg-report $(git describe --always --dirty 2>/dev/null || echo "(no git)"), $(nproc) cores, $(uname -sm), $(date -u +%F);" \
   "medians of runs in this script run; ratios divide medians of this run."
 echo
 echo "| run | runs | median wall | median peak RSS | passes | wall ÷ Python | RSS ÷ Python |"
