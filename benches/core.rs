@@ -250,13 +250,12 @@ fn row(name: &str, samples: &Samples, plain: Option<f64>, python: Option<f64>, n
 fn bench_size(size: &Size, python: &mut Option<Python>) -> Result<()> {
     let data = Dataset::fuzzy(size.n, &mut study_rng(0))?;
     let objective = LogisticObjective::new(&data, FUZZY_LAMBDA)?;
-    // Held until Python has read the data, then removed.
-    let folder = tempfile::tempdir()?;
     if let Some(python) = python.as_mut() {
+        // Removed as soon as Python has read it: NumPy keeps its own copy in memory.
+        let folder = tempfile::tempdir()?;
         write_columns(&data, folder.path())?;
         python.load(folder.path())?;
     }
-    drop(folder);
     let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let threads = rayon::current_num_threads();
 
@@ -295,8 +294,12 @@ fn bench_size(size: &Size, python: &mut Option<Python>) -> Result<()> {
     let numpy_median = numpy.median();
     let pass = fused_all.median();
     println!(
-        "\nN = {}{:>44} {:>5} {:>8} {:>9}",
-        size.label, "median", "runs", "÷ plain", "÷ Python"
+        "\n{:<42} {:>12} {:>5} {:>8} {:>9}",
+        format!("N = {}", size.label),
+        "median",
+        "runs",
+        "÷ plain",
+        "÷ Python"
     );
     row("read the columns only, all threads", &read, None, None, "");
     let plain_note = "std exp and ln_1p";
