@@ -51,10 +51,12 @@ const SIZES: [Size; 2] = [
     },
 ];
 
-/// Pause at each switch between Python and us. OpenBLAS's threads and rayon's workers can
-/// spin for a while after their work before they sleep; on a two-core machine one side's
-/// spinning would otherwise be timed against the other.
-const HANDOVER: Duration = Duration::from_millis(50);
+/// Pauses at each switch between Python and us, so that one side's idle threads are asleep
+/// before the other is timed: NumPy's OpenBLAS threads spin for 0.1 s after each call (here,
+/// 0.1 s of process CPU time during any longer sleep after `x @ w` at N = 1e7), which on two
+/// cores would be timed against us; rayon's workers spin for far less than a millisecond.
+const AFTER_PYTHON: Duration = Duration::from_millis(150);
+const BEFORE_PYTHON: Duration = Duration::from_millis(10);
 
 /// Timings of one kind of work. The first is a warm-up (page faults, thread start-up, caches)
 /// and does not count.
@@ -191,15 +193,15 @@ impl Python {
         Ok(())
     }
 
-    /// Runs one timed command after the handover pause; returns its seconds and its answer.
+    /// Runs one timed command between the handover pauses; returns its answer.
     fn time(&mut self, command: &str, samples: &mut Samples) -> Result<Value> {
-        sleep(HANDOVER);
+        sleep(BEFORE_PYTHON);
         let answer = self.ask(json!({ "cmd": command }))?;
         let seconds = answer["seconds"]
             .as_f64()
             .ok_or("python_core.py answered without seconds")?;
         samples.0.push(seconds);
-        sleep(HANDOVER);
+        sleep(AFTER_PYTHON);
         Ok(answer)
     }
 }
