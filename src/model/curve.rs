@@ -150,19 +150,35 @@ fn block_sums_portable(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: 
     let last = (count.max(1) - 1) as f64;
     let full = y.len() / LANES * LANES;
     let mut since_renormalised = 0;
-    for group in (0..full).step_by(LANES) {
-        let rows: [(f64, f64); LANES] = std::array::from_fn(|lane| score(group + lane));
-        let fast = rows
-            .iter()
-            .all(|&(a, d)| a.abs() <= FAST_LIMIT && (a + last * d).abs() <= FAST_LIMIT);
-        if fast {
-            add_group(&mut acc, &rows, count);
+    let group =
+        |start: usize| -> [(f64, f64); LANES] { std::array::from_fn(|lane| score(start + lane)) };
+    let fast = |rows: &[(f64, f64); LANES]| {
+        rows.iter()
+            .all(|&(a, d)| a.abs() <= FAST_LIMIT && (a + last * d).abs() <= FAST_LIMIT)
+    };
+    let mut start = 0;
+    while start < full {
+        // Two groups at once where both can take the fast path (and the renormalisation,
+        // every RENORMALISE_ROWS rows, an even number of groups, falls after both).
+        let pair = start + 2 * LANES <= full
+            && (since_renormalised + 2) * LANES <= RENORMALISE_ROWS
+            && fast(&group(start))
+            && fast(&group(start + LANES));
+        if pair {
+            add_groups::<2>(&mut acc, &[group(start), group(start + LANES)], count);
         } else {
-            for (lane, &row) in rows.iter().enumerate() {
-                add_row_exactly(&mut acc, lane, row, count);
+            let rows = group(start);
+            if fast(&rows) {
+                add_groups::<1>(&mut acc, &[rows], count);
+            } else {
+                for (lane, &row) in rows.iter().enumerate() {
+                    add_row_exactly(&mut acc, lane, row, count);
+                }
             }
         }
-        since_renormalised += 1;
+        let groups = if pair { 2 } else { 1 };
+        start += groups * LANES;
+        since_renormalised += groups;
         if since_renormalised * LANES >= RENORMALISE_ROWS {
             renormalise(&mut acc);
             since_renormalised = 0;
@@ -191,30 +207,49 @@ fn block_sums_portable(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: 
         .collect()
 }
 
-/// Eight rows whose scores stay within ±[`FAST_LIMIT`]: the geometric sequences.
+/// `G` groups of eight rows whose scores stay within ±[`FAST_LIMIT`]: the geometric
+/// sequences. Several groups side by side give the processor independent chains of
+/// multiplications to overlap; each accumulator still receives the groups' terms in group
+/// order, so the bits are those of one group after the other.
 #[inline(always)]
-fn add_group(acc: &mut Accumulators, rows: &[(f64, f64); LANES], count: usize) {
-    let ratio: [f64; LANES] = std::array::from_fn(|l| exp_neg(-rows[l].1));
-    let inverse: [f64; LANES] = std::array::from_fn(|l| exp_neg(rows[l].1));
+fn add_groups<const G: usize>(
+    acc: &mut Accumulators,
+    groups: &[[(f64, f64); LANES]; G],
+    count: usize,
+) {
+    // Columns rather than pairs, so that the lane loops below are plain vector arithmetic.
+    let a: [[f64; LANES]; G] = std::array::from_fn(|g| std::array::from_fn(|l| groups[g][l].0));
+    let d: [[f64; LANES]; G] = std::array::from_fn(|g| std::array::from_fn(|l| groups[g][l].1));
+    let ratio: [[f64; LANES]; G] = std::array::from_fn(|g| d[g].map(|d| exp_neg(-d)));
+    let inverse: [[f64; LANES]; G] = std::array::from_fn(|g| d[g].map(exp_neg));
     let mut k0 = 0;
     while k0 < count {
         let at = k0 as f64;
-        let mut up: [f64; LANES] = std::array::from_fn(|l| exp_neg(-(rows[l].0 + at * rows[l].1)));
-        let mut down: [f64; LANES] = std::array::from_fn(|l| exp_neg(rows[l].0 + at * rows[l].1));
-        for k in k0..(k0 + RESTART).min(count) {
+        let start = |g: usize, l: usize| a[g][l] + at * d[g][l];
+        let mut up: [[f64; LANES]; G] =
+            std::array::from_fn(|g| std::array::from_fn(|l| exp_neg(-start(g, l))));
+        let mut down: [[f64; LANES]; G] =
+            std::array::from_fn(|g| std::array::from_fn(|l| exp_neg(start(g, l))));
+        let end = (k0 + RESTART).min(count);
+        for ((relu, product), k) in acc.relu[k0..end]
+            .iter_mut()
+            .zip(&mut acc.product[k0..end])
+            .zip(k0..end)
+        {
             let kf = k as f64;
-            let (relu, product) = (&mut acc.relu[k], &mut acc.product[k]);
-            for lane in 0..LANES {
-                let m = rows[lane].0 + kf * rows[lane].1;
-                relu[lane] += if m > 0.0 { m } else { 0.0 };
-                let t = if up[lane] < down[lane] {
-                    up[lane]
-                } else {
-                    down[lane]
-                };
-                product[lane] *= 1.0 + t;
-                up[lane] *= ratio[lane];
-                down[lane] *= inverse[lane];
+            for g in 0..G {
+                for lane in 0..LANES {
+                    let m = a[g][lane] + kf * d[g][lane];
+                    relu[lane] += if m > 0.0 { m } else { 0.0 };
+                    let t = if up[g][lane] < down[g][lane] {
+                        up[g][lane]
+                    } else {
+                        down[g][lane]
+                    };
+                    product[lane] *= 1.0 + t;
+                    up[g][lane] *= ratio[g][lane];
+                    down[g][lane] *= inverse[g][lane];
+                }
             }
         }
         k0 += RESTART;
