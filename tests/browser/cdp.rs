@@ -166,6 +166,8 @@ impl Cdp {
         }
         self.settle()?;
         if let Some(suffix) = wait_for {
+            // The first page has loaded: the next load event is the page it leads to.
+            self.loaded = false;
             let deadline = Instant::now() + LOAD_TIMEOUT;
             while !self
                 .evaluate("location.href")?
@@ -179,7 +181,6 @@ impl Cdp {
                 }
                 self.pump()?;
             }
-            self.loaded = false;
             while !self.loaded && Instant::now() < deadline {
                 self.pump()?;
             }

@@ -196,13 +196,12 @@ pub fn status_of(url: &str) -> Result<u16, String> {
         "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .map_err(|e| format!("{url}: {e}"))?;
-    let mut answer = String::new();
-    // The body may be binary: only the status line is read as text.
     let mut bytes = Vec::new();
     stream
         .read_to_end(&mut bytes)
         .map_err(|e| format!("{url}: {e}"))?;
-    answer.push_str(&String::from_utf8_lossy(&bytes[..bytes.len().min(64)]));
+    // The body may be binary: only the status line is read as text.
+    let answer = String::from_utf8_lossy(&bytes[..bytes.len().min(64)]);
     answer
         .split_whitespace()
         .nth(1)
