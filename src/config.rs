@@ -22,6 +22,10 @@ pub struct Config {
     /// Seconds since the epoch to print as the report's date (from `SOURCE_DATE_EPOCH`);
     /// without it the report carries no timestamp, so that reruns give the same bytes.
     pub timestamp: Option<i64>,
+    /// Where the output folder will be published (`--site-url`): with it the page names its
+    /// canonical address and gets link-preview tags and a social card; without it the report
+    /// holds no absolute URL at all.
+    pub site_url: Option<SiteUrl>,
 }
 
 impl Config {
@@ -52,8 +56,93 @@ impl Config {
             out,
             templates,
             timestamp: None,
+            site_url: None,
         })
     }
+}
+
+/// The absolute address a report is published at: `http://` or `https://`, a host, an
+/// optional port and path, always ending with `/` so that a file's address is the base and
+/// its relative path. Scheme and host are lower-case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteUrl(String);
+
+impl SiteUrl {
+    /// Checks an address as a user typed it: absolute, http or https, with a host, without
+    /// a query, fragment, user name or characters that need escaping (`%XX` escapes are
+    /// kept as they are). A missing final `/` is added: the address names the folder.
+    pub fn parse(text: &str) -> Result<SiteUrl> {
+        let refuse = |reason: &'static str| Error::SiteUrl {
+            text: text.to_string(),
+            reason,
+        };
+        let trimmed = text.trim();
+        let (scheme, rest) = trimmed
+            .split_once("://")
+            .ok_or_else(|| refuse("it must start with http:// or https://"))?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(refuse("it must start with http:// or https://"));
+        }
+        if let Some(bad) = rest.chars().find(|&c| !url_char(c)) {
+            return Err(if bad == '?' || bad == '#' {
+                refuse("a site address has no query (?) or fragment (#)")
+            } else if bad.is_ascii() {
+                refuse("it has a space or a character that must be %-escaped")
+            } else {
+                refuse(
+                    "non-ASCII characters must be written as %-escapes (and host names in punycode)",
+                )
+            });
+        }
+        let bytes = rest.as_bytes();
+        let bad_escape = bytes.iter().enumerate().any(|(k, &b)| {
+            b == b'%'
+                && !bytes
+                    .get(k + 1..k + 3)
+                    .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+        });
+        if bad_escape {
+            return Err(refuse("a % must start an escape of two hex digits"));
+        }
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if authority.contains('@') {
+            return Err(refuse("a public address has no user name or password"));
+        }
+        let (host, port) = match authority.rsplit_once(':') {
+            // An IPv6 literal's colons are inside its brackets.
+            Some((host, port)) if !port.contains(']') => (host, Some(port)),
+            _ => (authority, None),
+        };
+        if host.is_empty() {
+            return Err(refuse("it has no host name"));
+        }
+        if port.is_some_and(|p| p.parse::<u16>().is_err()) {
+            return Err(refuse("its port is not a number from 0 to 65535"));
+        }
+        let mut url = format!("{scheme}://{}", authority.to_ascii_lowercase());
+        url.push_str(path);
+        if !url.ends_with('/') {
+            url.push('/');
+        }
+        Ok(SiteUrl(url))
+    }
+
+    /// The address, ending with `/`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The address of a file of the report, from its path relative to the folder.
+    pub fn join(&self, relative: &str) -> String {
+        format!("{}{relative}", self.0)
+    }
+}
+
+/// Characters an address may hold as typed: RFC 3986's unreserved and reserved characters
+/// and `%`, except the query and fragment delimiters.
+fn url_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/[]@!$&'()*+,;=%".contains(c)
 }
 
 /// Reads `SOURCE_DATE_EPOCH` (the reproducible-builds convention): unset or empty means no
@@ -124,6 +213,44 @@ mod tests {
         for bad in ["0,,1", "abc", ""] {
             let err = parse_lambdas(bad).unwrap_err();
             assert!(matches!(err, Error::NotANumber { .. }), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn site_urls_are_normalised_or_refused_with_a_reason() {
+        let ok = |text: &str| SiteUrl::parse(text).unwrap().as_str().to_string();
+        assert_eq!(
+            ok("https://example.org/project"),
+            "https://example.org/project/"
+        );
+        assert_eq!(ok("HTTPS://Example.ORG"), "https://example.org/");
+        assert_eq!(
+            ok("http://127.0.0.1:8080/a/b/"),
+            "http://127.0.0.1:8080/a/b/"
+        );
+        assert_eq!(ok("https://[::1]:443/x%20y"), "https://[::1]:443/x%20y/");
+        let card = SiteUrl::parse("https://h.example/p").unwrap();
+        assert_eq!(
+            card.join("social-card.png"),
+            "https://h.example/p/social-card.png"
+        );
+        for bad in [
+            "example.org",
+            "ftp://example.org/",
+            "https://",
+            "https:///path",
+            "https://example.org/a b",
+            "https://example.org/?q=1",
+            "https://example.org/#top",
+            "https://user:pw@example.org/",
+            "https://example.org:99999/",
+            "https://exämple.org/",
+            "https://example.org/100%",
+            "/relative/path",
+            "",
+        ] {
+            let err = SiteUrl::parse(bad).unwrap_err();
+            assert!(matches!(err, Error::SiteUrl { .. }), "{bad}: {err}");
         }
     }
 

@@ -65,6 +65,17 @@ pub enum Error {
         /// Its text.
         text: String,
     },
+    /// `--site-url` is not an absolute http:// or https:// address of a folder.
+    #[error("{text:?} is not a site address: {reason}")]
+    SiteUrl {
+        /// What was given.
+        text: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The social card could not be drawn or encoded.
+    #[error("social card: {0}")]
+    SocialCard(#[source] crate::raster::RasterError),
     /// The output path is empty.
     #[error("the output folder has no name")]
     NoOutputName,

@@ -17,10 +17,10 @@ use logreg_report::{pipeline, report};
 
 /// Regenerates the logistic-regression study as a self-contained HTML report.
 ///
-/// Writes report.html, figures/*.svg, data/*.csv and results.json into the output folder,
-/// which must be new, empty, or a report this tool wrote. Only the files of the previous
-/// report are replaced, all at once by an atomic swap; files of your own there are kept.
-/// Same options, same bytes.
+/// Writes a static site into the output folder: the page (index.html), figures/*.svg,
+/// data/*.csv and results.json. The folder must be new, empty, or a report this tool wrote.
+/// Only the files of the previous report are replaced, all at once by an atomic swap; files
+/// of your own there are kept. Same options, same bytes.
 #[derive(Parser, Debug)]
 #[command(name = "logreg-report", version, about, long_about)]
 struct Cli {
@@ -43,6 +43,11 @@ struct Cli {
     /// Print nothing but warnings and errors.
     #[arg(long)]
     quiet: bool,
+    /// The address the output folder will be published at (http:// or https://). The page
+    /// then names it as its canonical address, gets link-preview tags (Open Graph, Twitter)
+    /// and a social card, social-card.png. Without it the report holds no absolute URL.
+    #[arg(long, value_name = "URL")]
+    site_url: Option<String>,
     /// Write nothing: compare a fresh run with the report in --out, list every file that
     /// would change, and exit with status 1 if any would (0 if the report is up to date).
     #[arg(long)]
@@ -115,6 +120,11 @@ fn run(cli: Cli) -> Result<Outcome, Error> {
     }
     let mut config = Config::new(cli.seed, cli.n, &cli.lambdas, cli.out, cli.templates)?;
     config.timestamp = config::source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH"))?;
+    config.site_url = cli
+        .site_url
+        .as_deref()
+        .map(config::SiteUrl::parse)
+        .transpose()?;
     // A folder that is not a report of this tool is refused before the study runs.
     let target = Target::resolve(&config.out)?;
     if let Some(templates) = &config.templates
@@ -178,6 +188,7 @@ fn in_flag_words(error: &Error) -> String {
         ),
         Error::NoLambdas => "--lambdas: at least one lambda is needed".into(),
         Error::NoOutputName => "--out must name a folder".into(),
+        Error::SiteUrl { .. } => format!("--site-url {error}"),
         Error::NotAFolder { .. }
         | Error::DanglingLink { .. }
         | Error::NotAReport { .. }

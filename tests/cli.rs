@@ -8,6 +8,7 @@ use logreg_report::config::{Config, format_lambdas};
 use logreg_report::output::artifact::materialise;
 use logreg_report::pipeline;
 use logreg_report::progress::Silent;
+use logreg_report::report::PAGE;
 use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
 
 /// Runs the tool with `args` against an output folder that already holds a report, and
@@ -153,7 +154,7 @@ fn a_sites_own_template_is_used() {
         .arg(&out)
         .assert()
         .success();
-    let page = std::fs::read_to_string(out.join("report.html")).expect("page written");
+    let page = std::fs::read_to_string(out.join(PAGE)).expect("page written");
     assert!(page.starts_with("<p>seed 7, N = 50, fun "), "{page}");
 }
 
@@ -208,8 +209,9 @@ fn same_bytes_whatever_the_time_zone_locale_or_working_directory() {
         files_of(&snapshot(&first.join("out"))),
         files_of(&snapshot(&second.join("out"))),
     );
-    // Nine figures, two data sets, the page and results.json.
-    assert_eq!(a.len(), 13, "{:?}", a.keys());
+    // Nine figures, two data sets, the page, its old name's redirect, the host's two files
+    // and results.json.
+    assert_eq!(a.len(), 16, "{:?}", a.keys());
     assert_eq!(a, b);
 }
 
@@ -229,7 +231,7 @@ fn source_date_epoch_adds_a_timestamp_and_nothing_else_does() {
         .arg(&without)
         .assert()
         .success();
-    let page = |dir: &Path| std::fs::read_to_string(dir.join("report.html")).expect("page");
+    let page = |dir: &Path| std::fs::read_to_string(dir.join(PAGE)).expect("page");
     assert!(page(&with).contains("generated 2023-11-14 22:13:20 UTC"));
     assert!(!page(&without).contains("generated"));
     binary()

@@ -87,10 +87,12 @@ fn an_iteration_limit_of_two_is_a_visible_failure() {
     let page = page(&report);
     let fit = section(&page, "fit");
     assert!(
-        fit.contains("<tr><th>status</th><td class=\"num\">1 (iteration limit)</td></tr>"),
+        fit.contains(
+            "<tr><th scope=\"row\">status</th><td class=\"num\">1 (iteration limit)</td></tr>"
+        ),
         "{fit}"
     );
-    assert!(fit.contains("<tr><th>success</th><td class=\"num\">false</td></tr>"));
+    assert!(fit.contains("<tr><th scope=\"row\">success</th><td class=\"num\">false</td></tr>"));
     assert!(fit.contains("Stopped: the iteration limit (2) was reached"));
     assert!(!fit.contains("Converged:"));
     let regularisation = section(&page, "regularisation");

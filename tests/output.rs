@@ -514,7 +514,7 @@ fn minus_zero_is_written_as_zero_and_one_reads_as_one() {
         serde_json::from_slice(&fs::read(out.join("results.json")).expect("written"))
             .expect("JSON");
     assert_eq!(results["lambdas"].to_string(), "[0.0]");
-    let page = fs::read_to_string(out.join("report.html")).expect("written");
+    let page = fs::read_to_string(out.join(logreg_report::report::PAGE)).expect("written");
     assert!(page.contains("λ = 0"), "the page names λ = 0");
     assert!(!page.contains("λ = -0"), "no minus zero on the page");
     assert!(page.contains("1 point of class A"), "one point is singular");

@@ -9,4 +9,5 @@ mod output;
 mod parity;
 mod properties;
 mod scale;
+mod site;
 mod support;

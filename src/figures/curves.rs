@@ -131,7 +131,13 @@ fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String
         extra.push_str(&frame.rect_element());
         Ok(extra)
     })?;
-    Ok(finish(&plotters_svg, &extra, spec.title, desc))
+    Ok(finish(
+        &plotters_svg,
+        &extra,
+        &spec.id.prefix(),
+        spec.title,
+        desc,
+    ))
 }
 
 /// Figure 2: σ(z) as the study sampled it.

@@ -122,7 +122,7 @@ pub(crate) fn sigmoid_plane(
     ramp: &ColourRamp,
 ) -> Result<String, FigureError> {
     let w = plane.w;
-    let prefix = format!("fig-{}", spec.id.slug());
+    let prefix = spec.id.prefix();
     let size = (PANEL_WIDTH + COLOUR_BAR_BAND, PANEL_HEIGHT);
     let (plotters_svg, extra) = with_canvas(spec, size, |root| {
         let (main, bar_area) = root.split_horizontally(PANEL_WIDTH);
@@ -157,5 +157,5 @@ pub(crate) fn sigmoid_plane(
          and black contour lines at levels 0.125 to 0.875, each labelled with its level.",
         w[0], w[1], w[2]
     );
-    Ok(finish(&plotters_svg, &extra, spec.title, &desc))
+    Ok(finish(&plotters_svg, &extra, &prefix, spec.title, &desc))
 }

@@ -127,6 +127,11 @@ impl FigureId {
         let name = self.spec().file_name;
         name.strip_suffix(".svg").unwrap_or(name)
     }
+
+    /// The prefix of every id inside this figure's SVG, e.g. `fig-2d-sigmoid`.
+    pub fn prefix(self) -> String {
+        format!("fig-{}", self.slug())
+    }
 }
 
 /// A drawn figure: its table row and its SVG text.
@@ -140,6 +145,21 @@ pub struct Figure {
     pub title: &'static str,
     /// The complete, self-contained SVG document.
     pub svg: String,
+    /// The same figure panel by panel, for a page that lays its panels out itself; `None`
+    /// for figures of one panel.
+    pub panels: Option<Panels>,
+}
+
+/// A figure of several panels, drawn one panel per SVG document by the code that draws the
+/// whole figure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Panels {
+    /// Each panel as a self-contained SVG document, in the figure's order, its element ids
+    /// prefixed with the figure's own prefix and the panel's number.
+    pub svgs: Vec<String>,
+    /// The note the whole figure carries at its foot (a subsample of the points), which no
+    /// single panel has room for; the page shows it in the caption.
+    pub note: Option<String>,
 }
 
 /// Why a figure could not be drawn.
@@ -185,6 +205,7 @@ fn render(
     let spec = id.spec();
     let views = &study.views;
     let [fuzzy, separable] = samples;
+    let mut panels = None;
     let svg = match id {
         FigureId::Fuzzy => scatter::data_figure(spec, &study.fuzzy, fuzzy, "fuzzy", study)?,
         FigureId::Sigmoid => curves::sigmoid_curve(spec, &views.sigmoid)?,
@@ -213,12 +234,17 @@ fn render(
         FigureId::LinSep => {
             scatter::data_figure(spec, &study.separable, separable, "separable", study)?
         }
-        FigureId::RegVsNo => panels::reg_vs_no(spec, study, separable)?,
+        FigureId::RegVsNo => {
+            let (whole, each) = panels::reg_vs_no(spec, study, separable)?;
+            panels = Some(each);
+            whole
+        }
     };
     Ok(Figure {
         id,
         file_name: spec.file_name,
         title: spec.title,
         svg,
+        panels,
     })
 }

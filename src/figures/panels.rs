@@ -1,16 +1,30 @@
 //! Figure 9: the separable fits side by side, one panel per λ in the study's order, on
 //! identical axes [−5, 5]², each with its labelled contours and the separable data.
+//!
+//! The figure is drawn twice from the same panel code: whole, as the one file
+//! `figures/reg-vs-no.svg`, and panel by panel, so that a page can lay the panels out in a
+//! grid that wraps on narrow screens instead of shrinking one wide image.
 
-use crate::study::{PLANE_RANGE, Study};
+use crate::Dataset;
+use crate::study::{LogisticFit, PLANE_RANGE, Plane, Study};
 
 use super::contour;
-use super::markers::{Sample, describe_points, fmt_weight, footer, legend, points, subsample_note};
-use super::style::{MAX_MARKERS_PER_FIGURE, TITLE_SIZE};
-use super::svg::{
-    FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, draw_title, finish, number, plane_panel,
-    with_canvas,
+use super::markers::{
+    Sample, Shown, describe_points, fmt_weight, footer, legend, points, subsample_note,
 };
-use super::{FigureError, FigureSpec};
+use super::style::{AXIS_LABEL_SIZE, MAX_MARKERS_PER_FIGURE, TITLE_SIZE};
+use super::svg::{
+    Area, FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, draw_title, finish, number,
+    plane_panel_with_ticks, with_canvas,
+};
+use super::{FigureError, FigureSpec, Panels};
+
+/// Tick labels of the panels, larger than in the figures of one plane (plotters writes a
+/// size of `s` as `s / 1.24` pixels): a page shows three panels side by side in a
+/// 1280-pixel-wide window at about 0.93 of their size, where the usual size would come out
+/// under 10 CSS pixels. The panels keep the usual plot area, which the labels of seven
+/// nearly coincident contour lines (λ = 0) need.
+const TICK_SIZE: u32 = AXIS_LABEL_SIZE;
 
 /// A panel's title: names λ, and says when there is no regularisation at all.
 fn panel_title(lambda: f64) -> String {
@@ -21,20 +35,38 @@ fn panel_title(lambda: f64) -> String {
     }
 }
 
-/// Figure 9.
+/// A fit's weights as the descriptions give them.
+fn weights(fit: &LogisticFit) -> String {
+    let x = |k: usize| fmt_weight(fit.result.x[k]);
+    format!(
+        "λ = {}: w = [{}, {}, {}], ‖w‖ = {:.4}",
+        number(fit.lambda),
+        x(0),
+        x(1),
+        x(2),
+        fit.weight_norm
+    )
+}
+
+/// What every panel shows, after its points.
+const CONTOURS: &str = "black contour lines of σ(b + w1·x1 + w2·x2) at levels 0.125 to \
+                        0.875, each labelled with its level";
+
+/// Figure 9 whole, and the same panels one by one.
 pub(crate) fn reg_vs_no(
     spec: &FigureSpec,
     study: &Study,
     sample: &Sample,
-) -> Result<String, FigureError> {
+) -> Result<(String, Panels), FigureError> {
     let fits = &study.separable_fits;
     if fits.is_empty() {
         return Err(FigureError::NoSeparableFits {
             figure: spec.file_name,
         });
     }
-    let prefix = format!("fig-{}", spec.id.slug());
-    let width = PANEL_WIDTH * fits.len() as u32;
+    let panels: Vec<(&LogisticFit, &Plane)> = fits.iter().zip(&study.views.separable).collect();
+    let prefix = spec.id.prefix();
+    let width = PANEL_WIDTH * panels.len() as u32;
     let height = TITLE_BAND + PANEL_HEIGHT + FOOTER_BAND;
     // The marker budget is shared by all panels so the file stays the same size at any N.
     let sample = sample.thinned(MAX_MARKERS_PER_FIGURE / (2 * fits.len()));
@@ -44,35 +76,16 @@ pub(crate) fn reg_vs_no(
         let (_, below_title) = root.split_vertically(TITLE_BAND);
         let (panel_row, _) = below_title.split_vertically(PANEL_HEIGHT);
         let mut extra = String::new();
-        for (k, ((area, fit), plane)) in panel_row
-            .split_evenly((1, fits.len()))
+        for (k, (area, (fit, plane))) in panel_row
+            .split_evenly((1, panels.len()))
             .iter()
-            .zip(fits)
-            .zip(&study.views.separable)
+            .zip(&panels)
             .enumerate()
         {
-            let (_chart, frame) = plane_panel(
-                area,
-                spec,
-                &panel_title(fit.lambda),
-                PLANE_RANGE,
-                PLANE_RANGE,
-            )?;
-            extra.push_str(&format!(
-                "<g class=\"panel\" data-lambda=\"{}\">\n",
-                number(fit.lambda)
-            ));
-            let (dots, counts, drawn_at) = points(
-                &study.separable,
-                &sample,
-                &frame,
-                &format!("{prefix}-clip-{k}"),
-            );
-            extra.push_str(&contour::labelled_contours(&frame, plane, &drawn_at));
-            extra.push_str(&dots);
-            extra.push_str(&frame.rect_element());
-            extra.push_str(&legend(&frame));
-            extra.push_str("</g>\n");
+            let clip = format!("{prefix}-clip-{k}");
+            let (elements, counts) =
+                draw_panel(area, spec, &study.separable, &sample, fit, plane, &clip)?;
+            extra.push_str(&elements);
             if k == 0 {
                 shown = counts;
             }
@@ -80,26 +93,89 @@ pub(crate) fn reg_vs_no(
         extra.push_str(&footer(subsample_note(&shown).as_deref(), height));
         Ok(extra)
     })?;
-    let panels: Vec<String> = fits
-        .iter()
-        .map(|fit| {
-            format!(
-                "λ = {}: w = [{}, {}, {}], ‖w‖ = {:.4}",
-                number(fit.lambda),
-                fmt_weight(fit.result.x[0]),
-                fmt_weight(fit.result.x[1]),
-                fmt_weight(fit.result.x[2]),
-                fit.weight_norm
-            )
-        })
-        .collect();
     let desc = format!(
         "{} side by side on identical axes [−5, 5]², one per fit of the separable data: \
-         {}. Each shows black contour lines of σ(b + w1·x1 + w2·x2) at levels 0.125 to 0.875, \
-         each labelled with its level, and {}; the larger λ, the wider apart the lines.",
-        crate::numbers::counted(fits.len(), "panel", "panels"),
-        panels.join("; "),
+         {}. Each shows {CONTOURS}, and {}; the larger λ, the wider apart the lines.",
+        crate::numbers::counted(panels.len(), "panel", "panels"),
+        panels
+            .iter()
+            .map(|(fit, _)| weights(fit))
+            .collect::<Vec<_>>()
+            .join("; "),
         describe_points(&shown)
     );
-    Ok(finish(&plotters_svg, &extra, spec.title, &desc))
+    let whole = finish(&plotters_svg, &extra, &prefix, spec.title, &desc);
+    let svgs = panels
+        .iter()
+        .enumerate()
+        .map(|(k, (fit, plane))| one_panel(spec, study, &sample, fit, plane, (k, panels.len())))
+        .collect::<Result<_, _>>()?;
+    Ok((
+        whole,
+        Panels {
+            svgs,
+            note: subsample_note(&shown),
+        },
+    ))
+}
+
+/// Panel `k` of `count` as a document of its own, with ids of its own.
+fn one_panel(
+    spec: &FigureSpec,
+    study: &Study,
+    sample: &Sample,
+    fit: &LogisticFit,
+    plane: &Plane,
+    (k, count): (usize, usize),
+) -> Result<String, FigureError> {
+    let id = format!("{}-panel-{}", spec.id.prefix(), k + 1);
+    let mut shown = Vec::new();
+    let (plotters_svg, extra) = with_canvas(spec, (PANEL_WIDTH, PANEL_HEIGHT), |root| {
+        let clip = format!("{id}-clip");
+        let (elements, counts) =
+            draw_panel(root, spec, &study.separable, sample, fit, plane, &clip)?;
+        shown = counts;
+        Ok(elements)
+    })?;
+    let title = format!("{}: {}", spec.title, panel_title(fit.lambda));
+    let desc = format!(
+        "Panel {} of {count}, on axes [−5, 5]² shared by all panels, of the fit of the \
+         separable data with {}. It shows {CONTOURS}, and {}.",
+        k + 1,
+        weights(fit),
+        describe_points(&shown)
+    );
+    Ok(finish(&plotters_svg, &extra, &id, &title, &desc))
+}
+
+/// Draws one panel into `area`: title, axes, the contours of the fit's plane, the points, the
+/// plot area's frame and the legend. Returns the elements drawn beside plotters' and the
+/// points shown per class.
+fn draw_panel(
+    area: &Area<'_>,
+    spec: &FigureSpec,
+    data: &Dataset,
+    sample: &Sample,
+    fit: &LogisticFit,
+    plane: &Plane,
+    clip_id: &str,
+) -> Result<(String, Vec<Shown>), FigureError> {
+    let (_chart, frame) = plane_panel_with_ticks(
+        area,
+        spec,
+        &panel_title(fit.lambda),
+        (PLANE_RANGE, PLANE_RANGE),
+        TICK_SIZE,
+    )?;
+    let mut out = format!(
+        "<g class=\"panel\" data-lambda=\"{}\">\n",
+        number(fit.lambda)
+    );
+    let (dots, counts, drawn_at) = points(data, sample, &frame, clip_id);
+    out.push_str(&contour::labelled_contours(&frame, plane, &drawn_at));
+    out.push_str(&dots);
+    out.push_str(&frame.rect_element());
+    out.push_str(&legend(&frame));
+    out.push_str("</g>\n");
+    Ok((out, counts))
 }

@@ -44,7 +44,13 @@ pub(crate) fn data_figure(
         data.len(),
         describe_points(&shown)
     );
-    Ok(finish(&plotters_svg, &extra, spec.title, &desc))
+    Ok(finish(
+        &plotters_svg,
+        &extra,
+        &spec.id.prefix(),
+        spec.title,
+        &desc,
+    ))
 }
 
 /// Figures 4 and 7: labelled contours of σ(b + w1·x1 + w2·x2) over [−5, 5]², with the data's
@@ -68,7 +74,13 @@ pub(crate) fn contour_figure(
         fmt_weight(w[2]),
         describe_points(&shown)
     );
-    Ok(finish(&plotters_svg, &extra, spec.title, &desc))
+    Ok(finish(
+        &plotters_svg,
+        &extra,
+        &spec.id.prefix(),
+        spec.title,
+        &desc,
+    ))
 }
 
 /// One square panel with the data's points (over labelled contours of σ for `contours`, if
@@ -82,7 +94,7 @@ fn points_panel(
     y_range: (f64, f64),
     contours: Option<&Plane>,
 ) -> Result<(String, String, Vec<Shown>), FigureError> {
-    let prefix = format!("fig-{}", spec.id.slug());
+    let prefix = spec.id.prefix();
     let height = PANEL_HEIGHT + FOOTER_BAND;
     let mut shown = Vec::new();
     let (plotters_svg, extra) = with_canvas(spec, (PANEL_WIDTH, height), |root| {

@@ -63,17 +63,32 @@ pub(crate) fn with_canvas(
 
 /// Completes a document: `<title>` and `<desc>` right after the opening `<svg ...>` tag (where
 /// assistive technology looks for them), the extra elements just before `</svg>`.
-pub(crate) fn finish(plotters_svg: &str, extra: &str, title: &str, desc: &str) -> String {
+///
+/// The two get the ids `{id}-title` and `{id}-desc`, and the root names them in
+/// `aria-labelledby` with `role="img"`: screen readers then announce a figure as one image
+/// with its title and description instead of walking its hundreds of elements. `id` must be
+/// unique on any page the figure is inlined into (figures use `fig-` and their file name).
+pub(crate) fn finish(plotters_svg: &str, extra: &str, id: &str, title: &str, desc: &str) -> String {
     let mut out = String::with_capacity(plotters_svg.len() + extra.len() + 256);
-    let open_end = plotters_svg
+    // The index of the opening tag's '>', if there is an opening tag.
+    let bracket = plotters_svg
         .find("<svg")
-        .and_then(|start| plotters_svg[start..].find('>').map(|end| start + end + 1))
-        .unwrap_or(0);
+        .and_then(|start| plotters_svg[start..].find('>').map(|end| start + end));
     let close = plotters_svg.rfind("</svg>").unwrap_or(plotters_svg.len());
-    out.push_str(&plotters_svg[..open_end]);
+    let open_end = match bracket {
+        Some(bracket) => {
+            out.push_str(&plotters_svg[..bracket]);
+            let _ = write!(
+                out,
+                " role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">"
+            );
+            bracket + 1
+        }
+        None => 0,
+    };
     let _ = write!(
         out,
-        "\n<title>{}</title>\n<desc>{}</desc>",
+        "\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>",
         escape(title),
         escape(desc)
     );
@@ -247,6 +262,18 @@ pub(crate) fn plane_panel<'a, 'b>(
     x_range: (f64, f64),
     y_range: (f64, f64),
 ) -> Result<(Chart<'a, 'b>, Frame), FigureError> {
+    plane_panel_with_ticks(area, spec, title, (x_range, y_range), SMALL_SIZE)
+}
+
+/// [`plane_panel`] with tick labels of `tick_size` pixels, for panels a page shows smaller
+/// than the figures of one plane.
+pub(crate) fn plane_panel_with_ticks<'a, 'b>(
+    area: &'a Area<'b>,
+    spec: &FigureSpec,
+    title: &str,
+    (x_range, y_range): ((f64, f64), (f64, f64)),
+    tick_size: u32,
+) -> Result<(Chart<'a, 'b>, Frame), FigureError> {
     draw_title(area, spec, title, TITLE_SIZE)?;
     let mut chart = ChartBuilder::on(area)
         .margin_top(TITLE_BAND + LEGEND_BAND)
@@ -255,7 +282,7 @@ pub(crate) fn plane_panel<'a, 'b>(
         .y_label_area_size(LEFT_BAND)
         .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
         .map_err(drawing(spec.file_name))?;
-    draw_axes(&mut chart, spec, 6, ("x1", "x2"))?;
+    axes(&mut chart, spec, 6, ("x1", "x2"), tick_size)?;
     let frame = Frame::of(&chart);
     Ok((chart, frame))
 }
@@ -265,14 +292,25 @@ pub(crate) fn draw_axes(
     chart: &mut Chart<'_, '_>,
     spec: &FigureSpec,
     ticks: usize,
+    descs: (&str, &str),
+) -> Result<(), FigureError> {
+    axes(chart, spec, ticks, descs, SMALL_SIZE)
+}
+
+/// [`draw_axes`] with tick labels of `tick_size` pixels.
+fn axes(
+    chart: &mut Chart<'_, '_>,
+    spec: &FigureSpec,
+    ticks: usize,
     (x_desc, y_desc): (&str, &str),
+    tick_size: u32,
 ) -> Result<(), FigureError> {
     chart
         .configure_mesh()
         .disable_mesh()
         .x_labels(ticks)
         .y_labels(ticks)
-        .label_style(font(SMALL_SIZE))
+        .label_style(font(tick_size))
         .axis_desc_style(font(AXIS_LABEL_SIZE))
         .x_label_formatter(&|v| tick_label(*v))
         .y_label_formatter(&|v| tick_label(*v))

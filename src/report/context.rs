@@ -6,7 +6,8 @@ use base64::Engine;
 use serde::Serialize;
 
 use super::format::{self, count, fixed, objective, percent, prose, sci, vector};
-use super::{DataFile, EMBED_CSV_LIMIT, FIGURES_DIR};
+use super::site::{self, SiteContext};
+use super::{DataFile, EMBED_CSV_LIMIT, FIGURES_DIR, RESULTS, SOCIAL_CARD, TITLE};
 use crate::config::{Config, format_lambdas};
 use crate::data::{FUZZY_CENTRE, SEPARABLE_SIDE};
 use crate::figures::{Figure, FigureId};
@@ -19,14 +20,19 @@ use crate::study::{CURVE_RANGE, DEMO_X0, LOSS_WINDOW, LogisticFit, PLANE_RANGE, 
 
 /// A size in whole KiB, rounded up, as the page writes it.
 fn kib(bytes: u64) -> String {
-    format!("{} KiB", count(bytes.div_ceil(1024) as usize))
+    // A no-break space: a size never breaks across lines.
+    format!("{}\u{a0}KiB", count(bytes.div_ceil(1024) as usize))
 }
 
 impl PageContext {
-    /// States the size of download `index` once its file is made.
+    /// States the size of download `index` once its file is made, in the download and in
+    /// the list of files.
     pub(super) fn set_download_size(&mut self, index: usize, bytes: u64) {
         if let Some(download) = self.downloads.get_mut(index) {
             download.size = kib(bytes);
+            for file in self.files.iter_mut().filter(|f| f.href == download.file) {
+                file.size = Some(kib(bytes));
+            }
         }
     }
 }
@@ -34,6 +40,18 @@ impl PageContext {
 /// Everything the page shows, as text already formatted.
 #[derive(Clone, Serialize)]
 pub(super) struct PageContext {
+    title: &'static str,
+    /// One sentence about this run, for `<meta name="description">`.
+    description: String,
+    /// The Content-Security-Policy, shared with the redirect and `_headers`.
+    csp: &'static str,
+    favicon: &'static str,
+    /// Link-preview tags with absolute addresses: only with `--site-url`.
+    site: Option<SiteContext>,
+    /// Every file of the folder a reader may want, for the "Files" list.
+    files: Vec<FileContext>,
+    /// Whether some data set is embedded in the page as a download.
+    any_embedded: bool,
     version: &'static str,
     seed: String,
     n: String,
@@ -81,6 +99,21 @@ struct FigureContext {
     file: String,
     title: &'static str,
     svg: String,
+    /// The figure panel by panel (figure 9), for a grid that wraps on narrow screens.
+    panels: Vec<String>,
+    /// What the whole figure's foot says that no panel has room for.
+    note: Option<String>,
+}
+
+/// One file of the folder, linked from the page by its relative path.
+#[derive(Clone, Serialize)]
+struct FileContext {
+    href: String,
+    /// What it holds.
+    what: String,
+    /// Its size, where it is known when the page is made (not `results.json`'s, which
+    /// holds the page's own hash).
+    size: Option<String>,
 }
 
 #[derive(Clone, Serialize)]
@@ -210,28 +243,71 @@ fn fit_context(result: &FitResult, fit: Option<&LogisticFit>) -> FitContext {
     }
 }
 
+/// An SVG document from its `<svg` on, ready to be inlined.
+fn inline(svg: &str) -> String {
+    match svg.find("<svg") {
+        Some(start) => svg[start..].to_string(),
+        None => svg.to_string(),
+    }
+}
+
+/// The "Files" list: `results.json`, the data sets, the figures and the social card.
+fn files(
+    figures: &[Figure],
+    downloads: &[DownloadContext],
+    card: Option<&[u8]>,
+) -> Vec<FileContext> {
+    let mut files = vec![FileContext {
+        href: RESULTS.into(),
+        what: "every number of this run at full precision, and each file's sha256".into(),
+        size: None,
+    }];
+    files.extend(downloads.iter().map(|d| FileContext {
+        href: d.file.clone(),
+        what: format!("the {} data set: columns x1, x2, label", d.name),
+        size: Some(d.size.clone()),
+    }));
+    files.extend(figures.iter().enumerate().map(|(k, f)| FileContext {
+        href: format!("{FIGURES_DIR}/{}", f.file_name),
+        what: format!("Figure {}. {}", k + 1, f.title),
+        size: Some(kib(f.svg.len() as u64)),
+    }));
+    if let Some(card) = card {
+        let (width, height) = site::CARD_SIZE;
+        files.push(FileContext {
+            href: SOCIAL_CARD.into(),
+            what: format!("the image link previews show, {width} × {height} pixels"),
+            size: Some(kib(card.len() as u64)),
+        });
+    }
+    files
+}
+
 pub(super) fn page_context(
     config: &Config,
     study: &Study,
     figures: &[Figure],
     downloads: &[DataFile],
+    card: Option<&[u8]>,
 ) -> PageContext {
     let fig = figures
         .iter()
         .map(|f| {
-            let svg = match f.svg.find("<svg") {
-                Some(start) => f.svg[start..].to_string(),
-                None => f.svg.clone(),
-            };
             let context = FigureContext {
                 file: format!("{FIGURES_DIR}/{}", f.file_name),
                 title: f.title,
-                svg,
+                svg: inline(&f.svg),
+                panels: f
+                    .panels
+                    .iter()
+                    .flat_map(|p| p.svgs.iter().map(|svg| inline(svg)))
+                    .collect(),
+                note: f.panels.as_ref().and_then(|p| p.note.clone()),
             };
             (template_key(f.id), context)
         })
         .collect();
-    let downloads = downloads
+    let downloads: Vec<DownloadContext> = downloads
         .iter()
         .map(|d| {
             let embedded = d.bytes().filter(|b| b.len() <= EMBED_CSV_LIMIT);
@@ -268,6 +344,13 @@ pub(super) fn page_context(
         None => format!("{MAX_ITERS_PER_PARAMETER} per parameter"),
     };
     PageContext {
+        title: TITLE,
+        description: site::description(study),
+        csp: site::CSP,
+        favicon: site::FAVICON,
+        site: config.site_url.as_ref().map(site::site_context),
+        files: files(figures, &downloads, card),
+        any_embedded: downloads.iter().any(|d| d.embedded),
         version: env!("CARGO_PKG_VERSION"),
         seed: study.config.seed.to_string(),
         n: count(study.config.n),

@@ -39,6 +39,15 @@ pub fn vector(values: impl IntoIterator<Item = f64>, digits: usize) -> String {
     format!("[{}]", parts.join(", "))
 }
 
+/// Items as prose lists them: `a`, `a and b`, `a, b and c`.
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// A share as a percentage with one decimal.
 pub fn percent(share: f64) -> String {
     format!("{} %", fixed(100.0 * share, 1))
@@ -110,6 +119,16 @@ mod tests {
         assert_eq!(objective(16.4607341), "16.460734");
         assert_eq!(objective(1.234e-7), "1.23e-7");
         assert_eq!(objective(0.0), "0.000000");
+    }
+
+    #[test]
+    fn lists_read_as_prose() {
+        let list =
+            |items: &[&str]| and_list(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(list(&[]), "");
+        assert_eq!(list(&["0"]), "0");
+        assert_eq!(list(&["0", "0.1"]), "0 and 0.1");
+        assert_eq!(list(&["0", "0.1", "10"]), "0, 0.1 and 10");
     }
 
     #[test]

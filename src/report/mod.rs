@@ -1,11 +1,15 @@
-//! The report's files, built in memory from one run: the page filled from a logic-free Tera
-//! template (its context in [`context`](self), numbers formatted in [`format`]), the figures'
-//! SVG, the data sets' CSV and `results.json`. Running the study is [`crate::pipeline`]'s
-//! business, writing the files [`crate::output`]'s.
+//! The report's files, built in memory from one run: a static site whose page is filled from
+//! a logic-free Tera template (its context in [`context`](self), numbers formatted in
+//! [`format`]), with the figures' SVG, the data sets' CSV, `results.json`, and what a static
+//! host needs beside them ([`site`]: the redirect from the old page name, `_headers`,
+//! `.nojekyll`, and with `--site-url` the social card). Running the study is
+//! [`crate::pipeline`]'s business, writing the files [`crate::output`]'s.
 
+mod card;
 mod context;
 pub mod format;
 pub mod results;
+pub mod site;
 
 use std::path::Path;
 
@@ -20,8 +24,23 @@ use crate::study::{self, Study};
 use context::{PageContext, page_context};
 use std::sync::Arc;
 
-/// The page's file name, in the output folder and among the templates.
-pub const PAGE: &str = "report.html";
+/// The page's file name: the one a static host serves for the folder's own address.
+pub const PAGE: &str = "index.html";
+/// The page's name before the report became a site: now a page that sends readers on to
+/// [`PAGE`], so that old links keep working.
+pub const REDIRECT: &str = "report.html";
+/// The page template's file name, in a `--templates` folder.
+pub const TEMPLATE: &str = "report.html";
+/// An empty file that tells GitHub Pages to serve the folder as it is, without Jekyll (which
+/// would drop files whose names start with `_`, such as [`HEADERS`]).
+pub const NOJEKYLL: &str = ".nojekyll";
+/// HTTP headers for hosts that read them from a file (Netlify, Cloudflare Pages).
+pub const HEADERS: &str = "_headers";
+/// The image link previews show; written only with `--site-url`, the only case in which
+/// the page can give its absolute address.
+pub const SOCIAL_CARD: &str = "social-card.png";
+/// The page's title, also its link previews' and the social card's.
+pub const TITLE: &str = "Logistic regression fitted by BFGS";
 /// The results file's name.
 pub const RESULTS: &str = crate::output::RESULTS;
 /// The folder of the figures inside the output folder.
@@ -34,8 +53,9 @@ pub const BUILT_IN_TEMPLATE: &str = include_str!("../../templates/report.html");
 /// their file in `data/`, so that the page stays small whatever N is.
 pub const EMBED_CSV_LIMIT: usize = 1 << 20;
 
-/// Every file of the report: the page, the figures, the data sets and, last, `results.json`
-/// with the sha256 of each of the others.
+/// Every file of the report: the page, the redirect from its old name, the host's files, the
+/// figures, the data sets, the social card (with `--site-url`) and, last, `results.json` with
+/// the sha256 of each of the others.
 ///
 /// A data set small enough to embed in the page is formatted here; a larger one is a body of
 /// pieces, formatted as it is written. The page states a linked CSV's size, known only once it
@@ -47,7 +67,11 @@ pub fn build(
     figures: &[Figure],
 ) -> Result<Vec<Artifact>> {
     let downloads = data_files(study);
-    let context = page_context(config, study, figures, &downloads);
+    let card = match &config.site_url {
+        Some(_) => Some(card::social_card(study, figures)?),
+        None => None,
+    };
+    let context = page_context(config, study, figures, &downloads, card.as_deref());
     // Rendered now in every case: a template that cannot render fails before anything is
     // written.
     let page = render_page(template, &context)?;
@@ -74,6 +98,15 @@ pub fn build(
                 Ok(render_page(&template, &context)?.into_bytes())
             })),
         });
+    }
+    artifacts.push(Artifact::bytes(
+        REDIRECT,
+        site::redirect_page(config.site_url.as_ref()).into_bytes(),
+    ));
+    artifacts.push(Artifact::bytes(NOJEKYLL, Vec::new()));
+    artifacts.push(Artifact::bytes(HEADERS, site::headers_file().into_bytes()));
+    if let Some(card) = card {
+        artifacts.push(Artifact::bytes(SOCIAL_CARD, card));
     }
     for figure in figures {
         artifacts.push(Artifact::bytes(
@@ -110,7 +143,7 @@ pub fn template(config: &Config) -> Result<String> {
 fn read_template(dir: &Path) -> Result<String> {
     /// A template larger than this is not a page template.
     const LIMIT: u64 = 64 << 20;
-    let path = dir.join(PAGE);
+    let path = dir.join(TEMPLATE);
     let meta = std::fs::metadata(&path).map_err(|source| Error::Io {
         path: path.clone(),
         source,

@@ -33,7 +33,7 @@ fn a_disagreement_is_shown_on_the_page_as_a_warning() {
     let downloads = data_files(&study);
     let page = render_page(
         BUILT_IN_TEMPLATE,
-        &page_context(&config, &study, &figures, &downloads),
+        &page_context(&config, &study, &figures, &downloads, None),
     )
     .unwrap();
     assert!(page.contains(

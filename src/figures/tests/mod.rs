@@ -1,6 +1,7 @@
 //! Tests of the figures: they read each SVG back as XML and check what the report promises.
 
 mod contours;
+mod panels;
 mod points;
 
 use std::sync::OnceLock;
@@ -279,10 +280,18 @@ fn small_helpers() {
     assert_eq!(px(12.345), "12.3");
     assert_eq!(px(-3.96), "-4");
     assert_eq!(escape("a & <b>"), "a &amp; &lt;b&gt;");
-    let doc = finish("<svg a=\"1\">\n<g/>\n</svg>\n", "<x/>", "T & U", "d <e>");
+    let doc = finish(
+        "<svg a=\"1\">\n<g/>\n</svg>\n",
+        "<x/>",
+        "f",
+        "T & U",
+        "d <e>",
+    );
     assert_eq!(
         doc,
-        "<svg a=\"1\">\n<title>T &amp; U</title>\n<desc>d &lt;e&gt;</desc>\n<g/>\n<x/></svg>\n"
+        "<svg a=\"1\" role=\"img\" aria-labelledby=\"f-title f-desc\">\n\
+         <title id=\"f-title\">T &amp; U</title>\n<desc id=\"f-desc\">d &lt;e&gt;</desc>\n\
+         <g/>\n<x/></svg>\n"
     );
     let rect = OrientedRect::new((0.0, 0.0), 30.0, 10.0, 2.0);
     assert!(rect.clip_segment((-20.0, 0.0), (20.0, 0.0)).is_some());
