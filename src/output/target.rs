@@ -6,7 +6,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use super::manifest::Manifest;
+use super::manifest::{Kind, Manifest};
 use super::{fsx, io_error};
 use crate::error::{Error, Result};
 
@@ -17,7 +17,8 @@ pub enum Existing {
     Missing,
     /// An empty folder.
     Empty,
-    /// A report of this tool, with the files its run wrote.
+    /// A folder of this tool of the target's kind (a report, for a report's target), with
+    /// the files its run wrote.
     Report(Manifest),
 }
 
@@ -28,6 +29,7 @@ pub struct Target {
     pub(crate) given: PathBuf,
     pub(crate) path: PathBuf,
     pub(crate) parent: PathBuf,
+    pub(crate) kind: Kind,
     existing: Existing,
 }
 
@@ -36,16 +38,23 @@ impl Target {
     /// (the report goes there; the link stays a link), and what stands there is checked. A
     /// folder that holds files but is not a report of this tool is refused.
     pub fn resolve(given: &Path) -> Result<Target> {
+        Self::resolve_kind(given, Kind::Report)
+    }
+
+    /// Resolves `given` as [`Target::resolve`] does, as a folder of `kind`: a folder with
+    /// files in it is accepted only when its marker file shows it is one of that kind.
+    pub fn resolve_kind(given: &Path, kind: Kind) -> Result<Target> {
         let path = resolve_path(given)?;
         let parent = match path.parent() {
             Some(parent) if path.file_name().is_some() => parent.to_path_buf(),
             _ => return Err(Error::RootOutput { path }),
         };
-        let existing = inspect(given, &path)?;
+        let existing = inspect(given, &path, kind)?;
         Ok(Target {
             given: given.to_path_buf(),
             path,
             parent,
+            kind,
             existing,
         })
     }
@@ -63,6 +72,11 @@ impl Target {
     /// What stood there when it was resolved.
     pub fn existing(&self) -> &Existing {
         &self.existing
+    }
+
+    /// Which kind of folder it is (or becomes).
+    pub fn kind(&self) -> Kind {
+        self.kind
     }
 
     /// The files the report there was written with, if a report is there.
@@ -130,8 +144,8 @@ fn resolve_path(given: &Path) -> Result<PathBuf> {
     }
 }
 
-/// What stands at `path` now.
-pub(crate) fn inspect(given: &Path, path: &Path) -> Result<Existing> {
+/// What stands at `path` now, seen as a folder of `kind`.
+pub(crate) fn inspect(given: &Path, path: &Path, kind: Kind) -> Result<Existing> {
     let mut entries = match fs::read_dir(path) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Missing),
@@ -140,11 +154,12 @@ pub(crate) fn inspect(given: &Path, path: &Path) -> Result<Existing> {
     if entries.next().is_none() {
         return Ok(Existing::Empty);
     }
-    Manifest::read(path)
+    Manifest::read_kind(path, kind)
         .map(Existing::Report)
         // The resolved path: `--out .` must name the folder it means.
         .map_err(|reason| Error::NotAReport {
             path: path.to_path_buf(),
+            kind,
             reason,
         })
 }
