@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use logreg_report::Error;
 use logreg_report::config::{self, Config};
-use logreg_report::output::{self, Difference, Kind, Target};
+use logreg_report::output::{self, Difference, Existing, Kind, Target};
 use logreg_report::progress::Progress;
 use logreg_report::review::{self, Tolerance, Tolerances};
 use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
@@ -312,8 +312,8 @@ fn review(args: ReviewArgs) -> Result<Outcome, String> {
     .map_err(words)?;
     // Both folders are checked before anything is computed: a baseline that is not a report,
     // or a review folder that is not one of ours, is refused with nothing touched.
-    let baseline = Target::resolve(&args.baseline).map_err(flag("--baseline"))?;
-    if baseline.manifest().is_none() {
+    let baseline = Target::resolve_baseline(&args.baseline).map_err(flag("--baseline"))?;
+    if matches!(baseline.existing(), Existing::Missing | Existing::Empty) {
         return Err(format!(
             "--baseline {}",
             Error::NoReport {

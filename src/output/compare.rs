@@ -8,9 +8,10 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::sync::Mutex;
 
-use super::Target;
 use super::artifact::{self, Artifact, Tally};
 use super::fsx::{self, Entry};
+use super::manifest::{Manifest, RESULTS};
+use super::{Existing, Target};
 use crate::error::{Error, Result};
 
 /// How one file of a fresh run compares with the report on disk.
@@ -93,11 +94,21 @@ pub fn verdicts(
     artifacts: &[Artifact],
     keep: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Vec<FileVerdict>> {
-    let Some(manifest) = target.manifest() else {
-        return Err(Error::NoReport {
-            path: target.given().to_path_buf(),
-        });
+    // A damaged report's run is taken to have written what this run writes: its files are
+    // compared, an absent one is missing, and its marker is unreadable whatever its bytes.
+    let (manifest, damaged) = match target.existing() {
+        Existing::Report(manifest) => (manifest.clone(), None),
+        Existing::Damaged(why) => (
+            Manifest::from_files(artifacts.iter().map(|a| (a.path.clone(), String::new()))),
+            Some(format!("its {RESULTS} cannot be read: {why}")),
+        ),
+        Existing::Missing | Existing::Empty => {
+            return Err(Error::NoReport {
+                path: target.given().to_path_buf(),
+            });
+        }
     };
+    let manifest = &manifest;
     let root = target.path();
     let found = Mutex::new(Vec::new());
     // Every file is made (and hashed, for the files made from the others) and compared as it
@@ -134,6 +145,9 @@ pub fn verdicts(
             Ok(())
         })?;
         let verdict = match (on_disk, read_error) {
+            (_, _) if path == RESULTS && damaged.is_some() => {
+                Verdict::Unreadable(damaged.clone().unwrap_or_default())
+            }
             (Err(verdict), _) => verdict,
             (Ok(_), Some(reason)) => Verdict::Unreadable(reason),
             // Equal so far, and nothing left over on disk.

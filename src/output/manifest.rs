@@ -161,6 +161,18 @@ impl Manifest {
     }
 }
 
+/// Whether a marker file's text begins as this tool writes it, `{ "tool": "logreg-report"`,
+/// whatever follows: the sign of a report of ours whose marker was cut short or damaged.
+pub(crate) fn names_tool(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]);
+    let rest = text.trim_start().strip_prefix('{').map(str::trim_start);
+    let rest = rest
+        .and_then(|r| r.strip_prefix("\"tool\""))
+        .map(str::trim_start);
+    let rest = rest.and_then(|r| r.strip_prefix(':')).map(str::trim_start);
+    rest.is_some_and(|r| r.starts_with(&format!("\"{TOOL}\"")))
+}
+
 /// The manifest key of a relative path: its names joined by '/', or `None` when a name is not
 /// UTF-8 (the tool writes no such name).
 pub(crate) fn key(relative: &Path) -> Option<String> {

@@ -6,7 +6,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use super::manifest::{Kind, Manifest};
+use super::manifest::{Foreign, Kind, Manifest, RESULTS, names_tool};
 use super::{fsx, io_error};
 use crate::error::{Error, Result};
 
@@ -20,6 +20,10 @@ pub enum Existing {
     /// A folder of this tool of the target's kind (a report, for a report's target), with
     /// the files its run wrote.
     Report(Manifest),
+    /// A report whose `results.json` names this tool but cannot be read whole (cut short,
+    /// or not what the tool writes), so the files its run wrote are unknown: found only by
+    /// [`Target::resolve_baseline`], to be read and never written (why it cannot be read).
+    Damaged(String),
 }
 
 /// An output folder, resolved and checked: writing there destroys nothing the tool did not
@@ -57,6 +61,40 @@ impl Target {
             kind,
             existing,
         })
+    }
+
+    /// Resolves a report to compare with (never to write to): as [`Target::resolve`], except
+    /// that a folder whose `results.json` begins by naming this tool but cannot be read whole
+    /// is a damaged report ([`Existing::Damaged`]) rather than a stranger's folder, so that a
+    /// review can say which of its files are unreadable. The writer refuses such a folder.
+    pub fn resolve_baseline(given: &Path) -> Result<Target> {
+        match Self::resolve(given) {
+            Err(Error::NotAReport {
+                path,
+                kind,
+                reason: Foreign::Unreadable(why),
+            }) => {
+                let marker = fsx::read_regular(&path.join(RESULTS), 16 << 20)
+                    .ok()
+                    .flatten();
+                if !marker.as_deref().is_some_and(names_tool) {
+                    return Err(Error::NotAReport {
+                        path,
+                        kind,
+                        reason: Foreign::Unreadable(why),
+                    });
+                }
+                let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                Ok(Target {
+                    given: given.to_path_buf(),
+                    path,
+                    parent,
+                    kind,
+                    existing: Existing::Damaged(why),
+                })
+            }
+            other => other,
+        }
     }
 
     /// The folder as the user named it.

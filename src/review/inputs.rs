@@ -84,10 +84,25 @@ impl Input {
     }
 }
 
-/// Why a figure changed: each of its inputs that moved, in words, e.g. "the separable fit with
-/// λ = 0.1 moved: x[1] by 3e-4 (−2.29 → −2.2903)". `changed_files` are the paths of the
+/// One input of a figure that moved, and how.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Cause {
+    /// The input, e.g. "the separable fits".
+    pub input: &'static str,
+    /// What moved, one phrase each: "the separable fit with λ = 0.1 moved: x[1] by 3.1e-4
+    /// (relative 1.3e-4)", "seed 0 → 5", "data/fuzzy.csv changed".
+    pub moved: Vec<String>,
+}
+
+impl std::fmt::Display for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.input, self.moved.join("; "))
+    }
+}
+
+/// Why a figure changed: each of its inputs that moved. `changed_files` are the paths of the
 /// files that are not identical. Empty when none of its inputs moved.
-pub fn causes(id: FigureId, changes: &[Change], changed_files: &[&str]) -> Vec<String> {
+pub fn causes(id: FigureId, changes: &[Change], changed_files: &[&str]) -> Vec<Cause> {
     let mut causes = Vec::new();
     for &input in inputs(id) {
         let moved: Vec<&Change> = changes.iter().filter(|c| input.feeds(&c.key)).collect();
@@ -95,8 +110,8 @@ pub fn causes(id: FigureId, changes: &[Change], changed_files: &[&str]) -> Vec<S
         if moved.is_empty() && file.is_none() {
             continue;
         }
-        let mut parts = Vec::new();
-        // One phrase per scope: the separable fits are three fits, each moving on its own.
+        let mut phrases = Vec::new();
+        // One phrase per scope: the separable fits are several fits, each moving on its own.
         let mut scopes: Vec<&Scope> = Vec::new();
         for change in &moved {
             if !scopes.contains(&&change.key.scope) {
@@ -106,38 +121,49 @@ pub fn causes(id: FigureId, changes: &[Change], changed_files: &[&str]) -> Vec<S
         for scope in scopes {
             let here: Vec<&&Change> = moved.iter().filter(|c| &c.key.scope == scope).collect();
             let moves: Vec<String> = here.iter().map(|c| movement(c)).collect();
-            let (Scope::Fit { .. } | Scope::Demo) = scope else {
-                parts.push(moves.join(", "));
-                continue;
-            };
-            let subject = format!("{scope} ");
-            if here.iter().all(|c| c.old == Leaf::Absent) {
-                parts.push(format!("{subject}is new"));
+            if *scope == Scope::Run {
+                phrases.extend(moves);
+            } else if here.iter().all(|c| c.old == Leaf::Absent) {
+                phrases.push(format!("{scope} is new"));
             } else if here.iter().all(|c| c.new == Leaf::Absent) {
-                parts.push(format!("{subject}is gone"));
+                phrases.push(format!("{scope} is gone"));
             } else {
-                parts.push(format!("{subject}moved: {}", moves.join(", ")));
+                phrases.push(format!("{scope} moved: {}", moves.join(", ")));
             }
         }
         if let Some(file) = file {
-            parts.push(format!("{file} changed"));
+            phrases.push(format!("{file} changed"));
         }
-        causes.push(format!("{}: {}", input.describe(), parts.join("; ")));
+        causes.push(Cause {
+            input: input.describe(),
+            moved: phrases,
+        });
     }
     causes
 }
 
-/// "x[1] by 3e-4 (−2.29 → −2.2903)", or "seed 0 → 5" for a value that is not a measurement.
+/// "x[1] by 3.1e-4 (relative 1.3e-4)" for a measurement, "seed 0 → 5" for anything else.
 pub fn movement(change: &Change) -> String {
     let field = &change.key.field;
-    match (change.absolute(), change.relative()) {
-        (Some(by), Some(rel)) if !matches!(change.key.head(), "seed" | "n") => format!(
-            "{field} by {} (relative {}; {} → {})",
-            crate::numbers::two_digits(by),
-            crate::numbers::two_digits(rel),
-            change.old,
-            change.new
-        ),
+    let measured = matches!(change.old, Leaf::Number(_)) || matches!(change.new, Leaf::Number(_));
+    match (measured, change.absolute(), change.relative()) {
+        (true, Some(by), Some(relative)) => {
+            format!("{field} by {} (relative {})", sig2(by), sig2(relative))
+        }
         _ => format!("{field} {} → {}", change.old, change.new),
+    }
+}
+
+/// Two significant digits: plain from 0.001 to 10 000 (0.13, 6.8, 1200), exponent form
+/// outside (3.1e-4, 1.2e7), where plain digits would only count zeros.
+pub fn sig2(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return crate::numbers::short(x);
+    }
+    let rounded: f64 = format!("{x:.1e}").parse().unwrap_or(x);
+    if (1e-3..1e4).contains(&rounded.abs()) {
+        crate::numbers::short(rounded)
+    } else {
+        format!("{rounded:.1e}").replace(".0e", "e")
     }
 }

@@ -45,7 +45,13 @@ pub fn xml(review: &Review, accepted: bool) -> String {
             .figures
             .iter()
             .find(|f| file.path.ends_with(&format!("/{}", f.file_name)))
-            .map(|f| f.causes.join("\n"))
+            .map(|f| {
+                f.causes
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
             .unwrap_or_default();
         if file.passed || accepted {
             let prefix = if file.passed { "" } else { "accepted: " };

@@ -155,7 +155,7 @@ pub struct FigureReview {
     /// Pixels and images; None when its bytes are identical.
     pub picture: Option<Picture>,
     /// The numbers and data files it is drawn from that moved (see [`inputs::causes`]).
-    pub causes: Vec<String>,
+    pub causes: Vec<inputs::Cause>,
 }
 
 /// Everything a review found.
@@ -338,7 +338,7 @@ fn judge(
                 let within =
                     stats.rms <= tolerances.rms && stats.differing <= tolerances.max_diff_pixels;
                 let note = format!(
-                    "RMS {:.3} (limit {}), {} (limit {}), {} anti-aliased, of {}",
+                    "RMS {:.3} (limit {}); {} ({:.3} %, limit {}); {} anti-aliased; of {} pixels",
                     stats.rms,
                     short(tolerances.rms),
                     counted(
@@ -346,6 +346,7 @@ fn judge(
                         "real differing pixel",
                         "real differing pixels"
                     ),
+                    stats.differing_share() * 100.0,
                     tolerances.max_diff_pixels,
                     stats.antialiased,
                     stats.total

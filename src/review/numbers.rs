@@ -6,8 +6,6 @@
 
 use std::fmt;
 
-use serde_json::Value;
-
 use crate::numbers::short;
 
 /// Which part of `results.json` a number belongs to.
@@ -94,7 +92,10 @@ impl Key {
 /// One value of `results.json`, or its absence.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Leaf {
-    /// A number.
+    /// A whole number written without a fraction (a seed, N, a count): compared exactly, as
+    /// a seed of 2⁶⁴ − 1 has no exact double.
+    Integer(i128),
+    /// A number with a fraction or exponent.
     Number(f64),
     /// A text, such as a fit's message.
     Text(String),
@@ -109,6 +110,7 @@ pub enum Leaf {
 impl fmt::Display for Leaf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Leaf::Integer(k) => write!(f, "{k}"),
             Leaf::Number(x) => write!(f, "{}", short(*x)),
             Leaf::Text(text) => write!(f, "{text:?}"),
             Leaf::Bool(b) => write!(f, "{b}"),
@@ -129,21 +131,29 @@ pub struct Change {
     pub new: Leaf,
 }
 
+impl Leaf {
+    /// The value as a double, if it is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Leaf::Integer(k) => Some(*k as f64),
+            Leaf::Number(x) => Some(*x),
+            _ => None,
+        }
+    }
+}
+
 impl Change {
     /// |new − old| for two numbers.
     pub fn absolute(&self) -> Option<f64> {
         match (&self.old, &self.new) {
-            (Leaf::Number(a), Leaf::Number(b)) => Some((b - a).abs()),
-            _ => None,
+            (Leaf::Integer(a), Leaf::Integer(b)) => Some(a.abs_diff(*b) as f64),
+            (a, b) => Some((b.as_f64()? - a.as_f64()?).abs()),
         }
     }
 
     /// |new − old| / max(|old|, |new|) for two numbers (0 when both are 0).
     pub fn relative(&self) -> Option<f64> {
-        match (&self.old, &self.new) {
-            (Leaf::Number(a), Leaf::Number(b)) => Some(relative(*a, *b)),
-            _ => None,
-        }
+        Some(relative(self.old.as_f64()?, self.new.as_f64()?))
     }
 }
 
@@ -199,8 +209,10 @@ fn judge(numbers: &mut Numbers, key: &Key, a: &Leaf, b: &Leaf, tolerance: f64) {
     if a == b {
         return;
     }
-    if let (Leaf::Number(x), Leaf::Number(y)) = (a, b)
-        && relative(*x, *y) <= tolerance
+    // Whole numbers are counts and seeds: equal or not. Measurements have a tolerance.
+    let measured = matches!(a, Leaf::Number(_)) || matches!(b, Leaf::Number(_));
+    if let (true, Some(x), Some(y)) = (measured, a.as_f64(), b.as_f64())
+        && relative(x, y) <= tolerance
     {
         numbers.within += 1;
         return;
@@ -225,29 +237,120 @@ pub fn relative(a: f64, b: f64) -> f64 {
     (b - a).abs() / scale
 }
 
-/// Every value of a `results.json` by its key, in file order.
-fn flatten(bytes: &[u8]) -> Result<Vec<(Key, Leaf)>, Unreadable> {
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| Unreadable(format!("results.json is not JSON: {e}")))?;
-    let Value::Object(top) = value else {
-        return Err(Unreadable("results.json is not a JSON object".into()));
-    };
-    let mut out = Vec::new();
-    for field in ["seed", "n"] {
-        match top.get(field) {
-            Some(Value::Number(_)) => {}
-            _ => return Err(Unreadable(format!("results.json has no number `{field}`"))),
+/// A JSON value with its object members in the order of the file (serde_json's own `Value`
+/// sorts them by name, which would list a fit's `accuracy` before its weights `x`).
+#[derive(Debug)]
+enum Node {
+    Leaf(Leaf),
+    List(Vec<Node>),
+    Object(Vec<(String, Node)>),
+}
+
+impl Node {
+    fn get(&self, name: &str) -> Option<&Node> {
+        match self {
+            Node::Object(members) => members.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+            _ => None,
         }
     }
-    let Some(Value::Object(demo)) = top.get("optimizer_demo") else {
+
+    fn number(&self) -> Option<f64> {
+        match self {
+            Node::Leaf(leaf) => leaf.as_f64(),
+            _ => None,
+        }
+    }
+
+    fn text(&self) -> Option<&str> {
+        match self {
+            Node::Leaf(Leaf::Text(text)) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Bool(b)))
+    }
+
+    fn visit_i64<E>(self, k: i64) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Integer(k.into())))
+    }
+
+    fn visit_u64<E>(self, k: u64) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Integer(k.into())))
+    }
+
+    fn visit_f64<E>(self, x: f64) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Number(x)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Text(text.to_string())))
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Null))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::List(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut members = Vec::new();
+        while let Some((name, value)) = map.next_entry::<String, Node>()? {
+            members.push((name, value));
+        }
+        Ok(Node::Object(members))
+    }
+}
+
+/// Every value of a `results.json` by its key, in file order.
+fn flatten(bytes: &[u8]) -> Result<Vec<(Key, Leaf)>, Unreadable> {
+    let top: Node = serde_json::from_slice(bytes)
+        .map_err(|e| Unreadable(format!("results.json is not JSON: {e}")))?;
+    let Node::Object(members) = &top else {
+        return Err(Unreadable("results.json is not a JSON object".into()));
+    };
+    for field in ["seed", "n"] {
+        if top.get(field).and_then(Node::number).is_none() {
+            return Err(Unreadable(format!("results.json has no number `{field}`")));
+        }
+    }
+    let Some(Node::Object(demo)) = top.get("optimizer_demo") else {
         return Err(Unreadable(
             "results.json has no object `optimizer_demo`".into(),
         ));
     };
-    let Some(Value::Array(fits)) = top.get("fits") else {
+    let Some(Node::List(fits)) = top.get("fits") else {
         return Err(Unreadable("results.json has no list `fits`".into()));
     };
-    for (name, value) in &top {
+    let mut out = Vec::new();
+    for (name, value) in members {
         if !matches!(name.as_str(), "optimizer_demo" | "fits" | "artifacts") {
             leaves(&mut out, &Scope::Run, name.clone(), value);
         }
@@ -257,10 +360,10 @@ fn flatten(bytes: &[u8]) -> Result<Vec<(Key, Leaf)>, Unreadable> {
     }
     let mut scopes: Vec<Scope> = Vec::new();
     for (k, fit) in fits.iter().enumerate() {
-        let (Some(fields), Some(dataset), Some(lambda)) = (
-            fit.as_object(),
-            fit.get("dataset").and_then(Value::as_str),
-            fit.get("lambda").and_then(Value::as_f64),
+        let (Node::Object(fields), Some(dataset), Some(lambda)) = (
+            fit,
+            fit.get("dataset").and_then(Node::text),
+            fit.get("lambda").and_then(Node::number),
         ) else {
             return Err(Unreadable(format!(
                 "results.json: fits[{k}] has no `dataset` and `lambda`"
@@ -285,31 +388,25 @@ fn flatten(bytes: &[u8]) -> Result<Vec<(Key, Leaf)>, Unreadable> {
     Ok(out)
 }
 
-/// Adds every leaf under `value`, its field path starting at `field`.
-fn leaves(out: &mut Vec<(Key, Leaf)>, scope: &Scope, field: String, value: &Value) {
-    let leaf = match value {
-        Value::Number(x) => Leaf::Number(x.as_f64().unwrap_or(f64::NAN)),
-        Value::String(text) => Leaf::Text(text.clone()),
-        Value::Bool(b) => Leaf::Bool(*b),
-        Value::Null => Leaf::Null,
-        Value::Array(items) => {
+/// Adds every leaf under `node`, its field path starting at `field`.
+fn leaves(out: &mut Vec<(Key, Leaf)>, scope: &Scope, field: String, node: &Node) {
+    match node {
+        Node::Leaf(leaf) => out.push((
+            Key {
+                scope: scope.clone(),
+                field,
+            },
+            leaf.clone(),
+        )),
+        Node::List(items) => {
             for (k, item) in items.iter().enumerate() {
                 leaves(out, scope, format!("{field}[{k}]"), item);
             }
-            return;
         }
-        Value::Object(fields) => {
-            for (name, item) in fields {
+        Node::Object(members) => {
+            for (name, item) in members {
                 leaves(out, scope, format!("{field}.{name}"), item);
             }
-            return;
         }
-    };
-    out.push((
-        Key {
-            scope: scope.clone(),
-            field,
-        },
-        leaf,
-    ));
+    }
 }

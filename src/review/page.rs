@@ -8,17 +8,21 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::inputs::sig2;
 use super::numbers::Leaf;
 use super::pictures::{Look, SCALE};
 use super::{FigureReview, Review};
 use crate::error::{Error, Result};
-use crate::numbers::{counted, short, two_digits};
+use crate::numbers::{counted, short};
 use crate::output::{Artifact, Body, Ledger, REVIEW, TOOL, Verdict};
 
 /// The review page's file name.
 pub const REVIEW_PAGE: &str = "review.html";
 /// The built-in review page template, compiled into the binary.
 pub const TEMPLATE: &str = include_str!("../../templates/review.html");
+
+/// Figures wider than this (in pixels) are shown one image a row.
+const WIDE: u32 = 640;
 
 /// Where the review came from, for the page's header.
 #[derive(Clone, Debug, Default)]
@@ -66,6 +70,7 @@ struct PageContext {
     unchanged_figures: Vec<String>,
     numbers_note: String,
     numbers: Vec<NumberRow>,
+    texts: Vec<NumberRow>,
     text_note: String,
     hunks: Vec<HunkView>,
 }
@@ -96,7 +101,8 @@ struct FigureCard {
     heading: String,
     status: &'static str,
     note: String,
-    causes: Vec<String>,
+    causes: Vec<super::inputs::Cause>,
+    wide: bool,
     baseline: Option<String>,
     candidate: Option<String>,
     diff: Option<String>,
@@ -159,6 +165,12 @@ fn context(review: &Review, header: &Header) -> PageContext {
             status: status(file.passed),
             note: format!("{}: {}", file.verdict.word(), file.note),
             causes: figure.causes.clone(),
+            // Wider than a third of the page: one image a row, or it would be too small to read.
+            wide: figure
+                .picture
+                .as_ref()
+                .and_then(|p| p.size)
+                .is_some_and(|(width, _)| width > WIDE),
             baseline: images.baseline,
             candidate: images.candidate,
             diff: images.diff,
@@ -181,20 +193,19 @@ fn context(review: &Review, header: &Header) -> PageContext {
         (None, Some(f)) => format!("results.json could not be compared: {}.", f.note),
         (None, None) => "results.json could not be compared.".into(),
     };
-    let numbers = numbers
-        .map(|n| {
-            n.changes
-                .iter()
-                .map(|c| NumberRow {
-                    key: c.key.to_string(),
-                    old: c.old.to_string(),
-                    new: c.new.to_string(),
-                    absolute: c.absolute().map(two_digits).unwrap_or_default(),
-                    relative: c.relative().map(two_digits).unwrap_or_default(),
-                })
-                .collect()
+    // Numbers in a table of their own; texts (a fit's message) are long and read apart.
+    let (numbers, texts): (Vec<NumberRow>, Vec<NumberRow>) = numbers
+        .map(|n| n.changes.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|c| NumberRow {
+            key: c.key.to_string(),
+            old: c.old.to_string(),
+            new: c.new.to_string(),
+            absolute: c.absolute().map(sig2).unwrap_or_default(),
+            relative: c.relative().map(sig2).unwrap_or_default(),
         })
-        .unwrap_or_default();
+        .partition(|row| !row.old.starts_with('"') && !row.new.starts_with('"'));
     let (text_note, hunks) = match (&review.page_text, review.file(crate::report::PAGE)) {
         (_, Some(f)) if f.verdict == Verdict::Identical => {
             ("The page is identical.".into(), Vec::new())
@@ -260,6 +271,7 @@ fn context(review: &Review, header: &Header) -> PageContext {
         unchanged_figures,
         numbers_note,
         numbers,
+        texts,
         text_note,
         hunks,
     }
@@ -273,7 +285,7 @@ fn figure_name(figure: &FigureReview) -> String {
     }
 }
 
-/// One line: how many files are identical, changed within and beyond the tolerances.
+/// One line: how many files are identical, changed within the tolerances, and not passing.
 pub fn summary(review: &Review) -> String {
     let total = review.files.len();
     let identical = review
@@ -283,17 +295,23 @@ pub fn summary(review: &Review) -> String {
         .count();
     let failed = review.files.iter().filter(|f| !f.passed).count();
     let within = total - identical - failed;
-    let verdict = if failed == 0 {
-        "nothing changed beyond the tolerances"
+    let mut parts = Vec::new();
+    if failed > 0 {
+        parts.push(format!(
+            "{failed} of {total} files changed beyond the tolerances (or are new, missing, \
+             removed or unreadable)"
+        ));
+    }
+    if within > 0 {
+        parts.push(format!("{within} changed within them"));
+    }
+    parts.push(format!("{identical} identical"));
+    let lead = if failed == 0 {
+        format!("Nothing changed beyond the tolerances in {total} files: ")
     } else {
-        "changes to review"
+        "Changes to review: ".into()
     };
-    format!(
-        "{verdict}: {} of {total} identical, {} within the tolerances, {} beyond them or unreadable",
-        identical,
-        counted(within, "file changed", "files changed"),
-        counted(failed, "file", "files"),
-    )
+    format!("{lead}{}", parts.join(", "))
 }
 
 fn render(context: &PageContext) -> Result<String> {
@@ -310,6 +328,7 @@ fn render(context: &PageContext) -> Result<String> {
 
 fn leaf(value: &Leaf) -> Option<Value> {
     match value {
+        Leaf::Integer(k) => Some(json!(k)),
         Leaf::Number(x) => Some(json!(x)),
         Leaf::Text(text) => Some(json!(text)),
         Leaf::Bool(b) => Some(json!(b)),

@@ -47,6 +47,8 @@ pub struct Picture {
     pub look: Look,
     /// What the page shows.
     pub images: Images,
+    /// Width and height of the drawing (the run's, else the baseline's).
+    pub size: Option<(u32, u32)>,
 }
 
 /// Draws and compares a figure whose bytes are not identical: `baseline` is the baseline's
@@ -71,6 +73,10 @@ pub fn picture(
         _ => None,
     };
     let (old, new) = (old.and_then(Result::ok), new.and_then(Result::ok));
+    let size = new
+        .as_ref()
+        .or(old.as_ref())
+        .map(|image| (image.width(), image.height()));
     let look = match (&old, &new, unreadable) {
         (_, _, Some(why)) => Look::Unreadable(why),
         (Some(a), Some(b), None) => match raster::compare(a, b, options) {
@@ -89,6 +95,7 @@ pub fn picture(
         return Picture {
             look,
             images: Images::default(),
+            size,
         };
     }
     let diff = match (&old, &new, &look) {
@@ -111,6 +118,7 @@ pub fn picture(
             candidate,
             diff,
         },
+        size,
     }
 }
 
