@@ -8,5 +8,6 @@ mod numerics;
 mod output;
 mod parity;
 mod properties;
+mod review;
 mod scale;
 mod support;

@@ -228,6 +228,15 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_marker_still_names_its_tool() {
+        assert!(names_tool(b"{\n  \"tool\": \"logreg-report\",\n  \"vers"));
+        assert!(names_tool(br#"{"tool":"logreg-report"}"#));
+        assert!(!names_tool(br#"{"seed": 1, "tool": "logreg-report"}"#));
+        assert!(!names_tool(br#"{"tool": "logreg-report-fork"}"#));
+        assert!(!names_tool(b"{\n  \"to"));
+    }
+
+    #[test]
     fn plain_relative_paths() {
         for good in ["a", "a/b.svg", ".nojekyll", "a/.b"] {
             assert!(is_plain_relative(good), "{good}");

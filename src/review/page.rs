@@ -307,7 +307,10 @@ pub fn summary(review: &Review) -> String {
     }
     parts.push(format!("{identical} identical"));
     let lead = if failed == 0 {
-        format!("Nothing changed beyond the tolerances in {total} files: ")
+        format!(
+            "Nothing changed beyond the tolerances in {}: ",
+            counted(total, "file", "files")
+        )
     } else {
         "Changes to review: ".into()
     };
