@@ -40,6 +40,9 @@ struct PageReport {
     zero_svgs: Vec<String>,
     math_count: usize,
     zero_maths: Vec<String>,
+    /// `<img>` elements, and those that did not load or decode (no natural size).
+    img_count: usize,
+    broken_imgs: Vec<String>,
     title: String,
 }
 
@@ -60,7 +63,13 @@ const CHECK_JS: &str = r#"(() => {
     .filter(s => !(s.parentElement && s.parentElement.closest(templates)));
   const maths = [...document.querySelectorAll('math')];
   const zeros = list => list.map((el, i) => [el, i]).filter(([el]) => zero(el)).map(([el, i]) => describe(el, i));
+  const imgs = [...document.images];
+  const broken = imgs.map((el, i) => [el, i])
+    .filter(([el]) => !(el.complete && el.naturalWidth > 0 && el.naturalHeight > 0))
+    .map(([el, i]) => '#' + i + ' <img alt="' + el.alt + '">');
   return {
+    img_count: imgs.length,
+    broken_imgs: broken,
     svg_count: svgs.length,
     zero_svgs: zeros(svgs),
     math_count: maths.length,
@@ -116,6 +125,32 @@ fn report_renders_offline_without_errors() {
     );
 }
 
+/// The review page of a change to every figure but three: every image (baseline, run and
+/// difference, as PNG data URIs) is drawn, and nothing leaves the page.
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium); .ci/run runs it with --include-ignored"]
+fn review_page_renders_offline_without_errors() {
+    let root = tempfile::tempdir().expect("create a temporary directory");
+    let baseline = root.path().join("output");
+    crate::support::write_report(&baseline);
+    let review = root.path().join("review");
+    crate::support::binary()
+        .args(["review", "--quiet", "--seed", "5", "--baseline"])
+        .arg(&baseline)
+        .arg("--review-dir")
+        .arg(&review)
+        .assert()
+        .code(1);
+    let page = review.join("review.html");
+    let found = check_page(&page).unwrap_or_else(|e| panic!("browser check could not run: {e}"));
+    assert!(found.external_requests.is_empty(), "{found:#?}");
+    assert!(found.console_errors.is_empty(), "{found:#?}");
+    // Six changed figures: baseline, run and difference each.
+    assert_eq!(found.img_count, 18, "{found:#?}");
+    assert!(found.broken_imgs.is_empty(), "{found:#?}");
+    assert!(found.title.starts_with("Review: "), "{found:#?}");
+}
+
 /// Without this, a checker that silently saw nothing would pass the report test.
 #[test]
 #[ignore = "needs Chromium (apt-get install chromium); .ci/run runs it with --include-ignored"]
@@ -133,6 +168,7 @@ fn checker_reports_each_kind_of_problem() {
 <script>console.error("self-test: deliberate console error");</script>
 <svg id="flat" width="0" height="0"><circle cx="1" cy="1" r="1"/></svg>
 <svg id="fine" width="20" height="20"><circle cx="10" cy="10" r="5"/></svg>
+<img src="data:image/png;base64,AAAA" alt="not a png">
 <math><mi>x</mi></math>
 </body></html>
 "#,
@@ -165,6 +201,12 @@ fn checker_reports_each_kind_of_problem() {
         "{found:#?}"
     );
     assert_eq!(found.title, "broken on purpose");
+    // The external image and the undecodable one.
+    assert_eq!(found.img_count, 2, "{found:#?}");
+    assert!(
+        found.broken_imgs.iter().any(|i| i.contains("not a png")),
+        "broken image not reported: {found:#?}"
+    );
 }
 
 /// The Chromium executable: $CHROMIUM, else the usual names on PATH.
@@ -405,6 +447,9 @@ impl Cdp {
             count("math_count").ok_or_else(|| format!("check script returned {v}"))?;
         self.found.zero_svgs = strings("zero_svgs");
         self.found.zero_maths = strings("zero_maths");
+        self.found.img_count =
+            count("img_count").ok_or_else(|| format!("check script returned {v}"))?;
+        self.found.broken_imgs = strings("broken_imgs");
         self.found.title = v["title"].as_str().unwrap_or_default().to_owned();
         Ok(std::mem::take(&mut self.found))
     }
