@@ -135,7 +135,7 @@ struct ReviewArgs {
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
     /// Folder for review.html and review.json: new, empty, or a review folder of this tool
-    /// (marked by its review.json), replaced as a whole; any other folder is refused.
+    /// (marked by its review.json). Any other folder is refused.
     #[arg(long, value_name = "DIR", default_value = "review")]
     review_dir: PathBuf,
 }
