@@ -285,6 +285,20 @@ fn a_truncated_or_invalid_results_json_is_unreadable() {
         assert_eq!(verdict(&setup.record(), "results.json"), "unreadable");
         assert_eq!(snapshot(&setup.baseline()), before, "{damage}");
     }
+    // Which files a cut-short report owns cannot be told: accepting into it is refused.
+    let setup = Setup::new();
+    let path = setup.baseline().join("results.json");
+    let text = fs::read(&path).expect("readable");
+    fs::write(&path, &text[..100]).expect("writable");
+    let before = snapshot(&setup.baseline());
+    let output = setup.review(&["--accept"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("--baseline "),
+        "{}",
+        stderr_of(&output)
+    );
+    assert_eq!(snapshot(&setup.baseline()), before);
 }
 
 #[test]
