@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use crate::support::{binary, files_of, one_line, snapshot, stderr_of, write_report};
+use logreg_report::report::PAGE;
 
 /// A temporary folder with a default report in `output/`.
 struct Setup {
@@ -111,6 +112,7 @@ fn another_seed_changes_data_and_fit_figures_and_numbers_but_not_sigmoid_or_opti
     let stdout = stdout_of(&output);
     let record = setup.record();
     for changed in [
+        PAGE,
         "figures/fuzzy.svg",
         "figures/lin-sep.svg",
         "figures/bad-fit.svg",
@@ -119,7 +121,6 @@ fn another_seed_changes_data_and_fit_figures_and_numbers_but_not_sigmoid_or_opti
         "figures/reg-vs-no.svg",
         "data/fuzzy.csv",
         "results.json",
-        "report.html",
     ] {
         assert_eq!(verdict(&record, changed), "changed", "{changed}");
         assert!(

@@ -198,7 +198,7 @@ fn junit_is_well_formed_with_a_failure_per_failing_file() {
             file("figures/a.svg", Verdict::Changed, false),
             file("figures/b.svg", Verdict::Changed, true),
             file("results.json", Verdict::Identical, true),
-            file("report.html", Verdict::Unreadable("\u{1}".into()), false),
+            file(PAGE, Verdict::Unreadable("\u{1}".into()), false),
         ],
         figures: Vec::new(),
         numbers: None,
