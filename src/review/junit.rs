@@ -41,18 +41,22 @@ pub fn xml(review: &Review, accepted: bool) -> String {
             continue;
         }
         out.push_str(">\n");
-        let causes = review
+        let figure = review
             .figures
             .iter()
-            .find(|f| file.path.ends_with(&format!("/{}", f.file_name)))
-            .map(|f| {
-                f.causes
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-            .unwrap_or_default();
+            .find(|f| file.path.ends_with(&format!("/{}", f.file_name)));
+        let causes = match figure {
+            Some(f) if f.causes.is_empty() && file.verdict == Verdict::Changed => {
+                "None of the numbers or data it is drawn from moved: the change comes from how \
+                 it is drawn."
+                    .to_string()
+            }
+            Some(f) if !f.causes.is_empty() => {
+                let lines: Vec<String> = f.causes.iter().map(ToString::to_string).collect();
+                format!("What it is drawn from that moved:\n{}", lines.join("\n"))
+            }
+            _ => String::new(),
+        };
         if file.passed || accepted {
             let prefix = if file.passed { "" } else { "accepted: " };
             out.push_str(&format!(

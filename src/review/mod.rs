@@ -165,7 +165,7 @@ pub struct Review {
     pub files: Vec<FileReview>,
     /// Every figure, in report order (removed ones last).
     pub figures: Vec<FigureReview>,
-    /// The numbers of `results.json`, when both sides could be compared.
+    /// The numbers of `results.json`, when it changed and both sides could be compared.
     pub numbers: Option<Numbers>,
     /// The page's text, when the page changed and both sides could be read.
     pub page_text: Option<PageText>,
@@ -217,7 +217,6 @@ pub fn review(
             let new = v.candidate.as_deref().unwrap_or_default();
             numbers::compare(&old, new, tolerances.numbers).map_err(|e| e.to_string())
         })),
-        Some(v) if v.verdict == Verdict::Identical => Some(Ok(Numbers::default())),
         _ => None,
     };
     let page_text = match find(PAGE) {

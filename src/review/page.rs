@@ -102,6 +102,8 @@ struct FigureCard {
     status: &'static str,
     note: String,
     causes: Vec<super::inputs::Cause>,
+    /// Changed with none of its inputs moved.
+    drawing_only: bool,
     wide: bool,
     baseline: Option<String>,
     candidate: Option<String>,
@@ -165,6 +167,7 @@ fn context(review: &Review, header: &Header) -> PageContext {
             status: status(file.passed),
             note: format!("{}: {}", file.verdict.word(), file.note),
             causes: figure.causes.clone(),
+            drawing_only: figure.causes.is_empty() && file.verdict == Verdict::Changed,
             // Wider than a third of the page: one image a row, or it would be too small to read.
             wide: figure
                 .picture
