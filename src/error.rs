@@ -159,16 +159,19 @@ pub enum Error {
         /// Where it points.
         target: PathBuf,
     },
-    /// A folder with files in it that is not a report of this tool: never written to.
+    /// A folder with files in it that is not a report (or review folder) of this tool:
+    /// never written to.
     #[error(
-        "{}: the folder is not empty and is not a report of logreg-report ({reason}); \
-         nothing was changed: choose a new or empty folder, or a report this tool wrote",
-        path.display()
+        "{}: the folder is not empty and is not a {noun} of logreg-report ({why}); \
+         nothing was changed: choose a new or empty folder, or a {noun} this tool wrote",
+        path.display(), noun = kind.noun(), why = reason.describe(*kind)
     )]
     NotAReport {
         /// The folder as given.
         path: PathBuf,
-        /// Why it is not a report.
+        /// The kind of folder it should have been.
+        kind: crate::output::Kind,
+        /// Why it is not one.
         reason: crate::output::Foreign,
     },
     /// There is no report to compare with.
@@ -236,6 +239,14 @@ pub enum Error {
     /// The page template could not be read or rendered.
     #[error("template: {0}")]
     Template(String),
+    /// A review tolerance outside its range.
+    #[error("{} must be {}, got {}", what.describe(), what.rule(), crate::numbers::short(*value))]
+    BadTolerance {
+        /// Which tolerance.
+        what: crate::review::Tolerance,
+        /// The value given.
+        value: f64,
+    },
     /// argmin refused to set up or run the solver.
     #[error("optimizer error: {0}")]
     Optimizer(String),

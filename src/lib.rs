@@ -9,6 +9,8 @@
 //! the order of the report.
 //! [`figures`] draws the nine figures as SVG, and [`report`] fills the page template and
 //! writes the output folder atomically. [`config`] is where user input is validated.
+//! [`review`] compares a fresh run with a baseline report: bytes, pixels, numbers and page
+//! text, with a page that shows each change.
 //!
 //! ```
 //! use logreg_report::study::{self, StudyConfig};
@@ -41,6 +43,7 @@ pub mod progress;
 pub mod raster;
 pub mod reference;
 pub mod report;
+pub mod review;
 pub mod study;
 
 pub use data::Dataset;

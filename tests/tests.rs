@@ -8,6 +8,7 @@ mod numerics;
 mod output;
 mod parity;
 mod properties;
+mod review;
 mod scale;
 mod site;
 mod support;

@@ -1,16 +1,17 @@
-//! Comparing a fresh run with the report on disk, without writing anything: the one command
-//! a reviewer runs to see whether, and where, the committed baseline is stale. Only the files
-//! the report's run wrote are looked at; files of the user's in the folder are not the
-//! report's business. Symbolic links are not followed and special files are not opened.
+//! Comparing a fresh run with the report on disk, without writing anything: a verdict for
+//! every file, byte for byte. `--check` lists the files that differ; `review` builds its
+//! pictures, numbers and page text on the same verdicts. Only the files the report's run wrote
+//! are looked at; files of the user's in the folder are not the report's business. Symbolic
+//! links are not followed and special files are not opened.
 
 use std::collections::BTreeSet;
 use std::io::Read;
-
-use super::fsx::{self, Entry};
 use std::sync::Mutex;
 
-use super::Target;
 use super::artifact::{self, Artifact, Tally};
+use super::fsx::{self, Entry};
+use super::manifest::{Manifest, RESULTS};
+use super::{Existing, Target};
 use crate::error::{Error, Result};
 
 /// How one file of a fresh run compares with the report on disk.
@@ -24,65 +25,177 @@ pub enum Difference {
     Removed(String),
 }
 
+/// What one file is, byte for byte, next to the report on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The report holds exactly the bytes the run makes.
+    Identical,
+    /// The report holds other bytes.
+    Changed,
+    /// The run makes a file the report's run did not write: its manifest does not list it
+    /// and nothing stands there.
+    New,
+    /// The report's run wrote the file (its manifest lists it) and the run makes it again,
+    /// but it is gone from the folder.
+    Missing,
+    /// The report holds a file its run wrote that the run no longer makes.
+    Removed,
+    /// What stands there cannot be read as a file: a symbolic link, a folder, a FIFO, or a
+    /// file the system refuses to read (the reason).
+    Unreadable(String),
+}
+
+impl Verdict {
+    /// The verdict in one word, as listed on the command line and in `review.json`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Verdict::Identical => "identical",
+            Verdict::Changed => "changed",
+            Verdict::New => "new",
+            Verdict::Missing => "missing",
+            Verdict::Removed => "removed",
+            Verdict::Unreadable(_) => "unreadable",
+        }
+    }
+}
+
+/// One file's verdict.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileVerdict {
+    /// Its path in the report ('/'-separated).
+    pub path: String,
+    /// How it compares.
+    pub verdict: Verdict,
+    /// The run's bytes, when asked for and the file is not identical.
+    pub candidate: Option<Vec<u8>>,
+}
+
 /// Every difference between `artifacts` and the report in `target`, in path order; empty
-/// when the report is exactly what the run would write.
+/// when the report is exactly what the run would write. What `--check` lists.
 pub fn compare(target: &Target, artifacts: &[Artifact]) -> Result<Vec<Difference>> {
-    let Some(manifest) = target.manifest() else {
-        return Err(Error::NoReport {
-            path: target.given().to_path_buf(),
-        });
+    let mut differences: Vec<Difference> = verdicts(target, artifacts, &|_| false)?
+        .into_iter()
+        .filter_map(|file| match file.verdict {
+            Verdict::Identical => None,
+            Verdict::Changed | Verdict::Unreadable(_) => Some(Difference::Changed(file.path)),
+            Verdict::New | Verdict::Missing => Some(Difference::Added(file.path)),
+            Verdict::Removed => Some(Difference::Removed(file.path)),
+        })
+        .collect();
+    differences.sort();
+    Ok(differences)
+}
+
+/// A verdict for every file of `artifacts` and for every file of the report in `target` that
+/// the run no longer makes, in path order. The run's bytes of a file that is not identical
+/// are kept when `keep` says so (the review looks at small files: figures, page, results).
+pub fn verdicts(
+    target: &Target,
+    artifacts: &[Artifact],
+    keep: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Vec<FileVerdict>> {
+    // A damaged report's run is taken to have written what this run writes: its files are
+    // compared, an absent one is missing, and its marker is unreadable whatever its bytes.
+    let (manifest, damaged) = match target.existing() {
+        Existing::Report(manifest) => (manifest.clone(), None),
+        Existing::Damaged(why) => (
+            Manifest::from_files(artifacts.iter().map(|a| (a.path.clone(), String::new()))),
+            Some(format!("its {RESULTS} cannot be read: {why}")),
+        ),
+        Existing::Missing | Existing::Empty => {
+            return Err(Error::NoReport {
+                path: target.given().to_path_buf(),
+            });
+        }
     };
+    let manifest = &manifest;
     let root = target.path();
     let found = Mutex::new(Vec::new());
     // Every file is made (and hashed, for the files made from the others) and compared as it
     // is made, piece by piece: a large CSV is never held whole, on either side.
     artifact::in_order(artifacts, |artifact, made| {
-        let path = fsx::join(root, &artifact.path);
-        let io = |source| Error::Io {
-            path: path.clone(),
-            source,
+        let path = &artifact.path;
+        let mut on_disk = match fsx::open_inside(root, path) {
+            Ok(Entry::Missing) => Err(if manifest.owns(path) {
+                Verdict::Missing
+            } else {
+                Verdict::New
+            }),
+            Ok(Entry::Other) => Err(Verdict::Unreadable(what_stands(target, path))),
+            Ok(Entry::File(file)) => Ok(file),
+            Err(e) => Err(Verdict::Unreadable(e.to_string())),
         };
-        let mut on_disk = match fsx::open_inside(root, &artifact.path).map_err(io)? {
-            Entry::Missing => None,
-            Entry::Other => Some(None),
-            Entry::File(file) => Some(Some(file)),
-        };
-        let mut tally = Tally::new(true);
+        let mut same = on_disk.is_ok();
+        let mut read_error = None;
+        let mut bytes = keep(path).then(Vec::new);
+        let mut tally = Tally::new(());
         artifact::feed(artifact, made, &mut |piece| {
             tally.see(piece);
-            if tally.inner
-                && let Some(Some(file)) = &mut on_disk
-            {
-                tally.inner = same_piece(file, piece)?;
+            if let Some(bytes) = &mut bytes {
+                bytes.extend_from_slice(piece);
+            }
+            if same && let Ok(file) = &mut on_disk {
+                // A file the system fails to read is the baseline's problem, not the run's:
+                // it becomes a verdict, and the run's bytes go on being made.
+                same = same_piece(file, piece).unwrap_or_else(|e| {
+                    read_error = Some(e.to_string());
+                    false
+                });
             }
             Ok(())
         })?;
-        let difference = match on_disk {
-            None => Some(Difference::Added(artifact.path.clone())),
-            Some(None) => Some(Difference::Changed(artifact.path.clone())),
-            Some(Some(mut file)) => {
-                // Equal so far, and nothing left over on disk.
-                let at_end = tally.inner && file.read(&mut [0u8; 1]).map_err(io)? == 0;
-                (!at_end).then(|| Difference::Changed(artifact.path.clone()))
+        let verdict = match (on_disk, read_error) {
+            (_, _) if path == RESULTS && damaged.is_some() => {
+                Verdict::Unreadable(damaged.clone().unwrap_or_default())
             }
+            (Err(verdict), _) => verdict,
+            (Ok(_), Some(reason)) => Verdict::Unreadable(reason),
+            // Equal so far, and nothing left over on disk.
+            (Ok(mut file), None) => match (same, file.read(&mut [0u8; 1])) {
+                (true, Ok(0)) => Verdict::Identical,
+                (_, Err(e)) => Verdict::Unreadable(e.to_string()),
+                _ => Verdict::Changed,
+            },
         };
-        if let Some(difference) = difference {
-            found
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(difference);
-        }
+        let candidate = if verdict == Verdict::Identical {
+            None
+        } else {
+            bytes
+        };
+        found
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(FileVerdict {
+                path: path.clone(),
+                verdict,
+                candidate,
+            });
         Ok(tally.made())
     })?;
-    let mut differences = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    let mut files = found.into_inner().unwrap_or_else(|p| p.into_inner());
     let written: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
     for path in manifest.paths().filter(|p| !written.contains(p)) {
         if std::fs::symlink_metadata(fsx::join(root, path)).is_ok() {
-            differences.push(Difference::Removed(path.to_string()));
+            files.push(FileVerdict {
+                path: path.to_string(),
+                verdict: Verdict::Removed,
+                candidate: None,
+            });
         }
     }
-    differences.sort();
-    Ok(differences)
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// What stands at `path` in the report instead of a file, in words.
+fn what_stands(target: &Target, path: &str) -> String {
+    match std::fs::symlink_metadata(fsx::join(target.path(), path)) {
+        Ok(meta) => format!(
+            "{} stands there, not a file",
+            fsx::describe(meta.file_type())
+        ),
+        Err(_) => "a folder on the way to it is not a folder".into(),
+    }
 }
 
 /// Whether the next `piece.len()` bytes of the file are `piece`.

@@ -11,10 +11,41 @@ use super::fsx;
 
 /// The file that marks a folder as a report and lists its files.
 pub const RESULTS: &str = "results.json";
+/// The file that marks a folder as a review page of this tool and lists its files.
+pub const REVIEW: &str = "review.json";
 /// The tool name `results.json` carries.
 pub const TOOL: &str = env!("CARGO_PKG_NAME");
 /// `results.json` larger than this is not one of ours (ours is a few kilobytes).
 const RESULTS_LIMIT: u64 = 16 << 20;
+
+/// Which kind of folder of the tool's: each is recognised by its own marker file, so that one
+/// is never taken for the other (a review page never replaces a report, nor the reverse).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Kind {
+    /// A report: marked by `results.json`.
+    #[default]
+    Report,
+    /// A review page: marked by `review.json`.
+    Review,
+}
+
+impl Kind {
+    /// The file that marks a folder of this kind and lists the files the tool wrote there.
+    pub const fn marker(self) -> &'static str {
+        match self {
+            Kind::Report => RESULTS,
+            Kind::Review => REVIEW,
+        }
+    }
+
+    /// What a folder of this kind is called in messages.
+    pub const fn noun(self) -> &'static str {
+        match self {
+            Kind::Report => "report",
+            Kind::Review => "review folder",
+        }
+    }
+}
 
 /// Why a folder with files in it is not a report of this tool.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,14 +58,22 @@ pub enum Foreign {
     OtherTool(Option<String>),
 }
 
+impl Foreign {
+    /// Why, in words, for a folder that should have been of `kind`.
+    pub fn describe(&self, kind: Kind) -> String {
+        let marker = kind.marker();
+        match self {
+            Foreign::NoResults => format!("it has no {marker}"),
+            Foreign::Unreadable(why) => format!("its {marker} cannot be read ({why})"),
+            Foreign::OtherTool(Some(tool)) => format!("its {marker} was written by {tool}"),
+            Foreign::OtherTool(None) => format!("its {marker} was not written by {TOOL}"),
+        }
+    }
+}
+
 impl std::fmt::Display for Foreign {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Foreign::NoResults => write!(f, "it has no {RESULTS}"),
-            Foreign::Unreadable(why) => write!(f, "its {RESULTS} cannot be read ({why})"),
-            Foreign::OtherTool(Some(tool)) => write!(f, "its {RESULTS} was written by {tool}"),
-            Foreign::OtherTool(None) => write!(f, "its {RESULTS} was not written by {TOOL}"),
-        }
+        f.write_str(&self.describe(Kind::Report))
     }
 }
 
@@ -55,16 +94,33 @@ struct Header {
 impl Manifest {
     /// The manifest of the report in `dir`, read from its `results.json`.
     pub fn read(dir: &Path) -> Result<Manifest, Foreign> {
-        let bytes = match fsx::read_regular(&dir.join(RESULTS), RESULTS_LIMIT) {
+        Self::read_kind(dir, Kind::Report)
+    }
+
+    /// The manifest of the folder of `kind` in `dir`, read from its marker file.
+    pub fn read_kind(dir: &Path, kind: Kind) -> Result<Manifest, Foreign> {
+        let bytes = match fsx::read_regular(&dir.join(kind.marker()), RESULTS_LIMIT) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Err(Foreign::NoResults),
             Err(e) => return Err(Foreign::Unreadable(e.to_string())),
         };
-        Self::parse(&bytes)
+        Self::parse_kind(&bytes, kind)
+    }
+
+    /// The manifest of whichever kind of folder of the tool's `dir` is, if it is one.
+    pub(crate) fn read_any(dir: &Path) -> Option<Manifest> {
+        [Kind::Report, Kind::Review]
+            .into_iter()
+            .find_map(|kind| Self::read_kind(dir, kind).ok())
     }
 
     /// The manifest in the text of a `results.json`.
     pub fn parse(bytes: &[u8]) -> Result<Manifest, Foreign> {
+        Self::parse_kind(bytes, Kind::Report)
+    }
+
+    /// The manifest in the text of the marker file of a folder of `kind`.
+    pub fn parse_kind(bytes: &[u8], kind: Kind) -> Result<Manifest, Foreign> {
         let header: Header =
             serde_json::from_slice(bytes).map_err(|e| Foreign::Unreadable(e.to_string()))?;
         if header.tool.as_deref() != Some(TOOL) {
@@ -77,7 +133,7 @@ impl Manifest {
             .filter(|(path, _)| is_plain_relative(path))
             .map(|(path, hash)| (path, Some(hash)))
             .collect();
-        files.insert(RESULTS.to_string(), None);
+        files.insert(kind.marker().to_string(), None);
         Ok(Manifest { files })
     }
 
@@ -99,10 +155,22 @@ impl Manifest {
         self.files.get(path).and_then(|h| h.as_deref())
     }
 
-    /// Every path the run wrote, `results.json` included, in order.
+    /// Every path the run wrote, its marker file (`results.json`) included, in order.
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.files.keys().map(String::as_str)
     }
+}
+
+/// Whether a marker file's text begins as this tool writes it, `{ "tool": "logreg-report"`,
+/// whatever follows: the sign of a report of ours whose marker was cut short or damaged.
+pub(crate) fn names_tool(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]);
+    let rest = text.trim_start().strip_prefix('{').map(str::trim_start);
+    let rest = rest
+        .and_then(|r| r.strip_prefix("\"tool\""))
+        .map(str::trim_start);
+    let rest = rest.and_then(|r| r.strip_prefix(':')).map(str::trim_start);
+    rest.is_some_and(|r| r.starts_with(&format!("\"{TOOL}\"")))
 }
 
 /// The manifest key of a relative path: its names joined by '/', or `None` when a name is not
@@ -157,6 +225,15 @@ mod tests {
             Manifest::parse(b"{ truncated"),
             Err(Foreign::Unreadable(_))
         ));
+    }
+
+    #[test]
+    fn a_cut_marker_still_names_its_tool() {
+        assert!(names_tool(b"{\n  \"tool\": \"logreg-report\",\n  \"vers"));
+        assert!(names_tool(br#"{"tool":"logreg-report"}"#));
+        assert!(!names_tool(br#"{"seed": 1, "tool": "logreg-report"}"#));
+        assert!(!names_tool(br#"{"tool": "logreg-report-fork"}"#));
+        assert!(!names_tool(b"{\n  \"to"));
     }
 
     #[test]

@@ -35,8 +35,8 @@ use std::io;
 use std::path::Path;
 
 pub use artifact::{Artifact, Body, Ledger, Made, Pieces};
-pub use compare::{Difference, compare};
-pub use manifest::{Foreign, Manifest, RESULTS, TOOL};
+pub use compare::{Difference, FileVerdict, Verdict, compare, verdicts};
+pub use manifest::{Foreign, Kind, Manifest, RESULTS, REVIEW, TOOL};
 pub use staging::install_signal_cleanup;
 pub use target::{Existing, Target};
 pub use write::write;

@@ -150,7 +150,8 @@ fn unfinished(container: &Path) -> bool {
 
 /// Sweeps a previous report found in an abandoned staging folder, by its own manifest.
 fn sweep_previous(old: &Path, target: &Path, kept: &mut Vec<PathBuf>) {
-    let manifest = Manifest::read(old).unwrap_or_default();
+    // The lock does not say which kind of folder it staged: its own marker file does.
+    let manifest = Manifest::read_any(old).unwrap_or_default();
     sweep(old, &manifest, target, kept, &|p| fs::remove_file(p));
     let _ = fs::remove_dir(old);
 }

@@ -6,7 +6,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use super::manifest::Manifest;
+use super::manifest::{Foreign, Kind, Manifest, RESULTS, names_tool};
 use super::{fsx, io_error};
 use crate::error::{Error, Result};
 
@@ -17,8 +17,13 @@ pub enum Existing {
     Missing,
     /// An empty folder.
     Empty,
-    /// A report of this tool, with the files its run wrote.
+    /// A folder of this tool of the target's kind (a report, for a report's target), with
+    /// the files its run wrote.
     Report(Manifest),
+    /// A report whose `results.json` names this tool but cannot be read whole (cut short,
+    /// or not what the tool writes), so the files its run wrote are unknown: found only by
+    /// [`Target::resolve_baseline`], to be read and never written (why it cannot be read).
+    Damaged(String),
 }
 
 /// An output folder, resolved and checked: writing there destroys nothing the tool did not
@@ -28,6 +33,7 @@ pub struct Target {
     pub(crate) given: PathBuf,
     pub(crate) path: PathBuf,
     pub(crate) parent: PathBuf,
+    pub(crate) kind: Kind,
     existing: Existing,
 }
 
@@ -36,18 +42,59 @@ impl Target {
     /// (the report goes there; the link stays a link), and what stands there is checked. A
     /// folder that holds files but is not a report of this tool is refused.
     pub fn resolve(given: &Path) -> Result<Target> {
+        Self::resolve_kind(given, Kind::Report)
+    }
+
+    /// Resolves `given` as [`Target::resolve`] does, as a folder of `kind`: a folder with
+    /// files in it is accepted only when its marker file shows it is one of that kind.
+    pub fn resolve_kind(given: &Path, kind: Kind) -> Result<Target> {
         let path = resolve_path(given)?;
         let parent = match path.parent() {
             Some(parent) if path.file_name().is_some() => parent.to_path_buf(),
             _ => return Err(Error::RootOutput { path }),
         };
-        let existing = inspect(given, &path)?;
+        let existing = inspect(given, &path, kind)?;
         Ok(Target {
             given: given.to_path_buf(),
             path,
             parent,
+            kind,
             existing,
         })
+    }
+
+    /// Resolves a report to compare with (never to write to): as [`Target::resolve`], except
+    /// that a folder whose `results.json` begins by naming this tool but cannot be read whole
+    /// is a damaged report ([`Existing::Damaged`]) rather than a stranger's folder, so that a
+    /// review can say which of its files are unreadable. The writer refuses such a folder.
+    pub fn resolve_baseline(given: &Path) -> Result<Target> {
+        match Self::resolve(given) {
+            Err(Error::NotAReport {
+                path,
+                kind,
+                reason: Foreign::Unreadable(why),
+            }) => {
+                let marker = fsx::read_regular(&path.join(RESULTS), 16 << 20)
+                    .ok()
+                    .flatten();
+                if !marker.as_deref().is_some_and(names_tool) {
+                    return Err(Error::NotAReport {
+                        path,
+                        kind,
+                        reason: Foreign::Unreadable(why),
+                    });
+                }
+                let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                Ok(Target {
+                    given: given.to_path_buf(),
+                    path,
+                    parent,
+                    kind,
+                    existing: Existing::Damaged(why),
+                })
+            }
+            other => other,
+        }
     }
 
     /// The folder as the user named it.
@@ -63,6 +110,11 @@ impl Target {
     /// What stood there when it was resolved.
     pub fn existing(&self) -> &Existing {
         &self.existing
+    }
+
+    /// Which kind of folder it is (or becomes).
+    pub fn kind(&self) -> Kind {
+        self.kind
     }
 
     /// The files the report there was written with, if a report is there.
@@ -130,8 +182,8 @@ fn resolve_path(given: &Path) -> Result<PathBuf> {
     }
 }
 
-/// What stands at `path` now.
-pub(crate) fn inspect(given: &Path, path: &Path) -> Result<Existing> {
+/// What stands at `path` now, seen as a folder of `kind`.
+pub(crate) fn inspect(given: &Path, path: &Path, kind: Kind) -> Result<Existing> {
     let mut entries = match fs::read_dir(path) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Missing),
@@ -140,11 +192,12 @@ pub(crate) fn inspect(given: &Path, path: &Path) -> Result<Existing> {
     if entries.next().is_none() {
         return Ok(Existing::Empty);
     }
-    Manifest::read(path)
+    Manifest::read_kind(path, kind)
         .map(Existing::Report)
         // The resolved path: `--out .` must name the folder it means.
         .map_err(|reason| Error::NotAReport {
             path: path.to_path_buf(),
+            kind,
             reason,
         })
 }

@@ -301,6 +301,85 @@ fn a_dot_path_resolves_to_the_folder_itself() {
     assert!(target.manifest().is_some());
 }
 
+#[test]
+fn every_file_gets_a_byte_verdict() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("output");
+    let files = [("same", "s"), ("edited", "e"), ("gone", "g"), ("dir", "d")];
+    write_to(&out, &report(&[files.as_slice(), &[("old", "o")]].concat())).unwrap();
+    fs::write(out.join("edited"), "E").unwrap();
+    fs::remove_file(out.join("gone")).unwrap();
+    fs::remove_file(out.join("dir")).unwrap();
+    fs::create_dir(out.join("dir")).unwrap();
+    let run = report(&[files.as_slice(), &[("fresh", "f")]].concat());
+    let target = Target::resolve(&out).unwrap();
+    let found = verdicts(&target, &run, &|path| path == "edited").unwrap();
+    let words: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| (f.path.as_str(), f.verdict.word()))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            ("dir", "unreadable"),
+            ("edited", "changed"),
+            ("fresh", "new"),
+            ("gone", "missing"),
+            ("old", "removed"),
+            ("results.json", "changed"),
+            ("same", "identical"),
+        ]
+    );
+    assert_eq!(found[1].candidate.as_deref(), Some(&b"e"[..]));
+    assert!(
+        found
+            .iter()
+            .filter(|f| f.path != "edited")
+            .all(|f| f.candidate.is_none())
+    );
+    // `--check` lists the same, in its own three words.
+    assert_eq!(
+        compare(&target, &run).unwrap(),
+        [
+            Difference::Changed("dir".into()),
+            Difference::Changed("edited".into()),
+            Difference::Changed(RESULTS.into()),
+            Difference::Added("fresh".into()),
+            Difference::Added("gone".into()),
+            Difference::Removed("old".into()),
+        ]
+    );
+}
+
+#[test]
+fn a_report_with_a_cut_marker_is_read_as_damaged_and_never_written() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("output");
+    write_to(&out, &report(&[("a", "1")])).unwrap();
+    // Cut short, as a full disk or a killed copy leaves it; the tool writes "tool" first.
+    let cut = format!("{{\n  \"tool\": \"{TOOL}\",\n  \"artifacts\": {{\"a\": \"6b");
+    fs::write(out.join(RESULTS), cut).unwrap();
+    let target = Target::resolve_baseline(&out).unwrap();
+    assert!(matches!(target.existing(), Existing::Damaged(_)));
+    let found = verdicts(&target, &report(&[("a", "1")]), &|_| false).unwrap();
+    assert_eq!(found[0].verdict, Verdict::Identical);
+    assert!(
+        matches!(found[1].verdict, Verdict::Unreadable(_)),
+        "{found:?}"
+    );
+    assert!(matches!(
+        write(&target, &report(&[("a", "2")]), &mut Warnings::default()),
+        Err(Error::NotAReport { .. })
+    ));
+    assert_eq!(fs::read_to_string(out.join("a")).unwrap(), "1");
+    // A marker that does not name the tool is a stranger's, damaged or not.
+    fs::write(out.join(RESULTS), b"{\"seed\": 1, \"tool").unwrap();
+    assert!(matches!(
+        Target::resolve_baseline(&out),
+        Err(Error::NotAReport { .. })
+    ));
+}
+
 /// The previous report cannot be fully removed after the swap: the run still succeeded, with
 /// the new report in place, and says what it could not remove.
 #[cfg(target_os = "linux")]

@@ -85,7 +85,7 @@ fn remove_created(created: &[PathBuf]) {
 /// Warnings, such as a previous report that could not be fully removed, go to `progress`.
 pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progress) -> Result<()> {
     // The folder may have changed since it was resolved.
-    let existing = inspect(&target.given, &target.path)?;
+    let existing = inspect(&target.given, &target.path, target.kind)?;
     let manifest = match &existing {
         Existing::Report(manifest) => Some(manifest),
         _ => None,
@@ -153,7 +153,7 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
     // What the swapped-out report says it wrote decides what in it was the tool's.
     let old_manifest = old
         .as_deref()
-        .and_then(|o| Manifest::read(o).ok())
+        .and_then(|o| Manifest::read_kind(o, target.kind).ok())
         .or_else(|| manifest.cloned())
         .unwrap_or_default();
     warnings.extend(staging.finish(old.as_deref(), &old_manifest, &target.path));

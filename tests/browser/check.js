@@ -45,6 +45,12 @@
   }).map((el, i) => describe(el, i) + ' scroll ' + el.scrollWidth + 'x' + el.scrollHeight
     + ' client ' + el.clientWidth + 'x' + el.clientHeight);
 
+  // Images that did not load or decode have no natural size.
+  const imgs = [...document.images];
+  const brokenImgs = imgs.map((el, i) => [el, i])
+    .filter(([el]) => !(el.complete && el.naturalWidth > 0 && el.naturalHeight > 0))
+    .map(([el, i]) => '#' + i + ' <img alt="' + el.alt + '">');
+
   const rgb = colour => (colour.match(/[\d.]+/g) || []).slice(0, 3).map(Number);
   return {
     location: location.href,
@@ -61,6 +67,8 @@
     viewport_width: window.innerWidth,
     body_background: rgb(getComputedStyle(document.body).backgroundColor),
     figure_backgrounds: outer.map(s => rgb(getComputedStyle(s).backgroundColor)),
+    img_count: imgs.length,
+    broken_imgs: brokenImgs,
     links: [...document.querySelectorAll('a[href]')].map(a => a.href)
       .filter(h => !h.startsWith('data:') && !h.includes('#')),
   };

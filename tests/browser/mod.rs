@@ -261,6 +261,12 @@ fn checker_reports_each_kind_of_problem() {
     );
     assert_eq!((found.math_count, found.zero_maths.len()), (1, 0));
     assert_eq!(found.title, "broken on purpose");
+    // The external image, the missing one and the undecodable one.
+    assert_eq!(found.img_count, 3, "{found:#?}");
+    assert!(
+        found.broken_imgs.iter().any(|i| i.contains("not a png")),
+        "broken image not reported: {found:#?}"
+    );
     // 10 px text in a 200-unit viewBox drawn 100 px wide: 5 CSS px.
     let px = found.min_text_px.expect("text measured");
     assert!((px - 5.0).abs() < 0.01, "{px}");
@@ -281,6 +287,42 @@ fn checker_reports_each_kind_of_problem() {
     );
 }
 
+/// The review page of a change to every figure but three: every image (baseline, run and
+/// difference, as PNG data URIs) is drawn, and nothing leaves the page.
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium); .ci/run runs it with --include-ignored"]
+fn review_page_renders_offline_without_errors() {
+    let root = tempfile::tempdir().expect("create a temporary directory");
+    let baseline = root.path().join("output");
+    crate::support::write_report(&baseline);
+    let review = root.path().join("review");
+    binary()
+        .args(["review", "--quiet", "--seed", "5", "--baseline"])
+        .arg(&baseline)
+        .arg("--review-dir")
+        .arg(&review)
+        .assert()
+        .code(1);
+    let server = Server::start(&review, MOUNT).expect("a local server");
+    let mut chromium = Chromium::start(&server.url(""))
+        .unwrap_or_else(|e| panic!("browser check could not run: {e}"));
+    let found = chromium
+        .open(&server.url("review.html"), DESKTOP, None)
+        .unwrap_or_else(|e| panic!("browser check could not run: {e}"));
+    drop(chromium);
+    assert!(found.external_requests.is_empty(), "{found:#?}");
+    assert!(found.console_errors.is_empty(), "{found:#?}");
+    // Six changed figures: baseline, run and difference each.
+    assert_eq!(found.img_count, 18, "{found:#?}");
+    assert!(found.broken_imgs.is_empty(), "{found:#?}");
+    assert!(found.title.starts_with("Review: "), "{found:#?}");
+    assert!(
+        server.log().iter().all(|l| l.status == 200),
+        "{:#?}",
+        server.log()
+    );
+}
+
 /// A page with one of each problem the site test looks for.
 fn write_broken_page(dir: &Path) {
     std::fs::write(
@@ -291,6 +333,7 @@ fn write_broken_page(dir: &Path) {
 <body style="background: #fff">
 <img src="http://example.invalid/x.png" alt="">
 <img src="missing.png" alt="">
+<img src="data:image/png;base64,AAAA" alt="not a png">
 <script>console.error("self-test: deliberate console error");</script>
 <svg id="flat" width="0" height="0"><circle cx="1" cy="1" r="1"/></svg>
 <svg id="fine" width="100" height="50" viewBox="0 0 200 100"><text x="5" y="50" font-size="10">tiny</text></svg>

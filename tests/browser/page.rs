@@ -52,6 +52,10 @@ pub struct PageReport {
     pub figure_backgrounds: Vec<Vec<f64>>,
     /// Every link's absolute address, in-page anchors and data: URLs left out.
     pub links: Vec<String>,
+    /// `<img>` elements.
+    pub img_count: usize,
+    /// `<img>` elements that did not load or decode (no natural size).
+    pub broken_imgs: Vec<String>,
 }
 
 impl PageReport {
@@ -101,6 +105,8 @@ impl PageReport {
                 .map(rgb)
                 .collect(),
             links: strings("links"),
+            img_count: count("img_count")? as usize,
+            broken_imgs: strings("broken_imgs"),
             ..PageReport::default()
         })
     }

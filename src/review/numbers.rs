@@ -1,0 +1,412 @@
+//! The numbers layer of a review: `results.json` of the baseline and of the fresh run, field by
+//! field. Fits are matched by their data set and λ, not by their place in the list, so a new
+//! strength in `--lambdas` shows as one new fit instead of every later fit "changing". The
+//! files' hashes (`artifacts`) are left out: the byte-level verdicts already say which files
+//! changed.
+
+use std::fmt;
+
+use crate::numbers::short;
+
+/// Which part of `results.json` a number belongs to.
+#[derive(Clone, Debug, PartialEq, PartialOrd)]
+pub enum Scope {
+    /// The run's parameters: `seed`, `n`, `lambdas`, `version`.
+    Run,
+    /// The optimiser demo (experiment 5).
+    Demo,
+    /// One logistic fit.
+    Fit {
+        /// "fuzzy" or "separable".
+        dataset: String,
+        /// Its L2 strength.
+        lambda: f64,
+        /// 0 for the first fit with this data set and λ, 1 for a repeated λ, …
+        repeat: usize,
+    },
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::Run => write!(f, "the run"),
+            Scope::Demo => write!(f, "the optimiser demo"),
+            Scope::Fit {
+                dataset,
+                lambda,
+                repeat,
+            } => {
+                write!(f, "the {dataset} fit with λ = {}", short(*lambda))?;
+                if *repeat > 0 {
+                    write!(f, " (repeat {repeat})")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Where a number sits: its scope and its field inside it, e.g. `x[1]` or `grad_check.error`.
+#[derive(Clone, Debug, PartialEq, PartialOrd)]
+pub struct Key {
+    /// The part of the file.
+    pub scope: Scope,
+    /// The field's path inside the scope.
+    pub field: String,
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.scope {
+            Scope::Run => write!(f, "{}", self.field),
+            Scope::Demo => write!(f, "optimizer_demo.{}", self.field),
+            Scope::Fit {
+                dataset,
+                lambda,
+                repeat,
+            } => {
+                let repeat = if *repeat > 0 {
+                    format!(" #{}", repeat + 1)
+                } else {
+                    String::new()
+                };
+                write!(f, "fits[{dataset}, λ={}{repeat}]", short(*lambda))?;
+                if !self.field.is_empty() {
+                    write!(f, ".{}", self.field)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Key {
+    /// The field's name without indices or sub-fields: `x` for `x[1]`, `grad_check` for
+    /// `grad_check.error`.
+    pub fn head(&self) -> &str {
+        let end = self.field.find(['[', '.']).unwrap_or(self.field.len());
+        &self.field[..end]
+    }
+}
+
+/// One value of `results.json`, or its absence.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Leaf {
+    /// A whole number written without a fraction (a seed, N, a count): compared exactly, as
+    /// a seed of 2⁶⁴ − 1 has no exact double.
+    Integer(i128),
+    /// A number with a fraction or exponent.
+    Number(f64),
+    /// A text, such as a fit's message.
+    Text(String),
+    /// true or false.
+    Bool(bool),
+    /// JSON null.
+    Null,
+    /// Not there at all (a fit or field only one side has).
+    Absent,
+}
+
+impl fmt::Display for Leaf {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Leaf::Integer(k) => write!(f, "{k}"),
+            Leaf::Number(x) => write!(f, "{}", short(*x)),
+            Leaf::Text(text) => write!(f, "{text:?}"),
+            Leaf::Bool(b) => write!(f, "{b}"),
+            Leaf::Null => write!(f, "null"),
+            Leaf::Absent => write!(f, "(absent)"),
+        }
+    }
+}
+
+/// A value that differs between the baseline and the run, beyond the tolerance.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// Where.
+    pub key: Key,
+    /// The baseline's value.
+    pub old: Leaf,
+    /// The run's value.
+    pub new: Leaf,
+}
+
+impl Leaf {
+    /// The value as a double, if it is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Leaf::Integer(k) => Some(*k as f64),
+            Leaf::Number(x) => Some(*x),
+            _ => None,
+        }
+    }
+}
+
+impl Change {
+    /// |new − old| for two numbers.
+    pub fn absolute(&self) -> Option<f64> {
+        match (&self.old, &self.new) {
+            (Leaf::Integer(a), Leaf::Integer(b)) => Some(a.abs_diff(*b) as f64),
+            (a, b) => Some((b.as_f64()? - a.as_f64()?).abs()),
+        }
+    }
+
+    /// |new − old| / max(|old|, |new|) for two numbers (0 when both are 0).
+    pub fn relative(&self) -> Option<f64> {
+        Some(relative(self.old.as_f64()?, self.new.as_f64()?))
+    }
+}
+
+/// How the numbers of two `results.json` compare.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Numbers {
+    /// Values compared (both sides together, each key once).
+    pub compared: usize,
+    /// Numbers that differ but within the tolerance: they count as equal.
+    pub within: usize,
+    /// Everything that differs beyond the tolerance, in file order.
+    pub changes: Vec<Change>,
+}
+
+/// Why a `results.json` cannot be compared: it is not what this tool writes.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unreadable(pub String);
+
+/// Compares the baseline's `results.json` with the run's; numbers whose relative difference is
+/// at most `tolerance` count as equal. Fails when either is not a `results.json` of this tool.
+pub fn compare(baseline: &[u8], candidate: &[u8], tolerance: f64) -> Result<Numbers, Unreadable> {
+    let old = flatten(baseline)?;
+    let new = flatten(candidate)?;
+    let mut numbers = Numbers::default();
+    let mut seen = vec![false; new.len()];
+    // By the key's text: keys hold floats (λ), which have no total order or hash of their own.
+    let index: std::collections::HashMap<String, usize> = new
+        .iter()
+        .enumerate()
+        .map(|(at, (key, _))| (key.to_string(), at))
+        .collect();
+    for (key, a) in &old {
+        let found = index.get(&key.to_string()).copied();
+        let b = match found {
+            Some(at) => {
+                seen[at] = true;
+                &new[at].1
+            }
+            None => &Leaf::Absent,
+        };
+        numbers.compared += 1;
+        judge(&mut numbers, key, a, b, tolerance);
+    }
+    for ((key, b), _) in new.iter().zip(&seen).filter(|(_, seen)| !**seen) {
+        numbers.compared += 1;
+        judge(&mut numbers, key, &Leaf::Absent, b, tolerance);
+    }
+    Ok(numbers)
+}
+
+fn judge(numbers: &mut Numbers, key: &Key, a: &Leaf, b: &Leaf, tolerance: f64) {
+    if a == b {
+        return;
+    }
+    // Whole numbers are counts and seeds: equal or not. Measurements have a tolerance.
+    let measured = matches!(a, Leaf::Number(_)) || matches!(b, Leaf::Number(_));
+    if let (true, Some(x), Some(y)) = (measured, a.as_f64(), b.as_f64())
+        && relative(x, y) <= tolerance
+    {
+        numbers.within += 1;
+        return;
+    }
+    numbers.changes.push(Change {
+        key: key.clone(),
+        old: a.clone(),
+        new: b.clone(),
+    });
+}
+
+/// |b − a| / max(|a|, |b|); 0 when both are 0, infinite when either is not finite and they
+/// differ.
+pub fn relative(a: f64, b: f64) -> f64 {
+    if a == b {
+        return 0.0;
+    }
+    let scale = a.abs().max(b.abs());
+    if !(scale.is_finite() && scale > 0.0) {
+        return f64::INFINITY;
+    }
+    (b - a).abs() / scale
+}
+
+/// A JSON value with its object members in the order of the file (serde_json's own `Value`
+/// sorts them by name, which would list a fit's `accuracy` before its weights `x`).
+#[derive(Debug)]
+enum Node {
+    Leaf(Leaf),
+    List(Vec<Node>),
+    Object(Vec<(String, Node)>),
+}
+
+impl Node {
+    fn get(&self, name: &str) -> Option<&Node> {
+        match self {
+            Node::Object(members) => members.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    fn number(&self) -> Option<f64> {
+        match self {
+            Node::Leaf(leaf) => leaf.as_f64(),
+            _ => None,
+        }
+    }
+
+    fn text(&self) -> Option<&str> {
+        match self {
+            Node::Leaf(Leaf::Text(text)) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Bool(b)))
+    }
+
+    fn visit_i64<E>(self, k: i64) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Integer(k.into())))
+    }
+
+    fn visit_u64<E>(self, k: u64) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Integer(k.into())))
+    }
+
+    fn visit_f64<E>(self, x: f64) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Number(x)))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Text(text.to_string())))
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Null))
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Leaf(Leaf::Null))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::List(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut members = Vec::new();
+        while let Some((name, value)) = map.next_entry::<String, Node>()? {
+            members.push((name, value));
+        }
+        Ok(Node::Object(members))
+    }
+}
+
+/// Every value of a `results.json` by its key, in file order.
+fn flatten(bytes: &[u8]) -> Result<Vec<(Key, Leaf)>, Unreadable> {
+    let top: Node = serde_json::from_slice(bytes)
+        .map_err(|e| Unreadable(format!("results.json is not JSON: {e}")))?;
+    let Node::Object(members) = &top else {
+        return Err(Unreadable("results.json is not a JSON object".into()));
+    };
+    for field in ["seed", "n"] {
+        if top.get(field).and_then(Node::number).is_none() {
+            return Err(Unreadable(format!("results.json has no number `{field}`")));
+        }
+    }
+    let Some(Node::Object(demo)) = top.get("optimizer_demo") else {
+        return Err(Unreadable(
+            "results.json has no object `optimizer_demo`".into(),
+        ));
+    };
+    let Some(Node::List(fits)) = top.get("fits") else {
+        return Err(Unreadable("results.json has no list `fits`".into()));
+    };
+    let mut out = Vec::new();
+    for (name, value) in members {
+        if !matches!(name.as_str(), "optimizer_demo" | "fits" | "artifacts") {
+            leaves(&mut out, &Scope::Run, name.clone(), value);
+        }
+    }
+    for (name, value) in demo {
+        leaves(&mut out, &Scope::Demo, name.clone(), value);
+    }
+    let mut scopes: Vec<Scope> = Vec::new();
+    for (k, fit) in fits.iter().enumerate() {
+        let (Node::Object(fields), Some(dataset), Some(lambda)) = (
+            fit,
+            fit.get("dataset").and_then(Node::text),
+            fit.get("lambda").and_then(Node::number),
+        ) else {
+            return Err(Unreadable(format!(
+                "results.json: fits[{k}] has no `dataset` and `lambda`"
+            )));
+        };
+        let repeat = scopes
+            .iter()
+            .filter(|s| matches!(s, Scope::Fit { dataset: d, lambda: l, .. } if d == dataset && *l == lambda))
+            .count();
+        let scope = Scope::Fit {
+            dataset: dataset.to_string(),
+            lambda,
+            repeat,
+        };
+        for (name, value) in fields {
+            if !matches!(name.as_str(), "dataset" | "lambda") {
+                leaves(&mut out, &scope, name.clone(), value);
+            }
+        }
+        scopes.push(scope);
+    }
+    Ok(out)
+}
+
+/// Adds every leaf under `node`, its field path starting at `field`.
+fn leaves(out: &mut Vec<(Key, Leaf)>, scope: &Scope, field: String, node: &Node) {
+    match node {
+        Node::Leaf(leaf) => out.push((
+            Key {
+                scope: scope.clone(),
+                field,
+            },
+            leaf.clone(),
+        )),
+        Node::List(items) => {
+            for (k, item) in items.iter().enumerate() {
+                leaves(out, scope, format!("{field}[{k}]"), item);
+            }
+        }
+        Node::Object(members) => {
+            for (name, item) in members {
+                leaves(out, scope, format!("{field}.{name}"), item);
+            }
+        }
+    }
+}
