@@ -174,8 +174,9 @@ impl Staging {
     /// Removes the staging folder before the swap: everything in it is this run's (files it
     /// wrote, and second names of the user's files, which keep their first).
     pub(crate) fn discard(self) {
-        *active() = None;
+        let mut registry = active();
         let _ = fs::remove_dir_all(&self.container);
+        *registry = None;
     }
 
     /// Removes the staging folder after the swap; `old` (inside it) holds the previous report
@@ -186,7 +187,9 @@ impl Staging {
         manifest: &Manifest,
         target: &Path,
     ) -> Vec<String> {
-        *active() = None;
+        // Held until the staging folder is gone: a signal arriving meanwhile waits for the
+        // clean-up to end, then finds nothing left to do.
+        let mut registry = active();
         let mut kept = Vec::new();
         if let Some(old) = old {
             sweep(old, manifest, target, &mut kept, &|p| fs::remove_file(p));
@@ -212,6 +215,7 @@ impl Staging {
                 self.container.display()
             ));
         }
+        *registry = None;
         warnings
     }
 }
