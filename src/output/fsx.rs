@@ -51,6 +51,23 @@ pub(crate) fn join(root: &Path, relative: &str) -> PathBuf {
         .fold(root.to_path_buf(), |p, c| p.join(c))
 }
 
+/// Makes the folders on the way to the file `root/relative` (not the file), below `root` only:
+/// where `root` itself is gone (a signal removed the staging folder) this fails instead of
+/// making it again, as `create_dir_all` would.
+pub(crate) fn create_folders_below(root: &Path, relative: &str) -> io::Result<()> {
+    let mut folder = root.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        folder.push(part);
+        match fs::create_dir(&folder) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && folder.is_dir() => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 /// Opens `root/relative` if it is a regular file reached through real folders only.
 pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Entry> {
     let mut path = root.to_path_buf();

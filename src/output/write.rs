@@ -173,10 +173,10 @@ fn stage(
     warnings: &mut Vec<String>,
 ) -> Result<()> {
     for artifact in artifacts {
-        let path = fsx::join(root, &artifact.path);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(io_error(dir))?;
+        if staging::aborting() {
+            return Err(Error::Interrupted);
         }
+        fsx::create_folders_below(root, &artifact.path).map_err(io_error(root))?;
     }
     // Files with bytes of their own are written concurrently: at large N two CSVs of
     // hundreds of MB dominate, and the disk takes both at once better than one after the
