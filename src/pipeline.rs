@@ -28,9 +28,7 @@ pub fn generate(config: &Config, progress: &mut dyn Progress) -> Result<Report> 
         });
     }
     let template = report::template(config)?;
-    let study = step(progress, "data, gradient checks and fits", || {
-        study::run(&config.study)
-    })?;
+    let study = study::run_with(&config.study, progress)?;
     for disagreement in study.disagreements() {
         progress.warn(disagreement);
     }

@@ -8,6 +8,7 @@ use crate::fit::{BfgsOptions, FitResult, Status, minimize_bfgs_with};
 use crate::model::{Lambda, LogisticObjective, PassCount, Passes, add_penalty_gradient};
 use crate::newton::{NewtonResult, inverse_spd, newton};
 use crate::numbers::two_digits;
+use crate::progress::{Progress, step};
 
 mod demo;
 pub mod views;
@@ -340,31 +341,49 @@ pub fn training_accuracy(data: &Dataset, w: [f64; 3]) -> f64 {
 
 /// Runs the experiments of the study in order.
 pub fn run(config: &StudyConfig) -> Result<Study> {
+    run_with(config, &mut crate::progress::Silent)
+}
+
+/// [`run`], telling `progress` as each part starts and ends (at large N they take seconds).
+pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Study> {
     if config.lambdas.is_empty() {
         return Err(Error::NoLambdas);
     }
-    let mut rng = study_rng(config.seed);
-    let fuzzy = Dataset::fuzzy(config.n, &mut rng)?;
-    let separable = Dataset::separable(config.n, &mut rng)?;
+    let (fuzzy, separable) = step(progress, "data", || {
+        let mut rng = study_rng(config.seed);
+        let fuzzy = Dataset::fuzzy(config.n, &mut rng)?;
+        Ok((fuzzy, Dataset::separable(config.n, &mut rng)?))
+    })?;
     let demo_options = BfgsOptions {
         max_iters: config.max_iterations,
         ..BfgsOptions::default()
     };
     let optimizer_demo = minimize_bfgs_with(&OptimizerDemo, &[DEMO_X0], &demo_options)?;
-    let fuzzy_fit =
-        FitPlan::new(&fuzzy, DatasetName::Fuzzy, W0, config.max_iterations).fit(FUZZY_LAMBDA)?;
-    let plan = FitPlan::new(
-        &separable,
-        DatasetName::Separable,
-        W0,
-        config.max_iterations,
-    );
-    let separable_fits = config
-        .lambdas
-        .iter()
-        .map(|&lambda| plan.fit(lambda))
-        .collect::<Result<Vec<_>>>()?;
-    let views = views::compute(W0, optimizer_demo.x[0], &fuzzy, &fuzzy_fit, &separable_fits);
+    let fuzzy_fit = step(progress, "gradient check and fit, fuzzy data", || {
+        FitPlan::new(&fuzzy, DatasetName::Fuzzy, W0, config.max_iterations).fit(FUZZY_LAMBDA)
+    })?;
+    let separable_fits = step(progress, "gradient check and fits, separable data", || {
+        let plan = FitPlan::new(
+            &separable,
+            DatasetName::Separable,
+            W0,
+            config.max_iterations,
+        );
+        config
+            .lambdas
+            .iter()
+            .map(|&lambda| plan.fit(lambda))
+            .collect::<Result<Vec<_>>>()
+    })?;
+    let views = step(progress, "curves and lines for the figures", || {
+        Ok(views::compute(
+            W0,
+            optimizer_demo.x[0],
+            &fuzzy,
+            &fuzzy_fit,
+            &separable_fits,
+        ))
+    })?;
     let fits = std::iter::once(&fuzzy_fit)
         .chain(&separable_fits)
         .fold(PassCount::default(), |sum, f| sum.plus(&f.passes));
