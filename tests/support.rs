@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 
 use std::collections::BTreeMap;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -92,4 +93,30 @@ pub fn staging_folders(dir: &Path) -> Vec<PathBuf> {
         })
         .map(|e| e.path())
         .collect()
+}
+
+/// A `CNAME`, notes in a folder of their own, and `extra` more files there.
+pub fn add_user_files(out: &Path, extra: usize) -> BTreeMap<PathBuf, Vec<u8>> {
+    fs::write(out.join("CNAME"), "stats.example.org\n").expect("writable");
+    fs::create_dir_all(out.join("extra/deeper")).expect("writable");
+    fs::write(out.join("extra/notes.md"), "# My notes\n").expect("writable");
+    for k in 0..extra {
+        fs::write(out.join(format!("extra/deeper/{k}.txt")), k.to_string()).expect("writable");
+    }
+    files_of(&snapshot(out))
+        .into_iter()
+        .filter(|(path, _)| path.starts_with("extra") || path == Path::new("CNAME"))
+        .collect()
+}
+
+pub fn assert_user_files(out: &Path, user: &BTreeMap<PathBuf, Vec<u8>>) {
+    let now = files_of(&snapshot(out));
+    for (path, bytes) in user {
+        assert_eq!(
+            now.get(path),
+            Some(bytes),
+            "{} changed or went",
+            path.display()
+        );
+    }
 }

@@ -4,6 +4,7 @@ mod bad_input;
 mod browser;
 mod cli;
 mod honesty;
+mod interrupts;
 mod numerics;
 mod output;
 mod parity;

@@ -1,5 +1,8 @@
 //! Tests of the output folder's guarantees, on the library's writer.
 
+mod cleanup;
+mod links;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -7,13 +10,13 @@ use super::*;
 use crate::error::Result;
 use crate::progress::Progress;
 
-fn artifact(path: &str, text: &str) -> Artifact {
+pub(super) fn artifact(path: &str, text: &str) -> Artifact {
     Artifact::bytes(path, text.as_bytes().to_vec())
 }
 
 /// A report's files, with a `results.json` listing them as a run of this tool does: made
 /// last, from the hashes of the others.
-fn report(files: &[(&str, &str)]) -> Vec<Artifact> {
+pub(super) fn report(files: &[(&str, &str)]) -> Vec<Artifact> {
     let mut artifacts: Vec<Artifact> = files.iter().map(|(p, t)| artifact(p, t)).collect();
     artifacts.push(Artifact {
         path: RESULTS.into(),
@@ -30,7 +33,7 @@ fn report(files: &[(&str, &str)]) -> Vec<Artifact> {
 }
 
 #[derive(Default)]
-struct Warnings(Vec<String>);
+pub(super) struct Warnings(Vec<String>);
 
 impl Progress for Warnings {
     fn warn(&mut self, message: &str) {
@@ -38,14 +41,14 @@ impl Progress for Warnings {
     }
 }
 
-fn write_to(out: &Path, artifacts: &[Artifact]) -> Result<Vec<String>> {
+pub(super) fn write_to(out: &Path, artifacts: &[Artifact]) -> Result<Vec<String>> {
     let target = Target::resolve(out)?;
     let mut warnings = Warnings::default();
     write(&target, artifacts, &mut warnings)?;
     Ok(warnings.0)
 }
 
-fn names(dir: &Path) -> Vec<String> {
+pub(super) fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -55,7 +58,7 @@ fn names(dir: &Path) -> Vec<String> {
 }
 
 /// Every file under `dir` (symbolic links as their targets' text), by relative path.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
+pub(super) fn snapshot(dir: &Path) -> Vec<(PathBuf, String)> {
     fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String)>) {
         for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -224,83 +227,6 @@ fn a_failed_write_leaves_the_previous_report_and_no_new_parents() {
     );
 }
 
-#[cfg(unix)]
-#[test]
-fn a_link_to_a_folder_is_written_through_and_stays_a_link() {
-    let root = tempfile::tempdir().unwrap();
-    let real = root.path().join("real");
-    fs::create_dir(&real).unwrap();
-    let link = root.path().join("link");
-    std::os::unix::fs::symlink(&real, &link).unwrap();
-    write_to(&link, &report(&[("a.txt", "one")])).unwrap();
-    write_to(&link, &report(&[("a.txt", "two")])).unwrap();
-    assert!(
-        fs::symlink_metadata(&link)
-            .unwrap()
-            .file_type()
-            .is_symlink()
-    );
-    assert_eq!(fs::read_to_string(real.join("a.txt")).unwrap(), "two");
-    let dangling = root.path().join("dangling");
-    std::os::unix::fs::symlink(root.path().join("nowhere"), &dangling).unwrap();
-    assert!(matches!(
-        write_to(&dangling, &report(&[("a.txt", "x")])),
-        Err(Error::DanglingLink { .. })
-    ));
-    assert!(!root.path().join("nowhere").exists());
-}
-
-#[cfg(unix)]
-#[test]
-fn links_and_special_files_of_the_user_are_kept_as_they_are() {
-    let root = tempfile::tempdir().unwrap();
-    let outside = root.path().join("outside");
-    fs::create_dir(&outside).unwrap();
-    fs::write(outside.join("precious"), "do not touch").unwrap();
-    let out = root.path().join("output");
-    write_to(&out, &report(&[("a.txt", "one")])).unwrap();
-    std::os::unix::fs::symlink(&outside, out.join("to-outside")).unwrap();
-    std::os::unix::fs::symlink(outside.join("precious"), out.join("file-link")).unwrap();
-    rustix::fs::mkfifoat(
-        rustix::fs::CWD,
-        out.join("pipe"),
-        rustix::fs::Mode::from_raw_mode(0o600),
-    )
-    .unwrap();
-    write_to(&out, &report(&[("a.txt", "two")])).unwrap();
-    assert_eq!(fs::read_link(out.join("to-outside")).unwrap(), outside);
-    assert_eq!(
-        fs::read_link(out.join("file-link")).unwrap(),
-        outside.join("precious")
-    );
-    assert!(fs::symlink_metadata(out.join("pipe")).is_ok());
-    assert_eq!(
-        fs::read_to_string(outside.join("precious")).unwrap(),
-        "do not touch"
-    );
-    assert_eq!(names(&outside), vec!["precious"]);
-}
-
-#[test]
-fn folder_names_of_255_bytes_work() {
-    let root = tempfile::tempdir().unwrap();
-    let out = root.path().join("o".repeat(255));
-    write_to(&out, &report(&[("a.txt", "one")])).unwrap();
-    write_to(&out, &report(&[("a.txt", "two")])).unwrap();
-    assert_eq!(fs::read_to_string(out.join("a.txt")).unwrap(), "two");
-    assert_eq!(names(root.path()).len(), 1);
-}
-
-#[test]
-fn a_dot_path_resolves_to_the_folder_itself() {
-    let root = tempfile::tempdir().unwrap();
-    let out = root.path().join("output");
-    write_to(&out, &report(&[("a.txt", "one")])).unwrap();
-    let target = Target::resolve(&out.join(".")).unwrap();
-    assert_eq!(target.path(), fs::canonicalize(&out).unwrap());
-    assert!(target.manifest().is_some());
-}
-
 #[test]
 fn every_file_gets_a_byte_verdict() {
     let root = tempfile::tempdir().unwrap();
@@ -378,90 +304,4 @@ fn a_report_with_a_cut_marker_is_read_as_damaged_and_never_written() {
         Target::resolve_baseline(&out),
         Err(Error::NotAReport { .. })
     ));
-}
-
-/// The previous report cannot be fully removed after the swap: the run still succeeded, with
-/// the new report in place, and says what it could not remove.
-#[cfg(target_os = "linux")]
-#[test]
-fn a_clean_up_that_fails_after_the_swap_is_a_warning() {
-    let root = tempfile::tempdir().unwrap();
-    let out = root.path().join("output");
-    write_to(&out, &report(&[("sub/old.txt", "one")])).unwrap();
-    let stuck = out.join("sub/old.txt");
-    let undeletable = Undeletable::make(&stuck);
-    let warnings = write_to(&out, &report(&[("new.txt", "two")])).unwrap();
-    drop(undeletable);
-    assert_eq!(fs::read_to_string(out.join("new.txt")).unwrap(), "two");
-    assert!(
-        !out.join("sub").exists(),
-        "the old file is not in the new report"
-    );
-    assert!(
-        warnings.iter().any(|w| w.contains("staging folder")),
-        "{warnings:?}"
-    );
-    // The next run finds the abandoned staging folder and removes it.
-    write_to(&out, &report(&[("new.txt", "three")])).unwrap();
-    assert_eq!(names(root.path()), vec!["output"]);
-}
-
-/// A file no one can delete for as long as this lives: the immutable flag for root, a
-/// read-only folder for anyone else.
-#[cfg(target_os = "linux")]
-struct Undeletable {
-    file: PathBuf,
-    root: bool,
-}
-
-#[cfg(target_os = "linux")]
-impl Undeletable {
-    fn make(file: &Path) -> Undeletable {
-        use std::os::unix::fs::PermissionsExt;
-        let root = rustix::process::geteuid().is_root();
-        if root {
-            let handle = fs::File::open(file).unwrap();
-            let flags = rustix::fs::ioctl_getflags(&handle).unwrap();
-            rustix::fs::ioctl_setflags(&handle, flags | rustix::fs::IFlags::IMMUTABLE)
-                .expect("root can set the immutable flag on this file system");
-        } else {
-            let dir = file.parent().unwrap();
-            fs::set_permissions(dir, fs::Permissions::from_mode(0o555)).unwrap();
-        }
-        Undeletable {
-            file: file.to_path_buf(),
-            root,
-        }
-    }
-}
-
-#[cfg(target_os = "linux")]
-impl Drop for Undeletable {
-    fn drop(&mut self) {
-        use std::os::unix::fs::PermissionsExt;
-        // The file has moved with the previous report into the staging folder: find it.
-        let parent = self
-            .file
-            .parent()
-            .unwrap()
-            .parent()
-            .unwrap()
-            .parent()
-            .unwrap();
-        for entry in fs::read_dir(parent).unwrap().flatten() {
-            let candidate = entry.path().join("report/sub/old.txt");
-            if let Ok(handle) = fs::File::open(&candidate) {
-                if self.root {
-                    let flags = rustix::fs::ioctl_getflags(&handle).unwrap();
-                    let _ =
-                        rustix::fs::ioctl_setflags(&handle, flags - rustix::fs::IFlags::IMMUTABLE);
-                } else {
-                    let _ = fs::set_permissions(
-                        candidate.parent().unwrap(),
-                        fs::Permissions::from_mode(0o755),
-                    );
-                }
-            }
-        }
-    }
 }
