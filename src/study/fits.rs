@@ -1,0 +1,232 @@
+//! Fitting the study's data sets: the gradient check, BFGS, and Newton's cross-check from w0,
+//! with what the report says of each fit, and the passes shared by the fits of a data set.
+
+use std::sync::Arc;
+
+use super::{DatasetName, LogisticFit, NewtonCheck};
+use crate::data::Dataset;
+use crate::error::Result;
+use crate::fit::{BfgsOptions, FitResult, Status, minimize_bfgs_with};
+use crate::model::{Lambda, LogisticObjective, PassCount, Passes, add_penalty_gradient};
+use crate::newton::{inverse_spd, newton};
+use crate::numbers::two_digits;
+
+/// Fits of one data set from one starting point, at any λ. The part of the gradient check
+/// that does not depend on λ (the independent reference gradient of the data term at w0, one
+/// pass over the data) is computed once, here.
+pub struct FitPlan<'a> {
+    data: &'a Dataset,
+    dataset: DatasetName,
+    w0: [f64; 3],
+    max_iterations: Option<u64>,
+    reference_at_w0: [f64; 3],
+    /// The data set's passes, shared by the fits at every λ (see [`crate::model::Passes`]).
+    passes: Arc<Passes>,
+}
+
+impl<'a> FitPlan<'a> {
+    /// Prepares fits of `data` from `w0` under an iteration limit (`None`: SciPy's).
+    pub fn new(
+        data: &'a Dataset,
+        dataset: DatasetName,
+        w0: [f64; 3],
+        max_iterations: Option<u64>,
+    ) -> Self {
+        let (_, reference_at_w0) = crate::reference::data_loss_and_gradient(data, w0);
+        FitPlan {
+            data,
+            dataset,
+            w0,
+            max_iterations,
+            reference_at_w0,
+            passes: Arc::new(Passes::new()),
+        }
+    }
+
+    /// The passes made over the data set by this plan's fits so far.
+    pub fn passes(&self) -> PassCount {
+        self.passes.count()
+    }
+
+    /// Gradient-checks and fits with strength `lambda`, then cross-checks by Newton's method
+    /// from w0.
+    pub fn fit(&self, lambda: Lambda) -> Result<LogisticFit> {
+        let before = self.passes.count();
+        let objective = LogisticObjective::sharing(self.data, lambda, &self.passes);
+        let reference = add_penalty_gradient(self.reference_at_w0, lambda.get(), self.w0);
+        let options = BfgsOptions {
+            max_iters: self.max_iterations,
+            reference_gradient: Some(reference.to_vec()),
+            ..BfgsOptions::default()
+        };
+        // From w0, not from BFGS's answer: a cross-check that started where BFGS ended would
+        // inherit its starting point, and could not fail in a way of its own. It runs first:
+        // its pass at w0 (with the Hessian) then serves BFGS's start, first inverse Hessian
+        // and gradient check, and its first trial point is BFGS's, so BFGS recalls both
+        // instead of passing over the data again (the results are the same bits either way).
+        let cross_check = newton(&objective, self.w0)?;
+        let result = bfgs_fit_with(&objective, self.w0, options)?;
+        let w = [result.x[0], result.x[1], result.x[2]];
+        let distance = cross_check
+            .success()
+            .then(|| (0..3).fold(0.0f64, |m, k| m.max((w[k] - cross_check.x[k]).abs())));
+        let mut fit = LogisticFit {
+            passes: self.passes.count().since(&before),
+            dataset: self.dataset,
+            lambda: lambda.get(),
+            w0: self.w0,
+            accuracy: training_accuracy(self.data, w),
+            weight_norm: w.iter().map(|v| v * v).sum::<f64>().sqrt(),
+            result,
+            newton: NewtonCheck {
+                result: cross_check,
+                distance,
+                disagreement: None,
+            },
+        };
+        fit.newton.disagreement = disagreement(&fit);
+        Ok(fit)
+    }
+}
+
+/// How Newton's answer contradicts BFGS's verdict, if it does.
+fn disagreement(fit: &LogisticFit) -> Option<String> {
+    let (bfgs, newton) = (&fit.result, &fit.newton.result);
+    let what = fit.describe();
+    match (&bfgs.status, &newton.status) {
+        (Status::Converged, Status::Converged) => {
+            let distance = fit.newton.distance?;
+            (distance > newton.distance_tolerance).then(|| {
+                format!(
+                    "{what} reports success, but Newton's method from w0 ends {} away from \
+                     it, beyond the tolerance {}",
+                    two_digits(distance),
+                    two_digits(newton.distance_tolerance)
+                )
+            })
+        }
+        (Status::Converged, other) => Some(format!(
+            "{what} reports success, but Newton's method from w0 did not confirm it (status \
+             {}: {})",
+            other.code(),
+            newton.message()
+        )),
+        (Status::Unbounded(_), Status::Converged) => Some(format!(
+            "{what} found no minimum, but Newton's method from w0 converged to [{}]",
+            newton.x.map(crate::numbers::short).join(", ")
+        )),
+        _ => None,
+    }
+}
+
+/// Gradient-checks and fits one data set with one λ from `w0`, cross-checked by Newton's
+/// method from `w0`.
+pub fn fit_logistic(
+    data: &Dataset,
+    dataset: DatasetName,
+    lambda: Lambda,
+    w0: [f64; 3],
+) -> Result<LogisticFit> {
+    FitPlan::new(data, dataset, w0, None).fit(lambda)
+}
+
+/// The BFGS fit of the study: gradient check, then BFGS from `w0`.
+pub fn bfgs_fit(objective: &LogisticObjective<'_>, w0: [f64; 3]) -> Result<FitResult> {
+    bfgs_fit_with(objective, w0, BfgsOptions::default())
+}
+
+/// [`bfgs_fit`] with explicit options (the iteration limit, a precomputed reference gradient).
+///
+/// With λ > 0 the first inverse-Hessian estimate is the exact one at `w0` (one extra pass
+/// over the data), so that the first step is a Newton step rather than a step as long as
+/// the gradient, which at large N is millions: at N = 10⁶ this halves the passes. With
+/// λ = 0 it is SciPy's identity: on separable data the optimum lies at infinity, Newton-sized
+/// steps crawl towards it at constant length, and the identity's long first steps reach
+/// the stopping rule several times sooner. Data whose Hessian is singular also gets the
+/// identity.
+pub fn bfgs_fit_with(
+    objective: &LogisticObjective<'_>,
+    w0: [f64; 3],
+    mut options: BfgsOptions,
+) -> Result<FitResult> {
+    if options.initial_inverse_hessian.is_none() && objective.lambda() > 0.0 {
+        let (_, _, hessian) = objective.value_gradient_hessian(w0);
+        options.initial_inverse_hessian = inverse_spd(hessian).map(|h| ndarray::arr2(&h));
+    }
+    minimize_bfgs_with(objective, &w0, &options)
+}
+
+/// The share of points whose label the model predicts (σ(z) ≥ 1/2 means label 1).
+pub fn training_accuracy(data: &Dataset, w: [f64; 3]) -> f64 {
+    let right = (0..data.len())
+        .filter(|&i| {
+            let z = w[0] + w[1] * data.x1()[i] + w[2] * data.x2()[i];
+            (z >= 0.0) == (data.labels()[i] == 1)
+        })
+        .count();
+    right as f64 / data.len() as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::study_rng;
+    use crate::study::W0;
+
+    fn default_fit(lambda: f64) -> LogisticFit {
+        let data = Dataset::separable(100, &mut study_rng(0)).unwrap();
+        fit_logistic(
+            &data,
+            DatasetName::Separable,
+            Lambda::new(lambda).unwrap(),
+            W0,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn newton_far_from_a_successful_fit_is_a_disagreement() {
+        let mut fit = default_fit(0.1);
+        assert!(fit.confirmed());
+        assert_eq!(disagreement(&fit), None);
+        fit.newton.distance = Some(1e-3);
+        let message = disagreement(&fit).unwrap();
+        assert!(
+            message.starts_with(
+                "the separable fit with lambda = 0.1 reports success, but Newton's method from \
+                 w0 ends 1.0e-3 away from it"
+            ),
+            "{message}"
+        );
+        assert!(!fit.confirmed());
+    }
+
+    #[test]
+    fn a_failed_newton_beside_a_successful_fit_is_a_disagreement() {
+        let mut fit = default_fit(10.0);
+        fit.newton.result.status = Status::MaxIterations;
+        fit.newton.distance = None;
+        let message = disagreement(&fit).unwrap();
+        assert!(
+            message.contains("did not confirm it (status 1: "),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn no_minimum_beside_a_converged_newton_is_a_disagreement() {
+        let mut fit = default_fit(0.0);
+        assert_eq!(fit.result.status.code(), 4);
+        assert_eq!(disagreement(&fit), None);
+        fit.newton.result.status = Status::Converged;
+        assert!(disagreement(&fit).unwrap().contains("found no minimum"));
+    }
+
+    #[test]
+    fn a_failed_fit_claims_nothing_to_disagree_with() {
+        let mut fit = default_fit(0.1);
+        fit.result.status = Status::MaxIterations;
+        fit.newton.distance = Some(1.0);
+        assert_eq!(disagreement(&fit), None);
+    }
+}
