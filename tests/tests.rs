@@ -13,3 +13,4 @@ mod review;
 mod scale;
 mod site;
 mod support;
+mod validator;
