@@ -2,9 +2,56 @@
 
 use std::path::PathBuf;
 
-use crate::error::{Error, Result};
-use crate::model::Lambda;
+use crate::model::{Lambda, ModelError};
 use crate::study::StudyConfig;
+
+/// A value the user gave that the run cannot take, each with a message fit for one line on
+/// stderr (the command line adds the flag it came from).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// Fewer than two points per data set.
+    #[error("a data set needs at least 2 points (one per class), got {n}")]
+    TooFewPoints {
+        /// The number of points asked for.
+        n: usize,
+    },
+    /// More points than a run can hold.
+    #[error("N may be at most {max} (both data sets are held in memory), got {n}")]
+    TooManyPoints {
+        /// Points asked for.
+        n: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// The output path is empty.
+    #[error("the output folder has no name")]
+    NoOutputName,
+    /// A number was expected (in a list of strengths) and something else was given.
+    #[error("{text:?} is not a number")]
+    NotANumber {
+        /// What was given.
+        text: String,
+    },
+    /// A strength that is not one.
+    #[error(transparent)]
+    Lambda(#[from] ModelError),
+    /// `--site-url` is not an absolute http:// or https:// address of a folder.
+    #[error("{text:?} is not a site address: {reason}")]
+    SiteUrl {
+        /// What was given.
+        text: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// SOURCE_DATE_EPOCH is set to something other than a whole number of seconds.
+    #[error("SOURCE_DATE_EPOCH must be a whole number of seconds, got {text:?}")]
+    SourceDateEpoch {
+        /// Its text.
+        text: String,
+    },
+}
+
+type Result<T, E = ConfigError> = std::result::Result<T, E>;
 
 /// The largest `--n` accepted. Past it a run would need more memory than a workstation has,
 /// and the allocator would abort the process instead of reporting an error.
@@ -38,13 +85,13 @@ impl Config {
         templates: Option<PathBuf>,
     ) -> Result<Self> {
         if n < 2 {
-            return Err(Error::TooFewPoints { n });
+            return Err(ConfigError::TooFewPoints { n });
         }
         if n > MAX_N {
-            return Err(Error::TooManyPoints { n, max: MAX_N });
+            return Err(ConfigError::TooManyPoints { n, max: MAX_N });
         }
         if out.as_os_str().is_empty() {
-            return Err(Error::NoOutputName);
+            return Err(ConfigError::NoOutputName);
         }
         Ok(Config {
             study: StudyConfig {
@@ -72,7 +119,7 @@ impl SiteUrl {
     /// a query, fragment, user name or characters that need escaping (`%XX` escapes are
     /// kept as they are). A missing final `/` is added: the address names the folder.
     pub fn parse(text: &str) -> Result<SiteUrl> {
-        let refuse = |reason: &'static str| Error::SiteUrl {
+        let refuse = |reason: &'static str| ConfigError::SiteUrl {
             text: text.to_string(),
             reason,
         };
@@ -158,7 +205,7 @@ pub fn source_date_epoch(value: Option<std::ffi::OsString>) -> Result<Option<i64
     text.trim()
         .parse()
         .map(Some)
-        .map_err(|_| Error::SourceDateEpoch {
+        .map_err(|_| ConfigError::SourceDateEpoch {
             text: text.into_owned(),
         })
 }
@@ -168,10 +215,10 @@ pub fn parse_lambdas(text: &str) -> Result<Vec<Lambda>> {
     text.split(',')
         .map(|part| {
             let part = part.trim();
-            let value: f64 = part.parse().map_err(|_| Error::NotANumber {
+            let value: f64 = part.parse().map_err(|_| ConfigError::NotANumber {
                 text: part.to_string(),
             })?;
-            Lambda::new(value)
+            Ok(Lambda::new(value)?)
         })
         .collect()
 }
@@ -208,11 +255,17 @@ mod tests {
     fn bad_lambdas_are_refused_with_what_was_wrong() {
         for bad in ["-1", "nan", "inf"] {
             let err = parse_lambdas(bad).unwrap_err();
-            assert!(matches!(err, Error::InvalidLambda(_)), "{bad}: {err}");
+            assert!(
+                matches!(err, ConfigError::Lambda(ModelError::InvalidLambda(_))),
+                "{bad}: {err}"
+            );
         }
         for bad in ["0,,1", "abc", ""] {
             let err = parse_lambdas(bad).unwrap_err();
-            assert!(matches!(err, Error::NotANumber { .. }), "{bad}: {err}");
+            assert!(
+                matches!(err, ConfigError::NotANumber { .. }),
+                "{bad}: {err}"
+            );
         }
     }
 
@@ -250,16 +303,16 @@ mod tests {
             "",
         ] {
             let err = SiteUrl::parse(bad).unwrap_err();
-            assert!(matches!(err, Error::SiteUrl { .. }), "{bad}: {err}");
+            assert!(matches!(err, ConfigError::SiteUrl { .. }), "{bad}: {err}");
         }
     }
 
     #[test]
     fn n_out_of_range_is_refused() {
         let err = Config::new(0, MAX_N + 1, "0", "output".into(), None).unwrap_err();
-        assert!(matches!(err, Error::TooManyPoints { n, max: MAX_N } if n == MAX_N + 1));
+        assert!(matches!(err, ConfigError::TooManyPoints { n, max: MAX_N } if n == MAX_N + 1));
         assert!(Config::new(0, MAX_N, "0", "output".into(), None).is_ok());
         let err = Config::new(0, 1, "0", "output".into(), None).unwrap_err();
-        assert!(matches!(err, Error::TooFewPoints { n: 1 }));
+        assert!(matches!(err, ConfigError::TooFewPoints { n: 1 }));
     }
 }

@@ -33,6 +33,7 @@ pub mod error;
 pub mod fastmath;
 pub mod figures;
 pub mod fit;
+pub mod linalg;
 pub mod memory;
 pub mod model;
 pub mod newton;

@@ -15,10 +15,10 @@
 //!   minimum (separable data). Newton stops there, after a few steps, instead of following
 //!   the weights to infinity; this confirms BFGS's verdict independently.
 
-use crate::error::{Error, Result};
-use crate::fit::{DISTANCE_TOLERANCE, Status};
+use crate::fit::{DISTANCE_TOLERANCE, FitError, Status};
+use crate::linalg::{max_abs, solve_spd};
 use crate::model::{LogisticObjective, Objective};
-use crate::numbers::two_digits;
+use crate::numbers::{capitalised, counted, two_digits};
 
 /// The most Newton iterations tried. The quadratic phase needs fewer than ten; reaching it
 /// from w0 when λ is tiny and the data nearly separable takes about one step per unit of
@@ -68,7 +68,7 @@ impl NewtonResult {
             ),
             None => String::new(),
         };
-        let steps = plural(self.nit, "step", "steps");
+        let steps = counted(self.nit, "step", "steps");
         match &self.status {
             Status::Converged => format!(
                 "Converged after {steps}: the exact Newton step at the last iterate is {}, \
@@ -93,33 +93,18 @@ impl NewtonResult {
     }
 }
 
-/// "1 step", "3 steps".
-pub(crate) fn plural(count: u64, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
-}
-
-/// `text` with its first letter in upper case.
-pub(crate) fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 fn norm2(w: [f64; 3]) -> f64 {
     w.iter().map(|v| v * v).sum::<f64>().sqrt()
 }
 
-fn max_abs(v: [f64; 3]) -> f64 {
-    v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
-}
-
 /// Minimises the regularised loss from `start` by damped Newton steps (any λ ≥ 0; with
 /// λ = 0 on separable data it ends with status 4, see the module documentation).
-pub fn newton(objective: &LogisticObjective<'_>, start: [f64; 3]) -> Result<NewtonResult> {
+pub fn newton(
+    objective: &LogisticObjective<'_>,
+    start: [f64; 3],
+) -> Result<NewtonResult, FitError> {
     if start.iter().any(|v| !v.is_finite()) {
-        return Err(Error::StartingPointNotFinite {
+        return Err(FitError::StartingPointNotFinite {
             start: start.to_vec(),
         });
     }
@@ -140,8 +125,8 @@ pub fn newton(objective: &LogisticObjective<'_>, start: [f64; 3]) -> Result<Newt
         let Some(step) = solve_spd(hessian, grad) else {
             break Status::PrecisionLoss("the Hessian is not positive definite".into());
         };
-        let scale = max_abs(w).max(1.0);
-        if last || max_abs(step) <= 4.0 * f64::EPSILON * scale {
+        let scale = max_abs(&w).max(1.0);
+        if last || max_abs(&step) <= 4.0 * f64::EPSILON * scale {
             break Status::Converged;
         }
         if nit >= MAX_ITERATIONS {
@@ -173,10 +158,10 @@ pub fn newton(objective: &LogisticObjective<'_>, start: [f64; 3]) -> Result<Newt
         (fun, grad, hessian) = evaluated;
         last = resolved;
     };
-    let distance_tolerance = DISTANCE_TOLERANCE * max_abs(w).max(1.0);
+    let distance_tolerance = DISTANCE_TOLERANCE * max_abs(&w).max(1.0);
     let distance_estimate = match status {
         Status::Unbounded(_) | Status::NotFinite => None,
-        _ => solve_spd(hessian, grad).map(max_abs),
+        _ => solve_spd(hessian, grad).map(|step| max_abs(&step)),
     };
     // Newton's own stopping tests are far tighter than the tolerance; what decides success is
     // the same certificate as for BFGS.
@@ -199,65 +184,4 @@ pub fn newton(objective: &LogisticObjective<'_>, start: [f64; 3]) -> Result<Newt
         distance_estimate,
         distance_tolerance,
     })
-}
-
-/// The inverse of a symmetric positive definite 3 × 3 matrix, or `None` if it is not
-/// positive definite.
-pub fn inverse_spd(a: [[f64; 3]; 3]) -> Option<[[f64; 3]; 3]> {
-    let columns = [
-        solve_spd(a, [1.0, 0.0, 0.0])?,
-        solve_spd(a, [0.0, 1.0, 0.0])?,
-        solve_spd(a, [0.0, 0.0, 1.0])?,
-    ];
-    Some(std::array::from_fn(|i| {
-        std::array::from_fn(|j| columns[j][i])
-    }))
-}
-
-/// Solves `A·x = b` for a symmetric positive definite 3 × 3 `A` by Cholesky; `None` if `A`
-/// is not positive definite (or has a NaN).
-pub fn solve_spd(a: [[f64; 3]; 3], b: [f64; 3]) -> Option<[f64; 3]> {
-    let mut l = [[0.0; 3]; 3];
-    for i in 0..3 {
-        for j in 0..=i {
-            let dot: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
-            if i == j {
-                let d = a[i][i] - dot;
-                if d.is_nan() || d <= 0.0 {
-                    return None;
-                }
-                l[i][i] = d.sqrt();
-            } else {
-                l[i][j] = (a[i][j] - dot) / l[j][j];
-            }
-        }
-    }
-    let mut y = [0.0; 3];
-    for i in 0..3 {
-        let dot: f64 = (0..i).map(|k| l[i][k] * y[k]).sum();
-        y[i] = (b[i] - dot) / l[i][i];
-    }
-    let mut x = [0.0; 3];
-    for i in (0..3).rev() {
-        let dot: f64 = (i + 1..3).map(|k| l[k][i] * x[k]).sum();
-        x[i] = (y[i] - dot) / l[i][i];
-    }
-    Some(x)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cholesky_solves_a_known_system() {
-        let a = [[4.0, 2.0, 0.4], [2.0, 5.0, 1.0], [0.4, 1.0, 3.0]];
-        let x = [1.0, -2.0, 0.5];
-        let b: [f64; 3] = std::array::from_fn(|i| (0..3).map(|k| a[i][k] * x[k]).sum());
-        let solved = solve_spd(a, b).unwrap();
-        for k in 0..3 {
-            assert!((solved[k] - x[k]).abs() < 1e-14);
-        }
-        assert!(solve_spd([[1.0, 2.0, 0.0], [2.0, 1.0, 0.0], [0.0, 0.0, 1.0]], b).is_none());
-    }
 }

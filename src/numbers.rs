@@ -1,4 +1,5 @@
-//! How parameters are written for people: in messages, on figures and on the page.
+//! How numbers, counts and sentences are written for people: in messages, on figures and
+//! on the page.
 
 /// The shortest text that reads back to `value`, in exponent form when that saves at least
 /// three characters (`1e300`, not three hundred digits; `1e-9`, not `0.000000001`; but `0.1`
@@ -14,8 +15,21 @@ pub fn short(value: f64) -> String {
 }
 
 /// A count with its noun, singular for one: `1 point`, `2 points`, `0 points`.
-pub fn counted(n: usize, singular: &str, plural: &str) -> String {
-    format!("{n} {}", if n == 1 { singular } else { plural })
+pub fn counted<N>(n: N, singular: &str, plural: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    let noun = if n == N::from(1) { singular } else { plural };
+    format!("{n} {noun}")
+}
+
+/// `text` with its first letter in upper case: a clause made the start of a sentence.
+pub fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Two significant digits in exponent form, for distances and tolerances in messages
@@ -30,10 +44,21 @@ pub fn two_digits(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{counted, short, two_digits};
+    use super::{capitalised, counted, short, two_digits};
+
+    #[test]
+    fn a_clause_starts_a_sentence() {
+        assert_eq!(
+            capitalised("the data are separable"),
+            "The data are separable"
+        );
+        assert_eq!(capitalised("ä"), "Ä");
+        assert_eq!(capitalised(""), "");
+    }
 
     #[test]
     fn one_is_singular() {
+        assert_eq!(counted(1u64, "step", "steps"), "1 step");
         assert_eq!(counted(1, "panel", "panels"), "1 panel");
         assert_eq!(counted(3, "panel", "panels"), "3 panels");
         assert_eq!(counted(0, "point", "points"), "0 points");

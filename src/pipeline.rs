@@ -1,9 +1,12 @@
 //! The run, in order: the study computes, the figures draw, the report assembles its files.
 //! Nothing here is written to disk; the caller hands the artifacts to [`crate::output`].
+//! This is the top of the library: it drives every stage and returns their errors composed
+//! in [`Error`].
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::figures::{self, Figure};
+use crate::memory;
 use crate::output::Artifact;
 use crate::progress::{Progress, step};
 use crate::report;
@@ -21,7 +24,7 @@ pub struct Report {
 
 /// Runs the study, draws the figures and builds every file of the report in memory.
 pub fn generate(config: &Config, progress: &mut dyn Progress) -> Result<Report> {
-    if let Some(shortfall) = crate::memory::shortfall(config.study.n) {
+    if let Some(shortfall) = memory::shortfall(config.study.n) {
         return Err(Error::OutOfMemory {
             n: config.study.n,
             shortfall,
@@ -32,7 +35,7 @@ pub fn generate(config: &Config, progress: &mut dyn Progress) -> Result<Report> 
     for disagreement in study.disagreements() {
         progress.warn(disagreement);
     }
-    let figures = step(progress, "figures", || Ok(figures::render_all(&study)?))?;
+    let figures = step(progress, "figures", || figures::render_all(&study))?;
     let artifacts = step(progress, "page, data and results", || {
         report::build(config, &template, &study, &figures)
     })?;

@@ -21,11 +21,11 @@ pub struct Silent;
 impl Progress for Silent {}
 
 /// Runs `work` as the step `name`, telling `progress` when it starts and how long it took.
-pub fn step<T>(
+pub fn step<T, E>(
     progress: &mut dyn Progress,
     name: &str,
-    work: impl FnOnce() -> crate::Result<T>,
-) -> crate::Result<T> {
+    work: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     progress.start(name);
     let started = std::time::Instant::now();
     let value = work()?;

@@ -1,5 +1,5 @@
 //! The gradient check's reference: the loss written out plainly and differentiated
-//! mechanically, sharing nothing with the fused pass of [`crate::model`].
+//! mechanically, sharing nothing with the model's fused pass.
 //!
 //! Each term is max(z, 0) + ln(1 + e^−|z|) − y·z as SPEC.md states it, evaluated on dual
 //! numbers (forward-mode automatic differentiation): every operation carries its derivative
@@ -138,7 +138,7 @@ pub fn data_loss_and_gradient(data: &Dataset, w: [f64; 3]) -> (f64, [f64; 3]) {
         .zip(x2.par_chunks(REFERENCE_BLOCK_ROWS))
         .zip(y.par_chunks(REFERENCE_BLOCK_ROWS))
         .map(|((x1, x2), y)| {
-            crate::model::visits::visit(&crate::model::visits::REFERENCE);
+            crate::data::visits::visit(&crate::data::visits::REFERENCE);
             x1.iter()
                 .zip(x2)
                 .zip(y)

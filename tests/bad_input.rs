@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use logreg_report::data::study_rng;
-use logreg_report::model::Lambda;
-use logreg_report::study::{self, StudyConfig};
-use logreg_report::{Dataset, Error, LogisticObjective};
+use logreg_report::data::{DataError, study_rng};
+use logreg_report::model::{Lambda, ModelError};
+use logreg_report::study::{self, StudyConfig, StudyError};
+use logreg_report::{Dataset, LogisticObjective};
 
 fn two_points() -> Dataset {
     Dataset::new(vec![0.0, 1.0], vec![0.0, 1.0], &[0.0, 1.0]).expect("valid")
@@ -15,7 +15,7 @@ fn two_points() -> Dataset {
 fn fewer_than_two_points() {
     for n in [0, 1] {
         let err = Dataset::fuzzy(n, &mut study_rng(0)).unwrap_err();
-        assert!(matches!(err, Error::TooFewPoints { .. }));
+        assert!(matches!(err, DataError::TooFewPoints { .. }));
         assert_eq!(
             err.to_string(),
             format!("a data set needs at least 2 points (one per class), got {n}")
@@ -26,7 +26,10 @@ fn fewer_than_two_points() {
             ..StudyConfig::default()
         })
         .unwrap_err();
-        assert!(matches!(err, Error::TooFewPoints { .. }));
+        assert!(matches!(
+            err,
+            StudyError::Data(DataError::TooFewPoints { .. })
+        ));
     }
 }
 
@@ -43,7 +46,7 @@ fn an_empty_data_set() {
 fn lambda_negative_nan_or_infinite() {
     for lambda in [-1.0, -1e-300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let err = Lambda::new(lambda).expect_err("refused");
-        assert!(matches!(err, Error::InvalidLambda(_)));
+        assert!(matches!(err, ModelError::InvalidLambda(_)));
         assert!(
             err.to_string()
                 .starts_with("lambda must be a finite number >= 0"),
@@ -62,7 +65,7 @@ fn non_finite_data() {
         assert!(
             matches!(
                 err,
-                Error::NonFiniteData {
+                DataError::NonFiniteData {
                     row: 1,
                     column: "x1",
                     ..
@@ -79,7 +82,7 @@ fn non_finite_data() {
 fn labels_other_than_zero_or_one() {
     for bad in [2.0, -1.0, 0.5, f64::NAN] {
         let err = Dataset::new(vec![0.0, 1.0], vec![0.0, 1.0], &[0.0, bad]).unwrap_err();
-        assert!(matches!(err, Error::BadLabel { row: 1, .. }), "{err}");
+        assert!(matches!(err, DataError::BadLabel { row: 1, .. }), "{err}");
         assert!(err.to_string().contains("is not 0 or 1"));
     }
 }
@@ -92,7 +95,7 @@ fn mismatched_lengths() {
         "columns differ in length: x1 has 3, x2 has 2, label has 3"
     );
     let err = Dataset::new(vec![0.0, 1.0], vec![0.0, 1.0], &[0.0]).unwrap_err();
-    assert!(matches!(err, Error::LengthMismatch { labels: 1, .. }));
+    assert!(matches!(err, DataError::LengthMismatch { labels: 1, .. }));
 }
 
 #[test]

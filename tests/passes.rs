@@ -4,8 +4,8 @@
 //! A test binary of its own: the counters are the process's, so no other test may run beside.
 
 use logreg_report::config::Config;
+use logreg_report::data::visits::blocks_visited;
 use logreg_report::model::CHUNK_ROWS;
-use logreg_report::model::visits::blocks_visited;
 use logreg_report::output::artifact::materialise;
 use logreg_report::pipeline;
 use logreg_report::progress::Silent;

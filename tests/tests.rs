@@ -5,6 +5,7 @@ mod browser;
 mod cli;
 mod honesty;
 mod interrupts;
+mod layers;
 mod numerics;
 mod output;
 mod parity;

@@ -12,7 +12,7 @@ use super::{CSV_HEADER, Dataset};
 pub const CSV_BLOCK_ROWS: usize = 1 << 15;
 /// Pieces formatted at once, on all cores: about 11 MB of text in flight.
 pub const CSV_BATCH_BLOCKS: usize = 8;
-use crate::error::{Error, Result};
+use super::error::DataError;
 
 impl Dataset {
     /// Writes `x1,x2,label` and one row a point. Floats are written in their shortest form
@@ -74,15 +74,15 @@ impl Dataset {
 
     /// Reads a CSV written by [`Dataset::write_csv`] (or any with the same header); `path` only
     /// names the source in error messages.
-    pub fn read_csv<R: BufRead>(input: R, path: &Path) -> Result<Self> {
-        let csv_error = |line: usize, message: String| Error::Csv {
+    pub fn read_csv<R: BufRead>(input: R, path: &Path) -> Result<Self, DataError> {
+        let csv_error = |line: usize, message: String| DataError::Csv {
             path: path.to_path_buf(),
             line,
             message,
         };
         let mut lines = input.lines();
         let header = match lines.next() {
-            Some(line) => line.map_err(|source| Error::Io {
+            Some(line) => line.map_err(|source| DataError::Io {
                 path: path.to_path_buf(),
                 source,
             })?,
@@ -97,7 +97,7 @@ impl Dataset {
         let (mut x1, mut x2, mut labels) = (Vec::new(), Vec::new(), Vec::new());
         for (index, line) in lines.enumerate() {
             let number = index + 2;
-            let line = line.map_err(|source| Error::Io {
+            let line = line.map_err(|source| DataError::Io {
                 path: path.to_path_buf(),
                 source,
             })?;
@@ -125,11 +125,11 @@ impl Dataset {
         }
         Dataset::new(x1, x2, &labels).map_err(|e| match e {
             // Report rows as file lines, which is what a user can look up.
-            Error::NonFiniteData { row, column, value } => csv_error(
+            DataError::NonFiniteData { row, column, value } => csv_error(
                 row + 2,
                 format!("{column} is {value}, but data must be finite"),
             ),
-            Error::BadLabel { row, value } => {
+            DataError::BadLabel { row, value } => {
                 csv_error(row + 2, format!("label {value} is not 0 or 1"))
             }
             other => other,

@@ -19,9 +19,11 @@ use rand::{Rng, RngExt, SeedableRng};
 use rand_distr::{Distribution, UnitDisc};
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+pub use error::DataError;
 
 mod csv;
+mod error;
+pub mod visits;
 
 /// The study's random generator: ChaCha with 8 rounds, a named algorithm whose output for a
 /// seed does not change with rand's version (unlike `StdRng`).
@@ -56,20 +58,20 @@ pub struct Dataset {
 impl Dataset {
     /// Checks and takes the columns. Labels are given as numbers so that anything other than
     /// exactly 0 or 1 can be refused with its row.
-    pub fn new(x1: Vec<f64>, x2: Vec<f64>, labels: &[f64]) -> Result<Self> {
+    pub fn new(x1: Vec<f64>, x2: Vec<f64>, labels: &[f64]) -> Result<Self, DataError> {
         if x1.len() != x2.len() || x1.len() != labels.len() {
-            return Err(Error::LengthMismatch {
+            return Err(DataError::LengthMismatch {
                 x1: x1.len(),
                 x2: x2.len(),
                 labels: labels.len(),
             });
         }
         if x1.len() < 2 {
-            return Err(Error::TooFewPoints { n: x1.len() });
+            return Err(DataError::TooFewPoints { n: x1.len() });
         }
         for (column, values) in [("x1", &x1), ("x2", &x2)] {
             if let Some(row) = values.iter().position(|v| !v.is_finite()) {
-                return Err(Error::NonFiniteData {
+                return Err(DataError::NonFiniteData {
                     row,
                     column,
                     value: values[row],
@@ -82,15 +84,15 @@ impl Dataset {
             .map(|(row, &value)| match value {
                 0.0 => Ok(0u8),
                 1.0 => Ok(1u8),
-                _ => Err(Error::BadLabel { row, value }),
+                _ => Err(DataError::BadLabel { row, value }),
             })
-            .collect::<Result<Vec<u8>>>()?;
+            .collect::<Result<Vec<u8>, DataError>>()?;
         Ok(Dataset { x1, x2, labels })
     }
 
     /// The fuzzy (overlapping) set: ⌈n/2⌉ points of class A (label 1) drawn from a standard
     /// normal around (−1, −1), ⌊n/2⌋ of class B (label 0) around (1, 1), rows in random order.
-    pub fn fuzzy<R: Rng>(n: usize, rng: &mut R) -> Result<Self> {
+    pub fn fuzzy<R: Rng>(n: usize, rng: &mut R) -> Result<Self, DataError> {
         Self::generate(n, rng, StreamTag::Fuzzy, |rng, label| {
             let centre = if label == 1 {
                 FUZZY_CENTRE
@@ -104,7 +106,7 @@ impl Dataset {
 
     /// The separable set: ⌈n/2⌉ points of class A (label 1) uniform in [−4, 0)², ⌊n/2⌋ of class
     /// B (label 0) uniform in [0, 4)², rows in random order.
-    pub fn separable<R: Rng>(n: usize, rng: &mut R) -> Result<Self> {
+    pub fn separable<R: Rng>(n: usize, rng: &mut R) -> Result<Self, DataError> {
         Self::generate(n, rng, StreamTag::Separable, |rng, label| {
             let low = if label == 1 { -SEPARABLE_SIDE } else { 0.0 };
             let x: f64 = rng.random_range(low..low + SEPARABLE_SIDE);
@@ -121,9 +123,9 @@ impl Dataset {
         rng: &mut R,
         tag: StreamTag,
         draw: impl Fn(&mut StudyRng, u8) -> (f64, f64) + Sync,
-    ) -> Result<Self> {
+    ) -> Result<Self, DataError> {
         if n < 2 {
-            return Err(Error::TooFewPoints { n });
+            return Err(DataError::TooFewPoints { n });
         }
         let class_a = n.div_ceil(2);
         let mut labels: Vec<u8> = (0..n).map(|i| u8::from(i < class_a)).collect();

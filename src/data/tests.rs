@@ -157,6 +157,6 @@ fn csv_errors_name_the_line() {
     assert!(message("x1,x2,label\n1,abc,1\n2,2,0\n").contains("\"abc\" is not a number"));
     assert!(matches!(
         read("x1,x2,label\n1,2,1\n"),
-        Err(Error::TooFewPoints { n: 1 })
+        Err(DataError::TooFewPoints { n: 1 })
     ));
 }

@@ -1,25 +1,16 @@
 //! Labelled contour lines of σ(b + w1·x1 + w2·x2). The study gives each level's line in the
 //! plane (straight, cut to the square shown); here it is mapped to pixels, labelled (see
-//! [`super::labels`]), cut open under each label, and written as SVG elements (plotters turns
+//! `labels`), cut open under each label, and written as SVG elements (plotters turns
 //! text only by multiples of 90°).
 
 use std::fmt::Write;
 
 use crate::study::Plane;
 
-use super::geometry::{OrientedRect, Point};
+use super::geometry::{LevelLines, OrientedRect, Point};
 use super::labels::{ContourLabel, level_text, place_labels};
 use super::style::{CONTOUR_COLOUR, CONTOUR_WIDTH, FONT, SMALL_SIZE};
 use super::svg::{Frame, push_px, px};
-
-/// The lines of one contour level, in pixels.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct LevelLines {
-    /// The value of σ along the lines.
-    pub level: f64,
-    /// Open or closed polylines.
-    pub lines: Vec<Vec<Point>>,
-}
 
 /// Cuts every line where it passes under a label's box: the inline gap of `clabel`.
 pub(crate) fn cut_gaps(levels: &[LevelLines], labels: &[ContourLabel]) -> Vec<LevelLines> {

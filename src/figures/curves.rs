@@ -5,12 +5,12 @@ use crate::study::{Curve as CurveData, DEMO_X0};
 use plotters::chart::SeriesLabelPosition;
 use plotters::prelude::*;
 
+use super::spec::{FigureError, FigureSpec};
 use super::style::{CURVE_COLOUR, CURVE_RGB, SMALL_SIZE, TITLE_SIZE};
 use super::svg::{
     Frame, TITLE_BAND, draw_axes, draw_title, drawing, finish, font, number, push_px, signed,
     with_canvas,
 };
-use super::{FigureError, FigureSpec};
 
 /// Size of a line chart.
 const CURVE_SIZE: (u32, u32) = (480, 330);

@@ -1,5 +1,5 @@
-//! Plane geometry in pixels for the contour figures: points, distances, and the turned
-//! rectangle of a label's box (clipping a segment against it, overlap tests).
+//! Plane geometry in pixels for the contour figures: points, the lines of one level, distances,
+//! and the turned rectangle of a label's box (clipping a segment against it, overlap tests).
 
 /// A point in pixels.
 pub(crate) type Point = (f64, f64);
@@ -130,4 +130,13 @@ pub(crate) fn upright(angle: f64) -> f64 {
         a += 180.0;
     }
     a
+}
+
+/// The lines of one contour level, in pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct LevelLines {
+    /// The value of σ along the lines.
+    pub level: f64,
+    /// Open or closed polylines.
+    pub lines: Vec<Vec<Point>>,
 }

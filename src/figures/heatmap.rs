@@ -14,12 +14,12 @@ use plotters::prelude::*;
 use plotters::style::colors::colormaps::ViridisRGB;
 
 use super::contour;
+use super::spec::{FigureError, FigureSpec};
 use super::style::{AXIS_LABEL_SIZE, SMALL_SIZE};
 use super::svg::{
     BOTTOM_BAND, Frame, LEGEND_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, drawing, finish, font,
     plane_panel, px, with_canvas,
 };
-use super::{FigureError, FigureSpec};
 
 /// Width of the strip right of the plot holding the colour bar and its ticks.
 const COLOUR_BAR_BAND: u32 = 76;

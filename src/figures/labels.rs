@@ -3,8 +3,7 @@
 //! its own line, reads upright, stays inside the plot area, never overlaps another label, no
 //! line (its own or another) is drawn under it, and it avoids the data points drawn on top.
 
-use super::contour::LevelLines;
-use super::geometry::{OrientedRect, Point, distance, distance_to_segment, upright};
+use super::geometry::{LevelLines, OrientedRect, Point, distance, distance_to_segment, upright};
 use super::style::{MARKER_RADIUS, SMALL_SIZE};
 use super::svg::Frame;
 

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use crate::Dataset;
+use crate::data::Dataset;
 
 use super::style::{CLASS_A_COLOUR, CLASS_B_COLOUR, FONT, MARKER_RADIUS, NOTE_SIZE, SMALL_SIZE};
 use super::svg::{Frame, LEGEND_BAND, escape, push_px, px};

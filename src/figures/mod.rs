@@ -14,7 +14,6 @@
 //! Rust), not the platform's maths library, whose last bit may differ between machines.
 
 use crate::study::Study;
-use plotters::drawing::DrawingAreaErrorKind;
 
 mod contour;
 mod curves;
@@ -24,163 +23,14 @@ mod labels;
 mod markers;
 mod panels;
 mod scatter;
+mod spec;
 pub mod style;
 mod svg;
 
+pub use spec::{FIGURES, Figure, FigureError, FigureId, FigureSpec, Panels};
+
 #[cfg(test)]
 mod tests;
-
-/// Which figure of the report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FigureId {
-    /// Experiment 1: the fuzzy data.
-    Fuzzy,
-    /// Experiment 2: the 1-D sigmoid.
-    Sigmoid,
-    /// Experiment 3: σ over the plane as a colour map with labelled contours.
-    Sigmoid2d,
-    /// Experiment 4: the starting weights' contours over the fuzzy data.
-    BadFit,
-    /// Experiment 5: the optimiser demo.
-    Optimizer,
-    /// Experiment 6: the loss along w1 around the fitted optimum.
-    LossOverW1,
-    /// Experiment 7: the fitted contours over the fuzzy data.
-    FittedWeights,
-    /// Experiment 8: the separable data.
-    LinSep,
-    /// Experiment 9: three separable fits side by side, one per λ.
-    RegVsNo,
-}
-
-/// One row of the figure table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FigureSpec {
-    /// The figure.
-    pub id: FigureId,
-    /// The file the report writes it to (and the `src` it is linked by).
-    pub file_name: &'static str,
-    /// The title drawn on the figure and written into its `<title>` element.
-    pub title: &'static str,
-}
-
-/// Every figure of the report, in report order: the one place where file names and titles live.
-pub const FIGURES: [FigureSpec; 9] = [
-    FigureSpec {
-        id: FigureId::Fuzzy,
-        file_name: "fuzzy.svg",
-        title: "Overlapping (fuzzy) data",
-    },
-    FigureSpec {
-        id: FigureId::Sigmoid,
-        file_name: "sigmoid.svg",
-        title: "The logistic sigmoid",
-    },
-    FigureSpec {
-        id: FigureId::Sigmoid2d,
-        file_name: "2d-sigmoid.svg",
-        title: "σ(b + w1·x1 + w2·x2) over the plane",
-    },
-    FigureSpec {
-        id: FigureId::BadFit,
-        file_name: "bad-fit.svg",
-        title: "Starting weights: a poor boundary",
-    },
-    FigureSpec {
-        id: FigureId::Optimizer,
-        file_name: "optimizer.svg",
-        title: "BFGS on f(x) = x² − 2x",
-    },
-    FigureSpec {
-        id: FigureId::LossOverW1,
-        file_name: "loss-over-w1.svg",
-        title: "Loss over w1, other weights at the optimum",
-    },
-    FigureSpec {
-        id: FigureId::FittedWeights,
-        file_name: "fitted-weights.svg",
-        title: "Fitted weights on the fuzzy data",
-    },
-    FigureSpec {
-        id: FigureId::LinSep,
-        file_name: "lin-sep.svg",
-        title: "Linearly separable data",
-    },
-    FigureSpec {
-        id: FigureId::RegVsNo,
-        file_name: "reg-vs-no.svg",
-        title: "Separable data fitted with and without regularisation",
-    },
-];
-
-impl FigureId {
-    /// This figure's row of [`FIGURES`].
-    pub fn spec(self) -> &'static FigureSpec {
-        // The table lists the variants in declaration order, so the discriminant is the row.
-        &FIGURES[self as usize]
-    }
-
-    /// The file name without its extension, e.g. `2d-sigmoid`: a stable, page-unique prefix
-    /// for the ids of SVG elements (gradients, clip paths, markers) once figures are inlined
-    /// side by side in one HTML page.
-    pub fn slug(self) -> &'static str {
-        let name = self.spec().file_name;
-        name.strip_suffix(".svg").unwrap_or(name)
-    }
-
-    /// The prefix of every id inside this figure's SVG, e.g. `fig-2d-sigmoid`.
-    pub fn prefix(self) -> String {
-        format!("fig-{}", self.slug())
-    }
-}
-
-/// A drawn figure: its table row and its SVG text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Figure {
-    /// Which figure.
-    pub id: FigureId,
-    /// File name from [`FIGURES`].
-    pub file_name: &'static str,
-    /// Title from [`FIGURES`].
-    pub title: &'static str,
-    /// The complete, self-contained SVG document.
-    pub svg: String,
-    /// The same figure panel by panel, for a page that lays its panels out itself; `None`
-    /// for figures of one panel.
-    pub panels: Option<Panels>,
-}
-
-/// A figure of several panels, drawn one panel per SVG document by the code that draws the
-/// whole figure.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Panels {
-    /// Each panel as a self-contained SVG document, in the figure's order, its element ids
-    /// prefixed with the figure's own prefix and the panel's number.
-    pub svgs: Vec<String>,
-    /// The note the whole figure carries at its foot (a subsample of the points), which no
-    /// single panel has room for; the page shows it in the caption.
-    pub note: Option<String>,
-}
-
-/// Why a figure could not be drawn.
-#[derive(Debug, thiserror::Error)]
-pub enum FigureError {
-    /// plotters failed while drawing or writing the SVG.
-    #[error("drawing {figure}: {source}")]
-    Drawing {
-        /// File name of the figure being drawn.
-        figure: &'static str,
-        /// plotters' error.
-        #[source]
-        source: DrawingAreaErrorKind<std::io::Error>,
-    },
-    /// The study holds no separable fit to draw in figure 9.
-    #[error("{figure}: the study has no separable fits to draw")]
-    NoSeparableFits {
-        /// File name of the figure being drawn.
-        figure: &'static str,
-    },
-}
 
 /// Draws every figure of the report, in the order of [`FIGURES`].
 pub fn render_all(study: &Study) -> Result<Vec<Figure>, FigureError> {

@@ -5,19 +5,19 @@
 //! `figures/reg-vs-no.svg`, and panel by panel, so that a page can lay the panels out in a
 //! grid that wraps on narrow screens instead of shrinking one wide image.
 
-use crate::Dataset;
+use crate::data::Dataset;
 use crate::study::{LogisticFit, PLANE_RANGE, Plane, Study};
 
 use super::contour;
 use super::markers::{
     Sample, Shown, describe_points, fmt_weight, footer, legend, points, subsample_note,
 };
+use super::spec::{FigureError, FigureSpec, Panels};
 use super::style::{AXIS_LABEL_SIZE, MAX_MARKERS_PER_FIGURE, TITLE_SIZE};
 use super::svg::{
     Area, FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, draw_title, finish, number,
     plane_panel_with_ticks, with_canvas,
 };
-use super::{FigureError, FigureSpec, Panels};
 
 /// Tick labels of the panels, larger than in the figures of one plane (plotters writes a
 /// size of `s` as `s / 1.24` pixels): a page shows three panels side by side in a

@@ -1,15 +1,15 @@
 //! Scatter plots of the two classes (figures 1 and 8), and the same points drawn over
 //! labelled contours (figures 4 and 7).
 
-use crate::Dataset;
+use crate::data::Dataset;
 use crate::study::{PLANE_RANGE, Plane, Study};
 
 use super::contour;
 use super::markers::{
     Sample, Shown, describe_points, fmt_weight, footer, legend, points, subsample_note,
 };
+use super::spec::{FigureError, FigureSpec};
 use super::svg::{FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, finish, plane_panel, with_canvas};
-use super::{FigureError, FigureSpec};
 
 /// Equal data ranges on both axes around the data, with a small margin, so that a square plot
 /// area shows the plane undistorted.

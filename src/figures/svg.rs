@@ -8,8 +8,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::spec::{FigureError, FigureSpec};
 use super::style::{AXIS_LABEL_SIZE, FONT, PLOT_SIDE, SMALL_SIZE, TITLE_SIZE};
-use super::{FigureError, FigureSpec};
 
 /// A plotters drawing area on the SVG backend.
 pub(crate) type Area<'b> = DrawingArea<SVGBackend<'b>, Shift>;

@@ -1,7 +1,8 @@
 //! The gradient check: the analytic gradient at the starting point against an independent
 //! computation, reported as scipy's `check_grad` reports it.
 
-use super::{GRADIENT_CHECK_TOLERANCE, norm2};
+use super::rules::GRADIENT_CHECK_TOLERANCE;
+use crate::linalg::norm2;
 use crate::model::Objective;
 
 /// What the analytic gradient was compared with.

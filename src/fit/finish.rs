@@ -1,11 +1,10 @@
 //! Judging where BFGS stopped: the certificate that decides `success`, the proof that no
 //! minimum exists, and the damped Newton steps that finish a fit whose certificate is not met
-//! yet (see the module documentation of [`crate::fit`]).
+//! yet (see the module documentation of `fit`).
 
-use super::{
-    BfgsStop, DISTANCE_TOLERANCE, DistanceEstimate, EstimateKind, MAX_FINISHING_STEPS, Status,
-    max_abs,
-};
+use super::rules::{DISTANCE_TOLERANCE, MAX_FINISHING_STEPS};
+use super::status::{BfgsStop, DistanceEstimate, EstimateKind, Status};
+use crate::linalg::max_abs;
 use crate::model::Objective;
 
 /// A point with its value and gradient.

@@ -53,10 +53,12 @@
 //!    loss is flat) and at large N, where BFGS stops on the rounding of E.
 //!
 //! With λ > 0 the study also starts BFGS from the exact inverse Hessian at w0 (see
-//! [`crate::study::bfgs_fit`]), so its first step is a Newton step.
+//! `study::bfgs_fit`), so its first step is a Newton step.
 
 mod check;
+mod error;
 mod finish;
+mod rules;
 mod solver;
 mod status;
 
@@ -65,31 +67,19 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::BFGS;
 use ndarray::{Array1, Array2};
 
-use crate::error::{Error, Result};
+use crate::linalg::norm2;
 use crate::model::Objective;
-use crate::newton::{capitalised, plural};
-use crate::numbers::two_digits;
+use crate::numbers::{capitalised, counted, two_digits};
 use finish::{Point, judge};
 use solver::{FusedProblem, StoppingRule};
 
 pub use check::{CheckMethod, GradientCheck, check_gradient, check_gradient_against};
+pub use error::FitError;
+pub use rules::{
+    DISTANCE_TOLERANCE, GRADIENT_CHECK_TOLERANCE, GRADIENT_TOLERANCE, MAX_FINISHING_STEPS,
+    MAX_ITERS_PER_PARAMETER, RESOLUTION_ULPS, STEP_TOLERANCE,
+};
 pub use status::{BfgsStop, DistanceEstimate, EstimateKind, Status, StopRule};
-
-/// The largest distance estimate, relative to max(1, ‖w‖∞), that counts as converged.
-pub const DISTANCE_TOLERANCE: f64 = 1e-6;
-/// BFGS's step rule: the largest quasi-Newton step, relative to max(1, ‖w‖∞).
-pub const STEP_TOLERANCE: f64 = 1e-9;
-/// BFGS's resolution rule: how many units of rounding of E the promised decrease may be.
-pub const RESOLUTION_ULPS: f64 = 16.0;
-/// BFGS's gradient rule: the largest gradient max-norm.
-pub const GRADIENT_TOLERANCE: f64 = 1e-8;
-/// The iteration limit per parameter (SciPy's default).
-pub const MAX_ITERS_PER_PARAMETER: u64 = 200;
-/// The most Newton steps taken after BFGS stops. From where BFGS's gradient rule fires, a
-/// damped Newton step gains about one unit of margin, and even λ = 1e−12 needs fewer than 40.
-pub const MAX_FINISHING_STEPS: u64 = 60;
-/// The largest gradient-check error accepted, relative to max(1, ‖∇E‖₂).
-pub const GRADIENT_CHECK_TOLERANCE: f64 = 1e-6;
 
 /// One fit, with the fields of scipy's `OptimizeResult` and what certifies it.
 #[derive(Clone, Debug)]
@@ -141,7 +131,7 @@ impl FitResult {
         let followed = if self.finishing_steps > 0 {
             format!(
                 ", then {} followed",
-                plural(self.finishing_steps, "Newton step", "Newton steps")
+                counted(self.finishing_steps, "Newton step", "Newton steps")
             )
         } else {
             String::new()
@@ -193,35 +183,12 @@ pub struct BfgsOptions {
     pub reference_gradient: Option<Vec<f64>>,
 }
 
-/// The Euclidean norm, scaled so that squares of huge entries (a gradient of 1e300 with an
-/// enormous λ) do not overflow.
-pub(crate) fn norm2(v: &[f64]) -> f64 {
-    let scale = v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
-    if scale == 0.0 || !scale.is_finite() {
-        // NaN.max(0) is 0, so look for NaN separately: a NaN entry is a NaN norm.
-        return if v.iter().any(|x| x.is_nan()) {
-            f64::NAN
-        } else {
-            scale
-        };
-    }
-    scale
-        * v.iter()
-            .map(|x| {
-                let r = x / scale;
-                r * r
-            })
-            .sum::<f64>()
-            .sqrt()
-}
-
-pub(crate) fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
-}
-
 /// Checks the gradient at `w0`, then minimises `objective` by BFGS (argmin, More–Thuente
 /// line search, H₀ = I), judged and finished as the module documentation describes.
-pub fn minimize_bfgs<O: Objective + ?Sized>(objective: &O, w0: &[f64]) -> Result<FitResult> {
+pub fn minimize_bfgs<O: Objective + ?Sized>(
+    objective: &O,
+    w0: &[f64],
+) -> Result<FitResult, FitError> {
     minimize_bfgs_with(objective, w0, &BfgsOptions::default())
 }
 
@@ -230,23 +197,23 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
     objective: &O,
     w0: &[f64],
     options: &BfgsOptions,
-) -> Result<FitResult> {
+) -> Result<FitResult, FitError> {
     if w0.len() != objective.dim() {
-        return Err(Error::StartingPointLength {
+        return Err(FitError::StartingPointLength {
             len: w0.len(),
             expected: objective.dim(),
             objective: objective.name(),
         });
     }
     if w0.iter().any(|v| !v.is_finite()) {
-        return Err(Error::StartingPointNotFinite { start: w0.to_vec() });
+        return Err(FitError::StartingPointNotFinite { start: w0.to_vec() });
     }
     let dim = objective.dim();
     let h0 = match &options.initial_inverse_hessian {
         Some(h0) if h0.dim() == (dim, dim) && h0.iter().all(|v| v.is_finite()) => h0.clone(),
         Some(h0) => {
             let (rows, cols) = h0.dim();
-            return Err(Error::InitialInverseHessian { rows, cols, dim });
+            return Err(FitError::InitialInverseHessian { rows, cols, dim });
         }
         None => Array2::eye(dim),
     };
@@ -258,7 +225,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         None => check_gradient(objective, w0),
     };
     if !grad_check.passed() {
-        return Err(Error::GradientCheck {
+        return Err(FitError::GradientCheck {
             objective: objective.name(),
             error: grad_check.error,
             relative: grad_check.relative,
@@ -272,14 +239,14 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
     let bfgs = BFGS::new(linesearch)
         .with_tolerance_grad(0.0)
         .and_then(|b| b.with_tolerance_cost(0.0))
-        .map_err(|e| Error::Optimizer(e.to_string()))?;
+        .map_err(|e| FitError::Optimizer(e.to_string()))?;
     let solver = StoppingRule::new(bfgs);
     let start = Array1::from(w0.to_vec());
     let result = Executor::new(problem, solver)
         .configure(|state| state.param(start).inv_hessian(h0).max_iters(max_iters))
         .timer(false)
         .run()
-        .map_err(|e| Error::Optimizer(e.to_string()))?;
+        .map_err(|e| FitError::Optimizer(e.to_string()))?;
 
     let solver = result.solver;
     let state = result.state;
@@ -296,7 +263,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
             other.map(|r| r.text().to_string())
         )),
     };
-    let missing = || Error::Optimizer("argmin returned no final state".into());
+    let missing = || FitError::Optimizer("argmin returned no final state".into());
     let x = state.get_param().cloned().ok_or_else(missing)?;
     let jac = state.get_gradient().cloned().ok_or_else(missing)?;
     let hess_inv = state.get_inv_hessian().cloned().ok_or_else(missing)?;

@@ -1,5 +1,5 @@
 //! argmin's BFGS under our rules: one pass over the data per point for value and gradient
-//! together, the stopping rules of [`crate::fit`], breakdowns turned into a reported stop on
+//! together, the stopping rules of `fit`, breakdowns turned into a reported stop on
 //! the last good iterate, and the inverse-Hessian update recomputed so that its bits do not
 //! depend on the CPU.
 
@@ -11,7 +11,8 @@ use argmin::core::{
 };
 use ndarray::{Array1, Array2};
 
-use super::{BfgsStop, GRADIENT_TOLERANCE, RESOLUTION_ULPS, STEP_TOLERANCE, StopRule};
+use super::rules::{GRADIENT_TOLERANCE, RESOLUTION_ULPS, STEP_TOLERANCE};
+use super::status::{BfgsStop, StopRule};
 use crate::model::Objective;
 
 pub(super) type Param = Array1<f64>;

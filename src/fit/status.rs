@@ -1,7 +1,7 @@
 //! How a fit ended: the statuses (SciPy's codes and our own), which of BFGS's rules stopped
 //! it, and the estimate of the distance to the optimum that decides success.
 
-use super::{GRADIENT_TOLERANCE, STEP_TOLERANCE};
+use super::rules::{GRADIENT_TOLERANCE, STEP_TOLERANCE};
 
 /// How a fit ended, with SciPy's status codes and one of our own (see the module
 /// documentation).

@@ -62,7 +62,7 @@ fn optimizer_demo_finds_x_equals_one() {
 #[test]
 fn a_wrong_gradient_is_refused_before_fitting() {
     let err = minimize_bfgs(&WrongGradient, &[1.0, 1.0]).unwrap_err();
-    assert!(matches!(err, Error::GradientCheck { .. }), "{err}");
+    assert!(matches!(err, FitError::GradientCheck { .. }), "{err}");
     assert!(err.to_string().contains("gradient check failed"));
 }
 
@@ -94,7 +94,7 @@ fn the_independent_reference_catches_a_wrong_logistic_gradient() {
     assert!(right.passed() && right.relative < 1e-12, "{right:?}");
     assert_eq!(right.method, CheckMethod::Reference);
     let err = minimize_bfgs(&SlightlyWrong(objective), &[2.0, 1.5, -2.0]).unwrap_err();
-    assert!(matches!(err, Error::GradientCheck { .. }), "{err}");
+    assert!(matches!(err, FitError::GradientCheck { .. }), "{err}");
 }
 
 #[test]

@@ -17,8 +17,8 @@
 
 use rayon::prelude::*;
 
-use super::{CHUNK_ROWS, PARALLEL_MIN_ROWS};
-use crate::data::Dataset;
+use super::blocks::{CHUNK_ROWS, PARALLEL_MIN_ROWS};
+use crate::data::{Dataset, visits};
 use crate::fastmath::{exp_neg, logistic_parts};
 
 /// Rows processed side by side.
@@ -62,7 +62,7 @@ impl Line {
 pub fn loss_along_w1(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -> Vec<f64> {
     let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
     let block = |index: usize| {
-        super::visits::visit(&super::visits::CURVE);
+        visits::visit(&visits::CURVE);
         let start = index * CHUNK_ROWS;
         let end = (start + CHUNK_ROWS).min(y.len());
         block_sums(
@@ -114,6 +114,29 @@ fn block_sums(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> 
         }
     }
     block_sums_portable(x1, x2, y, b, w2, line)
+}
+
+/// The block's sums built without and with AVX2 (for the test of the vector path,
+/// in `paths`); `None` where the CPU has no AVX2.
+pub(crate) fn block_sums_both(
+    x1: &[f64],
+    x2: &[f64],
+    y: &[u8],
+    b: f64,
+    w2: f64,
+    line: Line,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2") {
+            let portable = block_sums_portable(x1, x2, y, b, w2, line);
+            // SAFETY: the CPU supports AVX2, checked just above.
+            let vector = unsafe { block_sums_avx2(x1, x2, y, b, w2, line) };
+            return Some((portable, vector));
+        }
+    }
+    let _ = (x1, x2, y, b, w2, line);
+    None
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -340,18 +363,5 @@ mod tests {
             .unwrap();
         let serial = pool.install(|| loss_along_w1(&data, 0.1, 0.2, -1.5, line));
         assert_eq!(parallel, serial);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    #[ignore = "needs an x86-64 CPU with AVX2; .ci/run runs it with --include-ignored"]
-    fn the_vector_build_gives_the_portable_bits() {
-        assert!(std::arch::is_x86_feature_detected!("avx2"), "no AVX2 here");
-        let data = Dataset::fuzzy(CHUNK_ROWS + 5, &mut study_rng(9)).unwrap();
-        let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
-        let line = Line::spanning(-3.0, 1.0, 100);
-        // SAFETY: AVX2 is present, asserted above.
-        let vector = unsafe { block_sums_avx2(x1, x2, y, 0.1, -2.0, line) };
-        assert_eq!(vector, block_sums_portable(x1, x2, y, 0.1, -2.0, line));
     }
 }

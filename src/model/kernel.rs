@@ -1,64 +1,11 @@
 //! One block's sums: the row loop of the fused pass, on the scalar path and (where the CPU
-//! has it) AVX2, which do the same IEEE operations in the same order; and the ordered,
-//! compensated addition of the blocks.
+//! has it) AVX2, which do the same IEEE operations in the same order.
 
-use super::{GRADIENT, HESSIAN};
+use super::blocks::{BlockSums, GRADIENT, HESSIAN, LANES, LaneSums};
 use crate::fastmath::logistic_parts;
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
-
-/// Independent accumulators inside a block: enough for 512-bit vectors of f64.
-const LANES: usize = 8;
-
-/// Sums over a block of rows: loss, gradient and (optionally) the Hessian's upper triangle
-/// in the order h00, h01, h02, h11, h12, h22.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub(crate) struct BlockSums {
-    pub loss: f64,
-    pub grad: [f64; 3],
-    pub hess: [f64; 6],
-}
-
-/// Adds the blocks in order, with Neumaier's compensation so that the total does not
-/// depend on how large N is beyond the rounding of each block.
-pub(crate) fn add_blocks(blocks: &[BlockSums]) -> BlockSums {
-    const TERMS: usize = 10;
-    let mut sum = [0.0; TERMS];
-    let mut compensation = [0.0; TERMS];
-    for block in blocks {
-        let terms = [
-            block.loss,
-            block.grad[0],
-            block.grad[1],
-            block.grad[2],
-            block.hess[0],
-            block.hess[1],
-            block.hess[2],
-            block.hess[3],
-            block.hess[4],
-            block.hess[5],
-        ];
-        for k in 0..TERMS {
-            let t = sum[k] + terms[k];
-            compensation[k] += if sum[k].abs() >= terms[k].abs() {
-                (sum[k] - t) + terms[k]
-            } else {
-                (terms[k] - t) + sum[k]
-            };
-            sum[k] = t;
-        }
-    }
-    let s: [f64; TERMS] = std::array::from_fn(|k| sum[k] + compensation[k]);
-    BlockSums {
-        loss: s[0],
-        grad: [s[1], s[2], s[3]],
-        hess: [s[4], s[5], s[6], s[7], s[8], s[9]],
-    }
-}
-
-/// Sums of a block of rows kept per lane: row i of the block goes to lane i mod 8.
-type LaneSums = [[f64; LANES]; 10];
 
 /// One block's sums, on the widest vector unit this CPU has. Both paths do the same IEEE
 /// operations in the same order for every row (and never a fused multiply-add), so they
@@ -72,8 +19,7 @@ pub(crate) fn block_sums<const DEPTH: u8>(
     sums::<DEPTH>(w, x1, x2, y, true)
 }
 
-/// The same sums on the scalar path only (for tests on machines with AVX2).
-#[cfg(test)]
+/// The same sums on the scalar path only (for the test of the vector path, in `paths`).
 pub(crate) fn block_sums_scalar<const DEPTH: u8>(
     w: [f64; 3],
     x1: &[f64],

@@ -1,6 +1,6 @@
 //! The regularisation strength: a number checked once, where it is made, and trusted after.
 
-use crate::error::{Error, Result};
+use super::error::ModelError;
 
 /// An L2 regularisation strength λ: finite and ≥ 0. The only way to get one is
 /// [`Lambda::new`] (or [`Lambda::constant`] for the study's own values), so everything that
@@ -21,11 +21,11 @@ impl Lambda {
     pub const ZERO: Lambda = Lambda(0.0);
 
     /// `value` as a strength, if it is finite and ≥ 0; −0 becomes 0.
-    pub fn new(value: f64) -> Result<Lambda> {
+    pub fn new(value: f64) -> Result<Lambda, ModelError> {
         if value.is_finite() && value >= 0.0 {
             Ok(Lambda(if value == 0.0 { 0.0 } else { value }))
         } else {
-            Err(Error::InvalidLambda(value))
+            Err(ModelError::InvalidLambda(value))
         }
     }
 

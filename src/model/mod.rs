@@ -12,37 +12,34 @@
 //! lanes inside a block, blocks added in order), never by the number of threads or the SIMD
 //! width, so every machine computes the same bits.
 
+mod blocks;
 mod curve;
+mod error;
 pub(crate) mod kernel;
 mod lambda;
 mod passes;
-pub mod visits;
+#[doc(hidden)]
+pub mod paths;
 
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use crate::data::Dataset;
+use crate::data::visits;
+use crate::linalg::solve_spd;
+use blocks::{BlockSums, GRADIENT, HESSIAN, PARALLEL_MIN_ROWS, VALUE, add_blocks};
+use kernel::block_sums;
 
+pub use blocks::CHUNK_ROWS;
 pub use curve::{Line, loss_along_w1};
-pub(crate) use kernel::{BlockSums, add_blocks, block_sums};
+pub use error::ModelError;
 pub use lambda::Lambda;
 pub use passes::{PassCount, Passes};
 
-/// Rows per block of the reduction. Part of the numerical definition of the sum: changing
-/// it changes the last bits of every result.
-pub const CHUNK_ROWS: usize = 8192;
-/// How much a pass computes: the value only, value and gradient, or all three with the
-/// Hessian.
-pub(crate) const VALUE: u8 = 0;
-pub(crate) const GRADIENT: u8 = 1;
-pub(crate) const HESSIAN: u8 = 2;
-/// Below this many rows, spreading a pass over threads costs more than it saves.
-pub(crate) const PARALLEL_MIN_ROWS: usize = 4 * CHUNK_ROWS;
-
 /// A differentiable objective, as the optimiser sees it.
 ///
-/// Only the first three methods are required. The others let [`crate::fit`] check the
+/// Only the first three methods are required. The others let the optimiser (`fit`) check the
 /// gradient against an independent computation, certify convergence with the exact Newton
 /// step, and recognise an objective without a minimum; an objective that does not provide
 /// them gets central differences, BFGS's own estimate, and no such verdict.
@@ -255,7 +252,7 @@ impl Objective for LogisticObjective<'_> {
         Some(SecondOrder {
             value,
             gradient: gradient.to_vec(),
-            newton_step: crate::newton::solve_spd(hessian, gradient).map(|s| s.to_vec()),
+            newton_step: solve_spd(hessian, gradient).map(|s| s.to_vec()),
         })
     }
 

@@ -14,7 +14,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::BlockSums;
+use super::blocks::BlockSums;
 
 /// How many recent passes are remembered.
 const REMEMBERED: usize = 8;

@@ -1,8 +1,8 @@
-//! Tests of the fused pass: against the plain formula, across vector paths and thread counts.
+//! Tests of the fused pass: against the plain formula and across thread counts (the vector
+//! paths are held to the scalar bits by `tests/vector_paths.rs`).
 
 use super::*;
 use crate::data::study_rng;
-use crate::model::kernel::block_sums_scalar;
 
 /// The loss written out plainly with the standard library, as a reference.
 fn reference(data: &Dataset, lambda: f64, w: [f64; 3]) -> (f64, [f64; 3]) {
@@ -166,28 +166,6 @@ fn hessian_pass_matches_the_gradient_pass() {
             let numeric = (g_up[i] - g_down[i]) / (2.0 * h);
             assert!((numeric - hessian[i][j]).abs() <= 1e-5 * (1.0 + hessian[i][j].abs()));
         }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[test]
-#[ignore = "needs an x86-64 CPU with AVX2; .ci/run runs it with --include-ignored"]
-fn every_vector_path_gives_the_same_bits() {
-    assert!(
-        std::arch::is_x86_feature_detected!("avx2"),
-        "this CPU has no AVX2: there is no vector path to compare"
-    );
-    let data = Dataset::fuzzy(CHUNK_ROWS + 13, &mut study_rng(2)).unwrap();
-    let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
-    for w in [
-        [0.3, -1.7, 2.2],
-        [0.0, 0.0, 0.0],
-        [5.0, 300.0, -400.0],
-        [1.0, f64::MAX, 0.0],
-    ] {
-        let scalar = block_sums_scalar::<HESSIAN>(w, x1, x2, y);
-        let vector = block_sums::<HESSIAN>(w, x1, x2, y);
-        assert_eq!(format!("{scalar:?}"), format!("{vector:?}"), "w = {w:?}");
     }
 }
 

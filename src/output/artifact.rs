@@ -11,8 +11,9 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::hex;
-use crate::error::{Error, Result};
+use super::error::{MakeError, OutputError};
+
+type Result<T, E = OutputError> = std::result::Result<T, E>;
 
 /// What a file turned out to be once made.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,7 +34,7 @@ pub trait Pieces: Send + Sync {
 }
 
 /// Makes a file's bytes from the files made before it.
-pub type FromMade = dyn Fn(&Ledger) -> Result<Vec<u8>> + Send + Sync;
+pub type FromMade = dyn Fn(&Ledger) -> Result<Vec<u8>, MakeError> + Send + Sync;
 
 /// What a file holds.
 #[derive(Clone)]
@@ -87,14 +88,14 @@ pub fn feed(
     made: &Ledger,
     sink: &mut dyn FnMut(&[u8]) -> io::Result<()>,
 ) -> Result<()> {
-    let io = |source| Error::Io {
+    let io = |source| OutputError::Io {
         path: artifact.path.clone().into(),
         source,
     };
     match &artifact.body {
         Body::Bytes(bytes) => sink(bytes).map_err(io),
         Body::Pieces(pieces) => pieces.each(sink).map_err(io),
-        Body::Later(make) => sink(&make(made)?).map_err(io),
+        Body::Later(make) => sink(&make(made).map_err(OutputError::Made)?).map_err(io),
     }
 }
 
@@ -116,6 +117,11 @@ pub fn in_order(
         made.insert(artifact.path.clone(), this);
     }
     Ok(made)
+}
+
+/// Lower-case hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A sink that hashes and counts what passes through it, then hands it on.

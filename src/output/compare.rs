@@ -9,10 +9,12 @@ use std::io::Read;
 use std::sync::Mutex;
 
 use super::artifact::{self, Artifact, Tally};
+use super::error::OutputError;
 use super::fsx::{self, Entry};
 use super::manifest::{Manifest, RESULTS};
-use super::{Existing, Target};
-use crate::error::{Error, Result};
+use super::target::{Existing, Target};
+
+type Result<T, E = OutputError> = std::result::Result<T, E>;
 
 /// How one file of a fresh run compares with the report on disk.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -103,7 +105,7 @@ pub fn verdicts(
             Some(format!("its {RESULTS} cannot be read: {why}")),
         ),
         Existing::Missing | Existing::Empty => {
-            return Err(Error::NoReport {
+            return Err(OutputError::NoReport {
                 path: target.given().to_path_buf(),
             });
         }

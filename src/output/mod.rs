@@ -12,18 +12,20 @@
 //!   a copy where the file system has none), so its bytes never move. A file of the user's
 //!   standing where the report writes one stops the run instead.
 //! - **All or nothing.** The new report is built in a staging folder beside the output folder
-//!   and takes its place in one atomic exchange of names (see [`swap`](self) for where that
+//!   and takes its place in one atomic exchange of names (see `swap` for where that
 //!   exists), so at every instant the folder's name holds either the whole previous report or
 //!   the whole new one, the user's files in both. A failure before the exchange leaves the
 //!   folder as it was and reports an error; a problem after it (the previous report could not
 //!   be removed) is a warning of a run that succeeded.
 //! - **No debris.** SIGINT, SIGTERM and SIGHUP remove the staging folder on the way out; after
 //!   a `kill -9`, the next run in the same parent folder removes it, once its lock shows that
-//!   no live run owns it (see [`staging`](self)). Parent folders a failed run made are removed.
+//!   no live run owns it (see `staging`). Parent folders a failed run made are removed.
 
 pub mod artifact;
 mod compare;
+mod error;
 pub(crate) mod fsx;
+mod layout;
 mod manifest;
 mod staging;
 mod swap;
@@ -31,29 +33,13 @@ mod sweep;
 mod target;
 mod write;
 
-use std::io;
-use std::path::Path;
-
 pub use artifact::{Artifact, Body, Ledger, Made, Pieces};
 pub use compare::{Difference, FileVerdict, Verdict, compare, verdicts};
+pub use error::{MakeError, OutputError};
 pub use manifest::{Foreign, Kind, Manifest, RESULTS, REVIEW, TOOL};
 pub use staging::install_signal_cleanup;
 pub use target::{Existing, Target};
 pub use write::write;
-
-use crate::error::Error;
-
-pub(crate) fn io_error(path: &Path) -> impl FnOnce(io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
-/// Lower-case hex of bytes.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 #[cfg(test)]
 mod tests;

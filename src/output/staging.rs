@@ -14,38 +14,15 @@
 //! On SIGINT, SIGTERM or SIGHUP the run removes its staging folder before it dies; after a
 //! `kill -9`, the next run in the same place does.
 
-use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use serde::{Deserialize, Serialize};
-
 use super::fsx;
-use super::manifest::Manifest;
+use super::layout::{LOCK, LockRecord, PREFIX, PREVIOUS, REPORT};
+use super::manifest::{Manifest, TOOL};
 use super::sweep::sweep;
-
-/// The start of every staging folder's name.
-pub(crate) const PREFIX: &str = ".logreg-report-staging-";
-/// The lock file inside a staging folder.
-pub(crate) const LOCK: &str = "lock";
-/// The folder inside a staging folder that becomes (or was) the report.
-pub(crate) const REPORT: &str = "report";
-/// Where the previous report is moved where no atomic exchange exists.
-pub(crate) const PREVIOUS: &str = "previous";
-
-/// What the lock file records.
-#[derive(Serialize, Deserialize)]
-pub(crate) struct LockRecord {
-    pub tool: String,
-    pub pid: u32,
-    /// The output folder's name in the same parent folder.
-    pub target: OsString,
-    /// (device, inode) of the staged `report/` folder when it was made, so that a clean-up can
-    /// tell whether `report/` still holds the new report or, after the swap, the old one.
-    pub staged: (u64, u64),
-}
 
 /// A staging folder of this run, locked.
 pub(crate) struct Staging {
@@ -111,7 +88,7 @@ impl Staging {
             fs::create_dir(&report)?;
             let staged = fsx::identity(&fs::symlink_metadata(&report)?);
             let record = LockRecord {
-                tool: super::manifest::TOOL.into(),
+                tool: TOOL.into(),
                 pid: std::process::id(),
                 target: target.file_name().unwrap_or_default().to_os_string(),
                 staged,

@@ -9,8 +9,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::fsx;
+use super::layout::{LOCK, LockRecord, PREFIX, PREVIOUS, REPORT};
 use super::manifest::{self, Manifest};
-use super::staging::{LOCK, LockRecord, PREFIX, PREVIOUS, REPORT};
 
 /// Removes the previous report in `old`, file by file: a file the previous run wrote, or one
 /// with another name elsewhere (the user's files were linked into the new report), goes; a
@@ -123,7 +123,7 @@ fn abandoned(container: &Path) -> Option<LockRecord> {
     }
     let bytes = fsx::read_regular(&path, 1 << 16).ok()??;
     let record: LockRecord = serde_json::from_slice(&bytes).ok()?;
-    if record.tool != super::manifest::TOOL {
+    if record.tool != manifest::TOOL {
         return None;
     }
     // Taking the lock succeeds only when no live process holds it.

@@ -6,9 +6,11 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use super::error::{OutputError, io_error};
+use super::fsx;
 use super::manifest::{Foreign, Kind, Manifest, RESULTS, names_tool};
-use super::{fsx, io_error};
-use crate::error::{Error, Result};
+
+type Result<T, E = OutputError> = std::result::Result<T, E>;
 
 /// What stands at the output path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,7 +53,7 @@ impl Target {
         let path = resolve_path(given)?;
         let parent = match path.parent() {
             Some(parent) if path.file_name().is_some() => parent.to_path_buf(),
-            _ => return Err(Error::RootOutput { path }),
+            _ => return Err(OutputError::RootOutput { path }),
         };
         let existing = inspect(given, &path, kind)?;
         Ok(Target {
@@ -69,7 +71,7 @@ impl Target {
     /// review can say which of its files are unreadable. The writer refuses such a folder.
     pub fn resolve_baseline(given: &Path) -> Result<Target> {
         match Self::resolve(given) {
-            Err(Error::NotAReport {
+            Err(OutputError::NotAReport {
                 path,
                 kind,
                 reason: Foreign::Unreadable(why),
@@ -78,7 +80,7 @@ impl Target {
                     .ok()
                     .flatten();
                 if !marker.as_deref().is_some_and(names_tool) {
-                    return Err(Error::NotAReport {
+                    return Err(OutputError::NotAReport {
                         path,
                         kind,
                         reason: Foreign::Unreadable(why),
@@ -130,7 +132,7 @@ impl Target {
 fn resolve_path(given: &Path) -> Result<PathBuf> {
     match fs::symlink_metadata(given) {
         Ok(meta) if meta.file_type().is_symlink() => {
-            let resolved = fs::canonicalize(given).map_err(|_| Error::DanglingLink {
+            let resolved = fs::canonicalize(given).map_err(|_| OutputError::DanglingLink {
                 path: given.to_path_buf(),
                 target: fs::read_link(given).unwrap_or_default(),
             })?;
@@ -138,14 +140,14 @@ fn resolve_path(given: &Path) -> Result<PathBuf> {
             if meta.is_dir() {
                 Ok(resolved)
             } else {
-                Err(Error::NotAFolder {
+                Err(OutputError::NotAFolder {
                     path: given.to_path_buf(),
                     kind: "a symbolic link to a file",
                 })
             }
         }
         Ok(meta) if meta.is_dir() => fs::canonicalize(given).map_err(io_error(given)),
-        Ok(meta) => Err(Error::NotAFolder {
+        Ok(meta) => Err(OutputError::NotAFolder {
             path: given.to_path_buf(),
             kind: fsx::describe(meta.file_type()),
         }),
@@ -166,7 +168,7 @@ fn resolve_path(given: &Path) -> Result<PathBuf> {
                 .map(|r| r.components().all(|c| matches!(c, Component::Normal(_))))
                 .unwrap_or(false);
             if !plain {
-                return Err(Error::NotAFolder {
+                return Err(OutputError::NotAFolder {
                     path: given.to_path_buf(),
                     kind: "a path through folders that do not exist",
                 });
@@ -175,7 +177,7 @@ fn resolve_path(given: &Path) -> Result<PathBuf> {
             path.extend(rest.iter().rev());
             Ok(path)
         }
-        Err(e) => Err(Error::Io {
+        Err(e) => Err(OutputError::Io {
             path: given.to_path_buf(),
             source: e,
         }),
@@ -195,7 +197,7 @@ pub(crate) fn inspect(given: &Path, path: &Path, kind: Kind) -> Result<Existing>
     Manifest::read_kind(path, kind)
         .map(Existing::Report)
         // The resolved path: `--out .` must name the folder it means.
-        .map_err(|reason| Error::NotAReport {
+        .map_err(|reason| OutputError::NotAReport {
             path: path.to_path_buf(),
             kind,
             reason,

@@ -1,6 +1,6 @@
 //! Writing a report: the new files staged beside the output folder, the user's files of the
 //! previous report given second names in it, everything synced, then the atomic swap and the
-//! removal of the previous report's own files (see the guarantees in [`crate::output`]).
+//! removal of the previous report's own files (see the guarantees in the documentation of `output`).
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -9,13 +9,15 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::artifact::{self, Artifact, Tally};
+use super::artifact::{self, Artifact, Tally, hex};
+use super::error::{OutputError, io_error};
 use super::manifest::{self, Manifest, TOOL};
 use super::staging;
 use super::target::{Existing, Target, inspect};
-use super::{fsx, hex, io_error, swap, sweep};
-use crate::error::{Error, Result};
+use super::{fsx, swap, sweep};
 use crate::progress::Progress;
+
+type Result<T, E = OutputError> = std::result::Result<T, E>;
 
 /// Refuses when a file or folder of the user's stands where the report writes a file, or
 /// where it needs a folder on the way there.
@@ -40,7 +42,7 @@ fn check_in_the_way(
                 meta.file_type().is_dir() || owns(&relative)
             };
             if !fine {
-                return Err(Error::InTheWay { path });
+                return Err(OutputError::InTheWay { path });
             }
             if !meta.file_type().is_dir() {
                 break;
@@ -100,7 +102,7 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
         Ok(staging) => staging,
         Err(e) => {
             remove_created(&created);
-            return Err(Error::Io {
+            return Err(OutputError::Io {
                 path: target.parent.clone(),
                 source: e,
             });
@@ -143,7 +145,7 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
         Err(e) => {
             staging.discard();
             remove_created(&created);
-            return Err(Error::Io {
+            return Err(OutputError::Io {
                 path: target.given.clone(),
                 source: e,
             });
@@ -174,7 +176,7 @@ fn stage(
 ) -> Result<()> {
     for artifact in artifacts {
         if staging::aborting() {
-            return Err(Error::Interrupted);
+            return Err(OutputError::Interrupted);
         }
         fsx::create_folders_below(root, &artifact.path).map_err(io_error(root))?;
     }
@@ -184,7 +186,7 @@ fn stage(
     artifact::in_order(artifacts, |artifact, made| {
         let path = fsx::join(root, &artifact.path);
         if staging::aborting() {
-            return Err(Error::Interrupted);
+            return Err(OutputError::Interrupted);
         }
         let file = fs::File::create(&path).map_err(io_error(&path))?;
         let mut tally = Tally::new(file);
@@ -215,7 +217,7 @@ const SYNC_WHOLE_FILE_SYSTEM: bool = cfg!(any(target_os = "linux", target_os = "
 #[cfg(any(target_os = "linux", target_os = "android"))]
 fn sync_file_system(folder: &Path) -> Result<()> {
     let dir = fs::File::open(folder).map_err(io_error(folder))?;
-    rustix::fs::syncfs(&dir).map_err(|e| Error::Io {
+    rustix::fs::syncfs(&dir).map_err(|e| OutputError::Io {
         path: folder.to_path_buf(),
         source: e.into(),
     })
@@ -243,7 +245,7 @@ fn carry(
     for entry in fs::read_dir(&dir).map_err(io_error(&dir))? {
         let entry = entry.map_err(io_error(&dir))?;
         if staging::aborting() {
-            return Err(Error::Interrupted);
+            return Err(OutputError::Interrupted);
         }
         let child = relative.join(entry.file_name());
         let (from, to) = (old.join(&child), new.join(&child));
@@ -279,7 +281,7 @@ fn carry(
                 ));
             }
             if writes.contains(key.as_str()) {
-                return Err(Error::InTheWay { path: from });
+                return Err(OutputError::InTheWay { path: from });
             }
         }
         link_or_copy(&from, &to, &meta)?;
@@ -326,7 +328,7 @@ fn link_or_copy(from: &Path, to: &Path, meta: &fs::Metadata) -> Result<()> {
     } else {
         linked
     };
-    copied.map_err(|source| Error::KeepUserFile {
+    copied.map_err(|source| OutputError::KeepUserFile {
         path: from.to_path_buf(),
         source,
     })

@@ -15,7 +15,8 @@
 //! as the one looked at. Unlike pixelmatch, the flat neighbour must keep its colour: there, an
 //! area repainted flat in another colour next to an edge passes for anti-aliasing.
 
-use super::{Image, RasterError};
+use super::error::RasterError;
+use super::image::Image;
 
 /// Colour of real differences in [`diff_image`] (pixelmatch's default).
 pub const DIFF_COLOUR: [u8; 3] = [255, 0, 0];

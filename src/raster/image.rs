@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{MAX_PIXELS, RasterError};
+use super::error::{MAX_PIXELS, RasterError};
 
 /// An opaque 8-bit image: rows top to bottom, four bytes per pixel (R, G, B, A).
 ///

@@ -4,9 +4,9 @@
 
 use std::fmt::Write;
 
-use super::TITLE;
+use super::error::ReportError;
+use super::files::TITLE;
 use super::site::{CARD_SIZE, parameters};
-use crate::error::{Error, Result};
 use crate::figures::{Figure, FigureId};
 use crate::raster::Renderer;
 use crate::study::Study;
@@ -21,11 +21,11 @@ const FIGURE_TOP: f64 = 156.0;
 const GAP: f64 = 32.0;
 
 /// The card as PNG bytes.
-pub(super) fn social_card(study: &Study, figures: &[Figure]) -> Result<Vec<u8>> {
+pub(super) fn social_card(study: &Study, figures: &[Figure]) -> Result<Vec<u8>, ReportError> {
     let image = Renderer::new()
         .render(&card_svg(study, figures), 1.0)
-        .map_err(Error::SocialCard)?;
-    image.encode_png().map_err(Error::SocialCard)
+        .map_err(ReportError::SocialCard)?;
+    image.encode_png().map_err(ReportError::SocialCard)
 }
 
 /// The card as SVG: title and parameters centred over the figures, which are nested as they

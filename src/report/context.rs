@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 use base64::Engine;
 use serde::Serialize;
 
+use super::data_files::DataFile;
+use super::files::{EMBED_CSV_LIMIT, FIGURES_DIR, RESULTS, SOCIAL_CARD, TITLE};
 use super::format::{self, count, fixed, objective, percent, prose, sci, vector};
 use super::site::{self, SiteContext};
-use super::{DataFile, EMBED_CSV_LIMIT, FIGURES_DIR, RESULTS, SOCIAL_CARD, TITLE};
 use crate::config::{Config, format_lambdas};
 use crate::data::{FUZZY_CENTRE, SEPARABLE_SIDE};
 use crate::figures::{Figure, FigureId};
@@ -15,7 +16,7 @@ use crate::fit::{
     DISTANCE_TOLERANCE, FitResult, GRADIENT_TOLERANCE, MAX_ITERS_PER_PARAMETER, STEP_TOLERANCE,
     Status,
 };
-use crate::newton::capitalised;
+use crate::numbers::capitalised;
 use crate::study::{CURVE_RANGE, DEMO_X0, LOSS_WINDOW, LogisticFit, PLANE_RANGE, Study, W0};
 
 /// A size in whole KiB, rounded up, as the page writes it.

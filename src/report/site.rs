@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
+use super::files::{PAGE, SOCIAL_CARD, TITLE};
 use super::format::{and_list, count, prose};
-use super::{PAGE, SOCIAL_CARD, TITLE};
 use crate::config::SiteUrl;
 use crate::study::Study;
 

@@ -6,7 +6,7 @@ use crate::figures;
 use crate::model::Lambda;
 use crate::pipeline::generate;
 use crate::progress::Progress;
-use crate::study::StudyConfig;
+use crate::study::{self, StudyConfig};
 
 /// Remembers warnings.
 #[derive(Default)]

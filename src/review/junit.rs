@@ -5,8 +5,8 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::Review;
-use crate::error::{Error, Result};
+use super::error::ReviewError;
+use super::findings::Review;
 use crate::output::Verdict;
 
 /// The XML text of `review`. After `--accept` (`accepted`), changes were taken on purpose:
@@ -80,8 +80,8 @@ pub fn xml(review: &Review, accepted: bool) -> String {
 
 /// Writes `text` to `path` whole or not at all: through a temporary file beside it, renamed
 /// into place.
-pub fn write(path: &Path, text: &str) -> Result<()> {
-    let io = |source| Error::Io {
+pub fn write(path: &Path, text: &str) -> Result<(), ReviewError> {
+    let io = |source| ReviewError::Io {
         path: path.to_path_buf(),
         source,
     };

@@ -14,12 +14,15 @@
 //!
 //! [`page`] turns a [`Review`] into `review.html` and `review.json`; [`junit`] into JUnit XML.
 
+mod error;
+mod findings;
 pub mod inputs;
 pub mod junit;
 pub mod numbers;
 pub mod page;
 pub mod pictures;
 pub mod text;
+mod tolerances;
 
 #[cfg(test)]
 mod tests;
@@ -29,172 +32,24 @@ use std::io::Read;
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
-use crate::figures::{FIGURES, FigureId};
+use crate::figures::FIGURES;
 use crate::numbers::{counted, short};
 use crate::output::{Artifact, FileVerdict, Target, Verdict, fsx};
 use crate::progress::{Progress, step};
-use crate::raster::{CompareOptions, Renderer};
+use crate::raster::Renderer;
 use crate::report::{FIGURES_DIR, PAGE, RESULTS};
+use findings::{figure_path, is_figure};
 use numbers::Numbers;
 use pictures::{Look, Picture};
 use text::PageText;
 
+pub use error::{ReviewError, Tolerance};
+pub use findings::{FigureReview, FileReview, Review};
+pub use tolerances::Tolerances;
+
 /// Baseline files the review reads whole (figures, page, results) are at most this large; the
 /// page of a report with embedded CSVs is a few megabytes.
 const READ_LIMIT: u64 = 256 << 20;
-
-/// Which tolerance a value was given for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tolerance {
-    /// The largest RMS of a figure's pixels that passes.
-    Rms,
-    /// The YIQ threshold past which a pixel counts as different.
-    Threshold,
-    /// The largest relative change of a number that counts as none.
-    Numbers,
-}
-
-impl Tolerance {
-    /// What the value is.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Tolerance::Rms => "the RMS tolerance",
-            Tolerance::Threshold => "the pixel threshold",
-            Tolerance::Numbers => "the number tolerance",
-        }
-    }
-
-    /// What it must be.
-    pub fn rule(self) -> &'static str {
-        match self {
-            Tolerance::Threshold => "a number from 0 to 1",
-            Tolerance::Rms | Tolerance::Numbers => "a finite number >= 0",
-        }
-    }
-}
-
-/// How much change a review lets pass, checked.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Tolerances {
-    /// A figure fails when the RMS of its pixels (0–255) is above this (matplotlib's 2.0).
-    pub rms: f64,
-    /// A pixel differs when its YIQ distance is above this share of the largest (0–1;
-    /// pixelmatch's 0.1).
-    pub threshold: f64,
-    /// A figure fails when more real (not anti-aliased) pixels differ than this.
-    pub max_diff_pixels: u64,
-    /// Numbers whose relative difference is at most this are equal.
-    pub numbers: f64,
-}
-
-impl Default for Tolerances {
-    fn default() -> Self {
-        Tolerances {
-            rms: 2.0,
-            threshold: 0.1,
-            max_diff_pixels: 0,
-            numbers: 1e-9,
-        }
-    }
-}
-
-impl Tolerances {
-    /// Checks values as a user gave them.
-    pub fn new(rms: f64, threshold: f64, max_diff_pixels: u64, numbers: f64) -> Result<Self> {
-        let bad = |what, value| Err(Error::BadTolerance { what, value });
-        if !(rms.is_finite() && rms >= 0.0) {
-            return bad(Tolerance::Rms, rms);
-        }
-        if !(0.0..=1.0).contains(&threshold) {
-            return bad(Tolerance::Threshold, threshold);
-        }
-        if !(numbers.is_finite() && numbers >= 0.0) {
-            return bad(Tolerance::Numbers, numbers);
-        }
-        Ok(Tolerances {
-            rms,
-            threshold,
-            max_diff_pixels,
-            numbers,
-        })
-    }
-
-    fn compare_options(&self) -> CompareOptions {
-        CompareOptions {
-            threshold: self.threshold,
-            ..CompareOptions::default()
-        }
-    }
-}
-
-/// One file of the review: its verdict, whether it passes, and why in one line.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FileReview {
-    /// Its path in the report.
-    pub path: String,
-    /// The byte-level verdict, or `Unreadable` when a layer could not read the baseline's.
-    pub verdict: Verdict,
-    /// Whether it is within the tolerances.
-    pub passed: bool,
-    /// Why, in one line; empty for an identical file.
-    pub note: String,
-}
-
-/// One figure of the review.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FigureReview {
-    /// Which figure of the table, if it is one (a removed figure may be of an older table).
-    pub id: Option<FigureId>,
-    /// Its file name.
-    pub file_name: String,
-    /// Its number in the report (1-based), if it is one of the table's.
-    pub number: Option<usize>,
-    /// Its title, if it is one of the table's.
-    pub title: Option<&'static str>,
-    /// Pixels and images; None when its bytes are identical.
-    pub picture: Option<Picture>,
-    /// The numbers and data files it is drawn from that moved (see [`inputs::causes`]).
-    pub causes: Vec<inputs::Cause>,
-}
-
-/// Everything a review found.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Review {
-    /// Every file, in path order.
-    pub files: Vec<FileReview>,
-    /// Every figure, in report order (removed ones last).
-    pub figures: Vec<FigureReview>,
-    /// The numbers of `results.json`, when it changed and both sides could be compared.
-    pub numbers: Option<Numbers>,
-    /// The page's text, when the page changed and both sides could be read.
-    pub page_text: Option<PageText>,
-    /// The tolerances it was judged by.
-    pub tolerances: Tolerances,
-}
-
-impl Review {
-    /// Whether nothing changed beyond the tolerances (and nothing is missing or unreadable).
-    pub fn passed(&self) -> bool {
-        self.files.iter().all(|f| f.passed)
-    }
-
-    /// The review of the file at `path`.
-    pub fn file(&self, path: &str) -> Option<&FileReview> {
-        self.files.iter().find(|f| f.path == path)
-    }
-}
-
-/// A figure's path in the report.
-fn figure_path(file_name: &str) -> String {
-    format!("{FIGURES_DIR}/{file_name}")
-}
-
-fn is_figure(path: &str) -> bool {
-    path.strip_prefix(FIGURES_DIR)
-        .and_then(|rest| rest.strip_prefix('/'))
-        .is_some_and(|name| name.ends_with(".svg") && !name.contains('/'))
-}
 
 /// Compares the run's `artifacts` with the report in `baseline` (which must be a report) and
 /// judges every file by `tolerances`. Reads the baseline, writes nothing.
@@ -203,7 +58,7 @@ pub fn review(
     artifacts: &[Artifact],
     tolerances: &Tolerances,
     progress: &mut dyn Progress,
-) -> Result<Review> {
+) -> Result<Review, ReviewError> {
     let keep = |path: &str| is_figure(path) || path == PAGE || path == RESULTS;
     let verdicts = step(progress, "comparing with the baseline", || {
         crate::output::verdicts(baseline, artifacts, &keep)
@@ -240,17 +95,19 @@ pub fn review(
         let options = tolerances.compare_options();
         let name = format!("drawing {}", counted(drawn.len(), "figure", "figures"));
         pictures = step(progress, &name, || {
-            Ok(drawn
-                .par_iter()
-                .map(|v| {
-                    let old = matches!(v.verdict, Verdict::Changed | Verdict::Removed)
-                        .then(|| read(&v.path));
-                    let old = old.as_ref().map(|b| b.as_deref().map_err(Clone::clone));
-                    let new = v.candidate.as_deref();
-                    let picture = pictures::picture(&renderer, old, new, &options);
-                    (v.path.clone(), picture)
-                })
-                .collect())
+            Ok::<_, ReviewError>(
+                drawn
+                    .par_iter()
+                    .map(|v| {
+                        let old = matches!(v.verdict, Verdict::Changed | Verdict::Removed)
+                            .then(|| read(&v.path));
+                        let old = old.as_ref().map(|b| b.as_deref().map_err(Clone::clone));
+                        let new = v.candidate.as_deref();
+                        let picture = pictures::picture(&renderer, old, new, &options);
+                        (v.path.clone(), picture)
+                    })
+                    .collect(),
+            )
         })?;
     }
 
@@ -313,8 +170,8 @@ pub fn review(
 fn judge(
     v: &FileVerdict,
     picture: Option<&Picture>,
-    numbers: &Option<std::result::Result<Numbers, String>>,
-    page_text: &Option<std::result::Result<PageText, String>>,
+    numbers: &Option<Result<Numbers, String>>,
+    page_text: &Option<Result<PageText, String>>,
     tolerances: &Tolerances,
 ) -> FileReview {
     let fail = |verdict: Verdict, note: String| (verdict, false, note);
@@ -415,7 +272,7 @@ fn judge(
 }
 
 /// The baseline's file at `path`, read without following links or opening special files.
-fn read_baseline(baseline: &Target, path: &str) -> std::result::Result<Vec<u8>, String> {
+fn read_baseline(baseline: &Target, path: &str) -> Result<Vec<u8>, String> {
     match fsx::open_inside(baseline.path(), path) {
         Ok(fsx::Entry::File(file)) => {
             let mut bytes = Vec::new();

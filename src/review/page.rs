@@ -8,13 +8,14 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::inputs::sig2;
+use super::error::ReviewError;
+use super::findings::{FigureReview, Review};
+use super::inputs::{Cause, sig2};
 use super::numbers::Leaf;
 use super::pictures::{Look, SCALE};
-use super::{FigureReview, Review};
-use crate::error::{Error, Result};
 use crate::numbers::{counted, short};
 use crate::output::{Artifact, Body, Ledger, REVIEW, TOOL, Verdict};
+use crate::report::{FIGURES_DIR, PAGE, RESULTS};
 
 /// The review page's file name.
 pub const REVIEW_PAGE: &str = "review.html";
@@ -36,7 +37,7 @@ pub struct Header {
 }
 
 /// The files of a review folder: the page and, last, `review.json` with the page's sha256.
-pub fn artifacts(review: &Review, header: &Header) -> Result<Vec<Artifact>> {
+pub fn artifacts(review: &Review, header: &Header) -> Result<Vec<Artifact>, ReviewError> {
     let page = render(&context(review, header))?;
     let record = record(review, header);
     Ok(vec![
@@ -101,7 +102,7 @@ struct FigureCard {
     heading: String,
     status: &'static str,
     note: String,
-    causes: Vec<super::inputs::Cause>,
+    causes: Vec<Cause>,
     /// Changed with none of its inputs moved.
     drawing_only: bool,
     wide: bool,
@@ -138,7 +139,7 @@ fn context(review: &Review, header: &Header) -> PageContext {
     let mut changed_figures = Vec::new();
     let mut unchanged_figures = Vec::new();
     for figure in &review.figures {
-        let path = format!("{}/{}", crate::report::FIGURES_DIR, figure.file_name);
+        let path = format!("{}/{}", FIGURES_DIR, figure.file_name);
         let Some(file) = review.file(&path) else {
             continue;
         };
@@ -180,7 +181,7 @@ fn context(review: &Review, header: &Header) -> PageContext {
         });
     }
     let numbers = review.numbers.as_ref();
-    let numbers_note = match (numbers, review.file(crate::report::RESULTS)) {
+    let numbers_note = match (numbers, review.file(RESULTS)) {
         (_, Some(f)) if f.verdict == Verdict::Identical => "results.json is identical.".into(),
         (Some(n), _) if n.changes.is_empty() => format!(
             "No value of results.json changed beyond the tolerance ({} within it).",
@@ -209,7 +210,7 @@ fn context(review: &Review, header: &Header) -> PageContext {
             relative: c.relative().map(sig2).unwrap_or_default(),
         })
         .partition(|row| !row.old.starts_with('"') && !row.new.starts_with('"'));
-    let (text_note, hunks) = match (&review.page_text, review.file(crate::report::PAGE)) {
+    let (text_note, hunks) = match (&review.page_text, review.file(PAGE)) {
         (_, Some(f)) if f.verdict == Verdict::Identical => {
             ("The page is identical.".into(), Vec::new())
         }
@@ -320,10 +321,10 @@ pub fn summary(review: &Review) -> String {
     format!("{lead}{}", parts.join(", "))
 }
 
-fn render(context: &PageContext) -> Result<String> {
+fn render(context: &PageContext) -> Result<String, ReviewError> {
     let one_line = |e: tera::Error| {
         let text = format!("{e:#}");
-        Error::Template(text.split_whitespace().collect::<Vec<_>>().join(" "))
+        ReviewError::Template(text.split_whitespace().collect::<Vec<_>>().join(" "))
     };
     let mut tera = tera::Tera::new();
     tera.add_raw_template(REVIEW_PAGE, TEMPLATE)

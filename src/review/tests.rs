@@ -4,7 +4,7 @@ use super::inputs::{self, Input, causes, sig2};
 use super::numbers::{self, Leaf, Scope};
 use super::text::{diff_pages, visible_text};
 use super::*;
-use crate::figures::FIGURES;
+use crate::figures::{FIGURES, FigureId};
 
 #[test]
 fn visible_text_leaves_out_svg_style_and_script_and_keeps_mathml() {
@@ -178,7 +178,7 @@ fn tolerances_out_of_range_are_refused() {
         (2.0, 0.1, f64::INFINITY),
     ] {
         let err = Tolerances::new(rms, threshold, 0, numbers).unwrap_err();
-        assert!(matches!(err, Error::BadTolerance { .. }), "{err}");
+        assert!(matches!(err, ReviewError::BadTolerance { .. }), "{err}");
     }
 }
 

@@ -3,13 +3,89 @@
 
 use std::sync::Arc;
 
-use super::{DatasetName, LogisticFit, NewtonCheck};
 use crate::data::Dataset;
-use crate::error::Result;
-use crate::fit::{BfgsOptions, FitResult, Status, minimize_bfgs_with};
+use crate::fit::{BfgsOptions, FitError, FitResult, Status, minimize_bfgs_with};
+use crate::linalg::inverse_spd;
 use crate::model::{Lambda, LogisticObjective, PassCount, Passes, add_penalty_gradient};
-use crate::newton::{inverse_spd, newton};
-use crate::numbers::two_digits;
+use crate::newton::{NewtonResult, newton};
+use crate::numbers::{short, two_digits};
+
+/// Which data set a fit used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatasetName {
+    /// Two overlapping normal clouds.
+    Fuzzy,
+    /// Two uniform squares that a line separates.
+    Separable,
+}
+
+impl DatasetName {
+    /// The name used in files and results: "fuzzy" or "separable".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatasetName::Fuzzy => "fuzzy",
+            DatasetName::Separable => "separable",
+        }
+    }
+}
+
+/// Newton's method from w0 beside BFGS: the independent cross-check of a fit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewtonCheck {
+    /// Newton's own result, with its own status.
+    pub result: NewtonResult,
+    /// max |x_BFGS − x_Newton| over the three weights, when Newton converged (a Newton run
+    /// that failed has no optimum to measure against).
+    pub distance: Option<f64>,
+    /// A sentence saying how the cross-check contradicts BFGS's verdict, if it does: BFGS
+    /// reports success and Newton's optimum lies beyond the tolerance or Newton failed, or
+    /// BFGS found no minimum where Newton converged.
+    pub disagreement: Option<String>,
+}
+
+/// One logistic-regression fit with everything the report says about it.
+#[derive(Clone, Debug)]
+pub struct LogisticFit {
+    /// The data set fitted.
+    pub dataset: DatasetName,
+    /// L2 strength.
+    pub lambda: f64,
+    /// Starting point.
+    pub w0: [f64; 3],
+    /// BFGS's result.
+    pub result: FitResult,
+    /// Newton's cross-check from w0.
+    pub newton: NewtonCheck,
+    /// Share of training points on the right side of σ = 1/2.
+    pub accuracy: f64,
+    /// ‖w‖₂ of the fitted weights.
+    pub weight_norm: f64,
+    /// The passes over the data this fit and its cross-check made (passes at points an
+    /// earlier fit of the same data set had made are recalled, not counted again).
+    pub passes: PassCount,
+}
+
+impl LogisticFit {
+    /// True when BFGS converged and Newton's method from w0 converged to the same point
+    /// within the tolerance.
+    pub fn confirmed(&self) -> bool {
+        self.result.success()
+            && self.newton.result.success()
+            && self
+                .newton
+                .distance
+                .is_some_and(|d| d <= self.newton.result.distance_tolerance)
+    }
+
+    /// "the separable fit with lambda = 0.1", for messages.
+    pub fn describe(&self) -> String {
+        format!(
+            "the {} fit with lambda = {}",
+            self.dataset.as_str(),
+            short(self.lambda)
+        )
+    }
+}
 
 /// Fits of one data set from one starting point, at any λ. The part of the gradient check
 /// that does not depend on λ (the independent reference gradient of the data term at w0, one
@@ -20,7 +96,7 @@ pub struct FitPlan<'a> {
     w0: [f64; 3],
     max_iterations: Option<u64>,
     reference_at_w0: [f64; 3],
-    /// The data set's passes, shared by the fits at every λ (see [`crate::model::Passes`]).
+    /// The data set's passes, shared by the fits at every λ (see [`Passes`]).
     passes: Arc<Passes>,
 }
 
@@ -50,7 +126,7 @@ impl<'a> FitPlan<'a> {
 
     /// Gradient-checks and fits with strength `lambda`, then cross-checks by Newton's method
     /// from w0.
-    pub fn fit(&self, lambda: Lambda) -> Result<LogisticFit> {
+    pub fn fit(&self, lambda: Lambda) -> Result<LogisticFit, FitError> {
         let before = self.passes.count();
         let objective = LogisticObjective::sharing(self.data, lambda, &self.passes);
         let reference = add_penalty_gradient(self.reference_at_w0, lambda.get(), self.w0);
@@ -113,7 +189,7 @@ fn disagreement(fit: &LogisticFit) -> Option<String> {
         )),
         (Status::Unbounded(_), Status::Converged) => Some(format!(
             "{what} found no minimum, but Newton's method from w0 converged to [{}]",
-            newton.x.map(crate::numbers::short).join(", ")
+            newton.x.map(short).join(", ")
         )),
         _ => None,
     }
@@ -126,12 +202,12 @@ pub fn fit_logistic(
     dataset: DatasetName,
     lambda: Lambda,
     w0: [f64; 3],
-) -> Result<LogisticFit> {
+) -> Result<LogisticFit, FitError> {
     FitPlan::new(data, dataset, w0, None).fit(lambda)
 }
 
 /// The BFGS fit of the study: gradient check, then BFGS from `w0`.
-pub fn bfgs_fit(objective: &LogisticObjective<'_>, w0: [f64; 3]) -> Result<FitResult> {
+pub fn bfgs_fit(objective: &LogisticObjective<'_>, w0: [f64; 3]) -> Result<FitResult, FitError> {
     bfgs_fit_with(objective, w0, BfgsOptions::default())
 }
 
@@ -148,7 +224,7 @@ pub fn bfgs_fit_with(
     objective: &LogisticObjective<'_>,
     w0: [f64; 3],
     mut options: BfgsOptions,
-) -> Result<FitResult> {
+) -> Result<FitResult, FitError> {
     if options.initial_inverse_hessian.is_none() && objective.lambda() > 0.0 {
         let (_, _, hessian) = objective.value_gradient_hessian(w0);
         options.initial_inverse_hessian = inverse_spd(hessian).map(|h| ndarray::arr2(&h));

@@ -3,18 +3,21 @@
 use std::sync::Arc;
 
 use crate::data::{Dataset, study_rng};
-use crate::error::{Error, Result};
 use crate::fit::{BfgsOptions, FitResult, minimize_bfgs_with};
 use crate::model::{Lambda, PassCount};
-use crate::newton::NewtonResult;
-use crate::progress::{Progress, step};
+use crate::progress::{Progress, Silent, step};
 
 mod demo;
+mod error;
 mod fits;
 pub mod views;
 
 pub use demo::OptimizerDemo;
-pub use fits::{FitPlan, bfgs_fit, bfgs_fit_with, fit_logistic, training_accuracy};
+pub use error::StudyError;
+pub use fits::{
+    DatasetName, FitPlan, LogisticFit, NewtonCheck, bfgs_fit, bfgs_fit_with, fit_logistic,
+    training_accuracy,
+};
 pub use views::{
     CONTOUR_LEVELS, CURVE_POINTS, CURVE_RANGE, ColourRamp, Curve, LOSS_WINDOW, LevelLine,
     PLANE_RANGE, Plane, Views,
@@ -36,25 +39,6 @@ pub const DEMO_X0: f64 = 3.0;
 pub const DEFAULT_N: usize = 100;
 /// The default seed.
 pub const DEFAULT_SEED: u64 = 0;
-
-/// Which data set a fit used.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DatasetName {
-    /// Two overlapping normal clouds.
-    Fuzzy,
-    /// Two uniform squares that a line separates.
-    Separable,
-}
-
-impl DatasetName {
-    /// The name used in files and results: "fuzzy" or "separable".
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DatasetName::Fuzzy => "fuzzy",
-            DatasetName::Separable => "separable",
-        }
-    }
-}
 
 /// What a study run is asked to do.
 #[derive(Clone, Debug, PartialEq)]
@@ -78,42 +62,6 @@ impl Default for StudyConfig {
             max_iterations: None,
         }
     }
-}
-
-/// Newton's method from w0 beside BFGS: the independent cross-check of a fit.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewtonCheck {
-    /// Newton's own result, with its own status.
-    pub result: NewtonResult,
-    /// max |x_BFGS − x_Newton| over the three weights, when Newton converged (a Newton run
-    /// that failed has no optimum to measure against).
-    pub distance: Option<f64>,
-    /// A sentence saying how the cross-check contradicts BFGS's verdict, if it does: BFGS
-    /// reports success and Newton's optimum lies beyond the tolerance or Newton failed, or
-    /// BFGS found no minimum where Newton converged.
-    pub disagreement: Option<String>,
-}
-
-/// One logistic-regression fit with everything the report says about it.
-#[derive(Clone, Debug)]
-pub struct LogisticFit {
-    /// The data set fitted.
-    pub dataset: DatasetName,
-    /// L2 strength.
-    pub lambda: f64,
-    /// Starting point.
-    pub w0: [f64; 3],
-    /// BFGS's result.
-    pub result: FitResult,
-    /// Newton's cross-check from w0.
-    pub newton: NewtonCheck,
-    /// Share of training points on the right side of σ = 1/2.
-    pub accuracy: f64,
-    /// ‖w‖₂ of the fitted weights.
-    pub weight_norm: f64,
-    /// The passes over the data this fit and its cross-check made (passes at points an
-    /// earlier fit of the same data set had made are recalled, not counted again).
-    pub passes: PassCount,
 }
 
 /// Everything the study computed.
@@ -162,42 +110,20 @@ impl Study {
     }
 }
 
-impl LogisticFit {
-    /// True when BFGS converged and Newton's method from w0 converged to the same point
-    /// within the tolerance.
-    pub fn confirmed(&self) -> bool {
-        self.result.success()
-            && self.newton.result.success()
-            && self
-                .newton
-                .distance
-                .is_some_and(|d| d <= self.newton.result.distance_tolerance)
-    }
-
-    /// "the separable fit with lambda = 0.1", for messages.
-    pub fn describe(&self) -> String {
-        format!(
-            "the {} fit with lambda = {}",
-            self.dataset.as_str(),
-            crate::numbers::short(self.lambda)
-        )
-    }
-}
-
 /// Runs the experiments of the study in order.
-pub fn run(config: &StudyConfig) -> Result<Study> {
-    run_with(config, &mut crate::progress::Silent)
+pub fn run(config: &StudyConfig) -> Result<Study, StudyError> {
+    run_with(config, &mut Silent)
 }
 
 /// [`run`], telling `progress` as each part starts and ends (at large N they take seconds).
-pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Study> {
+pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Study, StudyError> {
     if config.lambdas.is_empty() {
-        return Err(Error::NoLambdas);
+        return Err(StudyError::NoLambdas);
     }
     let (fuzzy, separable) = step(progress, "data", || {
         let mut rng = study_rng(config.seed);
         let fuzzy = Dataset::fuzzy(config.n, &mut rng)?;
-        Ok((fuzzy, Dataset::separable(config.n, &mut rng)?))
+        Ok::<_, StudyError>((fuzzy, Dataset::separable(config.n, &mut rng)?))
     })?;
     let demo_options = BfgsOptions {
         max_iters: config.max_iterations,
@@ -218,10 +144,10 @@ pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Stu
             .lambdas
             .iter()
             .map(|&lambda| plan.fit(lambda))
-            .collect::<Result<Vec<_>>>()
+            .collect::<Result<Vec<_>, _>>()
     })?;
     let views = step(progress, "curves and lines for the figures", || {
-        Ok(views::compute(
+        Ok::<_, StudyError>(views::compute(
             W0,
             optimizer_demo.x[0],
             &fuzzy,

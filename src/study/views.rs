@@ -9,7 +9,8 @@ use crate::data::Dataset;
 use crate::fastmath::sigmoid;
 use crate::model::{Line, loss_along_w1};
 
-use super::{LogisticFit, OptimizerDemo};
+use super::demo::OptimizerDemo;
+use super::fits::LogisticFit;
 
 /// Points on each curve (figures 2, 5 and 6).
 pub const CURVE_POINTS: usize = 100;

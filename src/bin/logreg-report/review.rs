@@ -1,48 +1,26 @@
 //! `logreg-report review`: the command's side of the review (the library does the work).
 
-use logreg_report::Error;
-use logreg_report::config::{self, Config};
-use logreg_report::output::{self, Existing, Kind, Target};
-use logreg_report::progress::Progress;
 use std::io::Write;
 
+use logreg_report::config;
+use logreg_report::output::{self, Existing, Kind, OutputError, Target};
 use logreg_report::pipeline;
+use logreg_report::progress::Progress;
+use logreg_report::report::ReportError;
 use logreg_report::review::{self, Tolerances};
 
-use crate::Outcome;
 use crate::args::ReviewArgs;
 use crate::printer::{Quiet, StepPrinter, say};
-use crate::words::in_flag_words;
+use crate::run::{Outcome, checked_config, install_cleanup};
+use crate::words::{flag, words};
 
 /// `logreg-report review`: regenerates the report in memory, compares it with the baseline,
 /// writes the review folder (and JUnit XML when asked), and with `--accept` the baseline.
 /// Errors come back worded with the flag they concern.
 pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
-    let words = |e: Error| in_flag_words(&e);
-    let flag = |flag: &'static str| move |e: Error| format!("{flag} {e}");
-    if let Err(e) = output::install_signal_cleanup() {
-        say(format_args!(
-            "warning: an interrupted run may leave a staging folder behind for the next run to remove ({e})"
-        ));
-    }
+    install_cleanup();
     let options = args.run;
-    let site_url = options
-        .site_url
-        .as_deref()
-        .map(config::SiteUrl::parse)
-        .transpose()
-        .map_err(words)?;
-    let mut config = Config::new(
-        options.seed,
-        options.n,
-        &options.lambdas,
-        args.baseline.clone(),
-        options.templates,
-    )
-    .map_err(words)?;
-    config.timestamp =
-        config::source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH")).map_err(words)?;
-    config.site_url = site_url;
+    let config = checked_config(&options, args.baseline.clone()).map_err(words)?;
     let tolerances = Tolerances::new(
         args.tolerance.0,
         args.threshold.0,
@@ -56,7 +34,7 @@ pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
     if matches!(baseline.existing(), Existing::Missing | Existing::Empty) {
         return Err(format!(
             "--baseline {}",
-            Error::NoReport {
+            OutputError::NoReport {
                 path: args.baseline.clone()
             }
         ));
@@ -66,7 +44,7 @@ pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
     if let Some(templates) = &config.templates
         && std::fs::canonicalize(templates).is_ok_and(|t| t == baseline.path())
     {
-        return Err(words(Error::TemplatesInOutput {
+        return Err(words(ReportError::TemplatesInOutput {
             path: templates.clone(),
         }));
     }

@@ -1,43 +1,78 @@
-//! The library's errors in the words of the command line.
+//! The library's errors in the words of the command line: which flag a value or path came
+//! from. The library's messages never name a flag; this is the one place that does.
 
 use logreg_report::Error;
-use logreg_report::review::Tolerance;
+use logreg_report::config::ConfigError;
+use logreg_report::data::DataError;
+use logreg_report::model::ModelError;
+use logreg_report::numbers::short;
+use logreg_report::output::OutputError;
+use logreg_report::report::ReportError;
+use logreg_report::review::{ReviewError, Tolerance};
+use logreg_report::study::StudyError;
 
 /// The library's error in the words of the command line: which flag the value came from.
 pub(crate) fn in_flag_words(error: &Error) -> String {
     match error {
-        Error::TooFewPoints { n } => {
-            format!("--n must be at least 2 (one point per class), got {n}")
-        }
-        Error::TooManyPoints { n, max } => {
-            format!("--n may be at most {max} (both data sets are held in memory), got {n}")
-        }
-        Error::NotANumber { text } => format!("--lambdas: {text:?} is not a number"),
-        Error::InvalidLambda(value) => format!(
-            "--lambdas: each lambda must be a finite number >= 0, got {}",
-            logreg_report::numbers::short(*value)
-        ),
-        Error::NoLambdas => "--lambdas: at least one lambda is needed".into(),
-        Error::NoOutputName => "--out must name a folder".into(),
-        Error::SiteUrl { .. } => format!("--site-url {error}"),
-        Error::NotAFolder { .. }
-        | Error::DanglingLink { .. }
-        | Error::NotAReport { .. }
-        | Error::InTheWay { .. }
-        | Error::RootOutput { .. } => format!("--out {error}"),
-        Error::NoReport { .. } => format!("--check: --out {error}"),
-        Error::TemplatesInOutput { .. } | Error::TemplateNotAFile { .. } => {
-            format!("--templates {error}")
-        }
-        Error::BadTolerance { what, value } => {
+        Error::Config(e) => config_words(e),
+        Error::Model(ModelError::InvalidLambda(value)) => lambda_words(*value),
+        Error::Study(StudyError::NoLambdas) => "--lambdas: at least one lambda is needed".into(),
+        Error::Study(StudyError::Data(DataError::TooFewPoints { n }))
+        | Error::Data(DataError::TooFewPoints { n }) => too_few(*n),
+        Error::Output(
+            OutputError::NotAFolder { .. }
+            | OutputError::DanglingLink { .. }
+            | OutputError::NotAReport { .. }
+            | OutputError::InTheWay { .. }
+            | OutputError::RootOutput { .. },
+        ) => format!("--out {error}"),
+        Error::Output(OutputError::NoReport { .. }) => format!("--check: --out {error}"),
+        Error::Report(
+            ReportError::TemplatesInOutput { .. } | ReportError::TemplateNotAFile { .. },
+        ) => format!("--templates {error}"),
+        Error::Review(ReviewError::BadTolerance { what, value }) => {
             let flag = match what {
                 Tolerance::Rms => "--tolerance",
                 Tolerance::Threshold => "--threshold",
                 Tolerance::Numbers => "--number-tolerance",
             };
-            let value = logreg_report::numbers::short(*value);
-            format!("{flag} must be {}, got {value}", what.rule())
+            format!("{flag} must be {}, got {}", what.rule(), short(*value))
         }
         other => other.to_string(),
     }
+}
+
+fn config_words(error: &ConfigError) -> String {
+    match error {
+        ConfigError::TooFewPoints { n } => too_few(*n),
+        ConfigError::TooManyPoints { n, max } => {
+            format!("--n may be at most {max} (both data sets are held in memory), got {n}")
+        }
+        ConfigError::NotANumber { text } => format!("--lambdas: {text:?} is not a number"),
+        ConfigError::Lambda(ModelError::InvalidLambda(value)) => lambda_words(*value),
+        ConfigError::NoOutputName => "--out must name a folder".into(),
+        ConfigError::SiteUrl { .. } => format!("--site-url {error}"),
+        ConfigError::SourceDateEpoch { .. } => error.to_string(),
+    }
+}
+
+fn too_few(n: usize) -> String {
+    format!("--n must be at least 2 (one point per class), got {n}")
+}
+
+fn lambda_words(value: f64) -> String {
+    format!(
+        "--lambdas: each lambda must be a finite number >= 0, got {}",
+        short(value)
+    )
+}
+
+/// Any stage's error in the words of the command line.
+pub(crate) fn words(error: impl Into<Error>) -> String {
+    in_flag_words(&error.into())
+}
+
+/// An error about the path given to `flag`, with the flag in front.
+pub(crate) fn flag<E: std::fmt::Display>(flag: &'static str) -> impl Fn(E) -> String {
+    move |e| format!("{flag} {e}")
 }

@@ -2,9 +2,8 @@
 
 use std::arch::x86_64::*;
 
-use super::{LANES, LaneSums};
 use crate::fastmath::constants as c;
-use crate::model::{GRADIENT, HESSIAN};
+use crate::model::blocks::{GRADIENT, HESSIAN, LANES, LaneSums};
 
 /// Adds every complete group of eight rows; returns how many rows it consumed.
 #[target_feature(enable = "avx2")]

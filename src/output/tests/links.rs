@@ -25,7 +25,7 @@ fn a_link_to_a_folder_is_written_through_and_stays_a_link() {
     std::os::unix::fs::symlink(root.path().join("nowhere"), &dangling).unwrap();
     assert!(matches!(
         write_to(&dangling, &report(&[("a.txt", "x")])),
-        Err(Error::DanglingLink { .. })
+        Err(OutputError::DanglingLink { .. })
     ));
     assert!(!root.path().join("nowhere").exists());
 }

@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::*;
-use crate::error::Result;
+type Result<T, E = OutputError> = std::result::Result<T, E>;
 use crate::progress::Progress;
 
 pub(super) fn artifact(path: &str, text: &str) -> Artifact {
@@ -143,7 +143,7 @@ fn a_folder_that_is_not_a_report_is_refused_untouched() {
     fs::write(home.join(".bashrc"), "rc").unwrap();
     let before = snapshot(root.path());
     let err = write_to(&home, &report(&[("index.html", "page")])).unwrap_err();
-    assert!(matches!(err, Error::NotAReport { .. }), "{err}");
+    assert!(matches!(err, OutputError::NotAReport { .. }), "{err}");
     assert!(
         err.to_string().contains("is not a report of logreg-report"),
         "{err}"
@@ -157,7 +157,7 @@ fn a_folder_that_is_not_a_report_is_refused_untouched() {
     .unwrap();
     assert!(matches!(
         write_to(&home, &report(&[("index.html", "page")])),
-        Err(Error::NotAReport { .. })
+        Err(OutputError::NotAReport { .. })
     ));
     assert!(home.join(".bashrc").exists());
 }
@@ -179,13 +179,13 @@ fn a_users_file_where_the_report_writes_stops_the_run() {
     fs::write(out.join("index.html"), "the user's own page").unwrap();
     let before = snapshot(root.path());
     let err = write_to(&out, &report(&[("a.txt", "one"), ("index.html", "ours")])).unwrap_err();
-    assert!(matches!(err, Error::InTheWay { .. }), "{err}");
+    assert!(matches!(err, OutputError::InTheWay { .. }), "{err}");
     assert_eq!(snapshot(root.path()), before);
     // A user's file standing where the report needs a folder, too.
     fs::remove_file(out.join("index.html")).unwrap();
     fs::write(out.join("figures"), "a file, not a folder").unwrap();
     let err = write_to(&out, &report(&[("figures/a.svg", "svg")])).unwrap_err();
-    assert!(matches!(err, Error::InTheWay { .. }), "{err}");
+    assert!(matches!(err, OutputError::InTheWay { .. }), "{err}");
 }
 
 #[test]
@@ -295,13 +295,13 @@ fn a_report_with_a_cut_marker_is_read_as_damaged_and_never_written() {
     );
     assert!(matches!(
         write(&target, &report(&[("a", "2")]), &mut Warnings::default()),
-        Err(Error::NotAReport { .. })
+        Err(OutputError::NotAReport { .. })
     ));
     assert_eq!(fs::read_to_string(out.join("a")).unwrap(), "1");
     // A marker that does not name the tool is a stranger's, damaged or not.
     fs::write(out.join(RESULTS), b"{\"seed\": 1, \"tool").unwrap();
     assert!(matches!(
         Target::resolve_baseline(&out),
-        Err(Error::NotAReport { .. })
+        Err(OutputError::NotAReport { .. })
     ));
 }

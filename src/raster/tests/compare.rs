@@ -1,3 +1,5 @@
+//! Tests of the pixel comparison: RMS, the YIQ threshold, anti-aliasing, diff images.
+
 use super::{figure_like, filled, render, svg};
 use crate::raster::*;
 

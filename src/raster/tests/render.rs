@@ -1,3 +1,5 @@
+//! Tests of the renderer: the bundled font, scale, limits, refusals and PNG bytes.
+
 use super::{figure_like, filled, is_white, render, renderer, svg};
 use crate::raster::*;
 

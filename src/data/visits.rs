@@ -1,5 +1,5 @@
 //! How many blocks of rows each kind of pass has visited in this process: a count kept where
-//! the rows are read, independent of the bookkeeping in [`super::Passes`], so that a test can
+//! the rows are read, independent of the model's bookkeeping of its passes, so that a test can
 //! hold the pass counts reported in `results.json` to the work actually done. One relaxed
 //! atomic addition per block of 8192 rows costs nothing measurable.
 

@@ -1,0 +1,67 @@
+//! How a pass over the data is cut up: rows per block, lanes inside a block, how much a pass
+//! computes, a block's sums, and the ordered addition of the blocks. The scalar and AVX2
+//! row loops (`kernel`) and the loss curve (`curve`) share these, so they are kept apart from
+//! both.
+
+/// Rows per block of the reduction. Part of the numerical definition of the sum: changing
+/// it changes the last bits of every result.
+pub const CHUNK_ROWS: usize = 8192;
+/// How much a pass computes: the value only, value and gradient, or all three with the
+/// Hessian.
+pub(crate) const VALUE: u8 = 0;
+pub(crate) const GRADIENT: u8 = 1;
+pub(crate) const HESSIAN: u8 = 2;
+/// Below this many rows, spreading a pass over threads costs more than it saves.
+pub(crate) const PARALLEL_MIN_ROWS: usize = 4 * CHUNK_ROWS;
+
+/// Independent accumulators inside a block: enough for 512-bit vectors of f64.
+pub(crate) const LANES: usize = 8;
+
+/// Sums over a block of rows: loss, gradient and (optionally) the Hessian's upper triangle
+/// in the order h00, h01, h02, h11, h12, h22.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct BlockSums {
+    pub loss: f64,
+    pub grad: [f64; 3],
+    pub hess: [f64; 6],
+}
+
+/// Adds the blocks in order, with Neumaier's compensation so that the total does not
+/// depend on how large N is beyond the rounding of each block.
+pub(crate) fn add_blocks(blocks: &[BlockSums]) -> BlockSums {
+    const TERMS: usize = 10;
+    let mut sum = [0.0; TERMS];
+    let mut compensation = [0.0; TERMS];
+    for block in blocks {
+        let terms = [
+            block.loss,
+            block.grad[0],
+            block.grad[1],
+            block.grad[2],
+            block.hess[0],
+            block.hess[1],
+            block.hess[2],
+            block.hess[3],
+            block.hess[4],
+            block.hess[5],
+        ];
+        for k in 0..TERMS {
+            let t = sum[k] + terms[k];
+            compensation[k] += if sum[k].abs() >= terms[k].abs() {
+                (sum[k] - t) + terms[k]
+            } else {
+                (terms[k] - t) + sum[k]
+            };
+            sum[k] = t;
+        }
+    }
+    let s: [f64; TERMS] = std::array::from_fn(|k| sum[k] + compensation[k]);
+    BlockSums {
+        loss: s[0],
+        grad: [s[1], s[2], s[3]],
+        hess: [s[4], s[5], s[6], s[7], s[8], s[9]],
+    }
+}
+
+/// Sums of a block of rows kept per lane: row i of the block goes to lane i mod 8.
+pub(crate) type LaneSums = [[f64; LANES]; 10];

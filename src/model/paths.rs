@@ -1,0 +1,54 @@
+//! The vector and scalar paths of each pass, side by side, for the test that holds them to
+//! the same bits on every CPU with AVX2 (`tests/vector_paths.rs`). Not part of the API.
+
+use super::blocks::{BlockSums, HESSIAN};
+use super::curve::{self, Line};
+use super::kernel;
+
+/// One block's loss, gradient and Hessian terms on the scalar path and on the AVX2 path, or
+/// `None` where this CPU has no AVX2.
+pub fn fused_block(
+    w: [f64; 3],
+    x1: &[f64],
+    x2: &[f64],
+    y: &[u8],
+) -> Option<([f64; 10], [f64; 10])> {
+    if !has_avx2() {
+        return None;
+    }
+    let flat = |s: BlockSums| {
+        let mut all = [0.0; 10];
+        all[0] = s.loss;
+        all[1..4].copy_from_slice(&s.grad);
+        all[4..].copy_from_slice(&s.hess);
+        all
+    };
+    let scalar = kernel::block_sums_scalar::<HESSIAN>(w, x1, x2, y);
+    let vector = kernel::block_sums::<HESSIAN>(w, x1, x2, y);
+    Some((flat(scalar), flat(vector)))
+}
+
+/// One block's loss along `line` (the loss-curve pass) built without and with AVX2, or
+/// `None` where this CPU has no AVX2.
+pub fn curve_block(
+    x1: &[f64],
+    x2: &[f64],
+    y: &[u8],
+    b: f64,
+    w2: f64,
+    line: Line,
+) -> Option<(Vec<f64>, Vec<f64>)> {
+    curve::block_sums_both(x1, x2, y, b, w2, line)
+}
+
+/// Whether this CPU runs the AVX2 paths.
+pub fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
