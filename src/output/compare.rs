@@ -9,8 +9,8 @@ use std::io::Read;
 use std::sync::Mutex;
 
 use super::artifact::{self, Artifact, Tally};
+use super::baseline::{Baseline, Opened};
 use super::error::OutputError;
-use super::fsx::{self, Entry};
 use super::manifest::{Manifest, RESULTS};
 use super::target::{Existing, Target};
 
@@ -75,7 +75,8 @@ pub struct FileVerdict {
 /// Every difference between `artifacts` and the report in `target`, in path order; empty
 /// when the report is exactly what the run would write. What `--check` lists.
 pub fn compare(target: &Target, artifacts: &[Artifact]) -> Result<Vec<Difference>> {
-    let mut differences: Vec<Difference> = verdicts(target, artifacts, &|_| false)?
+    let baseline = Baseline::Folder(target.clone());
+    let mut differences: Vec<Difference> = verdicts(&baseline, artifacts, &|_| false)?
         .into_iter()
         .filter_map(|file| match file.verdict {
             Verdict::Identical => None,
@@ -92,13 +93,13 @@ pub fn compare(target: &Target, artifacts: &[Artifact]) -> Result<Vec<Difference
 /// the run no longer makes, in path order. The run's bytes of a file that is not identical
 /// are kept when `keep` says so (the review looks at small files: figures, page, results).
 pub fn verdicts(
-    target: &Target,
+    baseline: &Baseline,
     artifacts: &[Artifact],
-    keep: &(dyn Fn(&str) -> bool + Sync),
+    keep: &(dyn Fn(&Artifact) -> bool + Sync),
 ) -> Result<Vec<FileVerdict>> {
     // A damaged report's run is taken to have written what this run writes: its files are
     // compared, an absent one is missing, and its marker is unreadable whatever its bytes.
-    let (manifest, damaged) = match target.existing() {
+    let (manifest, damaged) = match baseline.existing() {
         Existing::Report(manifest) => (manifest.clone(), None),
         Existing::Damaged(why) => (
             Manifest::from_files(artifacts.iter().map(|a| (a.path.clone(), String::new()))),
@@ -106,30 +107,29 @@ pub fn verdicts(
         ),
         Existing::Missing | Existing::Empty => {
             return Err(OutputError::NoReport {
-                path: target.given().to_path_buf(),
+                path: baseline.given().to_path_buf(),
             });
         }
     };
     let manifest = &manifest;
-    let root = target.path();
     let found = Mutex::new(Vec::new());
     // Every file is made (and hashed, for the files made from the others) and compared as it
     // is made, piece by piece: a large CSV is never held whole, on either side.
     artifact::in_order(artifacts, |artifact, made| {
         let path = &artifact.path;
-        let mut on_disk = match fsx::open_inside(root, path) {
-            Ok(Entry::Missing) => Err(if manifest.owns(path) {
+        let mut on_disk = match baseline.open(path) {
+            Ok(Opened::Missing) => Err(if manifest.owns(path) {
                 Verdict::Missing
             } else {
                 Verdict::New
             }),
-            Ok(Entry::Other) => Err(Verdict::Unreadable(what_stands(target, path))),
-            Ok(Entry::File(file)) => Ok(file),
+            Ok(Opened::Other(what)) => Err(Verdict::Unreadable(what)),
+            Ok(Opened::File(file)) => Ok(file),
             Err(e) => Err(Verdict::Unreadable(e.to_string())),
         };
         let mut same = on_disk.is_ok();
         let mut read_error = None;
-        let mut bytes = keep(path).then(Vec::new);
+        let mut bytes = keep(artifact).then(Vec::new);
         let mut tally = Tally::new(());
         artifact::feed(artifact, made, &mut |piece| {
             tally.see(piece);
@@ -177,7 +177,7 @@ pub fn verdicts(
     let mut files = found.into_inner().unwrap_or_else(|p| p.into_inner());
     let written: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
     for path in manifest.paths().filter(|p| !written.contains(p)) {
-        if std::fs::symlink_metadata(fsx::join(root, path)).is_ok() {
+        if baseline.has(path) {
             files.push(FileVerdict {
                 path: path.to_string(),
                 verdict: Verdict::Removed,
@@ -189,19 +189,8 @@ pub fn verdicts(
     Ok(files)
 }
 
-/// What stands at `path` in the report instead of a file, in words.
-fn what_stands(target: &Target, path: &str) -> String {
-    match std::fs::symlink_metadata(fsx::join(target.path(), path)) {
-        Ok(meta) => format!(
-            "{} stands there, not a file",
-            fsx::describe(meta.file_type())
-        ),
-        Err(_) => "a folder on the way to it is not a folder".into(),
-    }
-}
-
 /// Whether the next `piece.len()` bytes of the file are `piece`.
-fn same_piece(file: &mut std::fs::File, piece: &[u8]) -> std::io::Result<bool> {
+fn same_piece(file: &mut dyn Read, piece: &[u8]) -> std::io::Result<bool> {
     let mut buffer = vec![0u8; piece.len().min(1 << 20)];
     let mut at = 0;
     while at < piece.len() {

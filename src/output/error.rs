@@ -83,6 +83,14 @@ pub enum OutputError {
     /// made; the message is that of the stage that makes it.
     #[error("{0}")]
     Made(MakeError),
+    /// A report could not be read from git (`REV`, and why).
+    #[error("{rev}: {reason}")]
+    Committed {
+        /// The revision as the user named it.
+        rev: String,
+        /// Why, in words.
+        reason: String,
+    },
     /// A signal is ending the run; its staging folder is being removed.
     #[error("interrupted")]
     Interrupted,

@@ -22,6 +22,8 @@
 //!   no live run owns it (see `staging`). Parent folders a failed run made are removed.
 
 pub mod artifact;
+mod baseline;
+mod committed;
 mod compare;
 mod error;
 pub(crate) mod fsx;
@@ -34,6 +36,8 @@ mod target;
 mod write;
 
 pub use artifact::{Artifact, Body, Ledger, Made, Pieces};
+pub use baseline::Baseline;
+pub use committed::{Committed, MAX_COMMITTED_BYTES};
 pub use compare::{Difference, FileVerdict, Verdict, compare, verdicts};
 pub use error::{MakeError, OutputError};
 pub use manifest::{Foreign, Kind, Manifest, RESULTS, REVIEW, TOOL};

@@ -106,6 +106,42 @@ impl Image {
         Some([p[0], p[1], p[2], p[3]])
     }
 
+    /// The image shrunk so that neither side exceeds `side` pixels, each pixel of it the
+    /// mean of the block of pixels it covers (integer arithmetic: the same bytes everywhere).
+    /// An image that fits already is returned as it is.
+    pub fn thumbnail(&self, side: u32) -> Image {
+        let side = side.max(1);
+        let factor = self.width.max(self.height).div_ceil(side).max(1);
+        if factor == 1 {
+            return self.clone();
+        }
+        let (width, height) = (self.width.div_ceil(factor), self.height.div_ceil(factor));
+        let mut rgba = Vec::with_capacity(width as usize * height as usize * 4);
+        for ty in 0..height {
+            for tx in 0..width {
+                let mut sum = [0u32; 3];
+                let mut count = 0u32;
+                for y in ty * factor..((ty + 1) * factor).min(self.height) {
+                    for x in tx * factor..((tx + 1) * factor).min(self.width) {
+                        if let Some(p) = self.pixel(x, y) {
+                            for k in 0..3 {
+                                sum[k] += u32::from(p[k]);
+                            }
+                            count += 1;
+                        }
+                    }
+                }
+                let mean = |k: usize| ((sum[k] + count / 2) / count.max(1)) as u8;
+                rgba.extend_from_slice(&[mean(0), mean(1), mean(2), 255]);
+            }
+        }
+        Image {
+            width,
+            height,
+            rgba,
+        }
+    }
+
     /// PNG bytes: 8-bit RGB (the image is opaque), with the encoder's settings spelled out so
     /// that the same image gives the same bytes for a given `Cargo.lock`.
     pub fn encode_png(&self) -> Result<Vec<u8>, RasterError> {

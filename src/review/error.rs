@@ -58,6 +58,17 @@ pub enum ReviewError {
         /// The operating system's reason.
         source: std::io::Error,
     },
+    /// A file a review was asked to write beside its folder (`--junit`, `--markdown`) would
+    /// destroy something of the user's, or cannot be written there.
+    #[error("{}: {reason}; nothing was changed: {advice}", path.display())]
+    Sidecar {
+        /// The path as given.
+        path: PathBuf,
+        /// Why it is refused.
+        reason: String,
+        /// A path that would be accepted.
+        advice: String,
+    },
     /// The baseline or the review folder could not be read or written.
     #[error(transparent)]
     Output(#[from] OutputError),

@@ -1,17 +1,18 @@
 //! The review as JUnit XML, for CI systems that show test reports: one test case per file of
 //! the report, failing when the file changed beyond the tolerances, is missing, new, removed
-//! or unreadable.
+//! or unreadable, each naming the place on the review page that shows it; the suite carries
+//! the review's last line.
 
-use std::io::Write;
-use std::path::Path;
-
-use super::error::ReviewError;
 use super::findings::Review;
+use super::page::anchor;
+use super::sidecar::MARKER;
+use super::verdict::{Header, error_line, last_line};
 use crate::output::Verdict;
 
-/// The XML text of `review`. After `--accept` (`accepted`), changes were taken on purpose:
-/// every case passes and says what was accepted.
-pub fn xml(review: &Review, accepted: bool) -> String {
+/// The XML text of `review`. After `--accept`, changes were taken on purpose: every case
+/// passes and says what was accepted.
+pub fn xml(review: &Review, header: &Header) -> String {
+    let accepted = header.accepted;
     let failures = if accepted {
         0
     } else {
@@ -19,12 +20,17 @@ pub fn xml(review: &Review, accepted: bool) -> String {
     };
     let tests = review.files.len();
     let name = "logreg-report review";
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{MARKER}\n");
     out.push_str(&format!(
         "<testsuites name=\"{name}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n"
     ));
     out.push_str(&format!(
         "  <testsuite name=\"{name}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
+    ));
+    out.push_str(&format!(
+        "    <properties>\n      <property name=\"review_page\" value=\"{}\"/>\n      <property name=\"verdict\" value=\"{}\"/>\n    </properties>\n",
+        escape(&header.review_page),
+        escape(&last_line(review, header))
     ));
     for file in &review.files {
         out.push_str(&format!(
@@ -57,6 +63,12 @@ pub fn xml(review: &Review, accepted: bool) -> String {
             }
             _ => String::new(),
         };
+        let see = format!("See {}#{}", header.review_page, anchor(&file.path));
+        let causes = if causes.is_empty() {
+            see
+        } else {
+            format!("{causes}\n{see}")
+        };
         if file.passed || accepted {
             let prefix = if file.passed { "" } else { "accepted: " };
             out.push_str(&format!(
@@ -74,29 +86,21 @@ pub fn xml(review: &Review, accepted: bool) -> String {
         }
         out.push_str("    </testcase>\n");
     }
+    out.push_str(&format!(
+        "    <system-out>{}</system-out>\n",
+        escape(&last_line(review, header))
+    ));
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
 }
 
-/// Writes `text` to `path` whole or not at all: through a temporary file beside it, renamed
-/// into place.
-pub fn write(path: &Path, text: &str) -> Result<(), ReviewError> {
-    let io = |source| ReviewError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let parent = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::Builder::new()
-        .prefix(".logreg-report-junit-")
-        .tempfile_in(parent)
-        .map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    file.as_file().sync_all().map_err(io)?;
-    file.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+/// The XML of a review that could not be made: one case, in error, with the reason.
+pub fn error_xml(message: &str) -> String {
+    let name = "logreg-report review";
+    let line = escape(&error_line(message));
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{MARKER}\n<testsuites name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"1\">\n  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <testcase classname=\"logreg-report.review\" name=\"review\">\n      <error type=\"error\" message=\"{line}\">{line}</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n"
+    )
 }
 
 /// `text` with the five XML special characters escaped, and characters XML 1.0 cannot hold

@@ -10,60 +10,87 @@
 //!    (not anti-aliased) pixels differ than allowed. Same pixels: "changed, visually identical".
 //! 3. **Numbers** ([`numbers`]): `results.json` field by field, fits matched by data set and
 //!    λ; each changed figure is traced to the numbers it is drawn from ([`inputs`]).
-//! 4. **Page text** ([`text`]): the page's visible text, diffed line by line.
+//! 4. **Text** ([`text`]): the page's visible text and the other text files (the redirect
+//!    page, `_headers`, the CSVs), diffed line by line with the changed words marked.
 //!
-//! [`page`] turns a [`Review`] into `review.html` and `review.json`; [`junit`] into JUnit XML.
+//! [`verdict`] words where that leaves the baseline, in one last line that every output
+//! shares; [`page`] turns a [`Review`] into `review.html`, its images and `review.json`;
+//! [`junit`] into JUnit XML and [`markdown`] into a summary for a pull request, both written
+//! by [`sidecar`] only where they destroy nothing of the user's.
 
 mod error;
 mod findings;
 pub mod inputs;
 pub mod junit;
+pub mod markdown;
 pub mod numbers;
 pub mod page;
 pub mod pictures;
+mod record;
+pub mod sidecar;
 pub mod text;
 mod tolerances;
+pub mod verdict;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
-use std::io::Read;
 
 use rayon::prelude::*;
 
 use crate::figures::FIGURES;
 use crate::numbers::{counted, short};
-use crate::output::{Artifact, FileVerdict, Target, Verdict, fsx};
+use crate::output::{Artifact, Baseline, Body, FileVerdict, Verdict};
 use crate::progress::{Progress, step};
 use crate::raster::Renderer;
 use crate::report::{FIGURES_DIR, PAGE, RESULTS};
-use findings::{figure_path, is_figure};
+use findings::{figure_path, is_figure, is_raster};
 use numbers::Numbers;
 use pictures::{Look, Picture};
 use text::PageText;
 
 pub use error::{ReviewError, Tolerance};
-pub use findings::{FigureReview, FileReview, Review};
+pub use findings::{FigureReview, FileReview, ImageReview, Review, Standing, TextReview};
 pub use tolerances::Tolerances;
+pub use verdict::{Accepted, Header, last_line};
 
 /// Baseline files the review reads whole (figures, page, results) are at most this large; the
 /// page of a report with embedded CSVs is a few megabytes.
 const READ_LIMIT: u64 = 256 << 20;
 
+/// Other text files (the redirect page, `_headers`, the CSVs) get a line diff when both sides
+/// are at most this large.
+pub const TEXT_DIFF_LIMIT: u64 = 256 << 10;
+
+/// Whether a file is one of the report's text files that get a line diff of their own: the
+/// files that are neither a figure, an image, the page nor `results.json`.
+fn is_text(path: &str) -> bool {
+    !is_figure(path) && !is_raster(path) && path != PAGE && path != RESULTS
+}
+
 /// Compares the run's `artifacts` with the report in `baseline` (which must be a report) and
 /// judges every file by `tolerances`. Reads the baseline, writes nothing.
 pub fn review(
-    baseline: &Target,
+    baseline: &Baseline,
     artifacts: &[Artifact],
     tolerances: &Tolerances,
     progress: &mut dyn Progress,
 ) -> Result<Review, ReviewError> {
-    let keep = |path: &str| is_figure(path) || path == PAGE || path == RESULTS;
+    // The run's bytes are kept for the files a layer reads; a text file only when it is held
+    // in memory and small (a CSV at large N is made piece by piece, and never held).
+    let keep = |artifact: &Artifact| {
+        let path = artifact.path.as_str();
+        if is_text(path) {
+            matches!(&artifact.body, Body::Bytes(bytes) if bytes.len() as u64 <= TEXT_DIFF_LIMIT)
+        } else {
+            true
+        }
+    };
     let verdicts = step(progress, "comparing with the baseline", || {
         crate::output::verdicts(baseline, artifacts, &keep)
     })?;
-    let read = |path: &str| read_baseline(baseline, path);
+    let read = |path: &str| baseline.read(path, READ_LIMIT);
     let changed = |v: &FileVerdict| v.verdict == Verdict::Changed;
     let find = |path: &str| verdicts.iter().find(|v| v.path == path);
 
@@ -87,7 +114,7 @@ pub fn review(
 
     let drawn: Vec<&FileVerdict> = verdicts
         .iter()
-        .filter(|v| is_figure(&v.path) && v.verdict != Verdict::Identical)
+        .filter(|v| (is_figure(&v.path) || is_raster(&v.path)) && v.verdict != Verdict::Identical)
         .collect();
     let mut pictures: HashMap<String, Picture> = HashMap::new();
     if !drawn.is_empty() {
@@ -103,7 +130,11 @@ pub fn review(
                             .then(|| read(&v.path));
                         let old = old.as_ref().map(|b| b.as_deref().map_err(Clone::clone));
                         let new = v.candidate.as_deref();
-                        let picture = pictures::picture(&renderer, old, new, &options);
+                        let picture = if is_raster(&v.path) {
+                            pictures::raster_picture(old, new, &options)
+                        } else {
+                            pictures::picture(&renderer, old, new, &options)
+                        };
                         (v.path.clone(), picture)
                     })
                     .collect(),
@@ -156,11 +187,28 @@ pub fn review(
         .iter()
         .map(|v| judge(v, pictures.get(&v.path), &numbers, &page_text, tolerances))
         .collect();
+    let images = verdicts
+        .iter()
+        .filter(|v| is_raster(&v.path) && v.verdict != Verdict::Identical)
+        .filter_map(|v| {
+            Some(ImageReview {
+                path: v.path.clone(),
+                picture: pictures.get(&v.path)?.clone(),
+            })
+        })
+        .collect();
+    let texts = verdicts
+        .iter()
+        .filter(|v| is_text(&v.path) && v.verdict != Verdict::Identical)
+        .map(|v| text_review(v, &read))
+        .collect();
     Ok(Review {
         files,
         figures,
         numbers: numbers.and_then(Result::ok),
         page_text: page_text.and_then(Result::ok),
+        images,
+        texts,
         tolerances: *tolerances,
     })
 }
@@ -184,44 +232,46 @@ fn judge(
         ),
         Verdict::Removed => fail(Verdict::Removed, "the run no longer writes it".into()),
         Verdict::Unreadable(why) => fail(v.verdict.clone(), why.clone()),
-        Verdict::Changed if is_figure(&v.path) => match picture.map(|p| &p.look) {
-            Some(Look::Compared(stats)) if stats.changed == 0 => (
-                Verdict::Changed,
-                true,
-                "visually identical: the bytes differ, the pixels do not".into(),
-            ),
-            Some(Look::Compared(stats)) => {
-                let within =
-                    stats.rms <= tolerances.rms && stats.differing <= tolerances.max_diff_pixels;
-                let note = format!(
-                    "RMS {:.3} (limit {}); {} ({:.3} %, limit {}); {} anti-aliased; of {} pixels",
-                    stats.rms,
-                    short(tolerances.rms),
-                    counted(
-                        stats.differing as usize,
-                        "real differing pixel",
-                        "real differing pixels"
-                    ),
-                    stats.differing_share() * 100.0,
-                    tolerances.max_diff_pixels,
-                    stats.antialiased,
-                    stats.total
-                );
-                (Verdict::Changed, within, note)
-            }
-            Some(Look::SizeMismatch {
-                baseline,
-                candidate,
-            }) => fail(
-                Verdict::Changed,
-                format!(
-                    "the size changed from {}×{} to {}×{} pixels",
-                    baseline.0, baseline.1, candidate.0, candidate.1
+        Verdict::Changed if is_figure(&v.path) || is_raster(&v.path) => {
+            match picture.map(|p| &p.look) {
+                Some(Look::Compared(stats)) if stats.changed == 0 => (
+                    Verdict::Changed,
+                    true,
+                    "visually identical: the bytes differ, the pixels do not".into(),
                 ),
-            ),
-            Some(Look::Unreadable(why)) => fail(Verdict::Unreadable(why.clone()), why.clone()),
-            Some(Look::OneSide) | None => fail(Verdict::Changed, "the bytes differ".into()),
-        },
+                Some(Look::Compared(stats)) => {
+                    let within = stats.rms <= tolerances.rms
+                        && stats.differing <= tolerances.max_diff_pixels;
+                    let note = format!(
+                        "RMS {:.3} (limit {}); {} ({:.3} %, limit {}); {} anti-aliased; of {} pixels",
+                        stats.rms,
+                        short(tolerances.rms),
+                        counted(
+                            stats.differing as usize,
+                            "real differing pixel",
+                            "real differing pixels"
+                        ),
+                        stats.differing_share() * 100.0,
+                        tolerances.max_diff_pixels,
+                        stats.antialiased,
+                        stats.total
+                    );
+                    (Verdict::Changed, within, note)
+                }
+                Some(Look::SizeMismatch {
+                    baseline,
+                    candidate,
+                }) => fail(
+                    Verdict::Changed,
+                    format!(
+                        "the size changed from {}×{} to {}×{} pixels",
+                        baseline.0, baseline.1, candidate.0, candidate.1
+                    ),
+                ),
+                Some(Look::Unreadable(why)) => fail(Verdict::Unreadable(why.clone()), why.clone()),
+                Some(Look::OneSide) | None => fail(Verdict::Changed, "the bytes differ".into()),
+            }
+        }
         Verdict::Changed if v.path == RESULTS => match numbers {
             Some(Ok(numbers)) if numbers.changes.is_empty() => (
                 Verdict::Changed,
@@ -271,21 +321,43 @@ fn judge(
     }
 }
 
-/// The baseline's file at `path`, read without following links or opening special files.
-fn read_baseline(baseline: &Target, path: &str) -> Result<Vec<u8>, String> {
-    match fsx::open_inside(baseline.path(), path) {
-        Ok(fsx::Entry::File(file)) => {
-            let mut bytes = Vec::new();
-            file.take(READ_LIMIT + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| e.to_string())?;
-            if bytes.len() as u64 > READ_LIMIT {
-                return Err(format!("larger than {READ_LIMIT} bytes"));
-            }
-            Ok(bytes)
+/// The line diff of a text file that is not identical: the run's bytes against the
+/// baseline's (a new file against nothing, a removed one against nothing).
+fn text_review(v: &FileVerdict, read: &dyn Fn(&str) -> Result<Vec<u8>, String>) -> TextReview {
+    let none = |note: String| TextReview {
+        path: v.path.clone(),
+        diff: None,
+        note,
+    };
+    let old = match &v.verdict {
+        Verdict::Changed | Verdict::Removed => match read(&v.path) {
+            Ok(bytes) => bytes,
+            Err(why) => return none(format!("the baseline's file cannot be read: {why}")),
+        },
+        Verdict::New | Verdict::Missing => Vec::new(),
+        Verdict::Unreadable(why) => return none(why.clone()),
+        Verdict::Identical => return none(String::new()),
+    };
+    let new = match (&v.verdict, &v.candidate) {
+        (Verdict::Removed, _) => Vec::new(),
+        (_, Some(bytes)) => bytes.clone(),
+        (_, None) => {
+            return none(format!(
+                "the run's file is larger than {TEXT_DIFF_LIMIT} bytes: no diff is shown"
+            ));
         }
-        Ok(fsx::Entry::Missing) => Err("it is gone".into()),
-        Ok(fsx::Entry::Other) => Err("it is not a file".into()),
-        Err(e) => Err(e.to_string()),
+    };
+    if old.len() as u64 > TEXT_DIFF_LIMIT {
+        return none(format!(
+            "the baseline's file is larger than {TEXT_DIFF_LIMIT} bytes: no diff is shown"
+        ));
+    }
+    match (std::str::from_utf8(&old), std::str::from_utf8(&new)) {
+        (Ok(old), Ok(new)) => TextReview {
+            path: v.path.clone(),
+            diff: Some(text::diff_lines(old, new)),
+            note: String::new(),
+        },
+        _ => none("not UTF-8 text: no diff is shown".into()),
     }
 }

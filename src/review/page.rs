@@ -1,78 +1,176 @@
 //! The review's files: `review.html`, filled from a logic-free Tera template with strings
-//! already formatted, and `review.json`, every verdict and number of the review, which also
-//! marks the folder as a review folder of this tool and lists what it wrote.
+//! already formatted; the images at full size in `images/`; and `review.json` (see
+//! [`record`](super::record)), which also marks the folder as a review folder of this tool
+//! and lists what it wrote.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use base64::Engine;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::error::ReviewError;
 use super::findings::{FigureReview, Review};
 use super::inputs::{Cause, sig2};
-use super::numbers::Leaf;
-use super::pictures::{Look, SCALE};
+use super::numbers::{Change, Leaf, Scope};
+use super::pictures::{Look, Picture, Png, SCALE};
+use super::record;
+use super::text::PageText;
+use super::verdict::{Header, error_line, last_line, state};
 use crate::numbers::{counted, short};
-use crate::output::{Artifact, Body, Ledger, REVIEW, TOOL, Verdict};
+use crate::output::{Artifact, Body, Ledger, REVIEW, Verdict};
 use crate::report::{FIGURES_DIR, PAGE, RESULTS};
 
 /// The review page's file name.
 pub const REVIEW_PAGE: &str = "review.html";
+/// The folder of the review's images at full size.
+pub const IMAGES_DIR: &str = "images";
 /// The built-in review page template, compiled into the binary.
 pub const TEMPLATE: &str = include_str!("../../templates/review.html");
 
 /// Figures wider than this (in pixels) are shown one image a row.
 const WIDE: u32 = 640;
 
-/// Where the review came from, for the page's header.
-#[derive(Clone, Debug, Default)]
-pub struct Header {
-    /// The baseline folder as the user named it.
-    pub baseline: String,
-    /// The run's options in words, e.g. "seed 5, N = 100, λ = 0,0.1,10".
-    pub run: String,
-    /// Whether `--accept` made the run the new baseline.
-    pub accepted: bool,
+/// The files of a review folder: the page, the images at full size and, last, `review.json`
+/// with every file's sha256.
+pub fn artifacts(review: &Review, header: &Header) -> Result<Vec<Artifact>, ReviewError> {
+    let mut images = Vec::new();
+    let context = context(review, header, &mut images);
+    let page = render(&context)?;
+    let mut files = vec![Artifact::bytes(REVIEW_PAGE, page.into_bytes())];
+    files.extend(
+        images
+            .into_iter()
+            .map(|(path, png)| Artifact::bytes(path, png)),
+    );
+    files.push(marker(record::record(review, header)));
+    Ok(files)
 }
 
-/// The files of a review folder: the page and, last, `review.json` with the page's sha256.
-pub fn artifacts(review: &Review, header: &Header) -> Result<Vec<Artifact>, ReviewError> {
-    let page = render(&context(review, header))?;
-    let record = record(review, header);
+/// The files of a review folder for a review that could not be made: a page and a
+/// `review.json` that say so, so that no earlier verdict stays behind.
+pub fn error_artifacts(message: &str, header: &Header) -> Result<Vec<Artifact>, ReviewError> {
+    let context = PageContext {
+        version: env!("CARGO_PKG_VERSION"),
+        state: "error",
+        headline: "the review could not be made".into(),
+        verdict_parts: code_spans(&error_line(message)),
+        verdict_line: error_line(message),
+        accept_command: String::new(),
+        baseline: header.baseline.clone(),
+        run: header.run.clone(),
+        tolerances: String::new(),
+        ..PageContext::default()
+    };
+    let page = render(&context)?;
     Ok(vec![
         Artifact::bytes(REVIEW_PAGE, page.into_bytes()),
-        Artifact {
-            path: REVIEW.into(),
-            body: Body::Later(Arc::new(move |made: &Ledger| {
-                let mut record = record.clone();
-                let listed: BTreeMap<&String, &String> =
-                    made.iter().map(|(path, m)| (path, &m.sha256)).collect();
-                record["artifacts"] = json!(listed);
-                let mut bytes = serde_json::to_vec_pretty(&record)?;
-                bytes.push(b'\n');
-                Ok(bytes)
-            })),
-        },
+        marker(record::error_record(message, header)),
     ])
 }
 
-#[derive(Serialize)]
+/// `review.json`, made last, with the sha256 of every other file.
+fn marker(record: serde_json::Value) -> Artifact {
+    Artifact {
+        path: REVIEW.into(),
+        body: Body::Later(Arc::new(move |made: &Ledger| {
+            let mut record = record.clone();
+            let listed: BTreeMap<&String, &String> =
+                made.iter().map(|(path, m)| (path, &m.sha256)).collect();
+            record["artifacts"] = json!(listed);
+            let mut bytes = serde_json::to_vec_pretty(&record)?;
+            bytes.push(b'\n');
+            Ok(bytes)
+        })),
+    }
+}
+
+#[derive(Serialize, Default)]
 struct PageContext {
     version: &'static str,
-    verdict_class: &'static str,
-    accepted: bool,
-    summary: String,
+    state: &'static str,
+    headline: String,
+    verdict_line: String,
+    /// The verdict line in stretches, the commands in it (between backticks) marked.
+    verdict_parts: Vec<super::text::Part>,
+    accept_command: String,
     baseline: String,
     run: String,
     tolerances: String,
-    files: Vec<FileRow>,
-    changed_figures: Vec<FigureCard>,
-    unchanged_figures: Vec<String>,
+    changed_files: Vec<FileRow>,
+    identical_files: Vec<String>,
+    cards: Vec<Card>,
+    look_same: Vec<String>,
     numbers_note: String,
-    numbers: Vec<NumberRow>,
-    texts: Vec<NumberRow>,
+    groups: Vec<NumberGroup>,
     text_note: String,
+    page_hunks: Vec<HunkView>,
+    text_files: Vec<TextFile>,
+}
+
+#[derive(Serialize)]
+struct FileRow {
+    path: String,
+    verdict: &'static str,
+    result: &'static str,
+    note: String,
+    /// The card of a figure or image, or the diff of a text file.
+    anchor: Option<String>,
+    thumbnail: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+struct ImageView {
+    src: String,
+    /// The same image as a file of the review folder, at full size.
+    file: String,
+    width: u32,
+    height: u32,
+}
+
+#[derive(Serialize)]
+struct Card {
+    anchor: String,
+    id: String,
+    heading: String,
+    result: &'static str,
+    note: String,
+    causes: Vec<Cause>,
+    /// Changed with none of its inputs moved.
+    drawing_only: bool,
+    wide: bool,
+    /// Both sides drawn at the same size: they can be laid one over the other.
+    overlay: bool,
+    baseline: Option<ImageView>,
+    candidate: Option<ImageView>,
+    diff: Option<ImageView>,
+}
+
+#[derive(Serialize)]
+struct NumberGroup {
+    scope: String,
+    /// "changed", "new" (only this run has it) or "gone" (only the baseline has it).
+    kind: &'static str,
+    count: usize,
+    rows: Vec<NumberRow>,
+    texts: Vec<NumberRow>,
+}
+
+#[derive(Serialize)]
+struct NumberRow {
+    field: String,
+    old: String,
+    new: String,
+    absolute: String,
+    relative: String,
+}
+
+#[derive(Serialize)]
+struct TextFile {
+    anchor: String,
+    path: String,
+    note: String,
     hunks: Vec<HunkView>,
 }
 
@@ -85,103 +183,237 @@ struct HunkView {
 #[derive(Serialize)]
 struct LineView {
     class: &'static str,
-    text: String,
+    sign: char,
+    parts: Vec<super::text::Part>,
 }
 
-#[derive(Serialize)]
-struct FileRow {
-    path: String,
-    verdict: &'static str,
-    status: &'static str,
-    note: String,
-}
-
-#[derive(Serialize)]
-struct FigureCard {
-    anchor: String,
-    heading: String,
-    status: &'static str,
-    note: String,
-    causes: Vec<Cause>,
-    /// Changed with none of its inputs moved.
-    drawing_only: bool,
-    wide: bool,
-    baseline: Option<String>,
-    candidate: Option<String>,
-    diff: Option<String>,
-}
-
-#[derive(Serialize)]
-struct NumberRow {
-    key: String,
-    old: String,
-    new: String,
-    absolute: String,
-    relative: String,
-}
-
-fn status(passed: bool) -> &'static str {
+fn result(passed: bool) -> &'static str {
     if passed { "pass" } else { "FAIL" }
 }
 
-fn context(review: &Review, header: &Header) -> PageContext {
-    let t = &review.tolerances;
-    let files = review
-        .files
-        .iter()
-        .map(|f| FileRow {
-            path: f.path.clone(),
-            verdict: f.verdict.word(),
-            status: status(f.passed),
-            note: f.note.clone(),
+/// Where the page shows a file's evidence: `numbers` for `results.json`, `page-text` for the
+/// page, `file-figures-reg-vs-no` for `figures/reg-vs-no.svg`.
+pub fn anchor(path: &str) -> String {
+    match path {
+        RESULTS => "numbers".into(),
+        PAGE => "page-text".into(),
+        _ => format!("file-{}", slug(path)),
+    }
+}
+
+/// `figures/reg-vs-no.svg` → `figures-reg-vs-no`: a name for anchors and image files.
+fn slug(path: &str) -> String {
+    let stem = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
+    stem.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
+fn context(review: &Review, header: &Header, images: &mut Vec<(String, Vec<u8>)>) -> PageContext {
+    let mut view = |png: &Option<Png>, name: String| {
+        let png = png.as_ref()?;
+        let file = format!("{IMAGES_DIR}/{name}.png");
+        images.push((file.clone(), png.bytes.clone()));
+        Some(ImageView {
+            src: data_uri(&png.bytes),
+            file,
+            width: png.size.0,
+            height: png.size.1,
         })
-        .collect();
-    let mut changed_figures = Vec::new();
-    let mut unchanged_figures = Vec::new();
-    for figure in &review.figures {
-        let path = format!("{}/{}", FIGURES_DIR, figure.file_name);
+    };
+    let mut cards = Vec::new();
+    let mut look_same = Vec::new();
+    let mut anchors: BTreeMap<String, (String, Option<ImageView>)> = BTreeMap::new();
+    let shown = |picture: &Option<Picture>| {
+        picture
+            .as_ref()
+            .is_some_and(|p| !matches!(p.look, Look::Compared(stats) if stats.changed == 0))
+    };
+    let pictures = review
+        .figures
+        .iter()
+        .map(|f| {
+            (
+                format!("{FIGURES_DIR}/{}", f.file_name),
+                Some(f),
+                f.picture.clone(),
+            )
+        })
+        .chain(
+            review
+                .images
+                .iter()
+                .map(|i| (i.path.clone(), None, Some(i.picture.clone()))),
+        );
+    for (path, figure, picture) in pictures {
         let Some(file) = review.file(&path) else {
             continue;
         };
-        let name = figure_name(figure);
-        let shown = figure
-            .picture
-            .as_ref()
-            .is_some_and(|p| !matches!(p.look, Look::Compared(stats) if stats.changed == 0));
-        if !shown {
+        let name = figure.map_or_else(|| path.clone(), figure_name);
+        if !shown(&picture) {
             let how = if file.verdict == Verdict::Identical {
                 "identical".to_string()
             } else {
                 format!("changed, {}", file.note)
             };
-            unchanged_figures.push(format!("{name}: {how}"));
+            look_same.push(format!("{name}: {how}"));
             continue;
         }
-        let images = figure
-            .picture
-            .as_ref()
-            .map(|p| p.images.clone())
-            .unwrap_or_default();
-        changed_figures.push(FigureCard {
-            anchor: format!("figure-{}", figure.file_name.trim_end_matches(".svg")),
+        let id = slug(&path);
+        let anchor = anchor(&path);
+        let picture = picture.unwrap_or_else(|| Picture {
+            look: Look::OneSide,
+            images: Default::default(),
+            size: None,
+        });
+        let i = &picture.images;
+        let thumbnail = view(&i.thumbnail, format!("{id}.thumbnail"));
+        anchors.insert(path.clone(), (anchor.clone(), thumbnail));
+        let causes: Vec<Cause> = figure.map(|f| f.causes.clone()).unwrap_or_default();
+        cards.push(Card {
+            drawing_only: figure.is_some() && causes.is_empty() && file.verdict == Verdict::Changed,
+            causes,
+            anchor,
             heading: name,
-            status: status(file.passed),
+            result: result(file.passed),
             note: format!("{}: {}", file.verdict.word(), file.note),
-            causes: figure.causes.clone(),
-            drawing_only: figure.causes.is_empty() && file.verdict == Verdict::Changed,
-            // Wider than a third of the page: one image a row, or it would be too small to read.
-            wide: figure
-                .picture
-                .as_ref()
-                .and_then(|p| p.size)
-                .is_some_and(|(width, _)| width > WIDE),
-            baseline: images.baseline,
-            candidate: images.candidate,
-            diff: images.diff,
+            wide: picture.size.is_some_and(|(width, _)| width > WIDE),
+            overlay: matches!(picture.look, Look::Compared(_)),
+            baseline: view(&i.baseline, format!("{id}.baseline")),
+            candidate: view(&i.candidate, format!("{id}.candidate")),
+            diff: view(&i.diff, format!("{id}.diff")),
+            id,
         });
     }
+    let text_files: Vec<TextFile> = review
+        .texts
+        .iter()
+        .map(|t| TextFile {
+            anchor: anchor(&t.path),
+            path: t.path.clone(),
+            note: match &t.diff {
+                Some(diff) if diff.same() => "the same lines".into(),
+                Some(diff) => format!(
+                    "{} removed, {} added",
+                    counted(diff.removed, "line", "lines"),
+                    counted(diff.added, "line", "lines")
+                ),
+                None => t.note.clone(),
+            },
+            hunks: t.diff.as_ref().map(hunks).unwrap_or_default(),
+        })
+        .collect();
+    for t in &text_files {
+        anchors.insert(t.path.clone(), (t.anchor.clone(), None));
+    }
+    for path in [RESULTS, PAGE] {
+        anchors.insert(path.into(), (anchor(path), None));
+    }
+    let (changed_files, identical_files) = files(review, &mut anchors);
+    let (numbers_note, groups) = numbers(review);
+    let (text_note, page_hunks) = page_text(review);
+    let t = &review.tolerances;
+    PageContext {
+        version: env!("CARGO_PKG_VERSION"),
+        state: state(review, header),
+        headline: headline(review, header),
+        verdict_parts: code_spans(&last_line(review, header)),
+        verdict_line: last_line(review, header),
+        accept_command: header.accept_command.clone(),
+        baseline: header.baseline.clone(),
+        run: header.run.clone(),
+        tolerances: format!(
+            "figures drawn at scale {} and failing at RMS above {} or more than {} (YIQ \
+             threshold {}, anti-aliasing not counted); numbers equal within a relative {}",
+            SCALE,
+            short(t.rms),
+            counted(
+                t.max_diff_pixels,
+                "real differing pixel",
+                "real differing pixels"
+            ),
+            short(t.threshold),
+            short(t.numbers)
+        ),
+        changed_files,
+        identical_files,
+        cards,
+        look_same,
+        numbers_note,
+        groups,
+        text_note,
+        page_hunks,
+        text_files,
+    }
+}
+
+/// The files that are not identical (failing ones first), each with the anchor of its
+/// evidence; and the identical ones by name.
+fn files(
+    review: &Review,
+    anchors: &mut BTreeMap<String, (String, Option<ImageView>)>,
+) -> (Vec<FileRow>, Vec<String>) {
+    let mut changed: Vec<FileRow> = Vec::new();
+    let mut identical = Vec::new();
+    for file in &review.files {
+        if file.verdict == Verdict::Identical {
+            identical.push(file.path.clone());
+            continue;
+        }
+        let (anchor, thumbnail) = match anchors.remove(&file.path) {
+            Some((anchor, thumbnail)) => (Some(anchor), thumbnail),
+            None => (None, None),
+        };
+        changed.push(FileRow {
+            path: file.path.clone(),
+            verdict: file.verdict.word(),
+            result: result(file.passed),
+            note: file.note.clone(),
+            anchor,
+            thumbnail,
+        });
+    }
+    // Stable: failing files first, each group in path order.
+    changed.sort_by_key(|row| row.result == "pass");
+    (changed, identical)
+}
+
+/// "3 files changed beyond the tolerances", for the page's title and heading.
+pub fn headline(review: &Review, header: &Header) -> String {
+    use super::findings::Standing;
+    let total = review.files.len();
+    match (header.accepted, review.standing()) {
+        (_, Standing::Identical) => {
+            format!("nothing changed in {}", counted(total, "file", "files"))
+        }
+        (true, _) => format!(
+            "accepted, {}",
+            super::verdict::Accepted::of(review).counts()
+        ),
+        (false, Standing::Within { differing }) => format!(
+            "{} changed within the tolerances; the baseline is stale",
+            counted(differing, "file", "files")
+        ),
+        (false, Standing::Beyond { failing, .. }) => format!(
+            "{} changed beyond the tolerances",
+            counted(failing, "file", "files")
+        ),
+    }
+}
+
+/// "Figure 9. Separable data … (reg-vs-no.svg)".
+fn figure_name(figure: &FigureReview) -> String {
+    match (figure.number, figure.title) {
+        (Some(number), Some(title)) => format!("Figure {number}. {title} ({})", figure.file_name),
+        _ => figure.file_name.clone(),
+    }
+}
+
+/// The note on `results.json` and its changed values, grouped by the fit (or part) they
+/// belong to; a fit only one side has is one group of its own.
+fn numbers(review: &Review) -> (String, Vec<NumberGroup>) {
     let numbers = review.numbers.as_ref();
-    let numbers_note = match (numbers, review.file(RESULTS)) {
+    let note = match (numbers, review.file(RESULTS)) {
         (_, Some(f)) if f.verdict == Verdict::Identical => "results.json is identical.".into(),
         (Some(n), _) if n.changes.is_empty() => format!(
             "No value of results.json changed beyond the tolerance ({} within it).",
@@ -197,20 +429,52 @@ fn context(review: &Review, header: &Header) -> PageContext {
         (None, Some(f)) => format!("results.json could not be compared: {}.", f.note),
         (None, None) => "results.json could not be compared.".into(),
     };
-    // Numbers in a table of their own; texts (a fit's message) are long and read apart.
-    let (numbers, texts): (Vec<NumberRow>, Vec<NumberRow>) = numbers
-        .map(|n| n.changes.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .map(|c| NumberRow {
-            key: c.key.to_string(),
-            old: c.old.to_string(),
-            new: c.new.to_string(),
-            absolute: c.absolute().map(sig2).unwrap_or_default(),
-            relative: c.relative().map(sig2).unwrap_or_default(),
+    let mut scopes: Vec<&Scope> = Vec::new();
+    let changes = numbers.map(|n| n.changes.as_slice()).unwrap_or_default();
+    for change in changes {
+        if !scopes.contains(&&change.key.scope) {
+            scopes.push(&change.key.scope);
+        }
+    }
+    let groups = scopes
+        .into_iter()
+        .map(|scope| {
+            let here: Vec<&Change> = changes.iter().filter(|c| &c.key.scope == scope).collect();
+            let kind = if here.iter().all(|c| c.old == Leaf::Absent) {
+                "new"
+            } else if here.iter().all(|c| c.new == Leaf::Absent) {
+                "gone"
+            } else {
+                "changed"
+            };
+            let (rows, texts): (Vec<NumberRow>, Vec<NumberRow>) = here
+                .iter()
+                .map(|c| NumberRow {
+                    field: if c.key.field.is_empty() {
+                        c.key.to_string()
+                    } else {
+                        c.key.field.clone()
+                    },
+                    old: c.old.to_string(),
+                    new: c.new.to_string(),
+                    absolute: c.absolute().map(sig2).unwrap_or_default(),
+                    relative: c.relative().map(sig2).unwrap_or_default(),
+                })
+                .partition(|row| !row.old.starts_with('"') && !row.new.starts_with('"'));
+            NumberGroup {
+                scope: scope.to_string(),
+                kind,
+                count: here.len(),
+                rows,
+                texts,
+            }
         })
-        .partition(|row| !row.old.starts_with('"') && !row.new.starts_with('"'));
-    let (text_note, hunks) = match (&review.page_text, review.file(PAGE)) {
+        .collect();
+    (note, groups)
+}
+
+fn page_text(review: &Review) -> (String, Vec<HunkView>) {
+    match (&review.page_text, review.file(PAGE)) {
         (_, Some(f)) if f.verdict == Verdict::Identical => {
             ("The page is identical.".into(), Vec::new())
         }
@@ -221,104 +485,60 @@ fn context(review: &Review, header: &Header) -> PageContext {
         (Some(text), _) => (
             format!(
                 "The page's visible text (figures, styles and scripts left out): {} removed, \
-                 {} added.",
+                 {} added; the words that changed are marked.",
                 counted(text.removed, "line", "lines"),
                 counted(text.added, "line", "lines")
             ),
-            text.hunks
-                .iter()
-                .map(|hunk| HunkView {
-                    header: hunk.header.clone(),
-                    lines: hunk
-                        .lines
-                        .iter()
-                        .map(|line| LineView {
-                            class: match line.sign {
-                                '-' => "del",
-                                '+' => "ins",
-                                _ => "ctx",
-                            },
-                            text: format!("{} {}", line.sign, line.text),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            hunks(text),
         ),
         (None, Some(f)) => (
             format!("The page could not be compared: {}.", f.note),
             Vec::new(),
         ),
         (None, None) => ("The page could not be compared.".into(), Vec::new()),
-    };
-    PageContext {
-        version: env!("CARGO_PKG_VERSION"),
-        verdict_class: if review.passed() { "pass" } else { "fail" },
-        accepted: header.accepted,
-        summary: summary(review),
-        baseline: header.baseline.clone(),
-        run: header.run.clone(),
-        tolerances: format!(
-            "figures drawn at scale {} and failing at RMS above {} or more than {} (YIQ \
-             threshold {}, anti-aliasing not counted); numbers equal within a relative {}",
-            SCALE,
-            short(t.rms),
-            counted(
-                t.max_diff_pixels as usize,
-                "real differing pixel",
-                "real differing pixels"
-            ),
-            short(t.threshold),
-            short(t.numbers)
-        ),
-        files,
-        changed_figures,
-        unchanged_figures,
-        numbers_note,
-        numbers,
-        texts,
-        text_note,
-        hunks,
     }
 }
 
-/// "Figure 9. Separable data … (reg-vs-no.svg)".
-fn figure_name(figure: &FigureReview) -> String {
-    match (figure.number, figure.title) {
-        (Some(number), Some(title)) => format!("Figure {number}. {title} ({})", figure.file_name),
-        _ => figure.file_name.clone(),
-    }
-}
-
-/// One line: how many files are identical, changed within the tolerances, and not passing.
-pub fn summary(review: &Review) -> String {
-    let total = review.files.len();
-    let identical = review
-        .files
+fn hunks(text: &PageText) -> Vec<HunkView> {
+    text.hunks
         .iter()
-        .filter(|f| f.verdict == Verdict::Identical)
-        .count();
-    let failed = review.files.iter().filter(|f| !f.passed).count();
-    let within = total - identical - failed;
-    let mut parts = Vec::new();
-    if failed > 0 {
-        parts.push(format!(
-            "{failed} of {total} files changed beyond the tolerances (or are new, missing, \
-             removed or unreadable)"
-        ));
-    }
-    if within > 0 {
-        parts.push(format!("{within} changed within them"));
-    }
-    parts.push(format!("{identical} identical"));
-    let lead = if failed == 0 {
-        format!(
-            "Nothing changed beyond the tolerances in {}: ",
-            counted(total, "file", "files")
-        )
-    } else {
-        "Changes to review: ".into()
-    };
-    format!("{lead}{}", parts.join(", "))
+        .map(|hunk| HunkView {
+            header: hunk.header.clone(),
+            lines: hunk
+                .lines
+                .iter()
+                .map(|line| LineView {
+                    class: match line.sign {
+                        '-' => "del",
+                        '+' => "ins",
+                        _ => "ctx",
+                    },
+                    sign: line.sign,
+                    parts: line.parts.clone(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A line in stretches: what stands between backticks is a command (marked), the rest prose.
+fn code_spans(line: &str) -> Vec<super::text::Part> {
+    line.split('`')
+        .enumerate()
+        .filter(|(_, text)| !text.is_empty())
+        .map(|(k, text)| super::text::Part {
+            changed: k % 2 == 1,
+            text: text.to_string(),
+        })
+        .collect()
+}
+
+/// The PNG as a `data:image/png;base64,…` URI: the page shows its images inline, so it loads
+/// nothing from anywhere.
+fn data_uri(png: &[u8]) -> String {
+    let mut uri = String::from("data:image/png;base64,");
+    base64::engine::general_purpose::STANDARD.encode_string(png, &mut uri);
+    uri
 }
 
 fn render(context: &PageContext) -> Result<String, ReviewError> {
@@ -331,97 +551,4 @@ fn render(context: &PageContext) -> Result<String, ReviewError> {
         .map_err(one_line)?;
     let context = tera::Context::from_serialize(context).map_err(one_line)?;
     tera.render(REVIEW_PAGE, &context).map_err(one_line)
-}
-
-fn leaf(value: &Leaf) -> Option<Value> {
-    match value {
-        Leaf::Integer(k) => Some(json!(k)),
-        Leaf::Number(x) => Some(json!(x)),
-        Leaf::Text(text) => Some(json!(text)),
-        Leaf::Bool(b) => Some(json!(b)),
-        Leaf::Null => Some(Value::Null),
-        Leaf::Absent => None,
-    }
-}
-
-/// `review.json` without its list of files.
-fn record(review: &Review, header: &Header) -> Value {
-    let t = &review.tolerances;
-    let files: Vec<Value> = review
-        .files
-        .iter()
-        .map(|f| json!({ "path": f.path, "verdict": f.verdict.word(), "passed": f.passed, "note": f.note }))
-        .collect();
-    let figures: Vec<Value> = review
-        .figures
-        .iter()
-        .map(|figure| {
-            let mut entry = json!({
-                "file": figure.file_name,
-                "number": figure.number,
-                "title": figure.title,
-                "causes": figure.causes,
-            });
-            match figure.picture.as_ref().map(|p| &p.look) {
-                Some(Look::Compared(stats)) => {
-                    entry["rms"] = json!(stats.rms);
-                    entry["changed_pixels"] = json!(stats.changed);
-                    entry["differing_pixels"] = json!(stats.differing);
-                    entry["antialiased_pixels"] = json!(stats.antialiased);
-                    entry["total_pixels"] = json!(stats.total);
-                }
-                Some(Look::SizeMismatch {
-                    baseline,
-                    candidate,
-                }) => {
-                    entry["baseline_size"] = json!([baseline.0, baseline.1]);
-                    entry["candidate_size"] = json!([candidate.0, candidate.1]);
-                }
-                Some(Look::Unreadable(why)) => entry["unreadable"] = json!(why),
-                Some(Look::OneSide) | None => {}
-            }
-            entry
-        })
-        .collect();
-    let numbers = review.numbers.as_ref().map(|n| {
-        let changes: Vec<Value> = n
-            .changes
-            .iter()
-            .map(|c| {
-                let mut change = json!({ "key": c.key.to_string(), "absolute": c.absolute(), "relative": c.relative() });
-                if let Some(old) = leaf(&c.old) {
-                    change["old"] = old;
-                }
-                if let Some(new) = leaf(&c.new) {
-                    change["new"] = new;
-                }
-                change
-            })
-            .collect();
-        json!({ "compared": n.compared, "within_tolerance": n.within, "changes": changes })
-    });
-    let page_text = review.page_text.as_ref().map(
-        |text| json!({ "removed": text.removed, "added": text.added, "diff": text.unified() }),
-    );
-    json!({
-        "tool": TOOL,
-        "version": env!("CARGO_PKG_VERSION"),
-        "passed": review.passed(),
-        "accepted": header.accepted,
-        "summary": summary(review),
-        "baseline": header.baseline,
-        "run": header.run,
-        "tolerances": {
-            "rms": t.rms,
-            "threshold": t.threshold,
-            "max_diff_pixels": t.max_diff_pixels,
-            "numbers": t.numbers,
-            "scale": SCALE,
-        },
-        "files": files,
-        "figures": figures,
-        "numbers": numbers,
-        "page_text": page_text,
-        "artifacts": {},
-    })
 }

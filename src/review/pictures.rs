@@ -1,15 +1,17 @@
 //! The picture layer of a review: a figure whose bytes changed is drawn from both SVGs by the
-//! pinned renderer at one fixed scale, and the two images are compared pixel by pixel
-//! (matplotlib's RMS, pixelmatch-style count of real changes). Images go on the review page as
-//! PNG data URIs: baseline, run and the difference.
-
-use base64::Engine;
+//! pinned renderer at one fixed scale (a raster image, the social card, is decoded from both
+//! PNGs), and the two images are compared pixel by pixel (matplotlib's RMS, pixelmatch-style
+//! count of real changes). The images are PNG bytes: the page shows them inline and links
+//! files of them at full size.
 
 use crate::raster::{self, CompareOptions, Comparison, Image, PixelStats, Renderer};
 
 /// Figures are drawn at one pixel per SVG unit: the size the report shows them at, and the
 /// same for every review, so that RMS and pixel counts mean the same from one run to the next.
 pub const SCALE: f32 = 1.0;
+
+/// The longest side of a thumbnail in the list of changed files, in pixels.
+pub const THUMBNAIL: u32 = 96;
 
 /// What the pixels of a changed figure show.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,15 +31,26 @@ pub enum Look {
     Unreadable(String),
 }
 
-/// PNG images as `data:` URIs, for the review page.
+/// One image of the page: PNG bytes and the size they show.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Png {
+    /// The PNG file's bytes.
+    pub bytes: Vec<u8>,
+    /// Width and height in pixels.
+    pub size: (u32, u32),
+}
+
+/// The images a changed figure is shown with.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Images {
     /// The baseline's figure.
-    pub baseline: Option<String>,
+    pub baseline: Option<Png>,
     /// The run's figure.
-    pub candidate: Option<String>,
+    pub candidate: Option<Png>,
     /// Real changes in red, anti-aliasing in yellow, over the baseline in faded grey.
-    pub diff: Option<String>,
+    pub diff: Option<Png>,
+    /// A small copy of the run's figure (else the baseline's), for the list of files.
+    pub thumbnail: Option<Png>,
 }
 
 /// A changed figure's pixels and images.
@@ -67,9 +80,34 @@ pub fn picture(
         || baseline.map(|b| b.and_then(draw)),
         || candidate.map(draw),
     );
+    judge(old, new, "figure", options)
+}
+
+/// Decodes and compares a raster image (PNG) whose bytes are not identical, as [`picture`]
+/// does for a figure.
+pub fn raster_picture(
+    baseline: Option<Result<&[u8], String>>,
+    candidate: Option<&[u8]>,
+    options: &CompareOptions,
+) -> Picture {
+    let decode = |png: &[u8]| Image::decode_png(png).map_err(|e| e.to_string());
+    let (old, new) = rayon::join(
+        || baseline.map(|b| b.and_then(decode)),
+        || candidate.map(decode),
+    );
+    judge(old, new, "image", options)
+}
+
+/// Compares two drawn sides and makes the page's images.
+fn judge(
+    old: Option<Result<Image, String>>,
+    new: Option<Result<Image, String>>,
+    what: &str,
+    options: &CompareOptions,
+) -> Picture {
     let unreadable = match (&old, &new) {
-        (Some(Err(why)), _) => Some(format!("the baseline's figure: {why}")),
-        (_, Some(Err(why))) => Some(format!("the run's figure: {why}")),
+        (Some(Err(why)), _) => Some(format!("the baseline's {what}: {why}")),
+        (_, Some(Err(why))) => Some(format!("the run's {what}: {why}")),
         _ => None,
     };
     let (old, new) = (old.and_then(Result::ok), new.and_then(Result::ok));
@@ -102,14 +140,18 @@ pub fn picture(
         (Some(a), Some(b), Look::Compared(_)) => raster::diff_image(a, b, options).ok(),
         _ => None,
     };
-    let ((baseline, candidate), diff) = rayon::join(
+    let thumbnail = new
+        .as_ref()
+        .or(old.as_ref())
+        .map(|i| i.thumbnail(THUMBNAIL));
+    let ((baseline, candidate), (diff, thumbnail)) = rayon::join(
+        || rayon::join(|| old.as_ref().and_then(png), || new.as_ref().and_then(png)),
         || {
             rayon::join(
-                || old.as_ref().and_then(data_uri),
-                || new.as_ref().and_then(data_uri),
+                || diff.as_ref().and_then(png),
+                || thumbnail.as_ref().and_then(png),
             )
         },
-        || diff.as_ref().and_then(data_uri),
     );
     Picture {
         look,
@@ -117,15 +159,16 @@ pub fn picture(
             baseline,
             candidate,
             diff,
+            thumbnail,
         },
         size,
     }
 }
 
-/// The image as a `data:image/png;base64,…` URI; None if it cannot be encoded.
-fn data_uri(image: &Image) -> Option<String> {
-    let png = image.encode_png().ok()?;
-    let mut uri = String::from("data:image/png;base64,");
-    base64::engine::general_purpose::STANDARD.encode_string(png, &mut uri);
-    Some(uri)
+/// The image's PNG bytes; None if it cannot be encoded.
+fn png(image: &Image) -> Option<Png> {
+    Some(Png {
+        bytes: image.encode_png().ok()?,
+        size: (image.width(), image.height()),
+    })
 }

@@ -203,16 +203,30 @@ fn junit_is_well_formed_with_a_failure_per_failing_file() {
         figures: Vec::new(),
         numbers: None,
         page_text: None,
+        images: Vec::new(),
+        texts: Vec::new(),
         tolerances: Tolerances::default(),
     };
-    let xml = junit::xml(&review, false);
+    let mut header = Header {
+        review_page: "review/review.html".into(),
+        accept_command: "logreg-report review --accept".into(),
+        ..Header::default()
+    };
+    let xml = junit::xml(&review, &header);
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let failures = doc
         .descendants()
         .filter(|n| n.has_tag_name("failure"))
         .count();
     assert_eq!(failures, 2, "{xml}");
-    let accepted = junit::xml(&review, true);
+    // Each failure names where the page shows it, and the suite ends with the last line.
+    assert!(
+        xml.contains("See review/review.html#file-figures-a"),
+        "{xml}"
+    );
+    assert!(xml.contains("logreg-report review --accept"), "{xml}");
+    header.accepted = true;
+    let accepted = junit::xml(&review, &header);
     let doc = roxmltree::Document::parse(&accepted).unwrap();
     assert!(!doc.descendants().any(|n| n.has_tag_name("failure")));
 }
@@ -224,14 +238,21 @@ fn the_page_and_its_record_render_for_an_empty_review() {
         figures: Vec::new(),
         numbers: Some(Default::default()),
         page_text: None,
+        images: Vec::new(),
+        texts: Vec::new(),
         tolerances: Tolerances::default(),
     };
-    let artifacts = page::artifacts(&review, &page::Header::default()).unwrap();
+    let artifacts = page::artifacts(&review, &Header::default()).unwrap();
     let files = crate::output::artifact::materialise(&artifacts).unwrap();
     let html = String::from_utf8(files[0].1.clone()).unwrap();
     assert!(html.contains("Content-Security-Policy"));
-    assert!(html.contains("Nothing changed beyond the tolerances in 1 file"));
+    assert!(
+        html.contains("Nothing to do: every file of the baseline (1)"),
+        "{html}"
+    );
     let record: serde_json::Value = serde_json::from_slice(&files[1].1).unwrap();
+    assert_eq!(record["state"], "identical");
+    assert_eq!(record["baseline_stale"], false);
     assert_eq!(record["tool"], "logreg-report");
     assert!(record["artifacts"]["review.html"].is_string());
     // The record marks the folder as a review folder of this tool.

@@ -3,7 +3,10 @@
 //! it is read), one line per block, and a unified diff of the baseline's lines against the
 //! run's.
 
-use similar::{ChangeTag, TextDiff};
+use similar::{Algorithm, ChangeTag, TextDiff};
+
+/// Lines longer than this (in bytes) are not compared word by word.
+const INLINE_LINE_LIMIT: usize = 4000;
 
 /// Elements whose content is not page text.
 const SKIPPED: [&str; 3] = ["svg", "style", "script"];
@@ -219,6 +222,16 @@ fn decode_entities(text: &str) -> String {
     out
 }
 
+/// A stretch of a changed line: words that changed are marked, so a reader finds the one
+/// number that moved in a long paragraph.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Part {
+    /// Whether these words differ from the other side's line.
+    pub changed: bool,
+    /// The text.
+    pub text: String,
+}
+
 /// One line of a diff.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct DiffLine {
@@ -226,6 +239,9 @@ pub struct DiffLine {
     pub sign: char,
     /// The line.
     pub text: String,
+    /// The line in stretches, the changed words marked (one unmarked stretch where the line
+    /// has no counterpart on the other side).
+    pub parts: Vec<Part>,
 }
 
 /// Consecutive changed lines with their context.
@@ -237,7 +253,7 @@ pub struct Hunk {
     pub lines: Vec<DiffLine>,
 }
 
-/// How the page text of the baseline and of the run differ.
+/// How two texts differ, line by line: the page's visible text, or a text file's lines.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PageText {
     /// Lines only the baseline has.
@@ -272,8 +288,17 @@ impl PageText {
 
 /// The line diff of two pages' visible text.
 pub fn diff_pages(baseline: &str, candidate: &str) -> PageText {
-    let (old, new) = (visible_text(baseline), visible_text(candidate));
-    let diff = TextDiff::from_lines(&old, &new);
+    diff_lines(&visible_text(baseline), &visible_text(candidate))
+}
+
+/// The line diff of two texts, with three lines of context and the changed words of each
+/// changed line marked.
+pub fn diff_lines(old: &str, new: &str) -> PageText {
+    // No deadline: a diff that depended on the machine's speed would not be the same bytes
+    // in every review.json.
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Myers)
+        .diff_lines(old, new);
     let mut text = PageText::default();
     for group in diff.grouped_ops(3) {
         let (Some(first), Some(last)) = (group.first(), group.last()) else {
@@ -293,8 +318,28 @@ pub fn diff_pages(baseline: &str, candidate: &str) -> PageText {
             lines: Vec::new(),
         };
         for op in &group {
-            for change in diff.iter_changes(op) {
-                let sign = match change.tag() {
+            // Words are compared only in lines short enough for it to be quick: a long line
+            // is marked as a whole by its sign.
+            let short = diff
+                .iter_changes(op)
+                .all(|c| c.value().len() <= INLINE_LINE_LIMIT);
+            let changes: Vec<(ChangeTag, Vec<(bool, String)>)> = if short {
+                diff.iter_inline_changes_deadline(op, None)
+                    .map(|c| {
+                        let pieces = c
+                            .iter_strings_lossy()
+                            .map(|(changed, text)| (changed, text.into_owned()))
+                            .collect();
+                        (c.tag(), pieces)
+                    })
+                    .collect()
+            } else {
+                diff.iter_changes(op)
+                    .map(|c| (c.tag(), vec![(false, c.value().to_string())]))
+                    .collect()
+            };
+            for (tag, pieces) in changes {
+                let sign = match tag {
                     ChangeTag::Delete => {
                         text.removed += 1;
                         '-'
@@ -305,9 +350,30 @@ pub fn diff_pages(baseline: &str, candidate: &str) -> PageText {
                     }
                     ChangeTag::Equal => ' ',
                 };
+                let mut parts: Vec<Part> = Vec::new();
+                for (changed, piece) in pieces {
+                    let piece = piece.trim_end_matches('\n');
+                    match parts.last_mut() {
+                        Some(last) if last.changed == changed => last.text.push_str(piece),
+                        _ if piece.is_empty() => {}
+                        _ => parts.push(Part {
+                            changed,
+                            text: piece.to_string(),
+                        }),
+                    }
+                }
+                // A line with no counterpart is marked whole by `similar`; unmark it: the
+                // sign already says it is new or gone.
+                if parts.iter().all(|p| p.changed) {
+                    for part in &mut parts {
+                        part.changed = false;
+                    }
+                }
+                let text_of_line: String = parts.iter().map(|p| p.text.as_str()).collect();
                 hunk.lines.push(DiffLine {
                     sign,
-                    text: change.value().trim_end_matches('\n').to_string(),
+                    text: text_of_line,
+                    parts,
                 });
             }
         }

@@ -2,6 +2,9 @@
 //! window size and colour scheme, stops every request that leaves the site, records console
 //! errors, and runs the page check (`check.js`) once the page has settled.
 
+mod act;
+pub use act::Act;
+
 use std::io::ErrorKind;
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
@@ -46,6 +49,27 @@ impl Chromium {
             cdp,
             _browser: browser,
         })
+    }
+
+    /// Loads `url` as [`Chromium::open`] does, then acts on the page as a reader would, in
+    /// order: what each [`Act::Eval`] gave comes back, in order, beside the report.
+    pub fn open_acting(
+        &mut self,
+        url: &str,
+        view: View,
+        acts: &[Act<'_>],
+    ) -> Result<(PageReport, Vec<Value>), String> {
+        let result = self.cdp.run(url, view, None).and_then(|report| {
+            let mut values = Vec::new();
+            for act in acts {
+                if let Some(value) = self.cdp.act(act, view)? {
+                    values.push(value);
+                }
+            }
+            Ok((report, values))
+        });
+        self.cdp.close_tab();
+        result
     }
 
     /// Loads `url` in a new tab in `view`, and reports what happened once the page settled

@@ -7,6 +7,7 @@
 mod cdp;
 mod launch;
 mod page;
+mod review;
 mod server;
 
 use std::path::Path;
@@ -282,42 +283,6 @@ fn checker_reports_each_kind_of_problem() {
             .log()
             .iter()
             .any(|l| l.request == format!("GET {MOUNT}missing.png") && l.status == 404),
-        "{:#?}",
-        server.log()
-    );
-}
-
-/// The review page of a change to every figure but three: every image (baseline, run and
-/// difference, as PNG data URIs) is drawn, and nothing leaves the page.
-#[test]
-#[ignore = "needs Chromium (apt-get install chromium); .ci/run runs it with --include-ignored"]
-fn review_page_renders_offline_without_errors() {
-    let root = tempfile::tempdir().expect("create a temporary directory");
-    let baseline = root.path().join("output");
-    crate::support::write_report(&baseline);
-    let review = root.path().join("review");
-    binary()
-        .args(["review", "--quiet", "--seed", "5", "--baseline"])
-        .arg(&baseline)
-        .arg("--review-dir")
-        .arg(&review)
-        .assert()
-        .code(1);
-    let server = Server::start(&review, MOUNT).expect("a local server");
-    let mut chromium = Chromium::start(&server.url(""))
-        .unwrap_or_else(|e| panic!("browser check could not run: {e}"));
-    let found = chromium
-        .open(&server.url("review.html"), DESKTOP, None)
-        .unwrap_or_else(|e| panic!("browser check could not run: {e}"));
-    drop(chromium);
-    assert!(found.external_requests.is_empty(), "{found:#?}");
-    assert!(found.console_errors.is_empty(), "{found:#?}");
-    // Six changed figures: baseline, run and difference each.
-    assert_eq!(found.img_count, 18, "{found:#?}");
-    assert!(found.broken_imgs.is_empty(), "{found:#?}");
-    assert!(found.title.starts_with("Review: "), "{found:#?}");
-    assert!(
-        server.log().iter().all(|l| l.status == 200),
         "{:#?}",
         server.log()
     );

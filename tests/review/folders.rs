@@ -14,10 +14,33 @@ fn accept_makes_the_run_the_baseline_a_plain_run_would_write() {
     fs::write(setup.baseline().join("CNAME"), "example.org\n").expect("writable");
     let output = setup.review(&["--seed", "5", "--accept"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    assert_eq!(setup.record()["accepted"], true);
+    // It says what it accepted, file by file, and never that anything failed.
+    let said = stdout_of(&output);
+    assert!(!said.contains("FAIL"), "{said}");
+    assert!(said.contains("replaced  figures/reg-vs-no.svg\n"), "{said}");
+    let last = said.lines().last().expect("a last line");
+    assert!(
+        last.starts_with(
+            "Accepted: output now holds this run (10 files replaced, 0 new, 0 removed)"
+        ),
+        "{last}"
+    );
+    let record = setup.record();
+    assert_eq!(record["state"], "accepted");
+    assert_eq!(record["last_line"], last);
+    assert!(
+        record["accepted"]["replaced"]
+            .as_array()
+            .expect("a list")
+            .contains(&"results.json".into())
+    );
     let again = setup.review(&["--seed", "5"]);
     assert_eq!(again.status.code(), Some(0), "{}", stdout_of(&again));
-    assert_eq!(stdout_of(&again), "review page: review/review.html\n");
+    assert!(
+        stdout_of(&again).ends_with("is byte for byte what the code writes.\n"),
+        "{}",
+        stdout_of(&again)
+    );
     let plain = setup.root.path().join("plain");
     binary()
         .args(["--quiet", "--seed", "5", "--out"])

@@ -35,7 +35,7 @@ impl Setup {
         binary()
             .current_dir(self.root.path())
             .arg("review")
-            .args(["--quiet", "--baseline", "output", "--review-dir", "review"])
+            .args(["--baseline", "output", "--review-dir", "review"])
             .args(args)
             .output()
             .expect("the binary runs")
@@ -86,10 +86,16 @@ fn an_unchanged_tree_passes_and_leaves_the_baseline_as_it_was() {
     let before = snapshot(&setup.baseline());
     let output = setup.review(&[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
-    assert_eq!(stdout_of(&output), "review page: review/review.html\n");
+    assert_eq!(
+        stdout_of(&output),
+        "review page: review/review.html\nNothing to do: every file of the baseline (16) is \
+         byte for byte what the code writes.\n"
+    );
     assert_eq!(snapshot(&setup.baseline()), before, "the baseline changed");
     let record = setup.record();
     assert_eq!(record["passed"], true);
+    assert_eq!(record["state"], "identical");
+    assert_eq!(record["baseline_stale"], false);
     assert!(
         record["files"]
             .as_array()

@@ -53,7 +53,7 @@ pub(crate) struct RunOptions {
     /// A folder with a site's own report.html template, used instead of the built-in one.
     #[arg(long, value_name = "DIR")]
     pub(crate) templates: Option<PathBuf>,
-    /// Print nothing but warnings and errors.
+    /// Print nothing but warnings, errors and (for review) its one summary line.
     #[arg(long)]
     pub(crate) quiet: bool,
     /// The address the output folder will be published at (http:// or https://). The page
@@ -79,15 +79,25 @@ pixel per SVG unit) with the pinned renderer (bundled DejaVu Sans) and compared 
 results.json is compared value by value (fits matched by data set and lambda), and each changed
 figure is traced to the numbers it is drawn from; the page's visible text is diffed line by line.
 
-Writes review.html (baseline, new and difference images, the changed numbers, the text diff; no
-script, nothing loaded from outside) and review.json into --review-dir, prints one line per file
-that is not identical and the page's path, and exits with status 0 when nothing changed beyond
-the tolerances, 1 when something did (or is missing, new, removed or unreadable), 2 on errors
-(bad flags, a baseline that is not a report of this tool).
+Writes review.html (each changed picture side by side with its difference, flipped, as an onion
+skin or blinking; the changed numbers by fit; the diffs of the page's text and the text files; no
+script, nothing loaded from outside), its images at full size and review.json into --review-dir.
+Prints one line per file that is not identical, the page's path, and a last line that says where
+that leaves the baseline: whenever its bytes are not what the code writes, that line names the
+command that accepts the run (`review --accept`).
+
+Exit status: 0 when nothing changed beyond the tolerances: either every file is identical, or
+the changes are within the tolerances (the review passes, but the baseline is stale, `--check`
+fails, and the last line says to accept); 1 when something changed beyond them (or is missing,
+new, removed or unreadable); 2 on errors (bad flags, a baseline that is not a report of this
+tool, a --junit or --markdown path that is not the tool's to write).
+
+--baseline-rev REV compares with the report committed at REV in the folder --baseline names,
+read from git (no worktree is made, nothing is written to the repository).
 
 --accept is all or nothing: it writes the whole run as the new baseline, every file, exactly what
 `logreg-report --out BASELINE` writes (your own files in the folder are kept); there is no
-accepting one figure and not another.";
+accepting one figure and not another: change the code until only the changes you want remain.";
 
 pub(crate) const REVIEW_VERDICTS: &str = "\
 Verdicts:
@@ -127,9 +137,18 @@ pub(crate) struct ReviewArgs {
     /// Largest relative change of a number in results.json that counts as none.
     #[arg(long, value_name = "REL", default_value_t = Short(Tolerances::default().numbers), allow_negative_numbers = true)]
     pub(crate) number_tolerance: Short,
+    /// Compare with the report committed at this git revision (a branch, tag or commit), in
+    /// the folder --baseline names, instead of the folder on disk. Nothing is written.
+    #[arg(long, value_name = "REV", conflicts_with = "accept")]
+    pub(crate) baseline_rev: Option<String>,
     /// Also write the verdicts as JUnit XML to FILE (one test case per file of the report).
+    /// FILE must be new, empty, or a JUnit report this tool wrote.
     #[arg(long, value_name = "FILE")]
     pub(crate) junit: Option<PathBuf>,
+    /// Also write a GitHub-flavoured Markdown summary to FILE, for a CI job summary or a pull
+    /// request. FILE must be new, empty, or a summary this tool wrote.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) markdown: Option<PathBuf>,
     /// Folder for review.html and review.json: new, empty, or a review folder of this tool
     /// (marked by its review.json). Any other folder is refused.
     #[arg(long, value_name = "DIR", default_value = "review")]

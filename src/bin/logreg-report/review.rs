@@ -1,26 +1,189 @@
 //! `logreg-report review`: the command's side of the review (the library does the work).
+//! Every place it writes is checked before anything is computed; from then on, whatever
+//! happens, each of them ends up holding this review's verdict (an error included), never an
+//! earlier one.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use logreg_report::config;
-use logreg_report::output::{self, Existing, Kind, OutputError, Target};
+use logreg_report::output::{self, Baseline, Committed, Existing, Kind, OutputError, Target};
 use logreg_report::pipeline;
 use logreg_report::progress::Progress;
 use logreg_report::report::ReportError;
-use logreg_report::review::{self, Tolerances};
+use logreg_report::review::page::{IMAGES_DIR, REVIEW_PAGE};
+use logreg_report::review::sidecar::{self, Places, Sidecar};
+use logreg_report::review::{self, Accepted, Header, Review, Tolerances};
 
 use crate::args::ReviewArgs;
 use crate::printer::{Quiet, StepPrinter, say};
 use crate::run::{Outcome, checked_config, install_cleanup};
-use crate::words::{flag, words};
+use crate::words::{accept_command, flag, words};
+
+/// The places a review writes, checked: its folder and the files asked for beside it.
+struct Destinations {
+    review_dir: Target,
+    junit: Option<PathBuf>,
+    markdown: Option<PathBuf>,
+}
 
 /// `logreg-report review`: regenerates the report in memory, compares it with the baseline,
-/// writes the review folder (and JUnit XML when asked), and with `--accept` the baseline.
-/// Errors come back worded with the flag they concern.
+/// writes the review folder (and the JUnit and Markdown files when asked), and with
+/// `--accept` the baseline. Errors come back worded with the flag they concern.
 pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
     install_cleanup();
-    let options = args.run;
-    let config = checked_config(&options, args.baseline.clone()).map_err(words)?;
+    let (baseline, places) = resolve(&args)?;
+    let mut header = Header {
+        baseline: baseline.label(),
+        run: String::new(),
+        accepted: false,
+        accept_command: accept_command(&args.run, &args.baseline),
+        review_page: args.review_dir.join(REVIEW_PAGE).display().to_string(),
+    };
+    match compare(&args, &baseline, &places, &mut header) {
+        Ok(outcome) => Ok(outcome),
+        Err(message) => {
+            // No earlier verdict may stay behind in a file of this review's.
+            if let Ok(files) = review::page::error_artifacts(&message, &header) {
+                let _ = output::write(&places.review_dir, &files, &mut Quiet);
+            }
+            if let Some(path) = &places.junit {
+                let _ = sidecar::write(path, Sidecar::Junit, &review::junit::error_xml(&message));
+            }
+            if let Some(path) = &places.markdown {
+                let _ = sidecar::write(
+                    path,
+                    Sidecar::Markdown,
+                    &review::markdown::error_summary(&message),
+                );
+            }
+            Err(message)
+        }
+    }
+}
+
+/// Resolves the baseline and every place the review writes, refusing (with nothing changed)
+/// any that is not the tool's to write.
+fn resolve(args: &ReviewArgs) -> Result<(Baseline, Destinations), String> {
+    let baseline = match &args.baseline_rev {
+        Some(rev) => Baseline::Committed(
+            Committed::read(rev, &args.baseline).map_err(flag("--baseline-rev"))?,
+        ),
+        None => {
+            let target = Target::resolve_baseline(&args.baseline).map_err(|e| match e {
+                // A review needs a report to compare with: a new or empty folder would not do.
+                OutputError::NotAReport { reason, .. } => format!(
+                    "--baseline {}: the folder is not a report of logreg-report ({}); nothing \
+                     was changed: name a report this tool wrote (such as output), or make one \
+                     with `logreg-report --out {}`",
+                    args.baseline.display(),
+                    reason.describe(Kind::Report),
+                    args.baseline.display()
+                ),
+                other => flag("--baseline")(other),
+            })?;
+            if matches!(target.existing(), Existing::Missing | Existing::Empty) {
+                return Err(format!(
+                    "--baseline {}; make one with `logreg-report --out {}`, or name a report this \
+                     tool wrote",
+                    OutputError::NoReport {
+                        path: args.baseline.clone()
+                    },
+                    args.baseline.display()
+                ));
+            }
+            Baseline::Folder(target)
+        }
+    };
+    let review_dir =
+        Target::resolve_kind(&args.review_dir, Kind::Review).map_err(flag("--review-dir"))?;
+    if let Some(folder) = baseline.folder() {
+        let (b, r) = (folder.path(), review_dir.path());
+        if r.starts_with(b) || b.starts_with(r) {
+            let how = if r.starts_with(b) {
+                "is inside the baseline"
+            } else {
+                "holds the baseline"
+            };
+            return Err(format!(
+                "--review-dir {}: {how} {}; a review never writes into its baseline: choose a \
+                 folder beside it, such as {}",
+                args.review_dir.display(),
+                args.baseline.display(),
+                suggest_beside(&args.baseline)
+            ));
+        }
+    }
+    let images = format!("{IMAGES_DIR}/");
+    let review_files = [REVIEW_PAGE, output::REVIEW, images.as_str()];
+    let places = Places {
+        baseline: baseline.folder().map(Target::path),
+        review_dir: review_dir.path(),
+        review_dir_given: &args.review_dir,
+        review_files: &review_files,
+    };
+    for (path, kind, name) in [
+        (&args.junit, Sidecar::Junit, "--junit"),
+        (&args.markdown, Sidecar::Markdown, "--markdown"),
+    ] {
+        if let Some(path) = path {
+            sidecar::check(path, kind, &places).map_err(|e| format!("{name} {e}"))?;
+        }
+    }
+    if let (Some(junit), Some(markdown)) = (&args.junit, &args.markdown)
+        && sidecar_same(junit, markdown)
+    {
+        return Err(format!(
+            "--markdown {}: is the file --junit names; give each its own file",
+            markdown.display()
+        ));
+    }
+    let places = Destinations {
+        review_dir,
+        junit: args.junit.clone(),
+        markdown: args.markdown.clone(),
+    };
+    Ok((baseline, places))
+}
+
+/// Whether two paths name the same file (as far as their folders can be resolved).
+fn sidecar_same(a: &Path, b: &Path) -> bool {
+    let full = |p: &Path| {
+        let parent = p
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::canonicalize(parent)
+            .unwrap_or_else(|_| parent.to_path_buf())
+            .join(p.file_name().unwrap_or_default())
+    };
+    full(a) == full(b)
+}
+
+/// A folder name beside `baseline` that a review would accept.
+fn suggest_beside(baseline: &Path) -> String {
+    let parent = baseline.parent().filter(|p| !p.as_os_str().is_empty());
+    parent
+        .map_or_else(|| PathBuf::from("review"), |p| p.join("review"))
+        .display()
+        .to_string()
+}
+
+/// The review proper, once every place it writes is known to be the tool's.
+fn compare(
+    args: &ReviewArgs,
+    baseline: &Baseline,
+    places: &Destinations,
+    header: &mut Header,
+) -> Result<Outcome, String> {
+    let options = &args.run;
+    let config = checked_config(options, args.baseline.clone()).map_err(words)?;
+    header.run = format!(
+        "seed {}, N = {}, λ = {}",
+        config.study.seed,
+        config.study.n,
+        config::format_lambdas(&config.study.lambdas)
+    );
     let tolerances = Tolerances::new(
         args.tolerance.0,
         args.threshold.0,
@@ -28,34 +191,13 @@ pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
         args.number_tolerance.0,
     )
     .map_err(words)?;
-    // Both folders are checked before anything is computed: a baseline that is not a report,
-    // or a review folder that is not one of ours, is refused with nothing touched.
-    let baseline = Target::resolve_baseline(&args.baseline).map_err(flag("--baseline"))?;
-    if matches!(baseline.existing(), Existing::Missing | Existing::Empty) {
-        return Err(format!(
-            "--baseline {}",
-            OutputError::NoReport {
-                path: args.baseline.clone()
-            }
-        ));
-    }
-    let review_dir =
-        Target::resolve_kind(&args.review_dir, Kind::Review).map_err(flag("--review-dir"))?;
     if let Some(templates) = &config.templates
-        && std::fs::canonicalize(templates).is_ok_and(|t| t == baseline.path())
+        && let Some(folder) = baseline.folder()
+        && std::fs::canonicalize(templates).is_ok_and(|t| t == folder.path())
     {
         return Err(words(ReportError::TemplatesInOutput {
             path: templates.clone(),
         }));
-    }
-    if let Some(junit) = &args.junit
-        && let Ok(meta) = std::fs::symlink_metadata(junit)
-        && meta.is_dir()
-    {
-        return Err(format!(
-            "--junit {}: is a folder, not a file",
-            junit.display()
-        ));
     }
     let mut printer = StepPrinter { spinner: None };
     let progress: &mut dyn Progress = if options.quiet {
@@ -65,68 +207,85 @@ pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
     };
     let report = pipeline::generate(&config, progress).map_err(words)?;
     let found =
-        review::review(&baseline, &report.artifacts, &tolerances, progress).map_err(words)?;
+        review::review(baseline, &report.artifacts, &tolerances, progress).map_err(words)?;
     let unchanged = found
         .files
         .iter()
         .all(|f| f.verdict == output::Verdict::Identical);
-    let accepted = args.accept && !unchanged;
-    if accepted {
+    if args.accept && !unchanged {
+        let Some(folder) = baseline.folder() else {
+            return Err("--accept: a baseline read from git cannot be written".into());
+        };
         progress.start("accepting");
         let started = std::time::Instant::now();
-        output::write(&baseline, &report.artifacts, progress).map_err(flag("--baseline"))?;
+        output::write(folder, &report.artifacts, progress).map_err(flag("--baseline"))?;
         progress.finish(
             &format!("accepted: wrote {}", args.baseline.display()),
             started.elapsed(),
         );
+        header.accepted = true;
     }
-    let header = review::page::Header {
-        baseline: args.baseline.display().to_string(),
-        run: format!(
-            "seed {}, N = {}, λ = {}",
-            config.study.seed,
-            config.study.n,
-            config::format_lambdas(&config.study.lambdas)
-        ),
-        accepted,
-    };
-    let artifacts = review::page::artifacts(&found, &header).map_err(words)?;
+    let artifacts = review::page::artifacts(&found, header).map_err(words)?;
     progress.start("writing the review");
     let started = std::time::Instant::now();
-    output::write(&review_dir, &artifacts, progress).map_err(flag("--review-dir"))?;
-    let page = args.review_dir.join(review::page::REVIEW_PAGE);
-    progress.finish(&format!("wrote {}", page.display()), started.elapsed());
-    if let Some(junit) = &args.junit {
-        let xml = review::junit::xml(&found, accepted);
-        review::junit::write(junit, &xml).map_err(|e| format!("--junit {e}"))?;
+    output::write(&places.review_dir, &artifacts, progress).map_err(flag("--review-dir"))?;
+    progress.finish(&format!("wrote {}", header.review_page), started.elapsed());
+    if let Some(path) = &places.junit {
+        sidecar::write(path, Sidecar::Junit, &review::junit::xml(&found, header))
+            .map_err(|e| format!("--junit {e}"))?;
     }
-    // A reader that went away (`| head -1`) does not change the verdict.
-    let mut stdout = std::io::stdout().lock();
-    let lines = found
-        .files
-        .iter()
-        .filter(|f| f.verdict != output::Verdict::Identical)
-        .map(|f| {
-            let status = if f.passed { "ok" } else { "FAIL" };
-            format!(
-                "{status:<4} {:<10} {}: {}",
-                f.verdict.word(),
-                f.path,
-                f.note
-            )
-        })
-        .chain([format!("review page: {}", page.display())]);
-    for line in lines {
-        if writeln!(stdout, "{line}").is_err() {
-            break;
-        }
+    if let Some(path) = &places.markdown {
+        sidecar::write(
+            path,
+            Sidecar::Markdown,
+            &review::markdown::summary(&found, header),
+        )
+        .map_err(|e| format!("--markdown {e}"))?;
     }
-    if !options.quiet {
-        say(format_args!("{}", review::page::summary(&found)));
-    }
-    Ok(if accepted || found.passed() {
+    print(&found, header, options.quiet);
+    Ok(if header.accepted || found.passed() {
         Outcome::UpToDate
     } else {
         Outcome::Stale
     })
+}
+
+/// What the terminal shows: a line per file that is not identical (or, after `--accept`, per
+/// file accepted), the page's path, and the last line. With `--quiet`, the last line alone.
+fn print(found: &Review, header: &Header, quiet: bool) {
+    let mut lines: Vec<String> = Vec::new();
+    if !quiet {
+        if header.accepted {
+            lines.extend(Accepted::of(found).lines());
+        } else {
+            lines.extend(
+                found
+                    .files
+                    .iter()
+                    .filter(|f| f.verdict != output::Verdict::Identical)
+                    .map(|f| {
+                        let status = if f.passed { "ok" } else { "FAIL" };
+                        format!(
+                            "{status:<4} {:<10} {}: {}",
+                            f.verdict.word(),
+                            f.path,
+                            f.note
+                        )
+                    }),
+            );
+        }
+        lines.push(format!("review page: {}", header.review_page));
+    }
+    lines.push(review::last_line(found, header));
+    // A reader that went away (`| head -1`) does not change the verdict.
+    let mut stdout = std::io::stdout().lock();
+    for line in lines {
+        if writeln!(stdout, "{line}").is_err() {
+            say(format_args!(
+                "warning: standard output went away; the verdict is in {}",
+                header.review_page
+            ));
+            break;
+        }
+    }
 }

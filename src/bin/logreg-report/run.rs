@@ -12,6 +12,8 @@ use logreg_report::{Error, pipeline, report};
 
 use crate::args::{Cli, RunOptions};
 use crate::printer::{Quiet, StepPrinter, say};
+use crate::words::accept_command;
+use logreg_report::numbers::counted;
 
 /// What a successful run found.
 pub(crate) enum Outcome {
@@ -94,6 +96,14 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
             }
             return Ok(Outcome::UpToDate);
         }
+        say(format_args!(
+            "{} is not what the code writes ({}): `{}` shows why and, with --accept, makes it \
+             so (as `logreg-report --out {}` does)",
+            config.out.display(),
+            counted(differences.len(), "file differs", "files differ"),
+            accept_command(&options, &config.out).trim_end_matches(" --accept"),
+            config.out.display()
+        ));
         return Ok(Outcome::Stale);
     }
     progress.start("writing");

@@ -238,8 +238,8 @@ fn every_file_gets_a_byte_verdict() {
     fs::remove_file(out.join("dir")).unwrap();
     fs::create_dir(out.join("dir")).unwrap();
     let run = report(&[files.as_slice(), &[("fresh", "f")]].concat());
-    let target = Target::resolve(&out).unwrap();
-    let found = verdicts(&target, &run, &|path| path == "edited").unwrap();
+    let target = Baseline::Folder(Target::resolve(&out).unwrap());
+    let found = verdicts(&target, &run, &|a| a.path == "edited").unwrap();
     let words: Vec<(&str, &str)> = found
         .iter()
         .map(|f| (f.path.as_str(), f.verdict.word()))
@@ -265,7 +265,7 @@ fn every_file_gets_a_byte_verdict() {
     );
     // `--check` lists the same, in its own three words.
     assert_eq!(
-        compare(&target, &run).unwrap(),
+        compare(target.folder().unwrap(), &run).unwrap(),
         [
             Difference::Changed("dir".into()),
             Difference::Changed("edited".into()),
@@ -287,7 +287,12 @@ fn a_report_with_a_cut_marker_is_read_as_damaged_and_never_written() {
     fs::write(out.join(RESULTS), cut).unwrap();
     let target = Target::resolve_baseline(&out).unwrap();
     assert!(matches!(target.existing(), Existing::Damaged(_)));
-    let found = verdicts(&target, &report(&[("a", "1")]), &|_| false).unwrap();
+    let found = verdicts(
+        &Baseline::Folder(target.clone()),
+        &report(&[("a", "1")]),
+        &|_| false,
+    )
+    .unwrap();
     assert_eq!(found[0].verdict, Verdict::Identical);
     assert!(
         matches!(found[1].verdict, Verdict::Unreadable(_)),

@@ -1,0 +1,122 @@
+//! What a run is compared with: a report folder on disk, or a report committed in git. Both
+//! answer the same questions (which files its run wrote, what stands at a path, its bytes),
+//! so `--check` and the review read either the same way.
+
+use std::io::{self, Cursor, Read};
+use std::path::Path;
+
+use super::committed::{Blob, Committed};
+use super::fsx::{self, Entry};
+use super::target::{Existing, Target};
+
+/// A report to compare a run with.
+#[derive(Clone, Debug)]
+pub enum Baseline {
+    /// A folder on disk (never written by a comparison).
+    Folder(Target),
+    /// A report read from a commit, held in memory.
+    Committed(Committed),
+}
+
+/// What stands at a path of a baseline.
+pub(crate) enum Opened {
+    /// Nothing.
+    Missing,
+    /// A file, to read.
+    File(Box<dyn Read + Send>),
+    /// Something that is not a file (what, in words).
+    Other(String),
+}
+
+impl Baseline {
+    /// What stood there when it was read.
+    pub fn existing(&self) -> &Existing {
+        match self {
+            Baseline::Folder(target) => target.existing(),
+            Baseline::Committed(committed) => &committed.existing,
+        }
+    }
+
+    /// The baseline as the user named it: the folder, or `REV:folder/`.
+    pub fn label(&self) -> String {
+        match self {
+            Baseline::Folder(target) => target.given().display().to_string(),
+            Baseline::Committed(committed) => committed.label(),
+        }
+    }
+
+    /// The folder on disk, for a baseline that is one.
+    pub fn folder(&self) -> Option<&Target> {
+        match self {
+            Baseline::Folder(target) => Some(target),
+            Baseline::Committed(_) => None,
+        }
+    }
+
+    /// The path to name in an error about the baseline as a whole.
+    pub(crate) fn given(&self) -> &Path {
+        match self {
+            Baseline::Folder(target) => target.given(),
+            Baseline::Committed(_) => Path::new("."),
+        }
+    }
+
+    /// Opens the file at `path` ('/'-separated, inside the report): a link is never followed
+    /// and a special file never opened.
+    pub(crate) fn open(&self, path: &str) -> io::Result<Opened> {
+        match self {
+            Baseline::Folder(target) => Ok(match fsx::open_inside(target.path(), path)? {
+                Entry::Missing => Opened::Missing,
+                Entry::File(file) => Opened::File(Box::new(file)),
+                Entry::Other => Opened::Other(what_stands(target.path(), path)),
+            }),
+            Baseline::Committed(committed) => Ok(match committed.files.get(path) {
+                None => Opened::Missing,
+                Some(Blob::File(bytes)) => Opened::File(Box::new(Cursor::new(bytes.clone()))),
+                Some(Blob::Other(what)) => {
+                    Opened::Other(format!("{what} stands there, not a file"))
+                }
+            }),
+        }
+    }
+
+    /// Whether anything at all stands at `path`.
+    pub(crate) fn has(&self, path: &str) -> bool {
+        match self {
+            Baseline::Folder(target) => {
+                std::fs::symlink_metadata(fsx::join(target.path(), path)).is_ok()
+            }
+            Baseline::Committed(committed) => committed.files.contains_key(path),
+        }
+    }
+
+    /// The file at `path` whole, if it is a file of at most `limit` bytes; otherwise why not.
+    pub fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, String> {
+        match self.open(path) {
+            Ok(Opened::File(file)) => {
+                let mut bytes = Vec::new();
+                file.take(limit + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| e.to_string())?;
+                if bytes.len() as u64 > limit {
+                    return Err(format!("larger than {limit} bytes"));
+                }
+                Ok(bytes)
+            }
+            Ok(Opened::Missing) => Err("it is gone".into()),
+            Ok(Opened::Other(what)) => Err(what),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// What stands at `path` in the folder instead of a file, in words.
+fn what_stands(root: &Path, path: &str) -> String {
+    match std::fs::symlink_metadata(fsx::join(root, path)) {
+        Ok(meta) => format!(
+            "{} stands there, not a file",
+            fsx::describe(meta.file_type())
+        ),
+        Err(_) => "a folder on the way to it is not a folder".into(),
+    }
+}

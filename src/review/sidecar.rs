@@ -1,0 +1,223 @@
+//! The files a review writes beside its folder when asked (the JUnit report, the Markdown
+//! summary): the same ownership rule as an output folder. Such a file is written only where
+//! nothing of the user's is lost: a new file, an empty one (CI runners hand out job-summary
+//! files that way), or a file of the same kind this tool wrote; never inside the baseline or
+//! over the review folder's own files, never through a link, never a folder or a special file.
+//! It is written whole or not at all (a temporary file beside it, renamed into place), with
+//! the mode the umask gives a new file.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use super::error::ReviewError;
+
+/// The marker every such file starts with (after the XML declaration, for JUnit): what tells
+/// a file of this tool's from anything else.
+pub const MARKER: &str = "<!-- logreg-report review -->";
+
+/// Which kind of file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sidecar {
+    /// JUnit XML.
+    Junit,
+    /// The Markdown summary.
+    Markdown,
+}
+
+impl Sidecar {
+    /// What it is, in words.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Sidecar::Junit => "JUnit report",
+            Sidecar::Markdown => "Markdown summary",
+        }
+    }
+
+    /// A name that would be accepted in the review folder `review_dir`.
+    fn suggestion(self, review_dir: &Path) -> String {
+        let name = match self {
+            Sidecar::Junit => "junit.xml",
+            Sidecar::Markdown => "summary.md",
+        };
+        review_dir.join(name).display().to_string()
+    }
+
+    /// Whether the start of a file shows it is one of this kind written by this tool.
+    fn owns(self, start: &[u8]) -> bool {
+        let text = String::from_utf8_lossy(start);
+        match self {
+            Sidecar::Junit => text
+                .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+                .is_some_and(|rest| rest.starts_with(MARKER)),
+            Sidecar::Markdown => text.starts_with(MARKER),
+        }
+    }
+}
+
+/// The folders a sidecar file must keep out of.
+pub struct Places<'a> {
+    /// The baseline folder, when the baseline is one (never written by a review).
+    pub baseline: Option<&'a Path>,
+    /// The review folder, resolved.
+    pub review_dir: &'a Path,
+    /// The review folder as the user named it, for advice.
+    pub review_dir_given: &'a Path,
+    /// What the review folder holds of its own (paths inside it; a name ending in `/` is a
+    /// folder of its own).
+    pub review_files: &'a [&'a str],
+}
+
+/// Checks that a sidecar file may be written at `path`, before anything is computed: refuses
+/// with the reason and a path that would be accepted.
+pub fn check(path: &Path, kind: Sidecar, places: &Places<'_>) -> Result<(), ReviewError> {
+    let refuse = |reason: String| ReviewError::Sidecar {
+        path: path.to_path_buf(),
+        reason,
+        advice: format!(
+            "choose a new file such as {}, an empty file, or a {} this tool wrote",
+            kind.suggestion(places.review_dir_given),
+            kind.noun()
+        ),
+    };
+    let Some(name) = path.file_name() else {
+        return Err(refuse("names no file".into()));
+    };
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let folder = resolve_lenient(parent);
+    let resolved = folder.join(name);
+    if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(refuse("it is a folder, not a file".into()));
+    }
+    if let Some(baseline) = places.baseline
+        && resolved.starts_with(baseline)
+    {
+        return Err(refuse(format!(
+            "it is inside the baseline {}, which a review never writes",
+            baseline.display()
+        )));
+    }
+    if let Ok(inside) = resolved.strip_prefix(places.review_dir) {
+        let inside = inside.to_string_lossy();
+        let own = places
+            .review_files
+            .iter()
+            .any(|own| match own.strip_suffix('/') {
+                Some(dir) => inside == dir || inside.starts_with(&format!("{dir}/")),
+                None => inside == *own,
+            });
+        if own || inside.is_empty() {
+            return Err(refuse(format!(
+                "it is the review folder's own {}",
+                if inside.is_empty() { "folder" } else { &inside }
+            )));
+        }
+    }
+    // A folder that does not exist yet is made by the review only when it is the review
+    // folder itself.
+    if !folder.is_dir() && folder != places.review_dir {
+        return Err(refuse(format!(
+            "its folder {} does not exist",
+            parent.display()
+        )));
+    }
+    standing(path, kind).map_err(refuse)
+}
+
+/// Whether what stands at `path` may be replaced: nothing, an empty regular file, or one of
+/// this kind written by this tool. The reason when not.
+fn standing(path: &Path, kind: Sidecar) -> Result<(), String> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e.to_string()),
+    };
+    let file_type = meta.file_type();
+    if file_type.is_symlink() {
+        return Err("it is a symbolic link; a review does not write through links".into());
+    }
+    if !file_type.is_file() {
+        return Err(format!(
+            "it is {}, not a file",
+            crate::output::fsx::describe(file_type)
+        ));
+    }
+    if meta.len() == 0 {
+        return Ok(());
+    }
+    let mut start = Vec::new();
+    let file = crate::output::fsx::open_no_follow(path).map_err(|e| e.to_string())?;
+    file.take(256)
+        .read_to_end(&mut start)
+        .map_err(|e| e.to_string())?;
+    if kind.owns(&start) {
+        Ok(())
+    } else {
+        Err(format!(
+            "it holds something this tool did not write (not a {} of logreg-report)",
+            kind.noun()
+        ))
+    }
+}
+
+/// Writes `text` to `path` whole or not at all, after checking once more that what stands
+/// there may be replaced.
+pub fn write(path: &Path, kind: Sidecar, text: &str) -> Result<(), ReviewError> {
+    let io = |source| ReviewError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Err(reason) = standing(path, kind) {
+        return Err(ReviewError::Sidecar {
+            path: path.to_path_buf(),
+            reason,
+            advice: format!("choose a new file, or a {} this tool wrote", kind.noun()),
+        });
+    }
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".logreg-report-").suffix(".tmp");
+    // Read and write for all, less what the umask takes away (the kernel applies it): the
+    // mode any new file gets.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
+    let mut file = builder.tempfile_in(parent).map_err(io)?;
+    file.write_all(text.as_bytes()).map_err(io)?;
+    file.as_file().sync_all().map_err(io)?;
+    file.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// `path` made absolute with every link in the part that exists resolved; the part that does
+/// not exist yet is appended as written (`..` taken off lexically).
+pub(crate) fn resolve_lenient(path: &Path) -> PathBuf {
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
+    let mut existing = absolute.clone();
+    let mut missing: Vec<std::ffi::OsString> = Vec::new();
+    loop {
+        if let Ok(mut real) = fs::canonicalize(&existing) {
+            for part in missing.iter().rev() {
+                real.push(part);
+            }
+            return real;
+        }
+        let (Some(name), Some(parent)) = (existing.file_name(), existing.parent()) else {
+            return absolute;
+        };
+        missing.push(name.to_os_string());
+        existing = parent.to_path_buf();
+    }
+}

@@ -1,0 +1,119 @@
+//! The review's verdict in words: one last line that the terminal, the page, `review.json`,
+//! JUnit and the Markdown summary all end with, so that they never disagree with each other
+//! or with the test suite. Whenever the baseline's bytes differ from what the code writes,
+//! the line says so and names the one command that makes both green: `review --accept`.
+
+use super::findings::{Review, Standing};
+use crate::numbers::counted;
+use crate::output::Verdict;
+
+/// Where a review came from and what it did, for every file that reports it.
+#[derive(Clone, Debug, Default)]
+pub struct Header {
+    /// The baseline as the user named it: a folder, or `REV:folder/`.
+    pub baseline: String,
+    /// The run's options in words, e.g. "seed 5, N = 100, λ = 0,0.1,10".
+    pub run: String,
+    /// Whether `--accept` made the run the new baseline.
+    pub accepted: bool,
+    /// The command that makes this run the baseline, with the options it was run with.
+    pub accept_command: String,
+    /// The review page's path as the user would open it.
+    pub review_page: String,
+}
+
+/// What `--accept` changed in the baseline, file by file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Accepted {
+    /// Files the baseline held with other bytes (or could not be read), now replaced.
+    pub replaced: Vec<String>,
+    /// Files the baseline did not hold, now written.
+    pub new: Vec<String>,
+    /// Files the baseline's run wrote that this run does not, now removed.
+    pub removed: Vec<String>,
+}
+
+impl Accepted {
+    /// What accepting `review` changes.
+    pub fn of(review: &Review) -> Accepted {
+        let mut accepted = Accepted::default();
+        for file in &review.files {
+            let list = match file.verdict {
+                Verdict::Identical => continue,
+                Verdict::Changed | Verdict::Unreadable(_) => &mut accepted.replaced,
+                Verdict::New | Verdict::Missing => &mut accepted.new,
+                Verdict::Removed => &mut accepted.removed,
+            };
+            list.push(file.path.clone());
+        }
+        accepted
+    }
+
+    /// "2 files replaced, 1 new, 0 removed".
+    pub fn counts(&self) -> String {
+        format!(
+            "{} replaced, {} new, {} removed",
+            counted(self.replaced.len(), "file", "files"),
+            self.new.len(),
+            self.removed.len()
+        )
+    }
+
+    /// One line per file: `replaced  figures/x.svg`, `new       social-card.png`, …
+    pub fn lines(&self) -> Vec<String> {
+        let each = |word: &str, paths: &[String]| {
+            paths
+                .iter()
+                .map(|p| format!("{word:<9} {p}"))
+                .collect::<Vec<_>>()
+        };
+        let mut lines = each("replaced", &self.replaced);
+        lines.extend(each("new", &self.new));
+        lines.extend(each("removed", &self.removed));
+        lines
+    }
+}
+
+/// The state of a review in one word, for `review.json`, the page's colours and CI:
+/// `identical`, `within` (passed, the baseline stale), `failed`, `accepted` or `error`.
+pub fn state(review: &Review, header: &Header) -> &'static str {
+    match (header.accepted, review.standing()) {
+        (_, Standing::Identical) => "identical",
+        (true, _) => "accepted",
+        (false, Standing::Within { .. }) => "within",
+        (false, Standing::Beyond { .. }) => "failed",
+    }
+}
+
+/// The review's last line: what it found and, whenever the baseline's bytes are not what the
+/// code writes, the command that makes them so.
+pub fn last_line(review: &Review, header: &Header) -> String {
+    let total = review.files.len();
+    let accept = &header.accept_command;
+    match (header.accepted, review.standing()) {
+        (_, Standing::Identical) => format!(
+            "Nothing to do: every file of the baseline ({total}) is byte for byte what the code \
+             writes."
+        ),
+        (true, _) => format!(
+            "Accepted: {} now holds this run ({}); commit it with the code.",
+            header.baseline,
+            Accepted::of(review).counts()
+        ),
+        (false, Standing::Within { differing }) => format!(
+            "Passed within the tolerances, but {differing} of {total} files differ from the \
+             baseline's bytes, so the baseline is stale (`--check` and the test \
+             `committed_output_is_not_stale` fail until it is accepted): run `{accept}`."
+        ),
+        (false, Standing::Beyond { failing, .. }) => format!(
+            "{failing} of {total} files changed beyond the tolerances (or are new, missing, \
+             removed or unreadable): look at {}; to make this run the baseline, run `{accept}`.",
+            header.review_page
+        ),
+    }
+}
+
+/// The last line of a review that could not be made.
+pub fn error_line(message: &str) -> String {
+    format!("The review could not be made, so nothing was compared: {message}")
+}

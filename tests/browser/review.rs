@@ -1,0 +1,133 @@
+//! The review page in headless Chromium, as a reviewer uses it on a desktop and on a phone:
+//! nothing loaded from outside, nothing scrolling sideways, no text under 12 px at 390 px,
+//! and each viewing mode (side by side, flip by a tap, a click or the keyboard, onion skin,
+//! blink) doing what it says, without a line of script in the page.
+
+use serde_json::Value;
+
+use super::cdp::{Act, Chromium};
+use super::server::Server;
+use super::{DESKTOP, MOUNT, PHONE};
+use crate::support::binary;
+
+/// The opacity of this run's picture on the card of `figure`, as drawn.
+fn opacity(figure: &str) -> String {
+    format!("getComputedStyle(document.querySelector('#file-figures-{figure} .cand')).opacity")
+}
+
+/// The smallest font size of any text the reader can see, and where it is.
+const SMALLEST_TEXT: &str = "(() => { let min = 1e9, at = ''; \
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); \
+    while (walk.nextNode()) { const node = walk.currentNode; if (!node.textContent.trim()) continue; \
+      const e = node.parentElement; const r = e.getBoundingClientRect(); \
+      if (r.width <= 1 || r.height <= 1) continue; const size = parseFloat(getComputedStyle(e).fontSize); \
+      if (size < min) { min = size; at = e.tagName + ': ' + node.textContent.trim().slice(0, 40); } } \
+    return [min, at]; })()";
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium); .ci/run runs it with --include-ignored"]
+fn the_review_page_reads_well_and_every_viewing_mode_works() {
+    let root = tempfile::tempdir().expect("create a temporary directory");
+    let baseline = root.path().join("output");
+    crate::support::write_report(&baseline);
+    let review = root.path().join("review");
+    binary()
+        .args(["review", "--quiet", "--seed", "5", "--baseline"])
+        .arg(&baseline)
+        .arg("--review-dir")
+        .arg(&review)
+        .assert()
+        .code(1);
+    let server = Server::start(&review, MOUNT).expect("a local server");
+    let mut chromium = Chromium::start(&server.url(""))
+        .unwrap_or_else(|e| panic!("browser check could not run: {e}"));
+    let fuzzy = opacity("fuzzy");
+    for view in [DESKTOP, PHONE] {
+        // On a phone the picture itself is tapped; on a desktop the button is clicked (the
+        // pointer then rests on it, not on the picture, where hovering shows the other run).
+        let flip_back = if view.mobile {
+            "#file-figures-fuzzy .tap"
+        } else {
+            "#file-figures-fuzzy .l-flipped"
+        };
+        let acts = [
+            Act::Eval(&fuzzy),
+            Act::Tap("#file-figures-fuzzy .l-flip"),
+            Act::Eval(&fuzzy),
+            Act::Tap(flip_back),
+            Act::Eval(&fuzzy),
+            Act::Tap("#file-figures-fuzzy .l-onion"),
+            Act::Eval(&fuzzy),
+            Act::Tap("#file-figures-fuzzy .l-o25"),
+            Act::Eval(&fuzzy),
+            Act::Tap("#file-figures-fuzzy .l-blink"),
+            Act::Eval(
+                "getComputedStyle(document.querySelector('#file-figures-fuzzy .cand')).animationName",
+            ),
+            Act::Eval(SMALLEST_TEXT),
+        ];
+        let (found, values) = chromium
+            .open_acting(&server.url("review.html"), view, &acts)
+            .unwrap_or_else(|e| panic!("browser check could not run: {e}"));
+        let seen: Vec<String> = values.iter().map(text).collect();
+        let width = view.width;
+        assert!(found.external_requests.is_empty(), "{width}: {found:#?}");
+        assert!(found.console_errors.is_empty(), "{width}: {found:#?}");
+        assert!(found.scrollers.is_empty(), "{width}: {found:#?}");
+        assert!(
+            found.page_width <= found.viewport_width,
+            "{width}: the page scrolls sideways: {found:#?}"
+        );
+        // Six changed figures: baseline, run and difference each, and a thumbnail.
+        assert_eq!(found.img_count, 24, "{width}: {found:#?}");
+        assert!(found.broken_imgs.is_empty(), "{width}: {found:#?}");
+        assert!(found.title.starts_with("Review: "), "{found:#?}");
+        // Side by side; flip shows the baseline, a tap (or click) this run; onion skin at
+        // half and then a quarter; blink runs its animation.
+        assert_eq!(
+            seen[..6],
+            ["1", "0", "1", "0.5", "0.25", "blink"],
+            "{width}: {seen:?}"
+        );
+        let smallest = &values[6];
+        assert!(
+            smallest[0].as_f64().is_some_and(|px| px >= 12.0),
+            "{width}: text under 12 px: {smallest}"
+        );
+    }
+    // The keyboard alone: into the mode buttons, an arrow to "flip", Tab to the flip button,
+    // space to show this run.
+    let bad_fit = opacity("bad-fit");
+    let acts = [
+        Act::Eval("document.querySelector('#side-figures-bad-fit').focus()"),
+        Act::Key("ArrowRight"),
+        Act::Eval("document.querySelector('#flip-figures-bad-fit').checked"),
+        Act::Eval(&bad_fit),
+        Act::Key("Tab"),
+        Act::Eval("document.activeElement.id"),
+        Act::Key(" "),
+        Act::Eval(&bad_fit),
+    ];
+    let (_, values) = chromium
+        .open_acting(&server.url("review.html"), DESKTOP, &acts)
+        .unwrap_or_else(|e| panic!("browser check could not run: {e}"));
+    let seen: Vec<String> = values.iter().map(text).collect();
+    assert_eq!(
+        seen,
+        ["null", "true", "0", "flipped-figures-bad-fit", "1"],
+        "{seen:?}"
+    );
+    drop(chromium);
+    assert!(
+        server.log().iter().all(|l| l.status == 200),
+        "{:#?}",
+        server.log()
+    );
+}
