@@ -274,7 +274,7 @@ fn committed_output_is_not_stale() {
         .collect();
     assert!(
         stale.is_empty() && extra.is_empty(),
-        "output/ is stale; run `cargo run --release` and commit it. Differs: {stale:?}; not written any more: {extra:?}"
+        "output/ is not what the code writes: run `cargo run --release -- review` to see why and `cargo run --release -- review --accept` to accept it, then commit output/. Differs: {stale:?}; not written any more: {extra:?}"
     );
 }
 

@@ -27,6 +27,7 @@ pub mod numbers;
 pub mod page;
 pub mod pictures;
 mod record;
+mod sections;
 pub mod sidecar;
 pub mod text;
 mod tolerances;

@@ -12,11 +12,10 @@ use serde_json::json;
 
 use super::error::ReviewError;
 use super::findings::{FigureReview, Review};
-use super::inputs::{Cause, sig2};
-use super::numbers::{Change, Leaf, Scope};
+use super::inputs::Cause;
 use super::pictures::{Look, Picture, Png, SCALE};
 use super::record;
-use super::text::PageText;
+use super::sections::{HunkView, NumberGroup, TextFile, code_spans, hunks, numbers, page_text};
 use super::verdict::{Header, error_line, last_line, state};
 use crate::numbers::{counted, short};
 use crate::output::{Artifact, Body, Ledger, REVIEW, Verdict};
@@ -145,46 +144,6 @@ struct Card {
     baseline: Option<ImageView>,
     candidate: Option<ImageView>,
     diff: Option<ImageView>,
-}
-
-#[derive(Serialize)]
-struct NumberGroup {
-    scope: String,
-    /// "changed", "new" (only this run has it) or "gone" (only the baseline has it).
-    kind: &'static str,
-    count: usize,
-    rows: Vec<NumberRow>,
-    texts: Vec<NumberRow>,
-}
-
-#[derive(Serialize)]
-struct NumberRow {
-    field: String,
-    old: String,
-    new: String,
-    absolute: String,
-    relative: String,
-}
-
-#[derive(Serialize)]
-struct TextFile {
-    anchor: String,
-    path: String,
-    note: String,
-    hunks: Vec<HunkView>,
-}
-
-#[derive(Serialize)]
-struct HunkView {
-    header: String,
-    lines: Vec<LineView>,
-}
-
-#[derive(Serialize)]
-struct LineView {
-    class: &'static str,
-    sign: char,
-    parts: Vec<super::text::Part>,
 }
 
 fn result(passed: bool) -> &'static str {
@@ -407,130 +366,6 @@ fn figure_name(figure: &FigureReview) -> String {
         (Some(number), Some(title)) => format!("Figure {number}. {title} ({})", figure.file_name),
         _ => figure.file_name.clone(),
     }
-}
-
-/// The note on `results.json` and its changed values, grouped by the fit (or part) they
-/// belong to; a fit only one side has is one group of its own.
-fn numbers(review: &Review) -> (String, Vec<NumberGroup>) {
-    let numbers = review.numbers.as_ref();
-    let note = match (numbers, review.file(RESULTS)) {
-        (_, Some(f)) if f.verdict == Verdict::Identical => "results.json is identical.".into(),
-        (Some(n), _) if n.changes.is_empty() => format!(
-            "No value of results.json changed beyond the tolerance ({} within it).",
-            counted(n.within, "number moved", "numbers moved")
-        ),
-        (Some(n), _) => format!(
-            "{} beyond the tolerance, of {} compared ({} within it). Fits are matched by data \
-             set and λ.",
-            counted(n.changes.len(), "value changed", "values changed"),
-            n.compared,
-            counted(n.within, "number moved", "numbers moved")
-        ),
-        (None, Some(f)) => format!("results.json could not be compared: {}.", f.note),
-        (None, None) => "results.json could not be compared.".into(),
-    };
-    let mut scopes: Vec<&Scope> = Vec::new();
-    let changes = numbers.map(|n| n.changes.as_slice()).unwrap_or_default();
-    for change in changes {
-        if !scopes.contains(&&change.key.scope) {
-            scopes.push(&change.key.scope);
-        }
-    }
-    let groups = scopes
-        .into_iter()
-        .map(|scope| {
-            let here: Vec<&Change> = changes.iter().filter(|c| &c.key.scope == scope).collect();
-            let kind = if here.iter().all(|c| c.old == Leaf::Absent) {
-                "new"
-            } else if here.iter().all(|c| c.new == Leaf::Absent) {
-                "gone"
-            } else {
-                "changed"
-            };
-            let (rows, texts): (Vec<NumberRow>, Vec<NumberRow>) = here
-                .iter()
-                .map(|c| NumberRow {
-                    field: if c.key.field.is_empty() {
-                        c.key.to_string()
-                    } else {
-                        c.key.field.clone()
-                    },
-                    old: c.old.to_string(),
-                    new: c.new.to_string(),
-                    absolute: c.absolute().map(sig2).unwrap_or_default(),
-                    relative: c.relative().map(sig2).unwrap_or_default(),
-                })
-                .partition(|row| !row.old.starts_with('"') && !row.new.starts_with('"'));
-            NumberGroup {
-                scope: scope.to_string(),
-                kind,
-                count: here.len(),
-                rows,
-                texts,
-            }
-        })
-        .collect();
-    (note, groups)
-}
-
-fn page_text(review: &Review) -> (String, Vec<HunkView>) {
-    match (&review.page_text, review.file(PAGE)) {
-        (_, Some(f)) if f.verdict == Verdict::Identical => {
-            ("The page is identical.".into(), Vec::new())
-        }
-        (Some(text), _) if text.same() => (
-            "The page's visible text is the same; only markup or inline figures differ.".into(),
-            Vec::new(),
-        ),
-        (Some(text), _) => (
-            format!(
-                "The page's visible text (figures, styles and scripts left out): {} removed, \
-                 {} added; the words that changed are marked.",
-                counted(text.removed, "line", "lines"),
-                counted(text.added, "line", "lines")
-            ),
-            hunks(text),
-        ),
-        (None, Some(f)) => (
-            format!("The page could not be compared: {}.", f.note),
-            Vec::new(),
-        ),
-        (None, None) => ("The page could not be compared.".into(), Vec::new()),
-    }
-}
-
-fn hunks(text: &PageText) -> Vec<HunkView> {
-    text.hunks
-        .iter()
-        .map(|hunk| HunkView {
-            header: hunk.header.clone(),
-            lines: hunk
-                .lines
-                .iter()
-                .map(|line| LineView {
-                    class: match line.sign {
-                        '-' => "del",
-                        '+' => "ins",
-                        _ => "ctx",
-                    },
-                    sign: line.sign,
-                    parts: line.parts.clone(),
-                })
-                .collect(),
-        })
-        .collect()
-}
-
-/// A line in stretches: what stands between backticks is a command (marked), the rest prose.
-fn code_spans(line: &str) -> Vec<super::text::Part> {
-    line.split('`')
-        .enumerate()
-        .filter(|(_, text)| !text.is_empty())
-        .map(|(k, text)| super::text::Part {
-            changed: k % 2 == 1,
-            text: text.to_string(),
-        })
-        .collect()
 }
 
 /// The PNG as a `data:image/png;base64,…` URI: the page shows its images inline, so it loads

@@ -8,7 +8,10 @@ use std::process::Output;
 use crate::support::{binary, snapshot, stderr_of, write_report};
 use logreg_report::report::PAGE;
 
+mod evidence;
 mod folders;
+mod git;
+mod outputs;
 
 /// A temporary folder with a default report in `output/`.
 struct Setup {
@@ -39,6 +42,26 @@ impl Setup {
             .args(args)
             .output()
             .expect("the binary runs")
+    }
+
+    /// [`Setup::review`] with the process's umask set to `mask`.
+    #[cfg(unix)]
+    fn review_with_umask(&self, mask: u32, args: &[&str]) -> Output {
+        use std::os::unix::process::CommandExt;
+        let mut command = std::process::Command::new(crate::support::binary_path());
+        command
+            .current_dir(self.root.path())
+            .arg("review")
+            .args(["--baseline", "output", "--review-dir", "review"])
+            .args(args);
+        // SAFETY: umask is async-signal-safe, and nothing else runs between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                libc::umask(mask as libc::mode_t);
+                Ok(())
+            });
+        }
+        command.output().expect("the binary runs")
     }
 
     fn record(&self) -> serde_json::Value {

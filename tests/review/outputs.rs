@@ -1,0 +1,303 @@
+//! What a review says and where: one verdict line in the terminal, the page, `review.json`,
+//! JUnit and Markdown, agreeing with `--check`; and the files it writes beside its folder
+//! (`--junit`, `--markdown`) written only where nothing of the user's is lost.
+
+use std::fs;
+use std::path::Path;
+
+use super::{Setup, stdout_of};
+use crate::support::{one_line, snapshot, stderr_of};
+
+/// Rewrites a colour in a figure as another spelling of itself: other bytes, the same pixels.
+fn respell_black(svg: &Path) {
+    let text = fs::read_to_string(svg).expect("readable");
+    let respelled = text.replace("stroke=\"#000000\"", "stroke=\"#000\"");
+    assert_ne!(respelled, text, "the figure has black strokes to respell");
+    fs::write(svg, respelled).expect("writable");
+}
+
+/// The regression the issue reported: a change within the tolerances passed with "nothing to
+/// do" while `--check` and the stale-output test failed. Now the review passes (exit 0) and
+/// its last line, everywhere, says the baseline is stale and how to accept it.
+#[test]
+fn a_change_within_the_tolerances_passes_and_says_the_baseline_is_stale_everywhere() {
+    let setup = Setup::new();
+    respell_black(&setup.baseline().join("figures/sigmoid.svg"));
+    let output = setup.review(&["--junit", "junit.xml", "--markdown", "summary.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let said = stdout_of(&output);
+    let last = said.lines().last().expect("a last line");
+    assert!(last.starts_with("Passed within the tolerances"), "{last}");
+    assert!(last.contains("stale"), "{last}");
+    assert!(last.contains("`logreg-report review --accept`"), "{last}");
+    let record = setup.record();
+    assert_eq!(record["state"], "within");
+    assert_eq!(record["baseline_stale"], true);
+    assert_eq!(record["last_line"], last);
+    assert_eq!(record["accept_command"], "logreg-report review --accept");
+    let page = setup.page();
+    assert!(page.contains("the baseline is stale"), "the page hides it");
+    assert!(page.contains("<code>logreg-report review --accept</code>"));
+    let junit = fs::read_to_string(setup.root.path().join("junit.xml")).expect("written");
+    assert!(junit.contains("logreg-report review --accept"), "{junit}");
+    let markdown = fs::read_to_string(setup.root.path().join("summary.md")).expect("written");
+    assert!(
+        markdown.contains("`logreg-report review --accept`"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("within the tolerances"), "{markdown}");
+    // --check agrees that the baseline is not what the code writes, and says what to run.
+    let check = crate::support::binary()
+        .current_dir(setup.root.path())
+        .args(["--check", "--quiet", "--out", "output"])
+        .output()
+        .expect("runs");
+    assert_eq!(check.status.code(), Some(1));
+    assert!(
+        stderr_of(&check).contains("logreg-report review"),
+        "{}",
+        stderr_of(&check)
+    );
+    // The command it names makes both green.
+    let accept = setup.review(&["--accept"]);
+    assert_eq!(accept.status.code(), Some(0), "{}", stderr_of(&accept));
+    let again = crate::support::binary()
+        .current_dir(setup.root.path())
+        .args(["--check", "--quiet", "--out", "output"])
+        .output()
+        .expect("runs");
+    assert_eq!(again.status.code(), Some(0), "{}", stderr_of(&again));
+}
+
+#[test]
+fn quiet_prints_one_summary_line_and_nothing_else() {
+    let setup = Setup::new();
+    let output = crate::support::binary()
+        .current_dir(setup.root.path())
+        .args(["review", "--quiet", "--seed", "5"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let said = stdout_of(&output);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.contains("changed beyond the tolerances"), "{said}");
+    assert!(
+        said.contains("logreg-report review --seed 5 --accept"),
+        "{said}"
+    );
+    assert_eq!(stderr_of(&output), "", "no progress with --quiet");
+}
+
+#[test]
+fn a_baseline_that_is_no_report_is_refused_with_advice_that_would_be_accepted() {
+    let setup = Setup::new();
+    let notes = setup.root.path().join("notes");
+    fs::create_dir(&notes).expect("writable");
+    fs::write(notes.join("todo.md"), "keep").expect("writable");
+    for baseline in ["notes", "empty-or-new"] {
+        let output = crate::support::binary()
+            .current_dir(setup.root.path())
+            .args(["review", "--baseline", baseline])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2));
+        let err = stderr_of(&output);
+        one_line(&err);
+        assert!(!err.contains("new or empty folder"), "{err}");
+        assert!(
+            err.contains(&format!("logreg-report --out {baseline}")),
+            "{err}"
+        );
+    }
+    assert_eq!(fs::read(notes.join("todo.md")).expect("kept"), b"keep");
+}
+
+/// Each place `--junit` and `--markdown` must not write: refused with exit 2, one line
+/// naming the flag and a path that would be accepted, and not a byte changed anywhere.
+#[test]
+fn junit_and_markdown_never_replace_what_the_tool_did_not_write() {
+    let setup = Setup::new();
+    assert_eq!(setup.review(&[]).status.code(), Some(0));
+    let root = setup.root.path();
+    fs::write(root.join("notes.xml"), "<mine/>").expect("writable");
+    fs::write(root.join("notes.md"), "# mine\n").expect("writable");
+    fs::create_dir(root.join("folder")).expect("writable");
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("notes.xml", root.join("link.xml")).expect("a link");
+        let fifo =
+            std::ffi::CString::new(root.join("fifo").to_str().expect("UTF-8")).expect("no NUL");
+        // SAFETY: a valid C string; mkfifo only makes a file.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    }
+    let cases = [
+        ("--junit", "output/index.html", "inside the baseline"),
+        ("--junit", "output/results.json", "inside the baseline"),
+        ("--markdown", "output/notes.md", "inside the baseline"),
+        (
+            "--junit",
+            "review/review.json",
+            "the review folder's own review.json",
+        ),
+        (
+            "--markdown",
+            "review/review.html",
+            "the review folder's own review.html",
+        ),
+        ("--junit", "review/images/x.png", "the review folder's own"),
+        ("--junit", "folder", "a folder"),
+        ("--junit", "notes.xml", "did not write"),
+        ("--markdown", "notes.md", "did not write"),
+        ("--junit", "missing/j.xml", "does not exist"),
+        #[cfg(unix)]
+        ("--junit", "link.xml", "symbolic link"),
+        #[cfg(unix)]
+        ("--markdown", "fifo", "a FIFO"),
+    ];
+    for (flag, path, why) in cases {
+        let before = snapshot(root);
+        let output = setup.review(&[flag, path]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{flag} {path}: {}",
+            stderr_of(&output)
+        );
+        let err = stderr_of(&output);
+        one_line(&err);
+        assert!(err.contains(&format!("{flag} {path}")), "{err}");
+        assert!(err.contains(why), "{flag} {path}: {err}");
+        assert!(
+            err.contains("nothing was changed: choose a new file such as review/"),
+            "{err}"
+        );
+        assert_eq!(snapshot(root), before, "{flag} {path} changed something");
+    }
+    // A JUnit file is no Markdown summary of the tool's, and the other way round.
+    assert_eq!(
+        setup
+            .review(&["--junit", "j.xml", "--markdown", "s.md"])
+            .status
+            .code(),
+        Some(0)
+    );
+    for (flag, path) in [("--markdown", "j.xml"), ("--junit", "s.md")] {
+        let output = setup.review(&[flag, path]);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+    }
+}
+
+#[test]
+fn junit_and_markdown_are_written_whole_with_the_umask_mode_over_their_own_or_an_empty_file() {
+    let setup = Setup::new();
+    let root = setup.root.path();
+    fs::write(root.join("summary.md"), "").expect("an empty job-summary file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // An earlier file of a narrower mode: the new one gets the umask's, not this.
+        fs::write(root.join("junit.xml"), "").expect("writable");
+        fs::set_permissions(root.join("junit.xml"), fs::Permissions::from_mode(0o600))
+            .expect("chmod");
+    }
+    let output =
+        setup.review_with_umask(0o022, &["--junit", "junit.xml", "--markdown", "summary.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let markdown = fs::read_to_string(root.join("summary.md")).expect("written");
+    assert!(
+        markdown.starts_with("<!-- logreg-report review -->\n"),
+        "{markdown}"
+    );
+    let junit = fs::read_to_string(root.join("junit.xml")).expect("written");
+    roxmltree::Document::parse(&junit).expect("whole, well-formed XML");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for name in ["junit.xml", "summary.md"] {
+            let mode = fs::metadata(root.join(name))
+                .expect("there")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o644, "{name}");
+        }
+        let output = setup.review_with_umask(0o077, &["--junit", "junit.xml"]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+        let mode = fs::metadata(root.join("junit.xml"))
+            .expect("there")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // No temporary file is left beside them.
+    let leftovers: Vec<_> = fs::read_dir(root)
+        .expect("readable")
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".logreg-report-")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// A review that fails or cannot be made leaves no earlier, different verdict behind in any
+/// file of its own: the page, `review.json`, JUnit and Markdown all say what happened now.
+#[test]
+fn a_failed_or_broken_review_leaves_no_earlier_verdict_behind() {
+    let setup = Setup::new();
+    let files = ["--junit", "junit.xml", "--markdown", "summary.md"];
+    assert_eq!(setup.review(&files).status.code(), Some(0));
+    let junit = || fs::read_to_string(setup.root.path().join("junit.xml")).expect("written");
+    let markdown = || fs::read_to_string(setup.root.path().join("summary.md")).expect("written");
+    assert!(!junit().contains("<failure"));
+    // It fails: every file says so.
+    let failing = setup.review(&[&files[..], &["--seed", "5"]].concat());
+    assert_eq!(failing.status.code(), Some(1));
+    assert!(junit().contains("<failure"));
+    assert!(markdown().contains("FAIL"));
+    assert_eq!(setup.record()["state"], "failed");
+    // It cannot be made (a bad tolerance, found once the places were checked): every file
+    // says that, none keeps the failure or an earlier pass.
+    let broken = setup.review(&[&files[..], &["--tolerance", "-1"]].concat());
+    assert_eq!(broken.status.code(), Some(2));
+    one_line(&stderr_of(&broken));
+    assert!(junit().contains("<error"), "{}", junit());
+    assert!(!junit().contains("<failure"), "{}", junit());
+    assert!(markdown().contains("ERROR"), "{}", markdown());
+    let record = setup.record();
+    assert_eq!(record["state"], "error");
+    assert_eq!(record["passed"], false);
+    assert!(setup.page().contains("could not be made"));
+}
+
+#[test]
+fn the_markdown_summary_names_the_files_the_figures_the_numbers_and_the_accept_command() {
+    let setup = Setup::new();
+    let output = setup.review(&["--lambdas", "0,0.1,5", "--markdown", "summary.md"]);
+    assert_eq!(output.status.code(), Some(1));
+    let markdown = fs::read_to_string(setup.root.path().join("summary.md")).expect("written");
+    assert!(
+        markdown.contains("| `figures/reg-vs-no.svg` | changed | **FAIL** |"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("Figure 9 (`reg-vs-no.svg`)"),
+        "{markdown}"
+    );
+    // A fit that came and one that went: one line each, with their count of values.
+    assert!(markdown.contains("λ = 5: new in this run, "), "{markdown}");
+    assert!(
+        markdown.contains("λ = 10: gone from this run, "),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("`logreg-report review --lambdas 0,0.1,5 --accept`"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("`review/review.html`"), "{markdown}");
+    assert!(
+        markdown.lines().count() < 60,
+        "too long for a summary: {markdown}"
+    );
+}
