@@ -256,7 +256,7 @@ mod tests {
         for bad in ["-1", "nan", "inf"] {
             let err = parse_lambdas(bad).unwrap_err();
             assert!(
-                matches!(err, ConfigError::Lambda(ModelError::InvalidLambda(_))),
+                matches!(err, ConfigError::Lambda(ModelError::InvalidLambda { .. })),
                 "{bad}: {err}"
             );
         }

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use logreg_report::data::{DataError, study_rng};
-use logreg_report::model::{Lambda, ModelError};
+use logreg_report::model::{Lambda, MAX_LAMBDA, ModelError};
 use logreg_report::study::{self, StudyConfig, StudyError};
 use logreg_report::{Dataset, LogisticObjective};
 
@@ -44,12 +44,21 @@ fn an_empty_data_set() {
 /// A strength is checked once, where it is made: no objective or study can be given a bad one.
 #[test]
 fn lambda_negative_nan_or_infinite() {
-    for lambda in [-1.0, -1e-300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+    let above = MAX_LAMBDA * (1.0 + f64::EPSILON);
+    for lambda in [
+        -1.0,
+        -1e-300,
+        f64::NAN,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        above,
+        1e308,
+    ] {
         let err = Lambda::new(lambda).expect_err("refused");
-        assert!(matches!(err, ModelError::InvalidLambda(_)));
+        assert!(matches!(err, ModelError::InvalidLambda { .. }));
         assert!(
             err.to_string()
-                .starts_with("lambda must be a finite number >= 0"),
+                .starts_with("lambda must be a number from 0 to 1e100"),
             "{err}"
         );
     }

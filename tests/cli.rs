@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::support::{binary, files_of, one_line, snapshot, write_report};
 use logreg_report::config::{Config, format_lambdas};
+use logreg_report::model::MAX_LAMBDA;
+use logreg_report::numbers::short;
 use logreg_report::output::artifact::materialise;
 use logreg_report::pipeline;
 use logreg_report::progress::Silent;
@@ -65,7 +67,7 @@ fn n_not_a_number() {
 fn lambda_negative() {
     one_line(&refuses(
         &["--lambdas", "-1"],
-        "each lambda must be a finite number >= 0",
+        "each lambda must be a number from 0 to 1e100",
     ));
 }
 
@@ -73,8 +75,30 @@ fn lambda_negative() {
 fn lambda_nan() {
     one_line(&refuses(
         &["--lambdas", "nan"],
-        "each lambda must be a finite number >= 0",
+        "each lambda must be a number from 0 to 1e100",
     ));
+}
+
+/// A strength whose fit would leave the range of `f64` is refused before any work, with the
+/// range (once it failed at the gradient check with NaN).
+#[test]
+fn lambda_too_large() {
+    let err = refuses(
+        &["--lambdas", "0,1e308"],
+        "each lambda must be a number from 0 to 1e100",
+    );
+    one_line(&err);
+    assert!(err.contains("got 1e308"), "{err}");
+    let help = binary().arg("--help").output().unwrap().stdout;
+    let help = String::from_utf8(help).unwrap();
+    let range = format!("from 0 to {}", short(MAX_LAMBDA));
+    assert!(
+        help.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(&range),
+        "{help}"
+    );
 }
 
 #[test]

@@ -193,7 +193,8 @@ fn check_follows_no_link_out_of_the_report_and_opens_no_fifo() {
     assert_eq!(status.code(), Some(1));
     assert_eq!(
         listed,
-        "changed  data/fuzzy.csv\nchanged  figures/sigmoid.svg\n"
+        "unreadable  data/fuzzy.csv: a FIFO stands there, not a file\n\
+         unreadable  figures/sigmoid.svg: a symbolic link stands there, not a file\n"
     );
 }
 

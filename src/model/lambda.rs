@@ -2,7 +2,13 @@
 
 use super::error::ModelError;
 
-/// An L2 regularisation strength λ: finite and ≥ 0. The only way to get one is
+/// The largest strength a fit is made with. Past about 1e300 the penalty at the gradient
+/// check's points leaves the range of `f64` (the check fails with NaN) and past 1e306 BFGS no
+/// longer reaches its optimum; long before that, at about 1e20, the optimum is w = 0 to the
+/// last bit. 1e100 keeps every fit two hundred orders of magnitude inside what works.
+pub const MAX_LAMBDA: f64 = 1e100;
+
+/// An L2 regularisation strength λ: finite, ≥ 0 and at most [`MAX_LAMBDA`]. The only way to get one is
 /// [`Lambda::new`] (or [`Lambda::constant`] for the study's own values), so everything that
 /// takes a `Lambda` may rely on it without checking again.
 ///
@@ -10,6 +16,7 @@ use super::error::ModelError;
 /// use logreg_report::model::Lambda;
 /// assert_eq!(Lambda::new(0.1)?.get(), 0.1);
 /// assert!(Lambda::new(-1.0).is_err() && Lambda::new(f64::NAN).is_err());
+/// assert!(Lambda::new(1e100).is_ok() && Lambda::new(1e101).is_err());
 /// assert!(Lambda::new(-0.0)?.get().is_sign_positive());
 /// # Ok::<(), logreg_report::Error>(())
 /// ```
@@ -20,20 +27,23 @@ impl Lambda {
     /// No regularisation.
     pub const ZERO: Lambda = Lambda(0.0);
 
-    /// `value` as a strength, if it is finite and ≥ 0; −0 becomes 0.
+    /// `value` as a strength, if it is from 0 to [`MAX_LAMBDA`]; −0 becomes 0.
     pub fn new(value: f64) -> Result<Lambda, ModelError> {
-        if value.is_finite() && value >= 0.0 {
+        if (0.0..=MAX_LAMBDA).contains(&value) {
             Ok(Lambda(if value == 0.0 { 0.0 } else { value }))
         } else {
-            Err(ModelError::InvalidLambda(value))
+            Err(ModelError::InvalidLambda {
+                got: value,
+                max: MAX_LAMBDA,
+            })
         }
     }
 
     /// A strength written into the program; a value that is not one fails to compile.
     pub const fn constant(value: f64) -> Lambda {
         assert!(
-            value >= 0.0 && value <= f64::MAX,
-            "a strength is finite and >= 0"
+            value >= 0.0 && value <= MAX_LAMBDA,
+            "a strength is from 0 to MAX_LAMBDA"
         );
         Lambda(value)
     }

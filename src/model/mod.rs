@@ -34,7 +34,7 @@ use kernel::block_sums;
 pub use blocks::CHUNK_ROWS;
 pub use curve::{Line, loss_along_w1};
 pub use error::ModelError;
-pub use lambda::Lambda;
+pub use lambda::{Lambda, MAX_LAMBDA};
 pub use passes::{PassCount, Passes};
 
 /// A differentiable objective, as the optimiser sees it.

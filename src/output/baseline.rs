@@ -80,12 +80,12 @@ impl Baseline {
         }
     }
 
-    /// Whether anything at all stands at `path`.
+    /// Whether anything at all stands at `path`, reached through real folders only: a file
+    /// behind a linked folder is the user's, as a run sees it (it keeps the link and never
+    /// looks through it), so it is no file of the report's.
     pub(crate) fn has(&self, path: &str) -> bool {
         match self {
-            Baseline::Folder(target) => {
-                std::fs::symlink_metadata(fsx::join(target.path(), path)).is_ok()
-            }
+            Baseline::Folder(target) => fsx::stands_inside(target.path(), path),
             Baseline::Committed(committed) => committed.files.contains_key(path),
         }
     }

@@ -25,6 +25,9 @@ pub enum Difference {
     Added(String),
     /// The report holds a file the run no longer writes.
     Removed(String),
+    /// What stands where the run writes a file cannot be read as one (the path, and why: a
+    /// symbolic link, a folder, …).
+    Unreadable(String, String),
 }
 
 /// What one file is, byte for byte, next to the report on disk.
@@ -80,7 +83,8 @@ pub fn compare(target: &Target, artifacts: &[Artifact]) -> Result<Vec<Difference
         .into_iter()
         .filter_map(|file| match file.verdict {
             Verdict::Identical => None,
-            Verdict::Changed | Verdict::Unreadable(_) => Some(Difference::Changed(file.path)),
+            Verdict::Changed => Some(Difference::Changed(file.path)),
+            Verdict::Unreadable(why) => Some(Difference::Unreadable(file.path, why)),
             Verdict::New | Verdict::Missing => Some(Difference::Added(file.path)),
             Verdict::Removed => Some(Difference::Removed(file.path)),
         })

@@ -65,6 +65,32 @@ pub enum OutputError {
         /// The path in the way.
         path: PathBuf,
     },
+    /// A folder of the report (or the folder that holds it) may not be changed by this
+    /// process, so the report in it cannot be replaced: found before anything was written.
+    #[error(
+        "{}: {source}: the {noun} here cannot be replaced, since its folders must be writable; \
+         nothing was changed",
+        path.display(), noun = kind.noun()
+    )]
+    Unwritable {
+        /// The folder.
+        path: PathBuf,
+        /// The kind of folder being replaced.
+        kind: Kind,
+        /// The operating system's reason (`Permission denied`, `Read-only file system`).
+        source: io::Error,
+    },
+    /// A symbolic link stands where the report writes a file (or needs a folder): links are
+    /// the user's, and the tool neither replaces nor follows them.
+    #[error(
+        "{}: is a symbolic link, and the report writes a file here; links are never replaced \
+         or followed, so nothing was changed: remove the link (its target is yours) and run again",
+        path.display()
+    )]
+    LinkInTheWay {
+        /// The link.
+        path: PathBuf,
+    },
     /// A user's file in the previous report could not be carried into the new one.
     #[error("{}: could not keep this file in the new report: {source}", path.display())]
     KeepUserFile {

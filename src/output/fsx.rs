@@ -97,6 +97,23 @@ pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Entry> {
     }
 }
 
+/// Whether anything (a file, a link, a folder, …) stands at `root/relative`, reached through
+/// real folders only.
+pub(crate) fn stands_inside(root: &Path, relative: &str) -> bool {
+    let mut path = root.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').collect();
+    for (k, part) in parts.iter().enumerate() {
+        path.push(part);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            return false;
+        };
+        if k + 1 < parts.len() && !meta.file_type().is_dir() {
+            return false;
+        }
+    }
+    true
+}
+
 /// Opens for reading without following a final symbolic link and without blocking on a FIFO.
 #[cfg(unix)]
 pub(crate) fn open_no_follow(path: &Path) -> io::Result<File> {
@@ -178,6 +195,57 @@ pub(crate) fn read_following(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
         ));
     }
     Ok(bytes)
+}
+
+/// Whether this process may list, make and remove entries in the folder `folder`; the
+/// error is the system's reason (`Permission denied`, `Read-only file system`).
+#[cfg(unix)]
+pub(crate) fn may_change(folder: &Path) -> io::Result<()> {
+    use rustix::fs::Access;
+    rustix::fs::access(folder, Access::READ_OK | Access::WRITE_OK | Access::EXEC_OK)
+        .map_err(io::Error::from)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn may_change(_folder: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+/// Gives the real folder `folder` (not a link) its owner's read, write and search
+/// permission if it lacks them, so that what is in it can be removed. Only for folders the
+/// tool made (a staged report's folders take the modes of the user's, read-only included).
+#[cfg(unix)]
+pub(crate) fn open_up(folder: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let Ok(meta) = fs::symlink_metadata(folder) else {
+        return;
+    };
+    let mode = meta.permissions().mode();
+    if meta.file_type().is_dir() && mode & 0o700 != 0o700 {
+        let _ = fs::set_permissions(folder, fs::Permissions::from_mode(mode | 0o700));
+    }
+}
+
+#[cfg(not(unix))]
+pub(crate) fn open_up(_folder: &Path) {}
+
+/// Removes `path` and, if it is a real folder, everything in it, opening up each folder
+/// first (see [`open_up`]); no symbolic link is followed. Only for trees that are wholly the
+/// tool's: a staged report holds its own files and second names of the user's.
+pub(crate) fn remove_tree(path: &Path) -> io::Result<()> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if !meta.file_type().is_dir() {
+        return fs::remove_file(path);
+    }
+    open_up(path);
+    for entry in fs::read_dir(path)? {
+        remove_tree(&entry?.path())?;
+    }
+    fs::remove_dir(path)
 }
 
 /// How many names the file has (1 when it exists only here).

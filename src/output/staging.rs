@@ -22,7 +22,7 @@ use std::sync::{Mutex, MutexGuard};
 use super::fsx;
 use super::layout::{LOCK, LockRecord, PREFIX, PREVIOUS, REPORT};
 use super::manifest::{Manifest, TOOL};
-use super::sweep::sweep;
+use super::sweep::{Kept, sweep};
 
 /// A staging folder of this run, locked.
 pub(crate) struct Staging {
@@ -149,10 +149,17 @@ impl Staging {
     }
 
     /// Removes the staging folder before the swap: everything in it is this run's (files it
-    /// wrote, and second names of the user's files, which keep their first).
+    /// wrote, and second names of the user's files, which keep their first). Its folders are
+    /// opened up first: they took the modes of the user's, read-only ones too. The lock goes
+    /// last, so that a folder this cannot remove is still known as this tool's by the next run.
+    /// A previous report parked by a swap that could not put it back stays, with the lock: the
+    /// next run in this place puts it back.
     pub(crate) fn discard(self) {
         let mut registry = active();
-        let _ = fs::remove_dir_all(&self.container);
+        let _ = fsx::remove_tree(&self.report);
+        if fs::symlink_metadata(self.parked()).is_err() {
+            let _ = fsx::remove_tree(&self.container);
+        }
         *registry = None;
     }
 
@@ -169,15 +176,14 @@ impl Staging {
         let mut registry = active();
         let mut kept = Vec::new();
         if let Some(old) = old {
-            sweep(old, manifest, target, &mut kept, &|p| fs::remove_file(p));
+            sweep(old, manifest, Some(target), &mut kept, &|p| {
+                fs::remove_file(p)
+            });
             let _ = fs::remove_dir(old);
         }
         let _ = fs::remove_dir(self.container.join(REPORT));
         let _ = fs::remove_dir(self.container.join(PREVIOUS));
-        let mut warnings: Vec<String> = kept
-            .iter()
-            .map(|p| format!("kept {}: it exists nowhere else", p.display()))
-            .collect();
+        let mut warnings: Vec<String> = kept.iter().map(Kept::warning).collect();
         // The lock goes last, and only with everything else: a staging folder without one
         // would never be recognised as this tool's again.
         let only_lock = fs::read_dir(&self.container)
@@ -208,8 +214,8 @@ pub(crate) fn clean_up_for_signal() -> MutexGuard<'static, Option<Active>> {
         return registry;
     };
     if let Phase::Swapped { old, manifest } = &active.phase {
-        let mut kept = Vec::new();
-        sweep(old, manifest, &active.target, &mut kept, &|p| {
+        let mut kept: Vec<Kept> = Vec::new();
+        sweep(old, manifest, Some(&active.target), &mut kept, &|p| {
             fs::remove_file(p)
         });
         if !kept.is_empty() {
@@ -219,7 +225,7 @@ pub(crate) fn clean_up_for_signal() -> MutexGuard<'static, Option<Active>> {
     }
     // A writer may have been making a file as the flag went up: try again until it is gone.
     for _ in 0..100 {
-        if fs::remove_dir_all(&active.container).is_ok() || !active.container.exists() {
+        if fsx::remove_tree(&active.container).is_ok() || !active.container.exists() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
@@ -313,7 +319,9 @@ mod tests {
         fs::write(old.join("extra/late.md"), "made during the run").unwrap();
         let manifest = Manifest::from_files([("figures/a.svg".to_string(), "x".to_string())]);
         let mut kept = Vec::new();
-        sweep(&old, &manifest, &new, &mut kept, &|p| fs::remove_file(p));
+        sweep(&old, &manifest, Some(&new), &mut kept, &|p| {
+            fs::remove_file(p)
+        });
         assert!(kept.is_empty(), "{kept:?}");
         assert_eq!(
             fs::read_to_string(new.join("extra/late.md")).unwrap(),

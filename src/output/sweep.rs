@@ -1,8 +1,9 @@
 //! Removing what the tool left: the previous report after a swap (only the files it wrote, and
 //! second names of the user's files), and the staging folders of runs that died. A staging
 //! folder is removed only when its lock file names this tool and no live process holds the
-//! lock, never by its name or age alone; a file that exists nowhere else is moved into the
-//! report or kept, never deleted.
+//! lock, or, where a failed clean-up took the lock with it, when all it holds is reports
+//! whose own marker names this tool; never by its name or age alone. A file that exists
+//! nowhere else is moved into the report or kept, never deleted.
 
 use std::fs;
 use std::io;
@@ -12,16 +13,33 @@ use super::fsx;
 use super::layout::{LOCK, LockRecord, PREFIX, PREVIOUS, REPORT};
 use super::manifest::{self, Manifest};
 
+/// A file a sweep had to leave where it was, and why.
+#[derive(Debug)]
+pub(crate) struct Kept {
+    /// The file (or a folder that could not be read).
+    pub(crate) path: PathBuf,
+    /// Why, in words.
+    pub(crate) why: String,
+}
+
+impl Kept {
+    /// The warning that tells the user.
+    pub(crate) fn warning(&self) -> String {
+        format!("kept {}: {}", self.path.display(), self.why)
+    }
+}
+
 /// Removes the previous report in `old`, file by file: a file the previous run wrote, or one
 /// with another name elsewhere (the user's files were linked into the new report), goes; a
 /// file that exists only here (made by the user while this run was working) is moved into
-/// the new report at `rescue`, or, if that place is taken, kept and listed in `kept`. No
-/// symbolic link is followed.
+/// the new report at `rescue`, or, if there is none or that place is taken, kept and listed
+/// in `kept`. No symbolic link is followed. `old` is inside a staging folder: a folder in it
+/// that its owner may not change is opened up (see [`fsx::open_up`]) so that it can be emptied.
 pub(crate) fn sweep(
     old: &Path,
     manifest: &Manifest,
-    rescue: &Path,
-    kept: &mut Vec<PathBuf>,
+    rescue: Option<&Path>,
+    kept: &mut Vec<Kept>,
     remove_file: &dyn Fn(&Path) -> io::Result<()>,
 ) {
     sweep_folder(old, Path::new(""), manifest, rescue, kept, remove_file);
@@ -31,14 +49,23 @@ fn sweep_folder(
     old: &Path,
     relative: &Path,
     manifest: &Manifest,
-    rescue: &Path,
-    kept: &mut Vec<PathBuf>,
+    rescue: Option<&Path>,
+    kept: &mut Vec<Kept>,
     remove_file: &dyn Fn(&Path) -> io::Result<()>,
 ) {
     let dir = old.join(relative);
-    let Ok(entries) = fs::read_dir(&dir) else {
-        kept.push(dir);
-        return;
+    if fsx::may_change(&dir).is_err() {
+        fsx::open_up(&dir);
+    }
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            kept.push(Kept {
+                path: dir,
+                why: format!("the folder could not be read ({e})"),
+            });
+            return;
+        }
     };
     for entry in entries.flatten() {
         let child = relative.join(entry.file_name());
@@ -52,11 +79,17 @@ fn sweep_folder(
             // Fails, as it should, when something stayed inside.
             let _ = fs::remove_dir(&path);
         } else if owned || fsx::link_count(&meta) > 1 {
-            if remove_file(&path).is_err() {
-                kept.push(path);
+            if let Err(e) = remove_file(&path) {
+                kept.push(Kept {
+                    path,
+                    why: format!("it could not be removed ({e})"),
+                });
             }
-        } else if !move_into(&path, rescue, &child) {
-            kept.push(path);
+        } else if !rescue.is_some_and(|rescue| move_into(&path, rescue, &child)) {
+            kept.push(Kept {
+                path,
+                why: "it exists nowhere else".into(),
+            });
         }
     }
 }
@@ -103,8 +136,11 @@ pub(crate) fn remove_abandoned(parent: &Path) -> Vec<String> {
         }
         if let Some(record) = abandoned(&container) {
             warnings.extend(clean_up_abandoned(parent, &container, &record));
+        } else if orphaned(&container) {
+            warnings.extend(clean_up_orphaned(&container));
         } else if unfinished(&container) {
             // A run killed while making its staging folder: nothing in it holds a byte.
+            fsx::open_up(&container.join(REPORT));
             let _ = fs::remove_dir(container.join(REPORT));
             let _ = fs::remove_file(container.join(LOCK));
             let _ = fs::remove_dir(&container);
@@ -148,8 +184,51 @@ fn unfinished(container: &Path) -> bool {
     })
 }
 
+/// Whether `container` is a staging folder of this tool that lost its lock (a clean-up that
+/// failed part-way removes the lock with the rest): no lock, and nothing but `report/` and
+/// `previous/` folders whose marker files name this tool. No run holds such a folder: a
+/// run's lock exists from just after its `report/` folder is made until its folder is gone.
+fn orphaned(container: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(container) else {
+        return false;
+    };
+    let mut any = false;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let real_folder = fs::symlink_metadata(entry.path()).is_ok_and(|m| m.file_type().is_dir());
+        if !(name == REPORT || name == PREVIOUS) || !real_folder {
+            return false;
+        }
+        if Manifest::read_any(&entry.path()).is_none() {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// Removes an orphaned staging folder (see [`orphaned`]): each report in it is swept by its
+/// own manifest; a file that exists nowhere else stays, with a warning.
+fn clean_up_orphaned(container: &Path) -> Vec<String> {
+    let mut kept = Vec::new();
+    for name in [REPORT, PREVIOUS] {
+        let folder = container.join(name);
+        if fs::symlink_metadata(&folder).is_ok() {
+            sweep_previous(&folder, None, &mut kept);
+        }
+    }
+    let mut warnings: Vec<String> = kept.iter().map(Kept::warning).collect();
+    if fs::remove_dir(container).is_err() && container.exists() {
+        warnings.push(format!(
+            "left the abandoned staging folder {} in place: it holds files that exist nowhere else",
+            container.display()
+        ));
+    }
+    warnings
+}
+
 /// Sweeps a previous report found in an abandoned staging folder, by its own manifest.
-fn sweep_previous(old: &Path, target: &Path, kept: &mut Vec<PathBuf>) {
+fn sweep_previous(old: &Path, target: Option<&Path>, kept: &mut Vec<Kept>) {
     // The lock does not say which kind of folder it staged: its own marker file does.
     let manifest = Manifest::read_any(old).unwrap_or_default();
     sweep(old, &manifest, target, kept, &|p| fs::remove_file(p));
@@ -166,9 +245,9 @@ fn clean_up_abandoned(parent: &Path, container: &Path, record: &LockRecord) -> V
         // Killed between the two renames of a system without exchange: the output folder's
         // name may be free, and the previous report is whole. Put it back.
         if fs::symlink_metadata(&target).is_err() && fs::rename(&previous, &target).is_ok() {
-            let _ = fs::remove_dir_all(&report);
+            let _ = fsx::remove_tree(&report);
         } else {
-            sweep_previous(&previous, &target, &mut kept);
+            sweep_previous(&previous, Some(&target), &mut kept);
         }
     }
     if real_folder(&report) {
@@ -177,10 +256,10 @@ fn clean_up_abandoned(parent: &Path, container: &Path, record: &LockRecord) -> V
             .unwrap_or(false);
         if same {
             // Killed before the swap: only the run's own files and second names are inside.
-            let _ = fs::remove_dir_all(&report);
+            let _ = fsx::remove_tree(&report);
         } else {
             // Killed after the swap: this is the previous report.
-            sweep_previous(&report, &target, &mut kept);
+            sweep_previous(&report, Some(&target), &mut kept);
         }
     }
     let only_lock = fs::read_dir(container)
@@ -189,10 +268,7 @@ fn clean_up_abandoned(parent: &Path, container: &Path, record: &LockRecord) -> V
     if only_lock {
         let _ = fs::remove_file(container.join(LOCK));
     }
-    let mut warnings: Vec<String> = kept
-        .iter()
-        .map(|p| format!("kept {}: it exists nowhere else", p.display()))
-        .collect();
+    let mut warnings: Vec<String> = kept.iter().map(Kept::warning).collect();
     if fs::remove_dir(container).is_err() && container.exists() {
         warnings.push(format!(
             "left the abandoned staging folder {} in place: it holds files that exist nowhere else",

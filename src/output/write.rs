@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::artifact::{self, Artifact, Tally, hex};
 use super::error::{OutputError, io_error};
-use super::manifest::{self, Manifest, TOOL};
+use super::manifest::{self, Kind, Manifest, TOOL};
 use super::staging;
 use super::target::{Existing, Target, inspect};
 use super::{fsx, swap, sweep};
@@ -21,8 +21,10 @@ type Result<T, E = OutputError> = std::result::Result<T, E>;
 
 /// Refuses when a file or folder of the user's stands where the report writes a file, or
 /// where it needs a folder on the way there.
+/// `shown` names `target` in messages (the path as the user gave it).
 fn check_in_the_way(
     target: &Path,
+    shown: &Path,
     manifest: Option<&Manifest>,
     writes: &BTreeSet<&str>,
 ) -> Result<()> {
@@ -36,17 +38,44 @@ fn check_in_the_way(
                 break;
             };
             let last = k == parts.len();
+            if meta.file_type().is_symlink() {
+                return Err(OutputError::LinkInTheWay {
+                    path: fsx::join(shown, &relative),
+                });
+            }
             let fine = if last {
                 owns(&relative) && !meta.file_type().is_dir()
             } else {
                 meta.file_type().is_dir() || owns(&relative)
             };
             if !fine {
-                return Err(OutputError::InTheWay { path });
+                return Err(OutputError::InTheWay {
+                    path: fsx::join(shown, &relative),
+                });
             }
             if !meta.file_type().is_dir() {
                 break;
             }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses, before anything is written, a report that could not be replaced: every real
+/// folder in it (the swap renames it, the sweep empties each one) and the folder that holds
+/// it must be ones this process may change. No symbolic link is followed.
+/// `shown` names `folder` in messages (the path as the user gave it).
+fn check_writable(folder: &Path, shown: &Path, kind: Kind) -> Result<()> {
+    fsx::may_change(folder).map_err(|source| OutputError::Unwritable {
+        path: shown.to_path_buf(),
+        kind,
+        source,
+    })?;
+    let entries = fs::read_dir(folder).map_err(io_error(shown))?;
+    for entry in entries {
+        let entry = entry.map_err(io_error(shown))?;
+        if fs::symlink_metadata(entry.path()).is_ok_and(|m| m.file_type().is_dir()) {
+            check_writable(&entry.path(), &shown.join(entry.file_name()), kind)?;
         }
     }
     Ok(())
@@ -93,7 +122,17 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
         _ => None,
     };
     let writes: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
-    check_in_the_way(&target.path, manifest, &writes)?;
+    check_in_the_way(&target.path, &target.given, manifest, &writes)?;
+    if fs::symlink_metadata(&target.path).is_ok() {
+        check_writable(&target.path, &target.given, target.kind)?;
+    }
+    if fs::symlink_metadata(&target.parent).is_ok() {
+        fsx::may_change(&target.parent).map_err(|source| OutputError::Unwritable {
+            path: target.parent.clone(),
+            kind: target.kind,
+            source,
+        })?;
+    }
     let created = create_missing(&target.parent)?;
     for warning in sweep::remove_abandoned(&target.parent) {
         progress.warn(&warning);
@@ -110,7 +149,15 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
     };
     let old = manifest.map(|m| (target.path.as_path(), m));
     let mut warnings = Vec::new();
-    if let Err(e) = stage(staging.report(), artifacts, old, &writes, &mut warnings) {
+    let staged = stage(
+        staging.report(),
+        &target.given,
+        artifacts,
+        old,
+        &writes,
+        &mut warnings,
+    );
+    if let Err(e) = staged {
         staging.discard();
         remove_created(&created);
         return Err(e);
@@ -166,9 +213,11 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
 }
 
 /// Builds the new report in `root`: the artifacts, written and synced, then the user's files
-/// of the previous report, if there is one.
+/// of the previous report, if there is one. A file that cannot be written is named by where
+/// it goes, in `shown` (the output folder as the user gave it), not by the staging folder.
 fn stage(
     root: &Path,
+    shown: &Path,
     artifacts: &[Artifact],
     old: Option<(&Path, &Manifest)>,
     writes: &BTreeSet<&str>,
@@ -185,17 +234,25 @@ fn stage(
     // other. Pieces are written as they are made, never held whole.
     artifact::in_order(artifacts, |artifact, made| {
         let path = fsx::join(root, &artifact.path);
+        let destination = fsx::join(shown, &artifact.path);
         if staging::aborting() {
             return Err(OutputError::Interrupted);
         }
-        let file = fs::File::create(&path).map_err(io_error(&path))?;
+        let file = fs::File::create(&path).map_err(io_error(&destination))?;
         let mut tally = Tally::new(file);
         artifact::feed(artifact, made, &mut |piece| {
             tally.see(piece);
             tally.inner.write_all(piece)
+        })
+        .map_err(|e| match e {
+            OutputError::Io { source, .. } => OutputError::Io {
+                path: destination.clone(),
+                source,
+            },
+            other => other,
         })?;
         if !SYNC_WHOLE_FILE_SYSTEM {
-            tally.inner.sync_all().map_err(io_error(&path))?;
+            tally.inner.sync_all().map_err(io_error(&destination))?;
         }
         Ok(tally.made())
     })?;

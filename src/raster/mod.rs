@@ -18,6 +18,7 @@
 
 mod compare;
 mod error;
+mod guard;
 mod image;
 
 #[cfg(test)]
@@ -32,7 +33,7 @@ pub use compare::{
     AA_COLOUR, CompareOptions, Comparison, DIFF_COLOUR, PixelStats, abs_diff_image, compare,
     diff_image,
 };
-pub use error::{MAX_PIXELS, RasterError};
+pub use error::{MAX_DEPTH, MAX_ELEMENTS, MAX_PAINTED, MAX_PIXELS, MAX_SVG_BYTES, RasterError};
 pub use image::Image;
 
 /// The family every text is drawn in, whatever family the SVG names.
@@ -81,11 +82,14 @@ impl Renderer {
     ///
     /// Fails on a document usvg cannot parse, on text the bundled font has no glyphs for (it
     /// would otherwise come out as boxes or not at all), on embedded raster images (they
-    /// would be left out), on a bad scale, and on images over [`MAX_PIXELS`].
+    /// would be left out), on a bad scale, on images over [`MAX_PIXELS`], and on documents
+    /// past the other limits (see [`MAX_SVG_BYTES`], [`MAX_DEPTH`], [`MAX_ELEMENTS`],
+    /// [`MAX_PAINTED`]).
     pub fn render(&self, svg: &str, scale: f32) -> Result<Image, RasterError> {
         if !(scale.is_finite() && scale > 0.0) {
             return Err(RasterError::InvalidScale(scale));
         }
+        guard::before_parsing(svg)?;
         let unmatched = Mutex::new(Vec::new());
         let tree = {
             let options = self.options(&unmatched);
@@ -106,6 +110,7 @@ impl Renderer {
         if width * height > MAX_PIXELS as f64 {
             return Err(too_large());
         }
+        guard::paint_cost(tree.root(), f64::from(scale), width, height)?;
         let mut pixmap =
             tiny_skia::Pixmap::new(width as u32, height as u32).ok_or_else(too_large)?;
         // Compositing onto opaque white makes every pixel opaque, so premultiplied and straight

@@ -56,9 +56,29 @@ pub use findings::{FigureReview, FileReview, ImageReview, Review, Standing, Text
 pub use tolerances::Tolerances;
 pub use verdict::{Accepted, Header, last_line};
 
-/// Baseline files the review reads whole (figures, page, results) are at most this large; the
-/// page of a report with embedded CSVs is a few megabytes.
-const READ_LIMIT: u64 = 256 << 20;
+/// The largest `results.json` whose numbers are compared, in bytes: a run's is about 4 KiB a
+/// fit. Larger, and it is unreadable (its bytes are still compared).
+pub const MAX_RESULTS_BYTES: u64 = 4 << 20;
+/// The largest page whose text is compared, in bytes: the page with both CSVs embedded is a
+/// few megabytes.
+pub const MAX_PAGE_BYTES: u64 = 16 << 20;
+/// The largest image (PNG) compared, in bytes: the social card is about 70 KiB.
+pub const MAX_PNG_BYTES: u64 = 16 << 20;
+
+/// How much of a baseline's file the review reads whole, by what the file is.
+fn read_limit(path: &str) -> u64 {
+    if is_figure(path) {
+        crate::raster::MAX_SVG_BYTES as u64
+    } else if is_raster(path) {
+        MAX_PNG_BYTES
+    } else if path == RESULTS {
+        MAX_RESULTS_BYTES
+    } else if path == PAGE {
+        MAX_PAGE_BYTES
+    } else {
+        TEXT_DIFF_LIMIT
+    }
+}
 
 /// Other text files (the redirect page, `_headers`, the CSVs) get a line diff when both sides
 /// are at most this large.
@@ -91,7 +111,7 @@ pub fn review(
     let verdicts = step(progress, "comparing with the baseline", || {
         crate::output::verdicts(baseline, artifacts, &keep)
     })?;
-    let read = |path: &str| baseline.read(path, READ_LIMIT);
+    let read = |path: &str| baseline.read(path, read_limit(path));
     let changed = |v: &FileVerdict| v.verdict == Verdict::Changed;
     let find = |path: &str| verdicts.iter().find(|v| v.path == path);
 
@@ -103,7 +123,7 @@ pub fn review(
         _ => None,
     };
     let page_text = match find(PAGE) {
-        Some(v) if changed(v) => Some(read(PAGE).map(|old| {
+        Some(v) if changed(v) => Some(read(PAGE).and_then(|old| {
             let new = v.candidate.as_deref().unwrap_or_default();
             text::diff_pages(
                 &String::from_utf8_lossy(&old),
@@ -354,10 +374,13 @@ fn text_review(v: &FileVerdict, read: &dyn Fn(&str) -> Result<Vec<u8>, String>) 
         ));
     }
     match (std::str::from_utf8(&old), std::str::from_utf8(&new)) {
-        (Ok(old), Ok(new)) => TextReview {
-            path: v.path.clone(),
-            diff: Some(text::diff_lines(old, new)),
-            note: String::new(),
+        (Ok(old), Ok(new)) => match text::diff_lines(old, new) {
+            Ok(diff) => TextReview {
+                path: v.path.clone(),
+                diff: Some(diff),
+                note: String::new(),
+            },
+            Err(why) => none(format!("{why}: no diff is shown")),
         },
         _ => none("not UTF-8 text: no diff is shown".into()),
     }

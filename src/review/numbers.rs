@@ -246,7 +246,19 @@ enum Node {
     Object(Vec<(String, Node)>),
 }
 
+/// The most values of a `results.json` compared: a run has about 100 a fit.
+pub const MAX_VALUES: usize = 200_000;
+
 impl Node {
+    /// How many leaves it holds.
+    fn count(&self) -> usize {
+        match self {
+            Node::Leaf(_) => 1,
+            Node::List(items) => items.iter().map(Node::count).sum(),
+            Node::Object(members) => members.iter().map(|(_, v)| v.count()).sum(),
+        }
+    }
+
     fn get(&self, name: &str) -> Option<&Node> {
         match self {
             Node::Object(members) => members.iter().find(|(k, _)| k == name).map(|(_, v)| v),
@@ -349,6 +361,12 @@ fn flatten(bytes: &[u8]) -> Result<Vec<(Key, Leaf)>, Unreadable> {
     let Some(Node::List(fits)) = top.get("fits") else {
         return Err(Unreadable("results.json has no list `fits`".into()));
     };
+    let values = top.count();
+    if values > MAX_VALUES {
+        return Err(Unreadable(format!(
+            "results.json holds {values} values, more than the {MAX_VALUES} compared"
+        )));
+    }
     let mut out = Vec::new();
     for (name, value) in members {
         if !matches!(name.as_str(), "optimizer_demo" | "fits" | "artifacts") {

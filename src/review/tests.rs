@@ -25,14 +25,18 @@ fn visible_text_leaves_out_svg_style_and_script_and_keeps_mathml() {
 fn the_page_diff_counts_lines_and_shows_context() {
     let old = "<p>a</p><p>b</p><p>c</p><p>d</p><p>e</p><p>f</p><p>g</p><p>h</p>";
     let new = old.replace("<p>e</p>", "<p>E</p>");
-    let text = diff_pages(old, &new);
+    let text = diff_pages(old, &new).unwrap();
     assert_eq!((text.removed, text.added), (1, 1));
     assert_eq!(text.hunks.len(), 1);
     assert_eq!(text.hunks[0].header, "@@ -2,7 +2,7 @@");
     assert!(text.unified().contains("\n-e\n+E\n"), "{}", text.unified());
-    assert!(diff_pages(old, old).same());
+    assert!(diff_pages(old, old).unwrap().same());
     // Markup alone is no change of text.
-    assert!(diff_pages("<p>a <b>b</b></p>", "<p>a <i>b</i></p>").same());
+    assert!(
+        diff_pages("<p>a <b>b</b></p>", "<p>a <i>b</i></p>")
+            .unwrap()
+            .same()
+    );
 }
 
 /// A results.json with the fields the review reads.

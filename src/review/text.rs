@@ -286,14 +286,26 @@ impl PageText {
     }
 }
 
+/// The most lines of a side that are diffed: the page's visible text is a few hundred lines.
+/// Past it, a diff could take minutes, so none is made and the note says why.
+pub const MAX_DIFF_LINES: usize = 10_000;
+
 /// The line diff of two pages' visible text.
-pub fn diff_pages(baseline: &str, candidate: &str) -> PageText {
+pub fn diff_pages(baseline: &str, candidate: &str) -> Result<PageText, String> {
     diff_lines(&visible_text(baseline), &visible_text(candidate))
 }
 
 /// The line diff of two texts, with three lines of context and the changed words of each
 /// changed line marked.
-pub fn diff_lines(old: &str, new: &str) -> PageText {
+pub fn diff_lines(old: &str, new: &str) -> Result<PageText, String> {
+    for (side, text) in [("the baseline's", old), ("the run's", new)] {
+        let lines = text.lines().count();
+        if lines > MAX_DIFF_LINES {
+            return Err(format!(
+                "{side} text has {lines} lines, more than the {MAX_DIFF_LINES} a diff is made of"
+            ));
+        }
+    }
     // No deadline: a diff that depended on the machine's speed would not be the same bytes
     // in every review.json.
     let diff = TextDiff::configure()
@@ -379,5 +391,5 @@ pub fn diff_lines(old: &str, new: &str) -> PageText {
         }
         text.hunks.push(hunk);
     }
-    text
+    Ok(text)
 }

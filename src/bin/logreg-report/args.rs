@@ -47,7 +47,8 @@ pub(crate) struct RunOptions {
     /// Points per data set (at least 2; with odd N class A gets the extra point).
     #[arg(long, default_value_t = DEFAULT_N, allow_negative_numbers = true)]
     pub(crate) n: usize,
-    /// Regularisation strengths compared on the separable data, comma-separated, each >= 0.
+    /// Regularisation strengths compared on the separable data, comma-separated, each from 0 to
+    /// 1e100.
     #[arg(long, default_value_t = config::format_lambdas(&DEFAULT_LAMBDAS), allow_negative_numbers = true)]
     pub(crate) lambdas: String,
     /// A folder with a site's own report.html template, used instead of the built-in one.

@@ -32,7 +32,13 @@ struct Destinations {
 /// `--accept` the baseline. Errors come back worded with the flag they concern.
 pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
     install_cleanup();
-    let (baseline, places) = resolve(&args)?;
+    let (mut baseline, mut places) = resolve(&args)?;
+    // Held until every file of this review is written, so that they all come from one run.
+    let (_turn, waited) = wait_for_turn(places.review_dir.path(), &args.review_dir);
+    if waited {
+        // The other review wrote meanwhile: what stands in the places may have changed.
+        (baseline, places) = resolve(&args)?;
+    }
     let mut header = Header {
         baseline: baseline.label(),
         run: String::new(),
@@ -59,6 +65,34 @@ pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
             }
             Err(message)
         }
+    }
+}
+
+/// Waits until no other review holds the folder that holds `review_dir` (`flock` on it: no
+/// file is made, and the system drops the lock when a process ends, however it ends).
+/// Returns the held folder, if it could be locked, and whether another review was waited for.
+fn wait_for_turn(review_dir: &Path, shown: &Path) -> (Option<std::fs::File>, bool) {
+    let mut at = review_dir.parent();
+    while let Some(folder) = at
+        && !folder.is_dir()
+    {
+        at = folder.parent();
+    }
+    let Some(folder) = at.and_then(|folder| std::fs::File::open(folder).ok()) else {
+        return (None, false);
+    };
+    match folder.try_lock() {
+        Ok(()) => (Some(folder), false),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            crate::printer::say(format_args!(
+                "warning: another review is writing in the folder that holds {}; waiting for it to finish",
+                shown.display()
+            ));
+            // Where the folder cannot be locked (some network file systems), no lock is held.
+            let held = folder.lock().is_ok();
+            (held.then_some(folder), true)
+        }
+        Err(std::fs::TryLockError::Error(_)) => (None, false),
     }
 }
 

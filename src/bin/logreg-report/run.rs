@@ -85,6 +85,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
                 Difference::Changed(path) => format!("changed  {path}"),
                 Difference::Added(path) => format!("added    {path}"),
                 Difference::Removed(path) => format!("removed  {path}"),
+                Difference::Unreadable(path, why) => format!("unreadable  {path}: {why}"),
             };
             if writeln!(stdout, "{line}").is_err() {
                 break;

@@ -21,7 +21,7 @@ use crate::args::RunOptions;
 pub(crate) fn in_flag_words(error: &Error) -> String {
     match error {
         Error::Config(e) => config_words(e),
-        Error::Model(ModelError::InvalidLambda(value)) => lambda_words(*value),
+        Error::Model(ModelError::InvalidLambda { got, max }) => lambda_words(*got, *max),
         Error::Study(StudyError::NoLambdas) => "--lambdas: at least one lambda is needed".into(),
         Error::Study(StudyError::Data(DataError::TooFewPoints { n }))
         | Error::Data(DataError::TooFewPoints { n }) => too_few(*n),
@@ -30,11 +30,17 @@ pub(crate) fn in_flag_words(error: &Error) -> String {
             | OutputError::DanglingLink { .. }
             | OutputError::NotAReport { .. }
             | OutputError::InTheWay { .. }
+            | OutputError::LinkInTheWay { .. }
+            | OutputError::Unwritable { .. }
+            | OutputError::Io { .. }
+            | OutputError::KeepUserFile { .. }
             | OutputError::RootOutput { .. },
         ) => format!("--out {error}"),
         Error::Output(OutputError::NoReport { .. }) => format!("--check: --out {error}"),
         Error::Report(
-            ReportError::TemplatesInOutput { .. } | ReportError::TemplateNotAFile { .. },
+            ReportError::TemplatesInOutput { .. }
+            | ReportError::TemplateNotAFile { .. }
+            | ReportError::Io { .. },
         ) => format!("--templates {error}"),
         Error::Review(ReviewError::BadTolerance { what, value }) => {
             let flag = match what {
@@ -55,7 +61,7 @@ fn config_words(error: &ConfigError) -> String {
             format!("--n may be at most {max} (both data sets are held in memory), got {n}")
         }
         ConfigError::NotANumber { text } => format!("--lambdas: {text:?} is not a number"),
-        ConfigError::Lambda(ModelError::InvalidLambda(value)) => lambda_words(*value),
+        ConfigError::Lambda(ModelError::InvalidLambda { got, max }) => lambda_words(*got, *max),
         ConfigError::NoOutputName => "--out must name a folder".into(),
         ConfigError::SiteUrl { .. } => format!("--site-url {error}"),
         ConfigError::SourceDateEpoch { .. } => error.to_string(),
@@ -66,9 +72,11 @@ fn too_few(n: usize) -> String {
     format!("--n must be at least 2 (one point per class), got {n}")
 }
 
-fn lambda_words(value: f64) -> String {
+fn lambda_words(value: f64, max: f64) -> String {
     format!(
-        "--lambdas: each lambda must be a finite number >= 0, got {}",
+        "--lambdas: each lambda must be a number from 0 to {} (larger strengths leave the \
+         range a fit can be computed in), got {}",
+        short(max),
         short(value)
     )
 }

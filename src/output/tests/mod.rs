@@ -267,12 +267,12 @@ fn every_file_gets_a_byte_verdict() {
     assert_eq!(
         compare(target.folder().unwrap(), &run).unwrap(),
         [
-            Difference::Changed("dir".into()),
             Difference::Changed("edited".into()),
             Difference::Changed(RESULTS.into()),
             Difference::Added("fresh".into()),
             Difference::Added("gone".into()),
             Difference::Removed("old".into()),
+            Difference::Unreadable("dir".into(), "a folder stands there, not a file".into()),
         ]
     );
 }

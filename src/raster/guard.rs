@@ -1,0 +1,170 @@
+//! What an SVG may hold before it is drawn: a quick look at the text before the parser sees it
+//! (its size, how deep its elements nest, how many there are, and none of the elements whose
+//! cost has no bound), and after parsing, what drawing it would paint. A baseline can hold
+//! any bytes; these checks turn a file that would crash, exhaust memory or never finish into
+//! an error that says why.
+
+use resvg::usvg;
+
+use super::error::{MAX_DEPTH, MAX_ELEMENTS, MAX_PAINTED, MAX_SVG_BYTES, RasterError};
+
+/// Elements no figure of this tool draws whose cost is not bounded by the image's size: a
+/// `use` can reference what references again (each level multiplying the work), filters run
+/// per pixel per primitive, patterns and masks render whole layers, images nest documents.
+const UNSUPPORTED: [&str; 7] = [
+    "use",
+    "filter",
+    "pattern",
+    "mask",
+    "image",
+    "feImage",
+    "foreignObject",
+];
+
+/// Checks the text of an SVG before it is parsed.
+pub(super) fn before_parsing(svg: &str) -> Result<(), RasterError> {
+    if svg.len() > MAX_SVG_BYTES {
+        return Err(RasterError::Limit(format!(
+            "the SVG is {} bytes, more than the {MAX_SVG_BYTES} a figure may have",
+            svg.len()
+        )));
+    }
+    let bytes = svg.as_bytes();
+    let (mut depth, mut elements, mut at) = (0usize, 0usize, 0usize);
+    while let Some(offset) = memchr(b'<', &bytes[at..]) {
+        at += offset;
+        let rest = &bytes[at..];
+        if rest.starts_with(b"<!--") {
+            at += find(rest, b"-->").map_or(rest.len(), |end| end + 3);
+            continue;
+        }
+        if rest.starts_with(b"<![CDATA[") {
+            at += find(rest, b"]]>").map_or(rest.len(), |end| end + 3);
+            continue;
+        }
+        if rest.starts_with(b"<!") {
+            // A document type with an internal subset can declare entities that expand
+            // without bound; a figure has no document type at all.
+            let end = memchr(b'>', rest).unwrap_or(rest.len());
+            if rest[..end].contains(&b'[') || find(rest, b"<!ENTITY").is_some() {
+                return Err(RasterError::Unsupported(
+                    "a document type that declares entities".into(),
+                ));
+            }
+            at += end + 1;
+            continue;
+        }
+        if rest.starts_with(b"<?") {
+            at += find(rest, b"?>").map_or(rest.len(), |end| end + 2);
+            continue;
+        }
+        let end = tag_end(rest);
+        let tag = &rest[..end];
+        at += end;
+        if tag.starts_with(b"</") {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let name_end = tag[1..]
+            .iter()
+            .position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'))
+            .map_or(tag.len(), |p| p + 1);
+        let name = std::str::from_utf8(&tag[1..name_end]).unwrap_or_default();
+        if name.is_empty() {
+            continue;
+        }
+        let local = name.rsplit(':').next().unwrap_or(name);
+        if let Some(found) = UNSUPPORTED.iter().find(|u| u.eq_ignore_ascii_case(local)) {
+            return Err(RasterError::Unsupported(format!("a <{found}> element")));
+        }
+        elements += 1;
+        if elements > MAX_ELEMENTS {
+            return Err(RasterError::Limit(format!(
+                "the SVG holds more than {MAX_ELEMENTS} elements"
+            )));
+        }
+        if !tag.ends_with(b"/>") {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                return Err(RasterError::Limit(format!(
+                    "the SVG's elements nest more than {MAX_DEPTH} deep"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The length of the tag at the start of `rest`, up to and including its `>`, quoted
+/// attribute values (which may hold `>`) skipped.
+fn tag_end(rest: &[u8]) -> usize {
+    let mut quote = None;
+    for (k, &b) in rest.iter().enumerate().skip(1) {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), b) if b == q => quote = None,
+            (None, b'>') => return k + 1,
+            _ => {}
+        }
+    }
+    rest.len()
+}
+
+fn memchr(byte: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == byte)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Checks what drawing the parsed `root` at `scale` onto a `width` × `height` canvas would
+/// paint: every fill and stroke counted by the area of its box on the canvas.
+pub(super) fn paint_cost(
+    root: &usvg::Group,
+    scale: f64,
+    width: f64,
+    height: f64,
+) -> Result<(), RasterError> {
+    let canvas = width * height;
+    let mut painted = 0.0f64;
+    let mut count = |rect: Option<usvg::Rect>| {
+        if let Some(rect) = rect {
+            let w = (f64::from(rect.width()) * scale).clamp(1.0, width.max(1.0));
+            let h = (f64::from(rect.height()) * scale).clamp(1.0, height.max(1.0));
+            painted += (w * h).min(canvas.max(1.0));
+        }
+    };
+    visit(root, &mut |node| match node {
+        usvg::Node::Path(path) => {
+            if path.fill().is_some() {
+                count(Some(path.abs_bounding_box()));
+            }
+            if path.stroke().is_some() {
+                count(Some(path.abs_stroke_bounding_box()));
+            }
+        }
+        usvg::Node::Text(text) => count(Some(text.abs_bounding_box())),
+        usvg::Node::Group(_) | usvg::Node::Image(_) => {}
+    });
+    if painted > MAX_PAINTED {
+        return Err(RasterError::Limit(format!(
+            "drawing the SVG would paint {painted:.0} pixels, more than the {MAX_PAINTED:.0} a \
+             figure may"
+        )));
+    }
+    Ok(())
+}
+
+/// Calls `f` on every node below `group`, clip paths included.
+fn visit(group: &usvg::Group, f: &mut dyn FnMut(&usvg::Node)) {
+    for node in group.children() {
+        f(node);
+        if let usvg::Node::Group(inner) = node {
+            if let Some(clip) = inner.clip_path() {
+                visit(clip.root(), f);
+            }
+            visit(inner, f);
+        }
+    }
+}
