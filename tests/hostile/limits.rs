@@ -1,0 +1,339 @@
+//! Baselines crafted to crash, exhaust or hang a review: deep and huge SVGs, references that
+//! multiply, a PNG whose header lies, JSON of any size and depth, special files and links.
+//! Each gets a verdict (the file unreadable, with the reason, or a clear error) in bounded
+//! memory, and the baseline is never changed.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use libtest_mimic::Failed;
+
+use super::support::{binary_path, snapshot};
+use super::{Finished, finish, tool};
+
+/// The address the baselines are written for, so that they hold the social card (a PNG).
+pub const SITE: &str = "https://example.org/";
+
+/// Peak memory a review may take, whatever the baseline holds.
+const MEMORY_BOUND_KIB: i64 = 400 * 1024;
+
+/// A folder holding a report written with [`SITE`], to copy baselines from.
+pub struct Template {
+    dir: tempfile::TempDir,
+}
+
+impl Template {
+    pub fn new() -> Result<Template, Failed> {
+        let dir = tempfile::tempdir()?;
+        let status = Command::new(binary_path())
+            .args(["--quiet", "--site-url", SITE, "--out"])
+            .arg(dir.path().join("output"))
+            .status()?;
+        if !status.success() {
+            return Err("the template report could not be written".into());
+        }
+        Ok(Template { dir })
+    }
+
+    /// The template's copy of a file of the report.
+    pub fn file(&self, relative: &str) -> Result<Vec<u8>, Failed> {
+        Ok(fs::read(self.dir.path().join("output").join(relative))?)
+    }
+
+    /// A new folder with a copy of the report in `output/`.
+    pub fn copy(&self) -> Result<tempfile::TempDir, Failed> {
+        let dir = tempfile::tempdir()?;
+        copy_tree(&self.dir.path().join("output"), &dir.path().join("output"))?;
+        Ok(dir)
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        } else {
+            fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `review` of `dir/output` into `dir/review`, and `--check` of it: both end with a
+/// verdict, in bounded memory, and leave everything but the review folder as it was.
+pub fn review_and_check(dir: &Path, what: &str) -> Result<[Finished; 2], Failed> {
+    let before = snapshot(dir);
+    let mut review = tool(dir);
+    review.args(["review", "--site-url", SITE, "--baseline", "output"]);
+    review.args(["--review-dir", "review"]);
+    let reviewed = finish(review, Duration::from_secs(120))?;
+    reviewed.assert_verdict(&format!("review of {what}"))?;
+    let mut after = snapshot(dir);
+    after.retain(|path, _| !path.starts_with("review"));
+    if after != before {
+        return Err(format!("review of {what}: something beside review/ changed").into());
+    }
+    let mut check = tool(dir);
+    check.args(["--check", "--site-url", SITE, "--out", "output"]);
+    let checked = finish(check, Duration::from_secs(120))?;
+    checked.assert_verdict(&format!("--check of {what}"))?;
+    let mut after = snapshot(dir);
+    after.retain(|path, _| !path.starts_with("review"));
+    if after != before {
+        return Err(format!("--check of {what}: something changed").into());
+    }
+    for finished in [&reviewed, &checked] {
+        if finished.max_rss_kib > MEMORY_BOUND_KIB {
+            return Err(format!(
+                "{what}: peak memory {} MiB, over the bound",
+                finished.max_rss_kib / 1024
+            )
+            .into());
+        }
+    }
+    Ok([reviewed, checked])
+}
+
+/// An SVG with `depth` nested groups around one shape.
+fn nested(depth: usize) -> Vec<u8> {
+    let mut svg =
+        String::from(r#"<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">"#);
+    svg.push_str(&"<g>".repeat(depth));
+    svg.push_str(r#"<rect width="5" height="5"/>"#);
+    svg.push_str(&"</g>".repeat(depth));
+    svg.push_str("</svg>");
+    svg.into_bytes()
+}
+
+/// Writes an 800x600 SVG of `count` small shapes to `path`, piece by piece.
+fn many_shapes(path: &Path, count: usize) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut svg = std::io::BufWriter::new(fs::File::create(path)?);
+    write!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600">"#
+    )?;
+    for k in 0..count {
+        let (x, y) = (k % 800, (k / 800) % 600);
+        write!(
+            svg,
+            r#"<rect x="{x}" y="{y}" width="3" height="3" fill="red"/>"#
+        )?;
+    }
+    write!(svg, "</svg>")?;
+    svg.flush()
+}
+
+/// The PNG's header claiming `width` by `height` pixels, its checksum made to match.
+pub fn lying_png(png: &[u8], width: u32, height: u32) -> Vec<u8> {
+    let mut png = png.to_vec();
+    // Signature (8), length (4), "IHDR" (4), then width and height; the checksum covers the
+    // type and the 13 data bytes.
+    png[16..20].copy_from_slice(&width.to_be_bytes());
+    png[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// What a baseline file is replaced with: bytes made only when the case runs, so that this
+/// test's own memory stays small (see [`Finished::max_rss_kib`]).
+enum Put {
+    Bytes(Box<dyn Fn() -> Vec<u8>>),
+    /// An SVG of this many shapes.
+    Shapes(usize),
+    Fifo,
+    Link(PathBuf),
+    Folder,
+}
+
+fn bytes(make: impl Fn() -> Vec<u8> + 'static) -> Put {
+    Put::Bytes(Box::new(make))
+}
+
+fn laughs() -> Vec<u8> {
+    let mut svg = String::from(r#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "lol">"#);
+    for k in 1..10u8 {
+        let (prev, next) = ((b'a' + k - 1) as char, (b'a' + k) as char);
+        svg.push_str(&format!(
+            "<!ENTITY {next} \"{}\">",
+            format!("&{prev};").repeat(10)
+        ));
+    }
+    svg.push_str(r#"]><svg xmlns="http://www.w3.org/2000/svg"><text>&j;</text></svg>"#);
+    svg.into_bytes()
+}
+
+/// Groups that each use the one before twice: 2^39 shapes if references were followed.
+fn uses() -> Vec<u8> {
+    let mut svg = String::from(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><g id="l0"><rect width="1" height="1"/></g>"#,
+    );
+    for k in 1..40 {
+        let p = k - 1;
+        svg.push_str(&format!(
+            r##"<g id="l{k}"><use href="#l{p}"/><use href="#l{p}"/></g>"##
+        ));
+    }
+    svg.push_str("</svg>");
+    svg.into_bytes()
+}
+
+fn wide_json() -> Vec<u8> {
+    let values: Vec<String> = (0..1_000_000).map(|k| k.to_string()).collect();
+    format!(
+        "{{\"tool\":\"logreg-report\",\"x\":[{}]}}",
+        values.join(",")
+    )
+    .into_bytes()
+}
+
+pub fn hostile_baselines() -> Result<(), Failed> {
+    let template = Template::new()?;
+    let png = template.file("social-card.png")?;
+    let page = template.file("index.html")?;
+    let (png1, png2) = (png.clone(), png);
+    let cases: Vec<(&str, &str, Put)> = vec![
+        (
+            "5 000 nested groups",
+            "figures/sigmoid.svg",
+            bytes(|| nested(5_000)),
+        ),
+        (
+            "200 000 nested groups",
+            "figures/sigmoid.svg",
+            bytes(|| nested(200_000)),
+        ),
+        ("a 60 MB SVG", "figures/fuzzy.svg", Put::Shapes(1_000_000)),
+        (
+            "70 000 shapes, under the size limit",
+            "figures/fuzzy.svg",
+            Put::Shapes(70_000),
+        ),
+        (
+            "a canvas of 4e10 pixels",
+            "figures/sigmoid.svg",
+            bytes(|| {
+                br#"<svg xmlns="http://www.w3.org/2000/svg" width="200000" height="200000"><rect width="9" height="9"/></svg>"#.to_vec()
+            }),
+        ),
+        (
+            "entities that multiply",
+            "figures/sigmoid.svg",
+            bytes(laughs),
+        ),
+        (
+            "references that multiply",
+            "figures/sigmoid.svg",
+            bytes(uses),
+        ),
+        (
+            "a PNG claiming 100 000 x 100 000",
+            "social-card.png",
+            bytes(move || lying_png(&png1, 100_000, 100_000)),
+        ),
+        (
+            "a PNG claiming 1 x 1",
+            "social-card.png",
+            bytes(move || lying_png(&png2, 1, 1)),
+        ),
+        (
+            "a 20 MB PNG",
+            "social-card.png",
+            bytes(|| vec![0x89; 20 << 20]),
+        ),
+        (
+            "a JSON nested a million deep",
+            "results.json",
+            bytes(|| b"[".repeat(1_000_000)),
+        ),
+        (
+            "a JSON of a million values",
+            "results.json",
+            bytes(wide_json),
+        ),
+        (
+            "a page of 15 MB",
+            "index.html",
+            bytes(move || {
+                let mut big = page.clone();
+                while big.len() < 15 << 20 {
+                    big.extend_from_slice(b"<p>1 2 3 4 5 6 7 8 9 0 a b c d e f</p>\n");
+                }
+                big
+            }),
+        ),
+        (
+            "a CSV of 10 MB",
+            "data/fuzzy.csv",
+            bytes(|| b"1,2,3\n".repeat((10 << 20) / 6)),
+        ),
+        ("a FIFO", "figures/sigmoid.svg", Put::Fifo),
+        (
+            "a link to /dev/zero",
+            "figures/sigmoid.svg",
+            Put::Link("/dev/zero".into()),
+        ),
+        (
+            "a link to /dev/zero as the page",
+            "index.html",
+            Put::Link("/dev/zero".into()),
+        ),
+        ("a folder", "figures/sigmoid.svg", Put::Folder),
+        ("a link to a folder", "data", Put::Link("/usr".into())),
+    ];
+    let mut peaks = Vec::new();
+    for (what, file, put) in cases {
+        let dir = template.copy()?;
+        let path = dir.path().join("output").join(file);
+        if path.is_dir() {
+            fs::remove_dir_all(&path)?;
+        } else {
+            fs::remove_file(&path)?;
+        }
+        match put {
+            Put::Bytes(make) => fs::write(&path, make())?,
+            Put::Shapes(count) => many_shapes(&path, count)?,
+            Put::Fifo => rustix::fs::mkfifoat(
+                rustix::fs::CWD,
+                &path,
+                rustix::fs::Mode::from_raw_mode(0o644),
+            )?,
+            Put::Link(target) => std::os::unix::fs::symlink(target, &path)?,
+            Put::Folder => fs::create_dir(&path)?,
+        }
+        let [reviewed, checked] = review_and_check(dir.path(), what)?;
+        if reviewed.code != Some(2) && !reviewed.stdout.contains(file) {
+            return Err(format!(
+                "{what}: the review does not name {file}: {}",
+                reviewed.stdout
+            )
+            .into());
+        }
+        if checked.code == Some(0) {
+            return Err(format!("{what}: --check calls a changed report up to date").into());
+        }
+        peaks.push(format!("{what}: {} MiB", reviewed.max_rss_kib / 1024));
+    }
+    eprintln!("peak memory of each review: {}", peaks.join("; "));
+    Ok(())
+}
