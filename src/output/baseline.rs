@@ -110,13 +110,24 @@ impl Baseline {
     }
 }
 
-/// What stands at `path` in the folder instead of a file, in words.
+/// What stands at `path` in the folder instead of a file, in words; links on the way are
+/// named, never followed.
 fn what_stands(root: &Path, path: &str) -> String {
-    match std::fs::symlink_metadata(fsx::join(root, path)) {
-        Ok(meta) => format!(
-            "{} stands there, not a file",
-            fsx::describe(meta.file_type())
-        ),
-        Err(_) => "a folder on the way to it is not a folder".into(),
+    let parts: Vec<&str> = path.split('/').collect();
+    for k in 1..=parts.len() {
+        let on_the_way = parts[..k].join("/");
+        let Ok(meta) = std::fs::symlink_metadata(fsx::join(root, &on_the_way)) else {
+            break;
+        };
+        let kind = fsx::describe(meta.file_type());
+        if k == parts.len() {
+            return format!("{kind} stands there, not a file");
+        }
+        if !meta.file_type().is_dir() {
+            return format!(
+                "{on_the_way} is {kind}, not a folder, and nothing behind it is the report's"
+            );
+        }
     }
+    "it is gone".into()
 }

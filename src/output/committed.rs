@@ -13,7 +13,7 @@ use super::target::Existing;
 
 /// The most bytes a committed report may hold in all: a committed report is the default
 /// study's, about a megabyte; anything near this is not one.
-pub const MAX_COMMITTED_BYTES: u64 = 256 << 20;
+pub const MAX_COMMITTED_BYTES: u64 = 64 << 20;
 
 /// What stands at a path of the committed tree.
 #[derive(Clone, Debug)]
