@@ -42,50 +42,80 @@ pub(crate) fn sweep(
     kept: &mut Vec<Kept>,
     remove_file: &dyn Fn(&Path) -> io::Result<()>,
 ) {
-    sweep_folder(old, Path::new(""), manifest, rescue, kept, remove_file);
+    let before = kept.len();
+    let sweeper = Sweeper {
+        old,
+        manifest,
+        rescue,
+        remove_file,
+    };
+    sweeper.folder(Path::new(""), kept);
+    // The marker goes last, and only with everything else: while a file of the report is
+    // left, it tells the next run which files are the tool's.
+    if kept.len() == before {
+        for marker in [manifest::RESULTS, manifest::REVIEW] {
+            sweeper.entry(Path::new(marker), kept);
+        }
+    }
 }
 
-fn sweep_folder(
-    old: &Path,
-    relative: &Path,
-    manifest: &Manifest,
-    rescue: Option<&Path>,
-    kept: &mut Vec<Kept>,
-    remove_file: &dyn Fn(&Path) -> io::Result<()>,
-) {
-    let dir = old.join(relative);
-    if fsx::may_change(&dir).is_err() {
-        fsx::open_up(&dir);
-    }
-    let entries = match fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            kept.push(Kept {
-                path: dir,
-                why: format!("the folder could not be read ({e})"),
-            });
-            return;
+/// One sweep's folder, manifest, rescue place and way to remove a file.
+struct Sweeper<'a> {
+    old: &'a Path,
+    manifest: &'a Manifest,
+    rescue: Option<&'a Path>,
+    remove_file: &'a dyn Fn(&Path) -> io::Result<()>,
+}
+
+impl Sweeper<'_> {
+    /// Sweeps the folder `relative` of the report; the marker files at its top are left.
+    fn folder(&self, relative: &Path, kept: &mut Vec<Kept>) {
+        let dir = self.old.join(relative);
+        if fsx::may_change(&dir).is_err() {
+            fsx::open_up(&dir);
         }
-    };
-    for entry in entries.flatten() {
-        let child = relative.join(entry.file_name());
-        let path = old.join(&child);
-        let Ok(meta) = fs::symlink_metadata(&path) else {
-            continue;
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                kept.push(Kept {
+                    path: dir,
+                    why: format!("the folder could not be read ({e})"),
+                });
+                return;
+            }
         };
-        let owned = manifest::key(&child).is_some_and(|key| manifest.owns(&key));
+        let top = relative.as_os_str().is_empty();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if top && (name == manifest::RESULTS || name == manifest::REVIEW) {
+                continue;
+            }
+            self.entry(&relative.join(name), kept);
+        }
+    }
+
+    /// Removes, rescues or keeps the entry `child` of the report.
+    fn entry(&self, child: &Path, kept: &mut Vec<Kept>) {
+        let path = self.old.join(child);
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            return;
+        };
+        let owned = manifest::key(child).is_some_and(|key| self.manifest.owns(&key));
         if meta.file_type().is_dir() {
-            sweep_folder(old, &child, manifest, rescue, kept, remove_file);
+            self.folder(child, kept);
             // Fails, as it should, when something stayed inside.
             let _ = fs::remove_dir(&path);
         } else if owned || fsx::link_count(&meta) > 1 {
-            if let Err(e) = remove_file(&path) {
+            if let Err(e) = (self.remove_file)(&path) {
                 kept.push(Kept {
                     path,
                     why: format!("it could not be removed ({e})"),
                 });
             }
-        } else if !rescue.is_some_and(|rescue| move_into(&path, rescue, &child)) {
+        } else if !self
+            .rescue
+            .is_some_and(|rescue| move_into(&path, rescue, child))
+        {
             kept.push(Kept {
                 path,
                 why: "it exists nowhere else".into(),

@@ -327,3 +327,64 @@ fn waiters(folder: &Path, count: usize) -> Result<(), Failed> {
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+/// Sets or clears the immutable flag of `file` (root only): not even root may remove it.
+fn immutable(file: &Path, on: bool) -> Result<(), Failed> {
+    use rustix::fs::{IFlags, ioctl_getflags, ioctl_setflags};
+    let handle = fs::File::open(file)?;
+    let flags = ioctl_getflags(&handle)?;
+    let flags = if on {
+        flags | IFlags::IMMUTABLE
+    } else {
+        flags - IFlags::IMMUTABLE
+    };
+    Ok(ioctl_setflags(&handle, flags)?)
+}
+
+/// The previous report cannot be fully removed after the swap (a file of it is immutable):
+/// the run still succeeds, with the new report in place, and says what it could not remove;
+/// once the file may go, the next run removes what was left. Root only: no mode stops an
+/// owner from removing a file once the run has checked its folders.
+pub fn cleanup_after_the_swap() -> Result<(), Failed> {
+    let dir = tempfile::tempdir()?;
+    let out = dir.path().join("output");
+    super::support::write_report(&out);
+    let old_page = fs::read(out.join("index.html"))?;
+    immutable(&out.join("figures/fuzzy.svg"), true)?;
+    let mut run = Command::new(binary_path());
+    run.current_dir(dir.path());
+    run.args(["--quiet", "--seed", "1", "--out", "output"]);
+    let finished = finish(run, MINUTE);
+    // Whatever happened, the flag goes, so that the folder can be removed.
+    let stuck: Vec<_> = staging_folders(dir.path())
+        .into_iter()
+        .flat_map(|s| {
+            [
+                s.join("report/figures/fuzzy.svg"),
+                s.join("previous/figures/fuzzy.svg"),
+            ]
+        })
+        .chain([out.join("figures/fuzzy.svg")])
+        .filter(|p| p.exists())
+        .collect();
+    for file in &stuck {
+        let _ = immutable(file, false);
+    }
+    let finished = finished?;
+    check(finished.code == Some(0), || {
+        format!("exit {:?}: {}", finished.code, finished.stderr)
+    })?;
+    check(finished.stderr.contains("staging folder"), || {
+        format!("no warning of what was left: {}", finished.stderr)
+    })?;
+    check(fs::read(out.join("index.html"))? != old_page, || {
+        "the new report is not in place".into()
+    })?;
+    check(!staging_folders(dir.path()).is_empty(), || {
+        "the state was not reached: nothing was left".into()
+    })?;
+    super::support::write_report(&out);
+    check(staging_folders(dir.path()).is_empty(), || {
+        "the next run left the abandoned staging folder".into()
+    })
+}

@@ -61,6 +61,11 @@ fn main() {
             folders::file_size_limit_review,
         ),
         Trial::test(
+            "a_clean_up_that_fails_after_the_swap_is_a_warning",
+            folders::cleanup_after_the_swap,
+        )
+        .with_ignored_flag(!rustix::process::geteuid().is_root()),
+        Trial::test(
             "the_review_folder_and_the_baseline_are_kept_apart",
             folders::review_dir_apart,
         ),

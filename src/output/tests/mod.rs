@@ -1,6 +1,5 @@
 //! Tests of the output folder's guarantees, on the library's writer.
 
-mod cleanup;
 mod debris;
 mod links;
 
