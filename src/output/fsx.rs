@@ -97,6 +97,11 @@ pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Entry> {
     }
 }
 
+/// Whether `path` is a folder itself, not a link to one.
+pub(crate) fn is_real_folder(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir())
+}
+
 /// Whether anything (a file, a link, a folder, …) stands at `root/relative`, reached through
 /// real folders only.
 pub(crate) fn stands_inside(root: &Path, relative: &str) -> bool {

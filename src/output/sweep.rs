@@ -160,7 +160,7 @@ pub(crate) fn remove_abandoned(parent: &Path) -> Vec<String> {
             continue;
         }
         let container = entry.path();
-        let is_folder = fs::symlink_metadata(&container).is_ok_and(|m| m.file_type().is_dir());
+        let is_folder = fsx::is_real_folder(&container);
         if !is_folder {
             continue;
         }
@@ -225,8 +225,7 @@ fn orphaned(container: &Path) -> bool {
     let mut any = false;
     for entry in entries.flatten() {
         let name = entry.file_name();
-        let real_folder = fs::symlink_metadata(entry.path()).is_ok_and(|m| m.file_type().is_dir());
-        if !(name == REPORT || name == PREVIOUS) || !real_folder {
+        if !(name == REPORT || name == PREVIOUS) || !fsx::is_real_folder(&entry.path()) {
             return false;
         }
         if Manifest::read_any(&entry.path()).is_none() {
@@ -247,6 +246,11 @@ fn clean_up_orphaned(container: &Path) -> Vec<String> {
             sweep_previous(&folder, None, &mut kept);
         }
     }
+    left_behind(container, &kept)
+}
+
+/// Removes the emptied staging folder `container`; the warnings for what had to stay.
+fn left_behind(container: &Path, kept: &[Kept]) -> Vec<String> {
     let mut warnings: Vec<String> = kept.iter().map(Kept::warning).collect();
     if fs::remove_dir(container).is_err() && container.exists() {
         warnings.push(format!(
@@ -269,9 +273,8 @@ fn clean_up_abandoned(parent: &Path, container: &Path, record: &LockRecord) -> V
     let target = parent.join(&record.target);
     let report = container.join(REPORT);
     let previous = container.join(PREVIOUS);
-    let real_folder = |p: &Path| fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_dir());
     let mut kept = Vec::new();
-    if real_folder(&previous) {
+    if fsx::is_real_folder(&previous) {
         // Killed between the two renames of a system without exchange: the output folder's
         // name may be free, and the previous report is whole. Put it back.
         if fs::symlink_metadata(&target).is_err() && fs::rename(&previous, &target).is_ok() {
@@ -280,7 +283,7 @@ fn clean_up_abandoned(parent: &Path, container: &Path, record: &LockRecord) -> V
             sweep_previous(&previous, Some(&target), &mut kept);
         }
     }
-    if real_folder(&report) {
+    if fsx::is_real_folder(&report) {
         let same = fs::symlink_metadata(&report)
             .map(|m| fsx::identity(&m) == record.staged)
             .unwrap_or(false);
@@ -298,12 +301,5 @@ fn clean_up_abandoned(parent: &Path, container: &Path, record: &LockRecord) -> V
     if only_lock {
         let _ = fs::remove_file(container.join(LOCK));
     }
-    let mut warnings: Vec<String> = kept.iter().map(Kept::warning).collect();
-    if fs::remove_dir(container).is_err() && container.exists() {
-        warnings.push(format!(
-            "left the abandoned staging folder {} in place: it holds files that exist nowhere else",
-            container.display()
-        ));
-    }
-    warnings
+    left_behind(container, &kept)
 }

@@ -74,7 +74,7 @@ fn check_writable(folder: &Path, shown: &Path, kind: Kind) -> Result<()> {
     let entries = fs::read_dir(folder).map_err(io_error(shown))?;
     for entry in entries {
         let entry = entry.map_err(io_error(shown))?;
-        if fs::symlink_metadata(entry.path()).is_ok_and(|m| m.file_type().is_dir()) {
+        if fsx::is_real_folder(&entry.path()) {
             check_writable(&entry.path(), &shown.join(entry.file_name()), kind)?;
         }
     }

@@ -58,20 +58,22 @@ impl Drop for ReadOnly {
     }
 }
 
+/// A new folder of `user`'s with a report in `output/`, written by that user.
+fn with_report(user: &User) -> Result<tempfile::TempDir, Failed> {
+    let dir = user.folder();
+    let made = user
+        .command(dir.path())
+        .args(["--quiet", "--out", "output"])
+        .status()?;
+    check(made.success(), || "the first run failed".into())?;
+    Ok(dir)
+}
+
 /// The output folder, a folder of the report, and the folder that holds it, each read-only
 /// in turn: the run is refused before anything is staged, naming the folder and the cause.
 pub fn read_only_run(user: &User) -> Result<(), Failed> {
-    for (folder, shown) in [
-        ("output", "output"),
-        ("output/figures", "output/figures"),
-        (".", "."),
-    ] {
-        let dir = user.folder();
-        let made = user
-            .command(dir.path())
-            .args(["--quiet", "--out", "output"])
-            .status()?;
-        check(made.success(), || "the first run failed".into())?;
+    for folder in ["output", "output/figures", "."] {
+        let dir = with_report(user)?;
         let before = snapshot(dir.path());
         let finished = {
             let _read_only = ReadOnly::make(dir.path().join(folder));
@@ -80,14 +82,15 @@ pub fn read_only_run(user: &User) -> Result<(), Failed> {
             finish(run, MINUTE)?
         };
         let what = format!("read-only {folder}");
+        // The message names the folder, as given or (for the one that holds it) resolved.
         let cause = if folder == "." {
-            "Permission denied"
+            "--out /".to_string()
         } else {
-            shown
+            format!("--out {folder}:")
         };
         refused(
             &finished,
-            &["Permission denied", cause, "nothing was changed"],
+            &["Permission denied", &cause, "nothing was changed"],
             &what,
         )?;
         check(snapshot(dir.path()) == before, || {
@@ -103,12 +106,7 @@ pub fn read_only_run(user: &User) -> Result<(), Failed> {
 /// A read-only review folder: the review is refused, the earlier review stands, nothing is
 /// left beside it.
 pub fn read_only_review(user: &User) -> Result<(), Failed> {
-    let dir = user.folder();
-    let made = user
-        .command(dir.path())
-        .args(["--quiet", "--out", "output"])
-        .status()?;
-    check(made.success(), || "the first run failed".into())?;
+    let dir = with_report(user)?;
     let review = [
         "review",
         "--quiet",

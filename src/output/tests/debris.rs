@@ -20,6 +20,18 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// A temporary folder with a report of a page and a figure in `output/`.
+fn written() -> (tempfile::TempDir, PathBuf) {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("output");
+    write_to(
+        &out,
+        &report(&[("index.html", "page"), ("figures/a.svg", "one")]),
+    )
+    .unwrap();
+    (root, out)
+}
+
 #[cfg(unix)]
 fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
@@ -31,13 +43,7 @@ fn set_mode(path: &Path, mode: u32) {
 #[cfg(unix)]
 #[test]
 fn a_staging_folder_without_its_lock_is_removed_by_the_next_run() {
-    let root = tempfile::tempdir().unwrap();
-    let out = root.path().join("output");
-    write_to(
-        &out,
-        &report(&[("figures/a.svg", "one"), ("index.html", "page")]),
-    )
-    .unwrap();
+    let (root, out) = written();
     let orphan = root.path().join(format!("{PREFIX}AbC123"));
     copy_tree(&out, &orphan.join(REPORT));
     set_mode(&orphan.join(REPORT).join("figures"), 0o555);
@@ -79,13 +85,7 @@ fn a_folder_named_like_a_staging_folder_but_not_ours_is_kept() {
 #[cfg(unix)]
 #[test]
 fn a_run_that_fails_after_staging_began_leaves_nothing_behind() {
-    let root = tempfile::tempdir().unwrap();
-    let out = root.path().join("output");
-    write_to(
-        &out,
-        &report(&[("index.html", "page"), ("figures/a.svg", "one")]),
-    )
-    .unwrap();
+    let (root, out) = written();
     fs::create_dir(out.join("mine")).unwrap();
     fs::write(out.join("mine/notes.md"), "mine").unwrap();
     set_mode(&out.join("mine"), 0o555);
@@ -122,13 +122,7 @@ fn a_run_that_fails_after_staging_began_leaves_nothing_behind() {
 #[test]
 fn a_link_where_the_report_writes_is_refused_and_kept() {
     for (link, target_is_folder) in [("index.html", false), ("figures", true)] {
-        let root = tempfile::tempdir().unwrap();
-        let out = root.path().join("output");
-        write_to(
-            &out,
-            &report(&[("index.html", "page"), ("figures/a.svg", "one")]),
-        )
-        .unwrap();
+        let (root, out) = written();
         let target = root.path().join("theirs");
         if target_is_folder {
             fs::create_dir(&target).unwrap();
