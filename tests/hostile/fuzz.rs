@@ -48,6 +48,9 @@ enum Mutation {
     Grow(usize),
     /// A PNG's header claiming these dimensions, its checksum made to match.
     Dimensions(u32, u32),
+    /// A short token (markup, or random bytes) put in this many times at this fraction of
+    /// its length: what makes a scan that looks ahead from each token take quadratic time.
+    Repeat(f64, Vec<u8>, usize),
 }
 
 impl Mutation {
@@ -61,6 +64,12 @@ impl Mutation {
             Mutation::Nest(d) => format!("nested {d} deep"),
             Mutation::Grow(t) => format!("repeated {t} times"),
             Mutation::Dimensions(w, h) => format!("claiming {w} x {h} pixels"),
+            Mutation::Repeat(f, token, n) => {
+                format!(
+                    "{:?} put in {n} times at {f:.3}",
+                    String::from_utf8_lossy(token)
+                )
+            }
         }
     }
 }
@@ -75,6 +84,37 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         prop_oneof![1..300usize, 300..20_000usize].prop_map(Mutation::Nest),
         prop_oneof![2..20usize, 100..700usize].prop_map(Mutation::Grow),
         (any::<u32>(), any::<u32>()).prop_map(|(w, h)| Mutation::Dimensions(w, h)),
+        (0.0..1.0f64, token(), 1_000..400_000usize)
+            .prop_map(|(at, token, n)| Mutation::Repeat(at, token, n)),
+    ]
+}
+
+/// A token of markup, JSON or text, or a few random bytes.
+fn token() -> impl Strategy<Value = Vec<u8>> {
+    let markup = [
+        "<!a>",
+        "<g>",
+        "</g>",
+        "<g/>",
+        "<!--",
+        "-->",
+        "<?x?>",
+        "<![CDATA[",
+        "<a \"",
+        "&a;",
+        "<!DOCTYPE",
+        "[",
+        "{",
+        "\"",
+        ",",
+        "\n",
+        "1e9",
+        "<p>",
+        "<",
+    ];
+    prop_oneof![
+        proptest::sample::select(markup.to_vec()).prop_map(|t| t.as_bytes().to_vec()),
+        proptest::collection::vec(any::<u8>(), 1..8),
     ]
 }
 
@@ -128,6 +168,12 @@ fn apply(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
         Mutation::Grow(times) => bytes.repeat((*times).min((16 << 20) / bytes.len().max(1))),
         Mutation::Dimensions(w, h) if bytes.len() > 33 && bytes.starts_with(b"\x89PNG") => {
             lying_png(bytes, *w, *h)
+        }
+        Mutation::Repeat(f, token, n) => {
+            let mut out = bytes.to_vec();
+            let start = at(*f);
+            out.splice(start..start, token.repeat(*n));
+            out
         }
         Mutation::Dimensions(w, _) => {
             let mut out = bytes.to_vec();
@@ -189,7 +235,9 @@ fn value() -> impl Strategy<Value = String> {
             "/",
         ])
         .prop_map(String::from),
-        proptest::collection::vec(any::<char>(), 0..12).prop_map(|c| c.into_iter().collect()),
+        // An argument cannot hold a NUL: no process is given one.
+        proptest::collection::vec(any::<char>().prop_filter("no NUL", |c| *c != '\0'), 0..12)
+            .prop_map(|c| c.into_iter().collect()),
     ]
 }
 
