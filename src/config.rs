@@ -26,6 +26,9 @@ pub enum ConfigError {
     /// The output path is empty.
     #[error("the output folder has no name")]
     NoOutputName,
+    /// A folder's path is empty.
+    #[error("the path is empty")]
+    EmptyPath,
     /// A number was expected (in a list of strengths) and something else was given.
     #[error("{text:?} is not a number")]
     NotANumber {
@@ -43,6 +46,9 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// An empty list of strengths.
+    #[error("at least one lambda is needed")]
+    NoLambdas,
     /// SOURCE_DATE_EPOCH is set to something other than a whole number of seconds.
     #[error("SOURCE_DATE_EPOCH must be a whole number of seconds, got {text:?}")]
     SourceDateEpoch {
@@ -64,8 +70,8 @@ pub struct Config {
     pub study: StudyConfig,
     /// The folder the report is written to (replaced as a whole).
     pub out: PathBuf,
-    /// A folder holding a site's own `report.html` template, instead of the built-in one.
-    pub templates: Option<PathBuf>,
+    /// The page template: a folder's `report.html`, or a text the caller holds.
+    pub template: Template,
     /// Seconds since the epoch to print as the report's date (from `SOURCE_DATE_EPOCH`);
     /// without it the report carries no timestamp, so that reruns give the same bytes.
     pub timestamp: Option<i64>,
@@ -75,37 +81,84 @@ pub struct Config {
     pub site_url: Option<SiteUrl>,
 }
 
+/// Where the page template comes from. The library holds no template of its own: the
+/// command compiles the default one in, so that editing a template never rebuilds the
+/// library, and a project names its own folder to be read at run time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Template {
+    /// `report.html` in this folder, read when the report is made.
+    Folder(PathBuf),
+    /// A template the caller holds, under the name its errors show.
+    Text {
+        /// The name errors give it, e.g. `report.html (built in)`.
+        name: String,
+        /// The template itself.
+        text: std::sync::Arc<str>,
+    },
+}
+
+impl Template {
+    /// A template held in memory under `name`.
+    pub fn text(name: impl Into<String>, text: impl Into<std::sync::Arc<str>>) -> Template {
+        Template::Text {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+}
+
 impl Config {
-    /// Checks raw values as a user typed them.
+    /// Checks raw values as a user typed them (`lambdas` as a comma-separated list).
     pub fn new(
         seed: u64,
         n: usize,
         lambdas: &str,
         out: PathBuf,
-        templates: Option<PathBuf>,
+        template: Template,
     ) -> Result<Self> {
-        if n < 2 {
-            return Err(ConfigError::TooFewPoints { n });
-        }
-        if n > MAX_N {
-            return Err(ConfigError::TooManyPoints { n, max: MAX_N });
-        }
-        if out.as_os_str().is_empty() {
-            return Err(ConfigError::NoOutputName);
-        }
         Ok(Config {
             study: StudyConfig {
                 seed,
-                n,
+                n: check_n(n)?,
                 lambdas: parse_lambdas(lambdas)?,
                 max_iterations: None,
             },
-            out,
-            templates,
+            out: check_out(out)?,
+            template,
             timestamp: None,
             site_url: None,
         })
     }
+}
+
+/// Checks a number of points per data set: from 2 to [`MAX_N`].
+pub fn check_n(n: usize) -> Result<usize> {
+    if n < 2 {
+        return Err(ConfigError::TooFewPoints { n });
+    }
+    if n > MAX_N {
+        return Err(ConfigError::TooManyPoints { n, max: MAX_N });
+    }
+    Ok(n)
+}
+
+/// Checks an output folder's path: it must name something.
+pub fn check_out(out: PathBuf) -> Result<PathBuf> {
+    if out.as_os_str().is_empty() {
+        return Err(ConfigError::NoOutputName);
+    }
+    Ok(out)
+}
+
+/// Checks strengths given as numbers: at least one, each by [`Lambda::new`].
+pub fn check_lambdas(values: &[f64]) -> Result<Vec<Lambda>> {
+    if values.is_empty() {
+        return Err(ConfigError::NoLambdas);
+    }
+    Ok(values
+        .iter()
+        .map(|&value| Lambda::new(value))
+        .collect::<Result<_, _>>()?)
 }
 
 /// The absolute address a report is published at: `http://` or `https://`, a host, an
@@ -210,17 +263,18 @@ pub fn source_date_epoch(value: Option<std::ffi::OsString>) -> Result<Option<i64
         })
 }
 
-/// Parses a comma-separated list of regularisation strengths, each checked by [`Lambda::new`].
+/// Parses a comma-separated list of regularisation strengths, checked by [`check_lambdas`].
 pub fn parse_lambdas(text: &str) -> Result<Vec<Lambda>> {
-    text.split(',')
+    let values = text
+        .split(',')
         .map(|part| {
             let part = part.trim();
-            let value: f64 = part.parse().map_err(|_| ConfigError::NotANumber {
+            part.parse().map_err(|_| ConfigError::NotANumber {
                 text: part.to_string(),
-            })?;
-            Ok(Lambda::new(value)?)
+            })
         })
-        .collect()
+        .collect::<Result<Vec<f64>>>()?;
+    check_lambdas(&values)
 }
 
 /// Writes strengths the way `--lambdas` takes them.
@@ -307,12 +361,16 @@ mod tests {
         }
     }
 
+    fn none() -> Template {
+        Template::text("none.html", "")
+    }
+
     #[test]
     fn n_out_of_range_is_refused() {
-        let err = Config::new(0, MAX_N + 1, "0", "output".into(), None).unwrap_err();
+        let err = Config::new(0, MAX_N + 1, "0", "output".into(), none()).unwrap_err();
         assert!(matches!(err, ConfigError::TooManyPoints { n, max: MAX_N } if n == MAX_N + 1));
-        assert!(Config::new(0, MAX_N, "0", "output".into(), None).is_ok());
-        let err = Config::new(0, 1, "0", "output".into(), None).unwrap_err();
+        assert!(Config::new(0, MAX_N, "0", "output".into(), none()).is_ok());
+        let err = Config::new(0, 1, "0", "output".into(), none()).unwrap_err();
         assert!(matches!(err, ConfigError::TooFewPoints { n: 1 }));
     }
 }

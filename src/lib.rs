@@ -41,6 +41,7 @@ pub mod numbers;
 pub mod output;
 pub mod pipeline;
 pub mod progress;
+pub mod project;
 pub mod raster;
 pub mod reference;
 pub mod report;

@@ -3,15 +3,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::support::{binary, files_of, one_line, snapshot, write_report};
-use logreg_report::config::{Config, format_lambdas};
+use crate::support::{binary, built_in_template, files_of, one_line, snapshot, write_report};
 use logreg_report::model::MAX_LAMBDA;
 use logreg_report::numbers::short;
 use logreg_report::output::artifact::materialise;
 use logreg_report::pipeline;
 use logreg_report::progress::Silent;
+use logreg_report::project::{FILE_NAME, Lookup, Overrides, Project};
 use logreg_report::report::PAGE;
-use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
 
 /// Runs the tool with `args` against an output folder that already holds a report, and
 /// checks the failure: exit status 2, a message on stderr, no panic, the report untouched.
@@ -157,7 +156,10 @@ fn broken_template() {
     let root = tempfile::tempdir().expect("temp dir");
     std::fs::write(root.path().join("report.html"), "{% for x in %}").expect("writable");
     let dir = root.path().to_str().expect("UTF-8 path").to_string();
-    one_line(&refuses(&["--templates", &dir], "error: template:"));
+    one_line(&refuses(
+        &["--templates", &dir],
+        "report.html:1:13: Found `%}` but expected",
+    ));
 }
 
 #[test]
@@ -192,9 +194,16 @@ fn progress_goes_to_stderr_one_line_per_step() {
         .success();
     let stderr = String::from_utf8(result.get_output().stderr.clone()).expect("UTF-8");
     let lines: Vec<&str> = stderr.lines().collect();
-    assert!(lines.len() >= 4, "{stderr}");
+    assert!(lines.len() >= 5, "{stderr}");
+    // First where the parameters came from, then a line per step with its time.
     assert!(
-        lines.iter().all(|l| l
+        lines[0].starts_with(
+            "parameters from report.toml, with --out from the command line: seed 0, N = 100"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        lines[1..].iter().all(|l| l
             .trim_start()
             .split(' ')
             .next()
@@ -268,20 +277,20 @@ fn source_date_epoch_adds_a_timestamp_and_nothing_else_does() {
 }
 
 /// The committed `output/` is the baseline reviewers compare against: it must be exactly
-/// what the default command writes now. Regenerate with `cargo run --release`.
+/// what the project file, `report.toml`, makes with the code as it is. Regenerate with
+/// `cargo run --release`.
 #[test]
 fn committed_output_is_not_stale() {
-    let config = Config::new(
-        DEFAULT_SEED,
-        DEFAULT_N,
-        &format_lambdas(&DEFAULT_LAMBDAS),
-        "output".into(),
-        None,
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = Project::load(
+        &Lookup::File(root.join(FILE_NAME)),
+        &Overrides::default(),
+        &built_in_template(),
     )
-    .expect("defaults are valid");
-    let fresh = pipeline::generate(&config, &mut Silent).expect("the default report builds");
-    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("output");
-    let on_disk = files_of(&snapshot(&committed));
+    .expect("the repository's report.toml is valid");
+    let fresh =
+        pipeline::generate(&project.config, &mut Silent).expect("the committed report builds");
+    let on_disk = files_of(&snapshot(&project.config.out));
     let expected: BTreeMap<PathBuf, Vec<u8>> = materialise(&fresh.artifacts)
         .expect("the files are made")
         .into_iter()
@@ -298,7 +307,10 @@ fn committed_output_is_not_stale() {
         .collect();
     assert!(
         stale.is_empty() && extra.is_empty(),
-        "output/ is not what the code writes: run `cargo run --release -- review` to see why and `cargo run --release -- review --accept` to accept it, then commit output/. Differs: {stale:?}; not written any more: {extra:?}"
+        "{} is not what the code and {FILE_NAME} write: run `cargo run --release -- review` to \
+         see why and `cargo run --release -- review --accept` to accept it, then commit it. \
+         Differs: {stale:?}; not written any more: {extra:?}",
+        project.config.out.display()
     );
 }
 

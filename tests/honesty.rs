@@ -19,8 +19,14 @@ impl Progress for Warnings {
 }
 
 fn generate(lambdas: &str, max_iterations: Option<u64>) -> (Report, Vec<String>) {
-    let mut config = Config::new(DEFAULT_SEED, DEFAULT_N, lambdas, "unused".into(), None)
-        .expect("valid settings");
+    let mut config = Config::new(
+        DEFAULT_SEED,
+        DEFAULT_N,
+        lambdas,
+        "unused".into(),
+        crate::support::built_in_template(),
+    )
+    .expect("valid settings");
     config.study.max_iterations = max_iterations;
     let mut warnings = Warnings::default();
     let report = pipeline::generate(&config, &mut warnings).expect("the report builds");

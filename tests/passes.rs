@@ -3,7 +3,7 @@
 //!
 //! A test binary of its own: the counters are the process's, so no other test may run beside.
 
-use logreg_report::config::Config;
+use logreg_report::config::{Config, Template};
 use logreg_report::data::visits::blocks_visited;
 use logreg_report::model::CHUNK_ROWS;
 use logreg_report::output::artifact::materialise;
@@ -12,7 +12,8 @@ use logreg_report::progress::Silent;
 use serde_json::Value;
 
 fn check(n: usize) {
-    let config = Config::new(3, n, "0,0.1,10", "unused".into(), None).expect("valid");
+    let template = Template::text("report.html", include_str!("../templates/report.html"));
+    let config = Config::new(3, n, "0,0.1,10", "unused".into(), template).expect("valid");
     let before = blocks_visited();
     let report = pipeline::generate(&config, &mut Silent).expect("the report builds");
     let after = blocks_visited();

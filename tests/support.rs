@@ -7,9 +7,21 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
-/// The release binary under test.
+/// The page template the program compiles in, as the library takes it.
+pub fn built_in_template() -> logreg_report::config::Template {
+    logreg_report::config::Template::text(
+        "report.html (built in)",
+        include_str!("../templates/report.html"),
+    )
+}
+
+/// The release binary under test, started as a user starts an installed program: not by
+/// cargo (whose variables `cargo test` passes on), so that the commands it advises name the
+/// program itself.
 pub fn binary() -> Command {
-    Command::cargo_bin("logreg-report").expect("the binary is built")
+    let mut command = Command::cargo_bin("logreg-report").expect("the binary is built");
+    command.env_remove("CARGO").env_remove("CARGO_PKG_NAME");
+    command
 }
 
 /// Its path, for `std::process::Command`.

@@ -23,8 +23,6 @@ pub const RESULTS: &str = crate::output::RESULTS;
 pub const FIGURES_DIR: &str = "figures";
 /// The folder of the data sets inside the output folder.
 pub const DATA_DIR: &str = "data";
-/// The built-in page template, compiled into the binary.
-pub const BUILT_IN_TEMPLATE: &str = include_str!("../../templates/report.html");
 /// CSVs up to this size are embedded in the page as downloads; larger ones are linked to
 /// their file in `data/`, so that the page stays small whatever N is.
 pub const EMBED_CSV_LIMIT: usize = 1 << 20;

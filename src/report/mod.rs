@@ -17,17 +17,17 @@ pub mod site;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::config::{Config, Template};
 use crate::figures::Figure;
 use crate::output::{Artifact, Body, Ledger, fsx};
 use crate::study::Study;
 use context::{PageContext, page_context};
 use data_files::data_files;
 
-pub use error::ReportError;
+pub use error::{ReportError, TemplateError};
 pub use files::{
-    BUILT_IN_TEMPLATE, DATA_DIR, EMBED_CSV_LIMIT, FIGURES_DIR, HEADERS, NOJEKYLL, PAGE, REDIRECT,
-    RESULTS, SOCIAL_CARD, TEMPLATE, TITLE,
+    DATA_DIR, EMBED_CSV_LIMIT, FIGURES_DIR, HEADERS, NOJEKYLL, PAGE, REDIRECT, RESULTS,
+    SOCIAL_CARD, TEMPLATE, TITLE,
 };
 
 type Result<T, E = ReportError> = std::result::Result<T, E>;
@@ -41,7 +41,7 @@ type Result<T, E = ReportError> = std::result::Result<T, E>;
 /// is made, so with such a CSV the page is made after it; `results.json` is always made last.
 pub fn build(
     config: &Config,
-    template: &str,
+    template: &PageTemplate,
     study: &Study,
     figures: &[Figure],
 ) -> Result<Vec<Artifact>> {
@@ -65,7 +65,7 @@ pub fn build(
     if streamed.is_empty() {
         artifacts.push(Artifact::bytes(PAGE, page.into_bytes()));
     } else {
-        let template = template.to_string();
+        let template = template.clone();
         later.push(Artifact {
             path: PAGE.into(),
             body: Body::Later(Arc::new(move |made: &Ledger| {
@@ -100,7 +100,7 @@ pub fn build(
         });
     }
     artifacts.extend(later);
-    let results = results::prepare(study);
+    let results = results::prepare(study, config.site_url.as_ref());
     artifacts.push(Artifact {
         path: RESULTS.into(),
         body: Body::Later(Arc::new(move |made: &Ledger| {
@@ -110,16 +110,29 @@ pub fn build(
     Ok(artifacts)
 }
 
-/// The page template `config` asks for: the site's own, or the built-in one.
-pub fn template(config: &Config) -> Result<String> {
-    match &config.templates {
-        Some(dir) => read_template(dir),
-        None => Ok(BUILT_IN_TEMPLATE.to_string()),
+/// The page template `config` asks for, read now: a folder's `report.html`, or the text the
+/// caller gave.
+pub fn template(config: &Config) -> Result<PageTemplate> {
+    match &config.template {
+        Template::Folder(dir) => read_template(dir),
+        Template::Text { name, text } => Ok(PageTemplate {
+            name: name.clone(),
+            text: text.clone(),
+        }),
     }
 }
 
+/// A page template and the name its errors give (its file's path as the user named it).
+#[derive(Clone, Debug)]
+pub struct PageTemplate {
+    /// The file's path as shown, or the name of a template held in memory.
+    pub name: String,
+    /// The template.
+    pub text: Arc<str>,
+}
+
 /// Reads `dir/report.html`, which must be a regular file: a FIFO there would block the run.
-fn read_template(dir: &Path) -> Result<String> {
+fn read_template(dir: &Path) -> Result<PageTemplate> {
     /// A template larger than this is not a page template.
     const LIMIT: u64 = 64 << 20;
     let path = dir.join(TEMPLATE);
@@ -137,20 +150,35 @@ fn read_template(dir: &Path) -> Result<String> {
         path: path.clone(),
         source,
     })?;
-    String::from_utf8(bytes)
-        .map_err(|_| ReportError::Template(format!("{}: is not UTF-8 text", path.display())))
+    let name = path.display().to_string();
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        ReportError::Template(TemplateError {
+            file: name.clone(),
+            line: Some(line),
+            column: None,
+            message: "the file is not UTF-8 text".into(),
+            excerpt: Vec::new(),
+        })
+    })?;
+    Ok(PageTemplate {
+        name,
+        text: text.into(),
+    })
 }
 
-fn render_page(template: &str, context: &PageContext) -> Result<String> {
-    let one_line = |e: tera::Error| {
-        // Tera's errors span several lines; the report needs one.
-        let text = format!("{e:#}");
-        ReportError::Template(text.split_whitespace().collect::<Vec<_>>().join(" "))
+fn render_page(template: &PageTemplate, context: &PageContext) -> Result<String> {
+    let failed = |e: tera::Error| {
+        ReportError::Template(TemplateError::from_tera(&e, &template.name, &template.text))
     };
     let mut tera = tera::Tera::new();
-    tera.add_raw_template(PAGE, template).map_err(one_line)?;
-    let context = tera::Context::from_serialize(context).map_err(one_line)?;
-    tera.render(PAGE, &context).map_err(one_line)
+    // The page is HTML whatever its file is called: escape every template.
+    tera.autoescape_on([""]);
+    tera.add_raw_template(&template.name, &template.text)
+        .map_err(failed)?;
+    let context = tera::Context::from_serialize(context).map_err(failed)?;
+    tera.render(&template.name, &context).map_err(failed)
 }
 
 #[cfg(test)]

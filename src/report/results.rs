@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::config::SiteUrl;
 use crate::fit::FitResult;
 use crate::output::Ledger;
 use crate::study::{DEMO_X0, LogisticFit, Study};
@@ -21,6 +22,9 @@ pub struct Results {
     pub n: usize,
     /// The strengths compared on the separable data.
     pub lambdas: Vec<f64>,
+    /// The address the report was made for (`site_url`), or null: with the seed, N and the
+    /// strengths, every parameter the report was made with.
+    pub site_url: Option<String>,
     /// Experiment 5.
     pub optimizer_demo: Optimisation,
     /// Experiments 7 and 9, in report order.
@@ -192,14 +196,16 @@ fn fit(f: &LogisticFit) -> Fit {
     }
 }
 
-/// Every number of `study` for `results.json`; the files' hashes are added when they are made.
-pub fn prepare(study: &Study) -> Results {
+/// Every number of `study` for `results.json`, and the address the report is made for; the
+/// files' hashes are added when they are made.
+pub fn prepare(study: &Study, site_url: Option<&SiteUrl>) -> Results {
     Results {
         tool: env!("CARGO_PKG_NAME"),
         version: env!("CARGO_PKG_VERSION"),
         seed: study.config.seed,
         n: study.config.n,
         lambdas: study.config.lambdas.iter().map(|l| l.get()).collect(),
+        site_url: site_url.map(|url| url.as_str().to_string()),
         optimizer_demo: optimisation(&[DEMO_X0], &study.optimizer_demo),
         fits: study.fits().map(fit).collect(),
         passes: study.passes,

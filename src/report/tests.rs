@@ -8,6 +8,11 @@ use crate::pipeline::generate;
 use crate::progress::Progress;
 use crate::study::{self, StudyConfig};
 
+/// The page template the program compiles in.
+fn built_in() -> crate::config::Template {
+    crate::config::Template::text("report.html", include_str!("../../templates/report.html"))
+}
+
 /// Remembers warnings.
 #[derive(Default)]
 struct Warnings(Vec<String>);
@@ -20,7 +25,7 @@ impl Progress for Warnings {
 
 #[test]
 fn a_disagreement_is_shown_on_the_page_as_a_warning() {
-    let config = Config::new(0, 100, "0,0.1", "unused".into(), None).unwrap();
+    let config = Config::new(0, 100, "0,0.1", "unused".into(), built_in()).unwrap();
     let mut study = study::run(&StudyConfig {
         lambdas: vec![Lambda::ZERO, Lambda::constant(0.1)],
         ..StudyConfig::default()
@@ -32,7 +37,7 @@ fn a_disagreement_is_shown_on_the_page_as_a_warning() {
     let figures = figures::render_all(&study).unwrap();
     let downloads = data_files(&study);
     let page = render_page(
-        BUILT_IN_TEMPLATE,
+        &template(&config).unwrap(),
         &page_context(&config, &study, &figures, &downloads, None),
     )
     .unwrap();
@@ -45,7 +50,7 @@ fn a_disagreement_is_shown_on_the_page_as_a_warning() {
 
 #[test]
 fn a_run_without_contradictions_warns_about_nothing() {
-    let config = Config::new(0, 60, "0,0.1,10", "unused".into(), None).unwrap();
+    let config = Config::new(0, 60, "0,0.1,10", "unused".into(), built_in()).unwrap();
     let mut warnings = Warnings::default();
     let report = generate(&config, &mut warnings).unwrap();
     assert!(warnings.0.is_empty(), "{:?}", warnings.0);

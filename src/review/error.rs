@@ -26,6 +26,19 @@ impl Tolerance {
         }
     }
 
+    /// `value`, if it is one this tolerance can take ([`Tolerance::rule`]).
+    pub fn check(self, value: f64) -> Result<f64, ReviewError> {
+        let ok = match self {
+            Tolerance::Threshold => (0.0..=1.0).contains(&value),
+            Tolerance::Rms | Tolerance::Numbers => value.is_finite() && value >= 0.0,
+        };
+        if ok {
+            Ok(value)
+        } else {
+            Err(ReviewError::BadTolerance { what: self, value })
+        }
+    }
+
     /// What it must be.
     pub fn rule(self) -> &'static str {
         match self {

@@ -3,6 +3,7 @@
 
 use super::inputs::Cause;
 use super::numbers::Numbers;
+use super::parameters::ParameterChange;
 use super::pictures::Picture;
 use super::text::PageText;
 use super::tolerances::Tolerances;
@@ -85,6 +86,9 @@ pub enum Standing {
 /// Everything a review found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Review {
+    /// The parameters the baseline was made with that this run does not share (from both
+    /// `results.json` files), first in every output.
+    pub parameters: Vec<ParameterChange>,
     /// Every file, in path order.
     pub files: Vec<FileReview>,
     /// Every figure, in report order (removed ones last).

@@ -6,19 +6,23 @@
 use super::findings::Review;
 use super::page::anchor;
 use super::sidecar::MARKER;
-use super::verdict::{Header, error_line, last_line};
+use super::verdict::{Header, error_line, last_line, parameter_lines};
 use crate::output::Verdict;
 
 /// The XML text of `review`. After `--accept`, changes were taken on purpose: every case
 /// passes and says what was accepted.
 pub fn xml(review: &Review, header: &Header) -> String {
     let accepted = header.accepted;
+    // The parameters come first: a case of their own, failing while the run's differ from
+    // the baseline's and nothing was accepted.
+    let parameters = parameter_lines(review, header);
+    let parameters_fail = !parameters.is_empty() && !accepted;
     let failures = if accepted {
         0
     } else {
-        review.files.iter().filter(|f| !f.passed).count()
+        review.files.iter().filter(|f| !f.passed).count() + usize::from(parameters_fail)
     };
-    let tests = review.files.len();
+    let tests = review.files.len() + 1;
     let name = "logreg-report review";
     let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{MARKER}\n");
     out.push_str(&format!(
@@ -32,6 +36,22 @@ pub fn xml(review: &Review, header: &Header) -> String {
         escape(&header.review_page),
         escape(&last_line(review, header))
     ));
+    out.push_str("    <testcase classname=\"logreg-report.review\" name=\"parameters\"");
+    if parameters.is_empty() {
+        out.push_str("/>\n");
+    } else {
+        let lines = escape(&parameters.join("\n"));
+        let head = "the baseline was made with other parameters";
+        if parameters_fail {
+            out.push_str(&format!(
+                ">\n      <failure type=\"parameters\" message=\"{head}\">{lines}</failure>\n    </testcase>\n"
+            ));
+        } else {
+            out.push_str(&format!(
+                ">\n      <system-out>accepted: {head}:\n{lines}</system-out>\n    </testcase>\n"
+            ));
+        }
+    }
     for file in &review.files {
         out.push_str(&format!(
             "    <testcase classname=\"logreg-report.review\" name=\"{}\"",

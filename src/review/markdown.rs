@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::findings::Review;
 use super::numbers::{Leaf, Scope};
 use super::sidecar::MARKER;
-use super::verdict::{Header, error_line, last_line, state};
+use super::verdict::{Header, error_line, last_line, parameter_lines, state};
 use crate::numbers::short;
 use crate::output::Verdict;
 
@@ -25,11 +25,20 @@ pub fn summary(review: &Review, header: &Header) -> String {
         _ => "FAIL",
     };
     let _ = writeln!(out, "{MARKER}");
-    let _ = writeln!(
-        out,
-        "### logreg-report review: {mark}\n\n{}\n",
-        escape(&last_line(review, header))
-    );
+    let _ = writeln!(out, "### logreg-report review: {mark}\n");
+    let parameters = parameter_lines(review, header);
+    if !parameters.is_empty() {
+        let _ = writeln!(
+            out,
+            "> [!WARNING]\n> **The baseline was made with other parameters**; accepting this run \
+             replaces that report with one made with this run's:\n>"
+        );
+        for line in &parameters {
+            let _ = writeln!(out, "> - {}", escape(line));
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}\n", escape(&last_line(review, header)));
     let _ = writeln!(
         out,
         "Baseline `{}`, compared with a fresh run ({}).\n",

@@ -25,6 +25,7 @@ pub mod junit;
 pub mod markdown;
 pub mod numbers;
 pub mod page;
+pub mod parameters;
 pub mod pictures;
 mod record;
 mod sections;
@@ -53,6 +54,7 @@ use text::PageText;
 
 pub use error::{ReviewError, Tolerance};
 pub use findings::{FigureReview, FileReview, ImageReview, Review, Standing, TextReview};
+pub use parameters::ParameterChange;
 pub use tolerances::Tolerances;
 pub use verdict::{Accepted, Header, last_line};
 
@@ -115,9 +117,11 @@ pub fn review(
     let changed = |v: &FileVerdict| v.verdict == Verdict::Changed;
     let find = |path: &str| verdicts.iter().find(|v| v.path == path);
 
+    let mut parameters = Vec::new();
     let numbers = match find(RESULTS) {
         Some(v) if changed(v) => Some(read(RESULTS).and_then(|old| {
             let new = v.candidate.as_deref().unwrap_or_default();
+            parameters = parameters::compare(&old, new);
             numbers::compare(&old, new, tolerances.numbers).map_err(|e| e.to_string())
         })),
         _ => None,
@@ -224,6 +228,7 @@ pub fn review(
         .map(|v| text_review(v, &read))
         .collect();
     Ok(Review {
+        parameters,
         files,
         figures,
         numbers: numbers.and_then(Result::ok),

@@ -91,6 +91,8 @@ struct PageContext {
     state: &'static str,
     headline: String,
     verdict_line: String,
+    /// The parameters the baseline was made with that this run does not share, one line each.
+    parameters: Vec<String>,
     /// The verdict line in stretches, the commands in it (between backticks) marked.
     verdict_parts: Vec<super::text::Part>,
     accept_command: String,
@@ -277,6 +279,7 @@ fn context(review: &Review, header: &Header, images: &mut Vec<(String, Vec<u8>)>
         state: state(review, header),
         headline: headline(review, header),
         verdict_parts: code_spans(&last_line(review, header)),
+        parameters: super::verdict::parameter_lines(review, header),
         verdict_line: last_line(review, header),
         accept_command: header.accept_command.clone(),
         baseline: header.baseline.clone(),

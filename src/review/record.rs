@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::findings::Review;
 use super::numbers::Leaf;
 use super::pictures::{Look, SCALE};
-use super::verdict::{Accepted, Header, error_line, last_line, state};
+use super::verdict::{Accepted, Header, error_line, last_line, parameter_lines, state};
 use crate::output::TOOL;
 
 fn leaf(value: &Leaf) -> Option<Value> {
@@ -96,9 +96,24 @@ pub(super) fn record(review: &Review, header: &Header) -> Value {
             .files
             .iter()
             .any(|f| f.verdict != crate::output::Verdict::Identical);
+    let lines = parameter_lines(review, header);
+    let parameters: Vec<Value> = review
+        .parameters
+        .iter()
+        .zip(&lines)
+        .map(|(change, line)| {
+            json!({
+                "key": change.key,
+                "baseline": change.baseline,
+                "run": change.run,
+                "line": line,
+            })
+        })
+        .collect();
     json!({
         "tool": TOOL,
         "version": env!("CARGO_PKG_VERSION"),
+        "parameters": parameters,
         "state": state(review, header),
         "passed": review.passed(),
         "baseline_stale": stale,
@@ -128,6 +143,7 @@ pub(super) fn error_record(message: &str, header: &Header) -> Value {
     json!({
         "tool": TOOL,
         "version": env!("CARGO_PKG_VERSION"),
+        "parameters": [],
         "state": "error",
         "passed": false,
         "error": message,

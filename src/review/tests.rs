@@ -198,6 +198,7 @@ fn file(path: &str, verdict: Verdict, passed: bool) -> FileReview {
 #[test]
 fn junit_is_well_formed_with_a_failure_per_failing_file() {
     let review = Review {
+        parameters: Vec::new(),
         files: vec![
             file("figures/a.svg", Verdict::Changed, false),
             file("figures/b.svg", Verdict::Changed, true),
@@ -238,6 +239,7 @@ fn junit_is_well_formed_with_a_failure_per_failing_file() {
 #[test]
 fn the_page_and_its_record_render_for_an_empty_review() {
     let review = Review {
+        parameters: Vec::new(),
         files: vec![file("results.json", Verdict::Identical, true)],
         figures: Vec::new(),
         numbers: Some(Default::default()),

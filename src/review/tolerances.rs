@@ -36,21 +36,11 @@ impl Tolerances {
         max_diff_pixels: u64,
         numbers: f64,
     ) -> Result<Self, ReviewError> {
-        let bad = |what, value| Err(ReviewError::BadTolerance { what, value });
-        if !(rms.is_finite() && rms >= 0.0) {
-            return bad(Tolerance::Rms, rms);
-        }
-        if !(0.0..=1.0).contains(&threshold) {
-            return bad(Tolerance::Threshold, threshold);
-        }
-        if !(numbers.is_finite() && numbers >= 0.0) {
-            return bad(Tolerance::Numbers, numbers);
-        }
         Ok(Tolerances {
-            rms,
-            threshold,
+            rms: Tolerance::Rms.check(rms)?,
+            threshold: Tolerance::Threshold.check(threshold)?,
             max_diff_pixels,
-            numbers,
+            numbers: Tolerance::Numbers.check(numbers)?,
         })
     }
 

@@ -20,6 +20,55 @@ pub struct Header {
     pub accept_command: String,
     /// The review page's path as the user would open it.
     pub review_page: String,
+    /// Where each of the run's parameters came from, by key (`seed` → `report.toml`,
+    /// `--seed` or `the default`); a key not listed is not said.
+    pub sources: Vec<(String, String)>,
+}
+
+impl Header {
+    /// Where the run's value of `key` came from, if the header says.
+    fn source(&self, key: &str) -> Option<&str> {
+        self.sources
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, source)| source.as_str())
+    }
+}
+
+/// One line per parameter the baseline was made with that this run does not share, e.g.
+/// `seed: 3 in the baseline, 0 in this run (report.toml)`: what every output says first.
+pub fn parameter_lines(review: &Review, header: &Header) -> Vec<String> {
+    review
+        .parameters
+        .iter()
+        .map(|change| {
+            let source = header
+                .source(change.key)
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            format!(
+                "{}: {} in the baseline, {} in this run{source}",
+                change.key, change.baseline, change.run
+            )
+        })
+        .collect()
+}
+
+/// What accepting means when the baseline was made with other parameters, to end an advice
+/// with: empty when the parameters are the same.
+fn replaces(review: &Review) -> String {
+    if review.parameters.is_empty() {
+        return String::new();
+    }
+    let which: Vec<String> = review
+        .parameters
+        .iter()
+        .map(|c| format!("{} {}", c.key, c.baseline))
+        .collect();
+    format!(
+        " (accepting replaces a report made with other parameters: {}, with this run's)",
+        which.join(", ")
+    )
 }
 
 /// What `--accept` changed in the baseline, file by file.
@@ -103,12 +152,15 @@ pub fn last_line(review: &Review, header: &Header) -> String {
         (false, Standing::Within { differing }) => format!(
             "Passed within the tolerances, but {differing} of {total} files differ from the \
              baseline's bytes, so the baseline is stale (`--check` and the test \
-             `committed_output_is_not_stale` fail until it is accepted): run `{accept}`."
+             `committed_output_is_not_stale` fail until it is accepted): run `{accept}`{}.",
+            replaces(review)
         ),
         (false, Standing::Beyond { failing, .. }) => format!(
             "{failing} of {total} files changed beyond the tolerances (or are new, missing, \
-             removed or unreadable): look at {}; to make this run the baseline, run `{accept}`.",
-            header.review_page
+             removed or unreadable): look at {}; to make this run the baseline, run \
+             `{accept}`{}.",
+            header.review_page,
+            replaces(review)
         ),
     }
 }

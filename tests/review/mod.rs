@@ -340,7 +340,8 @@ fn junit_has_one_case_per_file_and_a_failure_per_change() {
     let listed: serde_json::Value =
         serde_json::from_slice(&fs::read(setup.baseline().join("results.json")).expect("written"))
             .expect("JSON");
-    let files = listed["artifacts"].as_object().expect("artifacts").len() + 1;
+    // One case per file (results.json lists the others), and the parameters first.
+    let files = listed["artifacts"].as_object().expect("artifacts").len() + 2;
     paint_red_rectangle(&setup.baseline().join("figures/sigmoid.svg"));
     fs::remove_file(setup.baseline().join("data/separable.csv")).expect("removable");
     let output = setup.review(&["--junit", "junit.xml"]);
@@ -386,7 +387,7 @@ fn help_names_every_verdict_and_says_accept_is_all_or_nothing() {
         "--baseline",
         "--junit",
         "--review-dir",
-        "[default: 1e-9]",
+        "[default: report.toml's `review.number_tolerance`, else 1e-9]",
     ] {
         assert!(help.contains(word), "{word} not in:\n{help}");
     }

@@ -3,17 +3,20 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use logreg_report::config;
-use logreg_report::review::Tolerances;
-use logreg_report::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED};
+use logreg_report::project::{Lookup, Overrides};
 
 /// Regenerates the logistic-regression study as a self-contained HTML report.
 ///
 /// Writes a static site into the output folder: the page (index.html), figures/*.svg,
 /// data/*.csv and results.json. The folder must be new, empty, or a report this tool wrote.
 /// Only the files of the previous report are replaced, all at once by an atomic swap; files
-/// of your own there are kept. Same options, same bytes. `logreg-report review` compares a
-/// fresh run with a baseline report instead (see `logreg-report review --help`).
+/// of your own there are kept. Same parameters, same bytes.
+///
+/// The parameters come from the project file, report.toml in the current folder (or the
+/// file --config names), whose paths are relative to its own folder; a flag overrides the
+/// file for one run; without either, the defaults shown below hold. `logreg-report review`
+/// compares a fresh run with a baseline report, and `logreg-report serve` previews the
+/// report in a browser, rebuilt on every save.
 #[derive(Parser, Debug)]
 #[command(
     name = "logreg-report",
@@ -29,29 +32,38 @@ pub(crate) struct Cli {
     pub(crate) run: RunOptions,
     /// Output folder: new, empty, or a report this tool wrote. The new report replaces the
     /// files the previous run wrote, atomically; files of your own in it are kept.
-    #[arg(long, default_value = "output")]
-    pub(crate) out: PathBuf,
+    /// [default: report.toml's `out`, else output]
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
     /// Write nothing: compare a fresh run with the report in --out, list every file that
     /// would change, and exit with status 1 if any would (0 if the report is up to date).
     #[arg(long)]
     pub(crate) check: bool,
 }
 
-/// What a run computes and how it reports, shared by the plain command and `review`: a flag
-/// added here reaches both, so a review always regenerates what a run would write.
+/// What a run computes and how it reports, shared by the plain command, `review` and
+/// `serve`: a flag added here reaches all three, so that a review or a preview always makes
+/// what a run would write.
 #[derive(Args, Debug)]
 pub(crate) struct RunOptions {
+    /// The project file to read instead of ./report.toml; the paths in it are relative to
+    /// its own folder.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
     /// Seed of the random generator that draws both data sets.
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    pub(crate) seed: u64,
+    /// [default: report.toml's `seed`, else 0]
+    #[arg(long, value_name = "N")]
+    pub(crate) seed: Option<u64>,
     /// Points per data set (at least 2; with odd N class A gets the extra point).
-    #[arg(long, default_value_t = DEFAULT_N, allow_negative_numbers = true)]
-    pub(crate) n: usize,
-    /// Regularisation strengths compared on the separable data, comma-separated, each from 0 to
-    /// 1e100.
-    #[arg(long, default_value_t = config::format_lambdas(&DEFAULT_LAMBDAS), allow_negative_numbers = true)]
-    pub(crate) lambdas: String,
-    /// A folder with a site's own report.html template, used instead of the built-in one.
+    /// [default: report.toml's `n`, else 100]
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    pub(crate) n: Option<usize>,
+    /// Regularisation strengths compared on the separable data, comma-separated, each from 0
+    /// to 1e100. [default: report.toml's `lambdas`, else 0,0.1,10]
+    #[arg(long, value_name = "LIST", allow_negative_numbers = true)]
+    pub(crate) lambdas: Option<String>,
+    /// A folder whose report.html is the page template, read at run time.
+    /// [default: report.toml's `templates`, else the template built into this program]
     #[arg(long, value_name = "DIR")]
     pub(crate) templates: Option<PathBuf>,
     /// Print nothing but warnings, errors and (for review) its one summary line.
@@ -60,8 +72,38 @@ pub(crate) struct RunOptions {
     /// The address the output folder will be published at (http:// or https://). The page
     /// then names it as its canonical address, gets link-preview tags (Open Graph, Twitter)
     /// and a social card, social-card.png. Without it the report holds no absolute URL.
+    /// [default: report.toml's `site_url`, else none]
     #[arg(long, value_name = "URL")]
     pub(crate) site_url: Option<String>,
+}
+
+/// What a review compares with and how strictly: shared by `review` and `serve`'s live review.
+#[derive(Args, Debug)]
+pub(crate) struct CompareOptions {
+    /// The report to compare with: a report this tool wrote (refused otherwise, untouched).
+    /// [default: report.toml's `review.baseline`, else the output folder]
+    #[arg(long, value_name = "DIR")]
+    pub(crate) baseline: Option<PathBuf>,
+    /// Compare with the report committed at this git revision (a branch, tag or commit), in
+    /// the folder --baseline names, instead of the folder on disk. Nothing is written.
+    #[arg(long, value_name = "REV")]
+    pub(crate) baseline_rev: Option<String>,
+    /// Largest RMS (0-255, over R, G and B of every pixel) a changed figure may have.
+    /// [default: report.toml's `review.tolerance`, else 2]
+    #[arg(long, value_name = "RMS", allow_negative_numbers = true)]
+    pub(crate) tolerance: Option<Short>,
+    /// YIQ colour-distance threshold (0-1) past which a pixel counts as different.
+    /// [default: report.toml's `review.threshold`, else 0.1]
+    #[arg(long, value_name = "T", allow_negative_numbers = true)]
+    pub(crate) threshold: Option<Short>,
+    /// Real (not anti-aliased) differing pixels a changed figure may have.
+    /// [default: report.toml's `review.max_diff_pixels`, else 0]
+    #[arg(long, value_name = "N")]
+    pub(crate) max_diff_pixels: Option<u64>,
+    /// Largest relative change of a number in results.json that counts as none.
+    /// [default: report.toml's `review.number_tolerance`, else 1e-9]
+    #[arg(long, value_name = "REL", allow_negative_numbers = true)]
+    pub(crate) number_tolerance: Option<Short>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -69,6 +111,35 @@ pub(crate) enum Command {
     /// Compare a fresh run with a baseline report: files, pixels, numbers and page text.
     #[command(long_about = REVIEW_ABOUT, after_long_help = REVIEW_VERDICTS)]
     Review(ReviewArgs),
+    /// Preview the report in a browser, rebuilt in memory on every save, with its live review.
+    #[command(long_about = SERVE_ABOUT)]
+    Serve(ServeArgs),
+}
+
+pub(crate) const SERVE_ABOUT: &str = "\
+Preview the report in a browser, rebuilt in memory on every save, with its live review.
+
+Serves the report at http://127.0.0.1:PORT/ (loopback only) and the review of the current state
+against the baseline at http://127.0.0.1:PORT/review/. Nothing is written: not to the output
+folder, not anywhere else. It watches the project file and the templates folder; every save
+rebuilds the report (the study is computed again only when its parameters change) and reloads
+every open page. A build that fails (a template that does not parse, a bad report.toml) is shown
+in the terminal and in the browser with its file, line and message, until the next good save.
+
+The served pages carry a small script that reloads them; the files a run writes never do. Only
+GET and HEAD are answered; any path that is not a file of the report or its review is 404.
+Ctrl-C stops it.";
+
+/// Where to serve and what the live review compares with.
+#[derive(Args, Debug)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) run: RunOptions,
+    #[command(flatten)]
+    pub(crate) compare: CompareOptions,
+    /// The port on 127.0.0.1 to serve at (0 picks a free one).
+    #[arg(long, default_value_t = 3000)]
+    pub(crate) port: u16,
 }
 
 pub(crate) const REVIEW_ABOUT: &str = "\
@@ -92,6 +163,11 @@ the changes are within the tolerances (the review passes, but the baseline is st
 fails, and the last line says to accept); 1 when something changed beyond them (or is missing,
 new, removed or unreadable); 2 on errors (bad flags, a baseline that is not a report of this
 tool, a --junit or --markdown path that is not the tool's to write).
+
+The run's parameters, the baseline, the review folder and the tolerances come from the project
+file (report.toml) as a run's do; a flag overrides it for one review. When the baseline was made
+with other parameters (its results.json records them), every output says so before anything
+else, and the accept advice says that accepting replaces a report made with other parameters.
 
 --baseline-rev REV compares with the report committed at REV in the folder --baseline names,
 read from git (no worktree is made, nothing is written to the repository).
@@ -120,28 +196,11 @@ Only identical and passing changed files give exit status 0.";
 pub(crate) struct ReviewArgs {
     #[command(flatten)]
     pub(crate) run: RunOptions,
-    /// The report to compare with: a report this tool wrote (refused otherwise, untouched).
-    #[arg(long, value_name = "DIR", default_value = "output")]
-    pub(crate) baseline: PathBuf,
+    #[command(flatten)]
+    pub(crate) compare: CompareOptions,
     /// Make this run the new baseline: all files or none, as a plain run with --out BASELINE.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "baseline_rev")]
     pub(crate) accept: bool,
-    /// Largest RMS (0-255, over R, G and B of every pixel) a changed figure may have.
-    #[arg(long, value_name = "RMS", default_value_t = Short(Tolerances::default().rms), allow_negative_numbers = true)]
-    pub(crate) tolerance: Short,
-    /// YIQ colour-distance threshold (0-1) past which a pixel counts as different.
-    #[arg(long, value_name = "T", default_value_t = Short(Tolerances::default().threshold), allow_negative_numbers = true)]
-    pub(crate) threshold: Short,
-    /// Real (not anti-aliased) differing pixels a changed figure may have.
-    #[arg(long, value_name = "N", default_value_t = Tolerances::default().max_diff_pixels)]
-    pub(crate) max_diff_pixels: u64,
-    /// Largest relative change of a number in results.json that counts as none.
-    #[arg(long, value_name = "REL", default_value_t = Short(Tolerances::default().numbers), allow_negative_numbers = true)]
-    pub(crate) number_tolerance: Short,
-    /// Compare with the report committed at this git revision (a branch, tag or commit), in
-    /// the folder --baseline names, instead of the folder on disk. Nothing is written.
-    #[arg(long, value_name = "REV", conflicts_with = "accept")]
-    pub(crate) baseline_rev: Option<String>,
     /// Also write the verdicts as JUnit XML to FILE (one test case per file of the report).
     /// FILE must be new, empty, or a JUnit report this tool wrote.
     #[arg(long, value_name = "FILE")]
@@ -152,8 +211,42 @@ pub(crate) struct ReviewArgs {
     pub(crate) markdown: Option<PathBuf>,
     /// Folder for review.html and review.json: new, empty, or a review folder of this tool
     /// (marked by its review.json). Any other folder is refused.
-    #[arg(long, value_name = "DIR", default_value = "review")]
-    pub(crate) review_dir: PathBuf,
+    /// [default: report.toml's `review.dir`, else review]
+    #[arg(long, value_name = "DIR")]
+    pub(crate) review_dir: Option<PathBuf>,
+}
+
+impl RunOptions {
+    /// The values these flags give, by the project's keys.
+    pub(crate) fn overrides(&self) -> Overrides {
+        Overrides {
+            seed: self.seed,
+            n: self.n,
+            lambdas: self.lambdas.clone(),
+            site_url: self.site_url.clone(),
+            templates: self.templates.clone(),
+            ..Overrides::default()
+        }
+    }
+
+    /// Which project file to read.
+    pub(crate) fn lookup(&self) -> Lookup {
+        match &self.config {
+            Some(file) => Lookup::File(file.clone()),
+            None => Lookup::CurrentFolder,
+        }
+    }
+}
+
+impl CompareOptions {
+    /// Adds what these flags give to `overrides`.
+    pub(crate) fn add_to(&self, overrides: &mut Overrides) {
+        overrides.baseline = self.baseline.clone();
+        overrides.tolerance = self.tolerance.map(|t| t.0);
+        overrides.threshold = self.threshold.map(|t| t.0);
+        overrides.max_diff_pixels = self.max_diff_pixels;
+        overrides.number_tolerance = self.number_tolerance.map(|t| t.0);
+    }
 }
 
 /// A number given and shown in its shortest form (`1e-9`, not `0.000000001`).

@@ -5,6 +5,7 @@ mod args;
 mod printer;
 mod review;
 mod run;
+mod serve;
 mod words;
 
 use std::process::ExitCode;
@@ -14,7 +15,6 @@ use clap::Parser;
 use args::{Cli, Command};
 use printer::say;
 use run::{Outcome, run};
-use words::in_flag_words;
 
 fn main() -> ExitCode {
     // A file-size limit (`ulimit -f`) must end a run with an error that leaves the previous
@@ -29,7 +29,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Some(Command::Review(args)) => review::review(args),
-        None => run(cli).map_err(|e| in_flag_words(&e)),
+        Some(Command::Serve(args)) => serve::serve(args),
+        None => run(cli),
     };
     match outcome {
         Ok(Outcome::Written | Outcome::UpToDate) => ExitCode::SUCCESS,

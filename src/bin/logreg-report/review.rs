@@ -6,19 +6,21 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use logreg_report::config;
+use logreg_report::config::{self, Template};
 use logreg_report::output::{self, Baseline, Committed, Existing, Kind, OutputError, Target};
 use logreg_report::pipeline;
 use logreg_report::progress::Progress;
+use logreg_report::project::{Key, Lookup, Overrides, Project};
 use logreg_report::report::ReportError;
 use logreg_report::review::page::{IMAGES_DIR, REVIEW_PAGE};
+use logreg_report::review::parameters::PARAMETER_KEYS;
 use logreg_report::review::sidecar::{self, Places, Sidecar};
-use logreg_report::review::{self, Accepted, Header, Review, Tolerances};
+use logreg_report::review::{self, Accepted, Header, Review, verdict};
 
 use crate::args::ReviewArgs;
 use crate::printer::{Quiet, StepPrinter, say};
-use crate::run::{Outcome, checked_config, install_cleanup};
-use crate::words::{accept_command, flag, words};
+use crate::run::{Outcome, built_in_template, install_cleanup, load_project, parameters_line};
+use crate::words::{Names, accept_command, flag_of, prefixed, words};
 
 /// The places a review writes, checked: its folder and the files asked for beside it.
 struct Destinations {
@@ -32,39 +34,70 @@ struct Destinations {
 /// `--accept` the baseline. Errors come back worded with the flag they concern.
 pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
     install_cleanup();
-    let (mut baseline, mut places) = resolve(&args)?;
+    let overrides = |o: &mut Overrides| {
+        args.compare.add_to(o);
+        o.review_dir = args.review_dir.clone();
+    };
+    let (project, lookup) = match load_project(&args.run, overrides) {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            record_refusal(&args, &message);
+            return Err(message);
+        }
+    };
+    let (mut baseline, mut places) = resolve(&args, &project)?;
     // Held until every file of this review is written, so that they all come from one run.
-    let (_turn, waited) = wait_for_turn(places.review_dir.path(), &args.review_dir);
+    let (_turn, waited) = wait_for_turn(places.review_dir.path(), &project.review_dir);
     if waited {
         // The other review wrote meanwhile: what stands in the places may have changed.
-        (baseline, places) = resolve(&args)?;
+        (baseline, places) = resolve(&args, &project)?;
     }
-    let mut header = Header {
-        baseline: baseline.label(),
-        run: String::new(),
-        accepted: false,
-        accept_command: accept_command(&args.run, &args.baseline),
-        review_page: args.review_dir.join(REVIEW_PAGE).display().to_string(),
-    };
-    match compare(&args, &baseline, &places, &mut header) {
+    let mut header = header(&project, &lookup, baseline.label());
+    match compare(&args, &project, &baseline, &places, &mut header) {
         Ok(outcome) => Ok(outcome),
         Err(message) => {
-            // No earlier verdict may stay behind in a file of this review's.
-            if let Ok(files) = review::page::error_artifacts(&message, &header) {
-                let _ = output::write(&places.review_dir, &files, &mut Quiet);
-            }
-            if let Some(path) = &places.junit {
-                let _ = sidecar::write(path, Sidecar::Junit, &review::junit::error_xml(&message));
-            }
-            if let Some(path) = &places.markdown {
-                let _ = sidecar::write(
-                    path,
-                    Sidecar::Markdown,
-                    &review::markdown::error_summary(&message),
-                );
-            }
+            record_error(&places, &header, &message);
             Err(message)
         }
+    }
+}
+
+/// A review refused for a value of its flags (a tolerance out of range): where the places it
+/// writes can still be told from the project and the path flags alone, each gets this
+/// refusal, so that no earlier verdict stays behind to be read as this one's.
+fn record_refusal(args: &ReviewArgs, message: &str) {
+    let lookup = args.run.lookup();
+    let overrides = Overrides {
+        baseline: args.compare.baseline.clone(),
+        review_dir: args.review_dir.clone(),
+        ..Overrides::default()
+    };
+    let Ok(project) = Project::load(&lookup, &overrides, &built_in_template()) else {
+        return;
+    };
+    if let Ok((baseline, places)) = resolve(args, &project) {
+        record_error(
+            &places,
+            &header(&project, &lookup, baseline.label()),
+            message,
+        );
+    }
+}
+
+/// Makes every place of the review say that it could not be made, and why.
+fn record_error(places: &Destinations, header: &Header, message: &str) {
+    if let Ok(files) = review::page::error_artifacts(message, header) {
+        let _ = output::write(&places.review_dir, &files, &mut Quiet);
+    }
+    if let Some(path) = &places.junit {
+        let _ = sidecar::write(path, Sidecar::Junit, &review::junit::error_xml(message));
+    }
+    if let Some(path) = &places.markdown {
+        let _ = sidecar::write(
+            path,
+            Sidecar::Markdown,
+            &review::markdown::error_summary(message),
+        );
     }
 }
 
@@ -96,41 +129,74 @@ fn wait_for_turn(review_dir: &Path, shown: &Path) -> (Option<std::fs::File>, boo
     }
 }
 
-/// Resolves the baseline and every place the review writes, refusing (with nothing changed)
-/// any that is not the tool's to write.
-fn resolve(args: &ReviewArgs) -> Result<(Baseline, Destinations), String> {
-    let baseline = match &args.baseline_rev {
-        Some(rev) => Baseline::Committed(
-            Committed::read(rev, &args.baseline).map_err(flag("--baseline-rev"))?,
+/// What every output of a review says of where it came from, before it is made.
+pub(crate) fn header(project: &Project, lookup: &Lookup, baseline: String) -> Header {
+    let study = &project.config.study;
+    Header {
+        baseline,
+        run: format!(
+            "seed {}, N = {}, λ = {}",
+            study.seed,
+            study.n,
+            config::format_lambdas(&study.lambdas)
         ),
+        accepted: false,
+        accept_command: accept_command(project, lookup),
+        review_page: project.review_dir.join(REVIEW_PAGE).display().to_string(),
+        sources: PARAMETER_KEYS
+            .iter()
+            .filter_map(|name| {
+                let key = Key::ALL.into_iter().find(|k| k.name() == *name)?;
+                Some((name.to_string(), project.source_words(key, flag_of)))
+            })
+            .collect(),
+    }
+}
+
+/// The baseline a review compares with: the report committed at `rev` in the baseline
+/// folder, or that folder on disk, which must be a report of this tool.
+pub(crate) fn open_baseline(project: &Project, rev: Option<&str>) -> Result<Baseline, String> {
+    let names = Names::of(project);
+    let path = &project.baseline;
+    let shown = names.name(Key::Baseline);
+    match rev {
+        Some(rev) => Ok(Baseline::Committed(
+            Committed::read(rev, path).map_err(prefixed("--baseline-rev".into()))?,
+        )),
         None => {
-            let target = Target::resolve_baseline(&args.baseline).map_err(|e| match e {
+            let target = Target::resolve_baseline(path).map_err(|e| match e {
                 // A review needs a report to compare with: a new or empty folder would not do.
                 OutputError::NotAReport { reason, .. } => format!(
-                    "--baseline {}: the folder is not a report of logreg-report ({}); nothing \
+                    "{shown} {}: the folder is not a report of logreg-report ({}); nothing \
                      was changed: name a report this tool wrote (such as output), or make one \
-                     with `logreg-report --out {}`",
-                    args.baseline.display(),
+                     with `{} --out {}`",
+                    path.display(),
                     reason.describe(Kind::Report),
-                    args.baseline.display()
+                    crate::words::program(),
+                    path.display()
                 ),
-                other => flag("--baseline")(other),
+                other => prefixed(shown.clone())(other),
             })?;
             if matches!(target.existing(), Existing::Missing | Existing::Empty) {
                 return Err(format!(
-                    "--baseline {}; make one with `logreg-report --out {}`, or name a report this \
-                     tool wrote",
-                    OutputError::NoReport {
-                        path: args.baseline.clone()
-                    },
-                    args.baseline.display()
+                    "{shown} {}; make one with `{} --out {}`, or name a report this tool wrote",
+                    OutputError::NoReport { path: path.clone() },
+                    crate::words::program(),
+                    path.display()
                 ));
             }
-            Baseline::Folder(target)
+            Ok(Baseline::Folder(target))
         }
-    };
-    let review_dir =
-        Target::resolve_kind(&args.review_dir, Kind::Review).map_err(flag("--review-dir"))?;
+    }
+}
+
+/// Resolves the baseline and every place the review writes, refusing (with nothing changed)
+/// any that is not the tool's to write.
+fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinations), String> {
+    let names = Names::of(project);
+    let baseline = open_baseline(project, args.compare.baseline_rev.as_deref())?;
+    let review_dir = Target::resolve_kind(&project.review_dir, Kind::Review)
+        .map_err(prefixed(names.name(Key::ReviewDir)))?;
     if let Some(folder) = baseline.folder() {
         let (b, r) = (folder.path(), review_dir.path());
         if r.starts_with(b) || b.starts_with(r) {
@@ -140,11 +206,12 @@ fn resolve(args: &ReviewArgs) -> Result<(Baseline, Destinations), String> {
                 "holds the baseline"
             };
             return Err(format!(
-                "--review-dir {}: {how} {}; a review never writes into its baseline: choose a \
+                "{} {}: {how} {}; a review never writes into its baseline: choose a \
                  folder beside it, such as {}",
-                args.review_dir.display(),
-                args.baseline.display(),
-                suggest_beside(&args.baseline)
+                names.name(Key::ReviewDir),
+                project.review_dir.display(),
+                project.baseline.display(),
+                suggest_beside(&project.baseline)
             ));
         }
     }
@@ -153,7 +220,7 @@ fn resolve(args: &ReviewArgs) -> Result<(Baseline, Destinations), String> {
     let places = Places {
         baseline: baseline.folder().map(Target::path),
         review_dir: review_dir.path(),
-        review_dir_given: &args.review_dir,
+        review_dir_given: &project.review_dir,
         review_files: &review_files,
     };
     for (path, kind, name) in [
@@ -206,32 +273,29 @@ fn suggest_beside(baseline: &Path) -> String {
 /// The review proper, once every place it writes is known to be the tool's.
 fn compare(
     args: &ReviewArgs,
+    project: &Project,
     baseline: &Baseline,
     places: &Destinations,
     header: &mut Header,
 ) -> Result<Outcome, String> {
     let options = &args.run;
-    let config = checked_config(options, args.baseline.clone()).map_err(words)?;
-    header.run = format!(
-        "seed {}, N = {}, λ = {}",
-        config.study.seed,
-        config.study.n,
-        config::format_lambdas(&config.study.lambdas)
-    );
-    let tolerances = Tolerances::new(
-        args.tolerance.0,
-        args.threshold.0,
-        args.max_diff_pixels,
-        args.number_tolerance.0,
-    )
-    .map_err(words)?;
-    if let Some(templates) = &config.templates
+    let words = words(project);
+    // The report a run would write into the baseline.
+    let mut config = project.config.clone();
+    config.out = project.baseline.clone();
+    if let Template::Folder(templates) = &config.template
         && let Some(folder) = baseline.folder()
         && std::fs::canonicalize(templates).is_ok_and(|t| t == folder.path())
     {
-        return Err(words(ReportError::TemplatesInOutput {
-            path: templates.clone(),
-        }));
+        return Err(words(
+            ReportError::TemplatesInOutput {
+                path: templates.clone(),
+            }
+            .into(),
+        ));
+    }
+    if !options.quiet {
+        say(format_args!("{}", parameters_line(project)));
     }
     let mut printer = StepPrinter { spinner: None };
     let progress: &mut dyn Progress = if options.quiet {
@@ -239,9 +303,9 @@ fn compare(
     } else {
         &mut printer
     };
-    let report = pipeline::generate(&config, progress).map_err(words)?;
-    let found =
-        review::review(baseline, &report.artifacts, &tolerances, progress).map_err(words)?;
+    let report = pipeline::generate(&config, progress).map_err(&words)?;
+    let found = review::review(baseline, &report.artifacts, &project.tolerances, progress)
+        .map_err(|e| words(e.into()))?;
     let unchanged = found
         .files
         .iter()
@@ -252,17 +316,20 @@ fn compare(
         };
         progress.start("accepting");
         let started = std::time::Instant::now();
-        output::write(folder, &report.artifacts, progress).map_err(flag("--baseline"))?;
+        output::write(folder, &report.artifacts, progress)
+            .map_err(prefixed(Names::of(project).name(Key::Baseline)))?;
         progress.finish(
-            &format!("accepted: wrote {}", args.baseline.display()),
+            &format!("accepted: wrote {}", project.baseline.display()),
             started.elapsed(),
         );
         header.accepted = true;
+        warn_overridden(project);
     }
-    let artifacts = review::page::artifacts(&found, header).map_err(words)?;
+    let artifacts = review::page::artifacts(&found, header).map_err(|e| words(e.into()))?;
     progress.start("writing the review");
     let started = std::time::Instant::now();
-    output::write(&places.review_dir, &artifacts, progress).map_err(flag("--review-dir"))?;
+    output::write(&places.review_dir, &artifacts, progress)
+        .map_err(prefixed(Names::of(project).name(Key::ReviewDir)))?;
     progress.finish(&format!("wrote {}", header.review_page), started.elapsed());
     if let Some(path) = &places.junit {
         sidecar::write(path, Sidecar::Junit, &review::junit::xml(&found, header))
@@ -289,6 +356,11 @@ fn compare(
 fn print(found: &Review, header: &Header, quiet: bool) {
     let mut lines: Vec<String> = Vec::new();
     if !quiet {
+        let parameters = verdict::parameter_lines(found, header);
+        if !parameters.is_empty() {
+            lines.push("The baseline was made with other parameters:".into());
+            lines.extend(parameters.iter().map(|line| format!("  {line}")));
+        }
         if header.accepted {
             lines.extend(Accepted::of(found).lines());
         } else {
@@ -322,4 +394,30 @@ fn print(found: &Review, header: &Header, quiet: bool) {
             break;
         }
     }
+}
+
+/// After accepting a run whose flags override the project file: the baseline now holds what
+/// the file does not make, so the next plain run (and the stale check) would undo it.
+fn warn_overridden(project: &Project) {
+    let keys: Vec<Key> = project
+        .overridden()
+        .iter()
+        .copied()
+        .filter(|k| PARAMETER_KEYS.contains(&k.name()) || *k == Key::Templates)
+        .collect();
+    if keys.is_empty() {
+        return;
+    }
+    let Some(file) = &project.file else { return };
+    let flags: Vec<&str> = keys.iter().map(|k| flag_of(*k)).collect();
+    let names: Vec<&str> = keys.iter().map(|k| k.name()).collect();
+    say(format_args!(
+        "warning: {} now holds a report made with {}, which {} sets otherwise: a plain run \
+         and the stale check will make it what {} says again; set {} there to keep this report",
+        project.baseline.display(),
+        flags.join(", "),
+        file.display(),
+        file.display(),
+        names.join(", ")
+    ));
 }

@@ -2,18 +2,22 @@
 
 use std::io::Write;
 
-use std::path::PathBuf;
-
-use logreg_report::config::{self, Config, ConfigError};
+use logreg_report::config::{self, Template};
 use logreg_report::output::{self, Difference, OutputError, Target};
 use logreg_report::progress::Progress;
+use logreg_report::project::{Lookup, Overrides, Project};
 use logreg_report::report::ReportError;
 use logreg_report::{Error, pipeline, report};
 
 use crate::args::{Cli, RunOptions};
 use crate::printer::{Quiet, StepPrinter, say};
-use crate::words::accept_command;
+use crate::words::{Names, accept_command, flag_of, in_flag_words, project_words, write_command};
 use logreg_report::numbers::counted;
+
+/// The page template compiled into the program, used where no project names a templates
+/// folder. It is compiled here, not into the library, so that editing the template rebuilds
+/// only this thin binary (a second or two), never the library.
+pub(crate) const BUILT_IN_TEMPLATE: &str = include_str!("../../../templates/report.html");
 
 /// What a successful run found.
 pub(crate) enum Outcome {
@@ -32,42 +36,66 @@ pub(crate) fn install_cleanup() {
     }
 }
 
-/// The checked configuration of a run whose report is `folder`: the flags both commands
-/// share, and `SOURCE_DATE_EPOCH`.
-pub(crate) fn checked_config(options: &RunOptions, folder: PathBuf) -> Result<Config, ConfigError> {
-    let site_url = options
-        .site_url
-        .as_deref()
-        .map(config::SiteUrl::parse)
-        .transpose()?;
-    let mut config = Config::new(
-        options.seed,
-        options.n,
-        &options.lambdas,
-        folder,
-        options.templates.clone(),
-    )?;
-    config.timestamp = config::source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH"))?;
-    config.site_url = site_url;
-    Ok(config)
+/// The built-in template, as the library takes it.
+pub(crate) fn built_in_template() -> Template {
+    Template::text("report.html (built in)", BUILT_IN_TEMPLATE)
 }
 
-pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
+/// The project these options (and `more`, the subcommand's own flags) make: the project file
+/// with the flags laid over it, every value checked. Errors come worded for the command line.
+pub(crate) fn load_project(
+    options: &RunOptions,
+    more: impl FnOnce(&mut Overrides),
+) -> Result<(Project, Lookup), String> {
+    let lookup = options.lookup();
+    let mut overrides = options.overrides();
+    more(&mut overrides);
+    let project = Project::load(&lookup, &overrides, &built_in_template())
+        .map_err(|e| project_words(&e, &lookup))?;
+    Ok((project, lookup))
+}
+
+/// The run's parameters and where they came from, for the first line of its progress.
+pub(crate) fn parameters_line(project: &Project) -> String {
+    let study = &project.config.study;
+    format!(
+        "{}: seed {}, N = {}, λ = {}",
+        project.provenance(flag_of),
+        study.seed,
+        study.n,
+        config::format_lambdas(&study.lambdas)
+    )
+}
+
+pub(crate) fn run(cli: Cli) -> Result<Outcome, String> {
     install_cleanup();
     let options = cli.run;
-    let config = checked_config(&options, cli.out)?;
+    let (project, lookup) = load_project(&options, |o| o.out = cli.out.clone())?;
+    let names = Names::of(&project);
+    let words = |e: Error| in_flag_words(&e, names);
+    let config = &project.config;
     // A folder that is not a report of this tool is refused before the study runs.
-    let target = Target::resolve(&config.out)?;
-    if let Some(templates) = &config.templates
+    let target = Target::resolve(&config.out).map_err(|e| words(e.into()))?;
+    if let Template::Folder(templates) = &config.template
         && std::fs::canonicalize(templates).is_ok_and(|t| t == target.path())
     {
-        return Err(ReportError::TemplatesInOutput {
-            path: templates.clone(),
-        }
-        .into());
+        return Err(words(
+            ReportError::TemplatesInOutput {
+                path: templates.clone(),
+            }
+            .into(),
+        ));
     }
     if cli.check && target.manifest().is_none() {
-        return Err(OutputError::NoReport { path: config.out }.into());
+        return Err(words(
+            OutputError::NoReport {
+                path: config.out.clone(),
+            }
+            .into(),
+        ));
+    }
+    if !options.quiet {
+        say(format_args!("{}", parameters_line(&project)));
     }
     let mut printer = StepPrinter { spinner: None };
     let progress: &mut dyn Progress = if options.quiet {
@@ -75,9 +103,10 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
     } else {
         &mut printer
     };
-    let report = pipeline::generate(&config, progress)?;
+    let report = pipeline::generate(config, progress).map_err(words)?;
     if cli.check {
-        let differences = output::compare(&target, &report.artifacts)?;
+        let differences =
+            output::compare(&target, &report.artifacts).map_err(|e| words(e.into()))?;
         // A reader that went away (`| head -1`) does not change the verdict.
         let mut stdout = std::io::stdout().lock();
         for difference in &differences {
@@ -99,17 +128,17 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         say(format_args!(
             "{} is not what the code writes ({}): `{}` shows why and, with --accept, makes it \
-             so (as `logreg-report --out {}` does)",
+             so (as `{}` does)",
             config.out.display(),
             counted(differences.len(), "file differs", "files differ"),
-            accept_command(&options, &config.out).trim_end_matches(" --accept"),
-            config.out.display()
+            accept_command(&project, &lookup).trim_end_matches(" --accept"),
+            write_command(&project, &lookup),
         ));
         return Ok(Outcome::Stale);
     }
     progress.start("writing");
     let started = std::time::Instant::now();
-    output::write(&target, &report.artifacts, progress)?;
+    output::write(&target, &report.artifacts, progress).map_err(|e| words(e.into()))?;
     progress.finish(
         &format!("wrote {}", config.out.join(report::PAGE).display()),
         started.elapsed(),

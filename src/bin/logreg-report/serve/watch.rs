@@ -1,0 +1,223 @@
+//! Watching what a preview is built from: the project file, the templates folder and the
+//! baseline. Every save rebuilds the report (a save that changes nothing served reloads no
+//! page); a new baseline (an accepted review) reloads the review.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::{Event, EventKind, RecursiveMode, Watcher};
+
+use super::build::{Builder, Watched, watched};
+use super::state::Shared;
+use crate::printer::say;
+
+/// Saves come in bursts (an editor writes a temporary file, renames it, touches a backup):
+/// the rebuild waits until no event came for this long.
+const QUIET: Duration = Duration::from_millis(25);
+/// How often the watcher looks whether the server is stopping.
+const POLL: Duration = Duration::from_millis(200);
+
+/// What an event touched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Touched {
+    Source,
+    Baseline,
+}
+
+/// The watched places, resolved to the names the system reports events by.
+struct Places {
+    watched: Watched,
+    /// The project file's folder, resolved, and the file's name.
+    file: Option<(PathBuf, std::ffi::OsString)>,
+    templates: Option<PathBuf>,
+    baseline: Option<(PathBuf, std::ffi::OsString)>,
+    /// The folders being watched.
+    folders: BTreeSet<PathBuf>,
+}
+
+impl Places {
+    fn of(watched: Watched) -> Places {
+        let split = |path: &Path| {
+            let name = path.file_name()?.to_os_string();
+            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let parent = std::fs::canonicalize(parent.unwrap_or(Path::new("."))).ok()?;
+            Some((parent, name))
+        };
+        let file = split(&watched.file);
+        let templates = watched
+            .templates
+            .as_deref()
+            .and_then(|t| std::fs::canonicalize(t).ok());
+        let baseline = split(&watched.baseline);
+        let folders = file
+            .iter()
+            .map(|(dir, _)| dir.clone())
+            .chain(templates.clone())
+            .chain(baseline.iter().map(|(dir, _)| dir.clone()))
+            .collect();
+        Places {
+            watched,
+            file,
+            templates,
+            baseline,
+            folders,
+        }
+    }
+
+    fn touched(&self, path: &Path) -> Option<Touched> {
+        let parent = path.parent()?;
+        let name = path.file_name()?;
+        let is = |place: &Option<(PathBuf, std::ffi::OsString)>| {
+            place
+                .as_ref()
+                .is_some_and(|(dir, n)| dir == parent && n == name)
+        };
+        if is(&self.file) || self.templates.as_deref() == Some(parent) {
+            Some(Touched::Source)
+        } else if is(&self.baseline) {
+            Some(Touched::Baseline)
+        } else {
+            None
+        }
+    }
+}
+
+/// Starts the watcher's thread: it rebuilds with `builder` on every save.
+pub(super) fn start(shared: Arc<Shared>, builder: Builder, quiet: bool) -> Result<(), String> {
+    let (tx, rx) = channel();
+    let watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
+        let _ = tx.send(event);
+    })
+    .map_err(|e| format!("cannot watch the project's files: {e}"))?;
+    std::thread::Builder::new()
+        .name("watch".into())
+        .spawn(move || run(&shared, builder, watcher, &rx, quiet))
+        .map_err(|e| format!("cannot watch the project's files: {e}"))?;
+    Ok(())
+}
+
+fn run(
+    shared: &Shared,
+    mut builder: Builder,
+    mut watcher: impl Watcher,
+    events: &Receiver<notify::Result<Event>>,
+    quiet: bool,
+) {
+    let first = builder.project().ok().map_or_else(
+        || Watched {
+            file: match builder.lookup() {
+                logreg_report::project::Lookup::File(f) => f.clone(),
+                logreg_report::project::Lookup::CurrentFolder => {
+                    logreg_report::project::FILE_NAME.into()
+                }
+            },
+            templates: None,
+            baseline: logreg_report::project::DEFAULT_OUT.into(),
+        },
+        |p| watched(&p),
+    );
+    let mut places = Places::of(first);
+    watch_all(&mut watcher, &BTreeSet::new(), &places.folders);
+    while !shared.stopping() {
+        let first = match events.recv_timeout(POLL) {
+            Ok(event) => event,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        let mut touched = BTreeSet::new();
+        let mut what = Vec::new();
+        let mut take = |event: notify::Result<Event>| {
+            let Ok(event) = event else { return };
+            // Reading a file (ours included) is no change.
+            if matches!(event.kind, EventKind::Access(_)) {
+                return;
+            }
+            for path in &event.paths {
+                if let Some(t) = places.touched(path) {
+                    touched.insert(t as u8);
+                    if t == Touched::Source && !what.contains(path) {
+                        what.push(path.clone());
+                    }
+                }
+            }
+        };
+        take(first);
+        let mut last = Instant::now();
+        while last.elapsed() < QUIET {
+            if let Ok(event) = events.recv_timeout(QUIET) {
+                take(event);
+                last = Instant::now();
+            }
+        }
+        if touched.contains(&(Touched::Baseline as u8)) {
+            shared.baseline_changed();
+        }
+        if !touched.contains(&(Touched::Source as u8)) {
+            continue;
+        }
+        let started = Instant::now();
+        let result = builder.build();
+        // An editor's temporary files come and go; name what is there now.
+        let names: Vec<String> = what
+            .iter()
+            .filter(|p| p.exists())
+            .map(|p| shown(p))
+            .collect();
+        let next = match &result {
+            Ok(build) => Some(watched(&build.project)),
+            Err(_) => builder.project().ok().map(|p| watched(&p)),
+        };
+        let failed = result.as_ref().err().cloned();
+        let changed = shared.publish(result);
+        match failed {
+            Some(detail) if changed => say(format_args!("error: {detail}")),
+            Some(_) => {}
+            None if quiet => {}
+            None => say(format_args!(
+                "{:>9.3} s  rebuilt after {} changed{}",
+                started.elapsed().as_secs_f64(),
+                if names.is_empty() {
+                    "a file".to_string()
+                } else {
+                    names.join(", ")
+                },
+                if changed { "" } else { " (the report did not)" }
+            )),
+        }
+        if let Some(next) = next
+            && next != places.watched
+        {
+            let before = places.folders.clone();
+            places = Places::of(next);
+            watch_all(&mut watcher, &before, &places.folders);
+        }
+    }
+}
+
+/// A changed file's name as the user knows it: relative to the current folder if it can be.
+fn shown(path: &Path) -> String {
+    let here = std::env::current_dir().ok();
+    let relative = here
+        .as_deref()
+        .and_then(|here| path.strip_prefix(here).ok())
+        .unwrap_or(path);
+    relative.display().to_string()
+}
+
+/// Watches `now`'s folders, and no longer those only `before` had.
+fn watch_all(watcher: &mut impl Watcher, before: &BTreeSet<PathBuf>, now: &BTreeSet<PathBuf>) {
+    for gone in before.difference(now) {
+        let _ = watcher.unwatch(gone);
+    }
+    for folder in now.difference(before) {
+        if let Err(e) = watcher.watch(folder, RecursiveMode::NonRecursive) {
+            say(format_args!(
+                "warning: {} is not watched: saves there reload nothing ({e})",
+                folder.display()
+            ));
+        }
+    }
+}
