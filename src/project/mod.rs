@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config, SiteUrl, Template};
 use crate::error::Error;
+use crate::report::format::and_list;
 use crate::review::{Tolerance, Tolerances};
 use crate::study::{DEFAULT_LAMBDAS, DEFAULT_N, DEFAULT_SEED, StudyConfig};
 use file::ProjectFile;
@@ -184,7 +185,11 @@ impl Project {
     /// Where the run's parameters came from, for its progress: "report.toml", with the flags
     /// that override it, or the defaults.
     pub fn provenance(&self, flag: fn(Key) -> &'static str) -> String {
-        let flags: Vec<&str> = self.from_command_line().into_iter().map(flag).collect();
+        let flags: Vec<String> = self
+            .from_command_line()
+            .into_iter()
+            .map(|k| flag(k).to_string())
+            .collect();
         let base = match &self.file {
             Some(file) => format!("parameters from {}", file.display()),
             None => format!("parameters: the defaults (no {FILE_NAME} here)"),
@@ -192,7 +197,7 @@ impl Project {
         if flags.is_empty() {
             base
         } else {
-            format!("{base}, with {} from the command line", flags.join(", "))
+            format!("{base}, with {} from the command line", and_list(&flags))
         }
     }
 }

@@ -2,6 +2,8 @@
 //! window size and colour scheme, stops every request that leaves the site, records console
 //! errors, and runs the page check (`check.js`) once the page has settled.
 
+// Named by path, so that the reload benchmark, which includes this file, finds it too.
+#[path = "cdp/act.rs"]
 mod act;
 pub use act::Act;
 

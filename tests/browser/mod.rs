@@ -8,6 +8,7 @@ mod cdp;
 mod launch;
 mod page;
 mod review;
+mod serve;
 mod server;
 
 use std::path::Path;

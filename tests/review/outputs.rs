@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use super::{Setup, stdout_of};
-use crate::support::{one_line, snapshot, stderr_of};
+use crate::support::{binary, one_line, snapshot, stderr_of};
 
 /// Rewrites a colour in a figure as another spelling of itself: other bytes, the same pixels.
 fn respell_black(svg: &Path) {
@@ -299,5 +299,88 @@ fn the_markdown_summary_names_the_files_the_figures_the_numbers_and_the_accept_c
     assert!(
         markdown.lines().count() < 60,
         "too long for a summary: {markdown}"
+    );
+}
+
+/// The issue's case: a report made with other parameters (seed 3 and a site address),
+/// reviewed as CI and the README do, with the parameters in report.toml. Every output says
+/// so before anything else, and the accept advice says what accepting replaces.
+#[test]
+fn a_baseline_made_with_other_parameters_is_named_first_in_every_output() {
+    let setup = Setup::new();
+    binary()
+        .current_dir(setup.root.path())
+        .args([
+            "--quiet",
+            "--seed",
+            "3",
+            "--site-url",
+            "https://example.org/report/",
+        ])
+        .assert()
+        .success();
+    fs::write(setup.root.path().join("report.toml"), "seed = 0\n").expect("writable");
+    let output = setup.review(&["--junit", "junit.xml", "--markdown", "summary.md"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let seed = "seed: 3 in the baseline, 0 in this run (report.toml)";
+    let site =
+        "site_url: https://example.org/report/ in the baseline, none in this run (the default)";
+    // The terminal: first of all.
+    let said = stdout_of(&output);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(
+        lines[..3],
+        [
+            "The baseline was made with other parameters:",
+            &format!("  {seed}"),
+            &format!("  {site}")
+        ],
+        "{said}"
+    );
+    let last = lines.last().expect("a last line");
+    assert!(
+        last.ends_with(
+            "run `logreg-report review --accept` (accepting replaces a report made with other \
+             parameters: seed 3, site_url https://example.org/report/, with this run's)."
+        ),
+        "{last}"
+    );
+    // review.json: right after the marker that names the tool.
+    let record = setup.record();
+    let keys: Vec<&String> = record.as_object().expect("an object").keys().collect();
+    assert_eq!(keys[..3], ["tool", "version", "parameters"]);
+    assert_eq!(record["parameters"][0]["key"], "seed");
+    assert_eq!(record["parameters"][0]["baseline"], "3");
+    assert_eq!(record["parameters"][0]["line"], seed);
+    assert_eq!(record["parameters"][1]["line"], site);
+    // The page: before the verdict.
+    let page = setup.page();
+    let at = |text: &str| {
+        page.find(text)
+            .unwrap_or_else(|| panic!("{text} not on the page"))
+    };
+    assert!(at(seed) < at("id=\"verdict\""));
+    assert!(at("The baseline was made with other parameters") < at(seed));
+    // JUnit: the first test case, failing with both lines.
+    let junit = fs::read_to_string(setup.root.path().join("junit.xml")).expect("written");
+    let doc = roxmltree::Document::parse(&junit).expect("well-formed");
+    let first = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .expect("a case");
+    assert_eq!(first.attribute("name"), Some("parameters"));
+    let failure = first
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("it fails");
+    assert_eq!(failure.text(), Some(format!("{seed}\n{site}").as_str()));
+    // Markdown: right under the heading, before the verdict line.
+    let markdown = fs::read_to_string(setup.root.path().join("summary.md")).expect("written");
+    let md: Vec<&str> = markdown.lines().collect();
+    assert_eq!(md[1], "### logreg-report review: FAIL");
+    assert_eq!(md[3], "> [!WARNING]");
+    assert!(
+        markdown.find("seed: 3 in the baseline").expect("listed")
+            < markdown.find("files changed").expect("verdict")
     );
 }

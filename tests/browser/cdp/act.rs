@@ -1,6 +1,8 @@
 //! Acting on a page as a reader does: a tap or a click on an element, a key, or a script
 //! whose value comes back.
 
+use std::time::{Duration, Instant};
+
 use serde_json::{Value, json};
 
 use super::Cdp;
@@ -15,13 +17,42 @@ pub enum Act<'a> {
     Key(&'a str),
     /// Evaluates a script and hands back its value.
     Eval(&'a str),
+    /// Does something outside the browser (saves a file the page is served from).
+    Do(&'a dyn Fn()),
+    /// Evaluates a script until it is true (the page may reload in between, as often as it
+    /// likes), and hands back how long that took in milliseconds; an error after
+    /// [`WAIT_LIMIT`].
+    WaitFor(&'a str),
 }
+
+/// How long [`Act::WaitFor`] waits before it fails.
+pub const WAIT_LIMIT: Duration = Duration::from_secs(20);
 
 impl Cdp {
     /// Does `act` in the page; the value of an [`Act::Eval`].
     pub(super) fn act(&mut self, act: &Act<'_>, view: View) -> Result<Option<Value>, String> {
         match act {
             Act::Eval(script) => return self.evaluate(script).map(Some),
+            Act::Do(work) => {
+                work();
+                return Ok(None);
+            }
+            Act::WaitFor(script) => {
+                let started = Instant::now();
+                loop {
+                    // While the page reloads there is no document to ask: that is "not yet".
+                    if self.evaluate(script).is_ok_and(|v| v == Value::Bool(true)) {
+                        let waited = started.elapsed().as_secs_f64() * 1000.0;
+                        return Ok(Some(json!(waited)));
+                    }
+                    if started.elapsed() > WAIT_LIMIT {
+                        return Err(format!("{script} was not true within {WAIT_LIMIT:?}"));
+                    }
+                    // Each evaluation handles the events that came meanwhile (the reload's
+                    // requests among them), so a short pause is all the loop needs.
+                    std::thread::sleep(Duration::from_millis(2));
+                }
+            }
             Act::Tap(selector) => {
                 let at = self.evaluate(&format!(
                     "(() => {{ const e = document.querySelector({selector:?}); \

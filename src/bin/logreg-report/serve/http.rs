@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tiny_http::{Header, Method, Request, Response};
 
 use super::build::live_review;
-use super::inject::{error_page, served_page};
+use super::inject::{Corner, error_page, served_page};
 use super::paths::{REVIEW_PREFIX, Route, content_type, route};
 use super::state::{RELOAD_HOLD, Shared, State};
 
@@ -109,13 +109,18 @@ fn report_file(shared: &Shared, path: &str) -> Answer {
     if let Some(detail) = failure
         && (page || build.is_none())
     {
-        return (500, error_page(&detail, &token), HTML, Vec::new());
+        return (
+            500,
+            error_page(&detail, &token, Corner::Report),
+            HTML,
+            Vec::new(),
+        );
     }
     let Some(bytes) = build.as_ref().and_then(|b| b.files.get(path)) else {
         return not_found();
     };
     let body = if page {
-        served_page(bytes, &token)
+        served_page(bytes, &token, Corner::Report)
     } else {
         bytes.clone()
     };
@@ -137,7 +142,12 @@ fn review_file(shared: &Shared, path: &str) -> Answer {
     let page = path.ends_with(".html");
     if let Some(detail) = failure {
         return if page {
-            (500, error_page(&detail, &token), HTML, Vec::new())
+            (
+                500,
+                error_page(&detail, &token, Corner::Review),
+                HTML,
+                Vec::new(),
+            )
         } else {
             not_found()
         };
@@ -162,7 +172,7 @@ fn review_file(shared: &Shared, path: &str) -> Answer {
         return not_found();
     };
     let body = if page {
-        served_page(bytes, &token)
+        served_page(bytes, &token, Corner::Review)
     } else {
         bytes.clone()
     };

@@ -13,6 +13,7 @@ mod watch;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use logreg_report::project::{Lookup, Project, ProjectError};
 
@@ -60,7 +61,12 @@ pub(crate) fn serve(args: ServeArgs) -> Result<Outcome, String> {
         args.compare.baseline_rev.clone(),
         lookup.clone(),
     ));
+    // Ctrl-C is heard from here on: before anything is said, so a stop is never lost.
+    let unblock = server.clone();
+    stop_on_signal(shared.clone(), move || unblock.unblock());
     let mut builder = Builder::new(lookup, overrides);
+    // Watched before the first build: no save is missed between the two.
+    let watch = watch::Watch::start(&builder)?;
     if let Some(project) = &first
         && !quiet
     {
@@ -77,7 +83,8 @@ pub(crate) fn serve(args: ServeArgs) -> Result<Outcome, String> {
         ));
     }
     shared.publish(result);
-    if !quiet {
+    // Said even with --quiet: where to look is the one thing a preview must tell.
+    {
         let baseline = match &args.compare.baseline_rev {
             Some(rev) => format!("the report committed at {rev}"),
             None => first.as_ref().map_or_else(
@@ -90,20 +97,27 @@ pub(crate) fn serve(args: ServeArgs) -> Result<Outcome, String> {
              {address}review/; every save reloads them; Ctrl-C stops"
         ));
     }
-    watch::start(shared.clone(), builder, quiet)?;
-    let unblock = server.clone();
-    stop_on_signal(shared.clone(), move || unblock.unblock());
+    watch.run(shared.clone(), builder, quiet)?;
     for request in server.incoming_requests() {
         if shared.stopping() {
             break;
         }
         let shared = shared.clone();
+        shared.in_flight.fetch_add(1, Ordering::SeqCst);
         let handled = std::thread::Builder::new()
             .name("request".into())
-            .spawn(move || http::answer(&shared, request));
+            .spawn(move || {
+                http::answer(&shared, request);
+                shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+            });
         if let Err(e) = handled {
             say(format_args!("warning: a request was dropped ({e})"));
         }
+    }
+    // Pages waiting for a reload were woken by the stop: let their answers go out.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while shared.in_flight.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
     if !quiet {
         say(format_args!("stopped serving {address}"));

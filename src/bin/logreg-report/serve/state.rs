@@ -1,6 +1,7 @@
 //! What the requests and the watcher of a preview share: the build being served, its
 //! failure, the live review, and the counters that tell pages to reload.
 
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -25,6 +26,8 @@ pub(super) struct Shared {
     pub rev: Option<String>,
     /// Which project file the builds read.
     pub lookup: Lookup,
+    /// Requests being answered: a stopping preview lets them finish.
+    pub in_flight: AtomicUsize,
 }
 
 /// What is being served.
@@ -65,6 +68,7 @@ impl Shared {
             address,
             rev,
             lookup,
+            in_flight: AtomicUsize::new(0),
         }
     }
 

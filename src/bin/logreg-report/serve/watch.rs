@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+use logreg_report::project::{DEFAULT_OUT, FILE_NAME, Lookup};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use super::build::{Builder, Watched, watched};
@@ -85,115 +86,140 @@ impl Places {
     }
 }
 
-/// Starts the watcher's thread: it rebuilds with `builder` on every save.
-pub(super) fn start(shared: Arc<Shared>, builder: Builder, quiet: bool) -> Result<(), String> {
-    let (tx, rx) = channel();
-    let watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
-        let _ = tx.send(event);
-    })
-    .map_err(|e| format!("cannot watch the project's files: {e}"))?;
-    std::thread::Builder::new()
-        .name("watch".into())
-        .spawn(move || run(&shared, builder, watcher, &rx, quiet))
-        .map_err(|e| format!("cannot watch the project's files: {e}"))?;
-    Ok(())
+/// A watcher whose watches are set, its events queued until [`Watch::run`] takes them.
+pub(super) struct Watch {
+    watcher: notify::RecommendedWatcher,
+    events: Receiver<notify::Result<Event>>,
+    places: Places,
 }
 
-fn run(
-    shared: &Shared,
-    mut builder: Builder,
-    mut watcher: impl Watcher,
-    events: &Receiver<notify::Result<Event>>,
-    quiet: bool,
-) {
-    let first = builder.project().ok().map_or_else(
-        || Watched {
-            file: match builder.lookup() {
-                logreg_report::project::Lookup::File(f) => f.clone(),
-                logreg_report::project::Lookup::CurrentFolder => {
-                    logreg_report::project::FILE_NAME.into()
-                }
+impl Watch {
+    /// Watches what `builder`'s project is read from, now: a save from this moment on is
+    /// seen, even one made before the first build is served.
+    pub(super) fn start(builder: &Builder) -> Result<Watch, String> {
+        let (tx, events) = channel();
+        let mut watcher = notify::recommended_watcher(move |event: notify::Result<Event>| {
+            let _ = tx.send(event);
+        })
+        .map_err(|e| format!("cannot watch the project's files: {e}"))?;
+        let first = builder.project().ok().map_or_else(
+            || Watched {
+                file: match builder.lookup() {
+                    Lookup::File(f) => f.clone(),
+                    Lookup::CurrentFolder => FILE_NAME.into(),
+                },
+                templates: None,
+                baseline: DEFAULT_OUT.into(),
             },
-            templates: None,
-            baseline: logreg_report::project::DEFAULT_OUT.into(),
-        },
-        |p| watched(&p),
-    );
-    let mut places = Places::of(first);
-    watch_all(&mut watcher, &BTreeSet::new(), &places.folders);
-    while !shared.stopping() {
-        let first = match events.recv_timeout(POLL) {
-            Ok(event) => event,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        let mut touched = BTreeSet::new();
-        let mut what = Vec::new();
+            |p| watched(&p),
+        );
+        let places = Places::of(first);
+        watch_all(&mut watcher, &BTreeSet::new(), &places.folders);
+        Ok(Watch {
+            watcher,
+            events,
+            places,
+        })
+    }
+
+    /// Rebuilds with `builder` on every save, in a thread of its own, until the preview
+    /// stops.
+    pub(super) fn run(
+        self,
+        shared: Arc<Shared>,
+        builder: Builder,
+        quiet: bool,
+    ) -> Result<(), String> {
+        std::thread::Builder::new()
+            .name("watch".into())
+            .spawn(move || self.serve(&shared, builder, quiet))
+            .map(|_| ())
+            .map_err(|e| format!("cannot watch the project's files: {e}"))
+    }
+
+    fn serve(mut self, shared: &Shared, mut builder: Builder, quiet: bool) {
+        while !shared.stopping() {
+            let first = match self.events.recv_timeout(POLL) {
+                Ok(event) => event,
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            let (sources, baseline) = self.burst(first);
+            if baseline {
+                shared.baseline_changed();
+            }
+            if sources.is_empty() {
+                continue;
+            }
+            let started = Instant::now();
+            let result = builder.build();
+            let next = match &result {
+                Ok(build) => Some(watched(&build.project)),
+                Err(_) => builder.project().ok().map(|p| watched(&p)),
+            };
+            let failed = result.as_ref().err().cloned();
+            let changed = shared.publish(result);
+            match failed {
+                Some(detail) if changed => say(format_args!("error: {detail}")),
+                Some(_) => {}
+                None if quiet => {}
+                None => {
+                    // An editor's temporary files come and go; name what is there now.
+                    let names: Vec<String> = sources
+                        .iter()
+                        .filter(|p| p.exists())
+                        .map(|p| shown(p))
+                        .collect();
+                    say(format_args!(
+                        "{:>9.3} s  rebuilt after {} changed{}",
+                        started.elapsed().as_secs_f64(),
+                        if names.is_empty() {
+                            "a file".to_string()
+                        } else {
+                            names.join(", ")
+                        },
+                        if changed { "" } else { " (the report did not)" }
+                    ));
+                }
+            }
+            if let Some(next) = next
+                && next != self.places.watched
+            {
+                let before = self.places.folders.clone();
+                self.places = Places::of(next);
+                watch_all(&mut self.watcher, &before, &self.places.folders);
+            }
+        }
+    }
+
+    /// Takes `first` and every event that follows it closely: the sources that changed, and
+    /// whether the baseline did.
+    fn burst(&self, first: notify::Result<Event>) -> (Vec<PathBuf>, bool) {
+        let mut sources = Vec::new();
+        let mut baseline = false;
         let mut take = |event: notify::Result<Event>| {
             let Ok(event) = event else { return };
             // Reading a file (ours included) is no change.
             if matches!(event.kind, EventKind::Access(_)) {
                 return;
             }
-            for path in &event.paths {
-                if let Some(t) = places.touched(path) {
-                    touched.insert(t as u8);
-                    if t == Touched::Source && !what.contains(path) {
-                        what.push(path.clone());
-                    }
+            for path in event.paths {
+                match self.places.touched(&path) {
+                    Some(Touched::Source) if !sources.contains(&path) => sources.push(path),
+                    Some(Touched::Baseline) => baseline = true,
+                    _ => {}
                 }
             }
         };
         take(first);
         let mut last = Instant::now();
         while last.elapsed() < QUIET {
-            if let Ok(event) = events.recv_timeout(QUIET) {
+            if let Ok(event) = self.events.recv_timeout(QUIET) {
                 take(event);
                 last = Instant::now();
             }
         }
-        if touched.contains(&(Touched::Baseline as u8)) {
-            shared.baseline_changed();
-        }
-        if !touched.contains(&(Touched::Source as u8)) {
-            continue;
-        }
-        let started = Instant::now();
-        let result = builder.build();
-        // An editor's temporary files come and go; name what is there now.
-        let names: Vec<String> = what
-            .iter()
-            .filter(|p| p.exists())
-            .map(|p| shown(p))
-            .collect();
-        let next = match &result {
-            Ok(build) => Some(watched(&build.project)),
-            Err(_) => builder.project().ok().map(|p| watched(&p)),
-        };
-        let failed = result.as_ref().err().cloned();
-        let changed = shared.publish(result);
-        match failed {
-            Some(detail) if changed => say(format_args!("error: {detail}")),
-            Some(_) => {}
-            None if quiet => {}
-            None => say(format_args!(
-                "{:>9.3} s  rebuilt after {} changed{}",
-                started.elapsed().as_secs_f64(),
-                if names.is_empty() {
-                    "a file".to_string()
-                } else {
-                    names.join(", ")
-                },
-                if changed { "" } else { " (the report did not)" }
-            )),
-        }
-        if let Some(next) = next
-            && next != places.watched
-        {
-            let before = places.folders.clone();
-            places = Places::of(next);
-            watch_all(&mut watcher, &before, &places.folders);
-        }
+        (sources, baseline)
     }
 }
 
