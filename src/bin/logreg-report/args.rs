@@ -66,7 +66,8 @@ pub(crate) struct RunOptions {
     /// [default: report.toml's `templates`, else the template built into this program]
     #[arg(long, value_name = "DIR")]
     pub(crate) templates: Option<PathBuf>,
-    /// Print nothing but warnings, errors and (for review) its one summary line.
+    /// Print nothing but warnings, errors and (for review) its one summary line or (for
+    /// serve) its address.
     #[arg(long)]
     pub(crate) quiet: bool,
     /// The address the output folder will be published at (http:// or https://). The page
