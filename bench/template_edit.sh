@@ -68,6 +68,7 @@ library=$(median "$work/library")
 echo
 echo "| after … | runs | median | range | ÷ unchanged |"
 echo "|---|---:|---:|---:|---:|"
+# shellcheck disable=SC2016 # the backticks are Markdown
 printf '| nothing (`cargo run --release`, no rebuild) | %d | %.2f s | %s s | 1 |\n' "$runs" "$unchanged" "$(range "$work/unchanged")"
 printf '| an edit of templates/report.html | %d | %.2f s | %s s | %.0f |\n' "$runs" "$edit" "$(range "$work/template")" "$(awk -v a="$edit" -v b="$unchanged" 'BEGIN { print a / b }')"
 printf '| src/lib.rs touched (the cost of an edit before) | %d | %.2f s | %s s | %.0f |\n' "$runs" "$library" "$(range "$work/library")" "$(awk -v a="$library" -v b="$unchanged" 'BEGIN { print a / b }')"

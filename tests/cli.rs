@@ -151,15 +151,36 @@ fn missing_template_folder() {
     ));
 }
 
+/// A template that does not parse: its real file, line and column, the engine's message,
+/// then the template's line with a caret under the place, cut short however long it is.
 #[test]
 fn broken_template() {
     let root = tempfile::tempdir().expect("temp dir");
-    std::fs::write(root.path().join("report.html"), "{% for x in %}").expect("writable");
+    let long = "x".repeat(1 << 20);
+    std::fs::write(
+        root.path().join("report.html"),
+        format!("<p>fine</p>\n{long}{{% for x in %}}{long}\n"),
+    )
+    .expect("writable");
     let dir = root.path().to_str().expect("UTF-8 path").to_string();
-    one_line(&refuses(
+    let stderr = refuses(
         &["--templates", &dir],
-        "report.html:1:13: Found `%}` but expected",
-    ));
+        "report.html:2:1048589: Found `%}` but expected",
+    );
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(
+        lines[0].starts_with(&format!("error: {dir}/report.html:2:1048589: ")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.len() < 1000,
+        "a megabyte line must not be printed: {} bytes",
+        stderr.len()
+    );
+    let caret = lines[2].find('^').expect("a caret");
+    let pointed: String = lines[1].chars().skip(caret).take(2).collect();
+    assert_eq!(pointed, "%}", "{stderr}");
 }
 
 #[test]

@@ -322,7 +322,10 @@ fn the_stale_check_reads_the_project_file() {
     assert_eq!(check.status.code(), Some(1));
     let stderr = stderr_of(&check);
     assert!(
-        stderr.contains("`logreg-report review` shows why and, with --accept, makes it so"),
+        stderr.contains(
+            "run `logreg-report review` to see why, and `logreg-report review --accept` to make \
+             it so (what `logreg-report` writes), then commit it"
+        ),
         "{stderr}"
     );
 }

@@ -17,3 +17,4 @@ mod serve;
 mod site;
 mod support;
 mod validator;
+mod workflows;

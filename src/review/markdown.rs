@@ -41,8 +41,8 @@ pub fn summary(review: &Review, header: &Header) -> String {
     let _ = writeln!(out, "{}\n", escape(&last_line(review, header)));
     let _ = writeln!(
         out,
-        "Baseline `{}`, compared with a fresh run ({}).\n",
-        code(&header.baseline),
+        "Baseline {}, compared with a fresh run ({}).\n",
+        code_span(&header.baseline),
         escape(&header.run)
     );
     let changed: Vec<_> = review
@@ -57,11 +57,11 @@ pub fn summary(review: &Review, header: &Header) -> String {
         for f in rows.iter().take(MOST) {
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
-                code(&f.path),
+                "| {} | {} | {} | {} |",
+                cell_code(&f.path),
                 f.verdict.word(),
                 if f.passed { "pass" } else { "**FAIL**" },
-                escape(&f.note)
+                cell(&f.note)
             );
         }
         if rows.len() > MOST {
@@ -76,8 +76,8 @@ pub fn summary(review: &Review, header: &Header) -> String {
         .filter(|f| !f.causes.is_empty())
         .map(|f| {
             let name = match f.number {
-                Some(n) => format!("Figure {n} (`{}`)", code(&f.file_name)),
-                None => format!("`{}`", code(&f.file_name)),
+                Some(n) => format!("Figure {n} ({})", code_span(&f.file_name)),
+                None => code_span(&f.file_name),
             };
             let causes: Vec<String> = f.causes.iter().map(|c| escape(&c.to_string())).collect();
             format!("- {name}: {}", causes.join("; "))
@@ -136,17 +136,16 @@ pub fn summary(review: &Review, header: &Header) -> String {
     if !header.review_page.is_empty() {
         let _ = writeln!(
             out,
-            "The review page, with every figure side by side, flipped, overlaid and blinking: \
-             `{}`.\n",
-            code(&header.review_page)
+            "Every changed figure side by side, flipped, overlaid and blinking: {}.\n",
+            page_link(&header.review_page)
         );
     }
     if matches!(state, "within" | "failed") {
         let _ = writeln!(
             out,
-            "To make this run the baseline (all files or none), run `{}` and commit the \
+            "To make this run the baseline (all files or none), run {} and commit the \
              baseline with the code.",
-            code(&header.accept_command)
+            code_span(&header.accept_command)
         );
     }
     out
@@ -170,27 +169,126 @@ fn list(out: &mut String, lines: &[String]) {
     out.push('\n');
 }
 
-/// Text for a table cell or a line: the characters Markdown would take for markup escaped,
-/// and line breaks made spaces.
+/// Prose for a line: its `code spans` kept as code (nothing escaped inside them, where a
+/// backslash would show), the rest with the characters Markdown takes for markup escaped, and
+/// line breaks made spaces.
 fn escape(text: &str) -> String {
+    prose(text, false)
+}
+
+/// [`escape`] for a table cell, where a `|` ends the cell even inside a code span unless it
+/// is escaped (GitHub's tables take `\|` there and show `|`).
+fn cell(text: &str) -> String {
+    prose(text, true)
+}
+
+fn prose(text: &str, in_table: bool) -> String {
+    let text = text.replace(['\n', '\r'], " ");
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '|' | '*' | '_' | '<' | '>' | '[' | ']' | '\\' | '#' => {
-                out.push('\\');
-                out.push(c);
+    // Text between backticks is code; an odd backtick at the end is a plain one.
+    let parts: Vec<&str> = text.split('`').collect();
+    let closed = if parts.len().is_multiple_of(2) {
+        parts.len() - 1
+    } else {
+        parts.len()
+    };
+    for (k, part) in parts.iter().enumerate() {
+        if k % 2 == 1 && k < closed {
+            let span = code_span(part);
+            out.push_str(&if in_table {
+                span.replace('|', "\\|")
+            } else {
+                span
+            });
+        } else {
+            if k % 2 == 1 {
+                out.push_str("\\`");
             }
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
+            plain(&mut out, part);
         }
     }
     out
 }
 
-/// Text for inside a code span: no backticks or line breaks, and a `|` that cannot end a
-/// table cell.
-fn code(text: &str) -> String {
-    text.replace('`', "'")
-        .replace(['\n', '\r'], " ")
-        .replace('|', "\\|")
+/// Text outside code spans: addresses as autolinks (`<https://…>`, so that no punctuation
+/// after them is taken into them and nothing in them is escaped), the rest escaped.
+fn plain(out: &mut String, mut text: &str) {
+    while let Some(at) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| text.find(scheme))
+        .min()
+    {
+        escape_into(out, &text[..at]);
+        let rest = &text[at..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let url = rest[..end].trim_end_matches([';', ',', '.', ':', ')', '!', '?']);
+        out.push('<');
+        out.push_str(&url.replace(['<', '>'], ""));
+        out.push('>');
+        text = &rest[url.len()..];
+    }
+    escape_into(out, text);
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        if "\\`*_[]<>#|~!".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// `text` as one code span, whatever it holds: fenced by one backtick more than its longest
+/// run of backticks, and padded with a space where it starts or ends with one.
+fn code_span(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A value as code in a table cell.
+fn cell_code(text: &str) -> String {
+    code_span(text).replace('|', "\\|")
+}
+
+/// Where the review page is: a link when it has an address, its path in code otherwise.
+fn page_link(page: &str) -> String {
+    if page.starts_with("https://") || page.starts_with("http://") {
+        format!(
+            "[the review page]({})",
+            page.replace(' ', "%20").replace(')', "%29")
+        )
+    } else {
+        format!("the review page, {}", code_span(page))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_are_kept_and_nothing_inside_them_is_escaped() {
+        assert_eq!(
+            escape("the test `committed_output_is_not_stale` fails_here"),
+            "the test `committed_output_is_not_stale` fails\\_here"
+        );
+        assert_eq!(escape("a `b|c` d|e"), "a `b|c` d\\|e");
+        assert_eq!(cell("a `b|c` d|e"), "a `b\\|c` d\\|e");
+        assert_eq!(escape("an odd ` tick"), "an odd \\` tick");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x"), "`` `x ``");
+        assert_eq!(escape("line\nbreak *x*"), "line break \\*x\\*");
+        assert_eq!(
+            escape("look at https://h.example/runs/7#artifacts; then"),
+            "look at <https://h.example/runs/7#artifacts>; then"
+        );
+    }
 }

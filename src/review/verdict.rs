@@ -169,3 +169,54 @@ pub fn last_line(review: &Review, header: &Header) -> String {
 pub fn error_line(message: &str) -> String {
     format!("The review could not be made, so nothing was compared: {message}")
 }
+
+/// A few words for a CI system's checks, beside the summary: which figures changed and how
+/// many numbers moved. None when every file is identical.
+pub fn notice(review: &Review, header: &Header) -> Option<String> {
+    if review.standing() == Standing::Identical {
+        return None;
+    }
+    let figures: Vec<String> = review
+        .figures
+        .iter()
+        .filter(|f| {
+            review
+                .file(&format!("{}/{}", crate::report::FIGURES_DIR, f.file_name))
+                .is_some_and(|file| file.verdict != Verdict::Identical)
+        })
+        .map(|f| match f.number {
+            Some(n) => format!("figure {n} ({})", f.file_name),
+            None => f.file_name.clone(),
+        })
+        .collect();
+    let mut parts = Vec::new();
+    parts.extend(parameter_lines(review, header));
+    parts.push(if figures.is_empty() {
+        "no figure changed".to_string()
+    } else {
+        format!(
+            "{} changed: {}",
+            counted(figures.len(), "figure", "figures"),
+            figures.join(", ")
+        )
+    });
+    if let Some(numbers) = &review.numbers
+        && !numbers.changes.is_empty()
+    {
+        parts.push(format!(
+            "{} of results.json moved beyond the tolerance",
+            counted(numbers.changes.len(), "number", "numbers")
+        ));
+    }
+    let state = if header.accepted {
+        "accepted"
+    } else if review.passed() {
+        "within the tolerances"
+    } else {
+        "beyond the tolerances"
+    };
+    Some(format!(
+        "{} ({state}); see the job summary",
+        parts.join("; ")
+    ))
+}

@@ -210,6 +210,10 @@ pub(crate) struct ReviewArgs {
     /// request. FILE must be new, empty, or a summary this tool wrote.
     #[arg(long, value_name = "FILE")]
     pub(crate) markdown: Option<PathBuf>,
+    /// The address readers will open the review page at (such as the CI run's artifacts),
+    /// named instead of the review folder's path in the last line and the Markdown summary.
+    #[arg(long, value_name = "URL")]
+    pub(crate) review_url: Option<String>,
     /// Folder for review.html and review.json: new, empty, or a review folder of this tool
     /// (marked by its review.json). Any other folder is refused.
     /// [default: report.toml's `review.dir`, else review]

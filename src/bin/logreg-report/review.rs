@@ -38,6 +38,14 @@ pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
         args.compare.add_to(o);
         o.review_dir = args.review_dir.clone();
     };
+    if let Some(url) = &args.review_url {
+        let web = url.starts_with("https://") || url.starts_with("http://");
+        if !web || url.contains(char::is_whitespace) {
+            return Err(format!(
+                "--review-url {url:?}: must be an http:// or https:// address without spaces"
+            ));
+        }
+    }
     let (project, lookup) = match load_project(&args.run, overrides) {
         Ok(loaded) => loaded,
         Err(message) => {
@@ -53,6 +61,9 @@ pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
         (baseline, places) = resolve(&args, &project)?;
     }
     let mut header = header(&project, &lookup, baseline.label());
+    if let Some(url) = &args.review_url {
+        header.review_page = url.clone();
+    }
     match compare(&args, &project, &baseline, &places, &mut header) {
         Ok(outcome) => Ok(outcome),
         Err(message) => {
@@ -383,6 +394,15 @@ fn print(found: &Review, header: &Header, quiet: bool) {
         lines.push(format!("review page: {}", header.review_page));
     }
     lines.push(review::last_line(found, header));
+    // In GitHub Actions, a notice on the run's checks says what changed, beside the summary.
+    if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+        && let Some(notice) = verdict::notice(found, header)
+    {
+        lines.push(format!(
+            "::notice title=logreg-report review::{}",
+            workflow_data(&notice)
+        ));
+    }
     // A reader that went away (`| head -1`) does not change the verdict.
     let mut stdout = std::io::stdout().lock();
     for line in lines {
@@ -420,4 +440,11 @@ fn warn_overridden(project: &Project) {
         file.display(),
         names.join(", ")
     ));
+}
+
+/// Text as the data of a GitHub workflow command: `%`, CR and LF escaped.
+fn workflow_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }

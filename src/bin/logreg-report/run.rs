@@ -126,12 +126,13 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, String> {
             }
             return Ok(Outcome::UpToDate);
         }
+        let accept = accept_command(&project, &lookup);
         say(format_args!(
-            "{} is not what the code writes ({}): `{}` shows why and, with --accept, makes it \
-             so (as `{}` does)",
+            "{} is not what the code writes ({}): run `{}` to see why, and `{accept}` to make \
+             it so (what `{}` writes), then commit it",
             config.out.display(),
             counted(differences.len(), "file differs", "files differ"),
-            accept_command(&project, &lookup).trim_end_matches(" --accept"),
+            accept.trim_end_matches(" --accept"),
             write_command(&project, &lookup),
         ));
         return Ok(Outcome::Stale);

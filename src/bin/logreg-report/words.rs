@@ -92,6 +92,9 @@ pub(crate) fn in_flag_words(error: &Error, names: Names<'_>) -> String {
             | ReportError::TemplateNotAFile { .. }
             | ReportError::Io { .. },
         ) => format!("{} {error}", names.name(Key::Templates)),
+        // The template's line and a caret under the place follow the message: an author
+        // fixes a template by looking at it.
+        Error::Report(ReportError::Template(template)) => template.detail(),
         Error::Review(ReviewError::BadTolerance { what, value }) => {
             let flag = match what {
                 Tolerance::Rms => "--tolerance",
