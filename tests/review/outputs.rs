@@ -384,3 +384,57 @@ fn a_baseline_made_with_other_parameters_is_named_first_in_every_output() {
             < markdown.find("files changed").expect("verdict")
     );
 }
+
+/// The accept command a review prints can be pasted as it is, whatever the baseline folder
+/// is called: a space, a quote or a leading dash.
+#[test]
+fn the_printed_accept_command_runs_when_pasted_whatever_the_folder_is_called() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let bin_dir = crate::support::binary_path()
+        .parent()
+        .expect("a folder")
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for name in ["my report", "-dash", "it's", "--"] {
+        binary()
+            .current_dir(root.path())
+            .arg(format!("--out={name}"))
+            .arg("--quiet")
+            .assert()
+            .success();
+        let output = binary()
+            .current_dir(root.path())
+            .args(["review", "--seed", "5", "--quiet"])
+            .arg(format!("--baseline={name}"))
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr_of(&output));
+        let record: serde_json::Value = serde_json::from_slice(
+            &fs::read(root.path().join("review/review.json")).expect("written"),
+        )
+        .expect("JSON");
+        let command = record["accept_command"].as_str().expect("a command").to_string();
+        assert!(command.starts_with("logreg-report review "), "{command}");
+        let pasted = std::process::Command::new("sh")
+            .current_dir(root.path())
+            .env("PATH", &path)
+            .env_remove("CARGO")
+            .args(["-c", &command])
+            .output()
+            .expect("sh runs");
+        assert!(
+            pasted.status.success(),
+            "{name}: `{command}` failed: {}",
+            String::from_utf8_lossy(&pasted.stderr)
+        );
+        let results: serde_json::Value = serde_json::from_slice(
+            &fs::read(root.path().join(name).join("results.json")).expect("written"),
+        )
+        .expect("JSON");
+        assert_eq!(results["seed"], 5, "{name}: {command}");
+    }
+}
