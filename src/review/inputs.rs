@@ -77,8 +77,10 @@ impl Input {
             Input::StartWeights => matches!(key.scope, Scope::Fit { .. }) && key.head() == "w0",
             Input::OptimizerDemo => key.scope == Scope::Demo && key.head() == "x",
             Input::FuzzyFit => fit_of(DatasetName::Fuzzy) && matches!(key.head(), "x"),
+            // Each panel of figure 9 is titled with its fit's λ.
             Input::SeparableFits => {
-                fit_of(DatasetName::Separable) && matches!(key.head(), "x" | "weight_norm")
+                fit_of(DatasetName::Separable)
+                    && matches!(key.head(), "x" | "weight_norm" | "lambda")
             }
         }
     }
@@ -89,8 +91,8 @@ impl Input {
 pub struct Cause {
     /// The input, e.g. "the separable fits".
     pub input: &'static str,
-    /// What moved, one phrase each: "the separable fit with λ = 0.1 moved: x[1] by 3.1e-4
-    /// (relative 1.3e-4)", "seed 0 → 5", "data/fuzzy.csv changed".
+    /// What moved, one phrase each: "the second separable fit (λ = 0.1) moved: x[1] by
+    /// 3.1e-4 (relative 1.3e-4)", "seed 0 → 5", "data/fuzzy.csv changed".
     pub moved: Vec<String>,
 }
 
@@ -120,7 +122,12 @@ pub fn causes(id: FigureId, changes: &[Change], changed_files: &[&str]) -> Vec<C
         }
         for scope in scopes {
             let here: Vec<&&Change> = moved.iter().filter(|c| &c.key.scope == scope).collect();
-            let moves: Vec<String> = here.iter().map(|c| movement(c)).collect();
+            // A fit's scope already says how its λ moved.
+            let moves: Vec<String> = here
+                .iter()
+                .filter(|c| c.key.field != "lambda")
+                .map(|c| movement(c))
+                .collect();
             if *scope == Scope::Run {
                 phrases.extend(moves);
             } else if here.iter().all(|c| c.old == Leaf::Absent) {

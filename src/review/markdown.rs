@@ -118,6 +118,7 @@ pub fn summary(review: &Review, header: &Header) -> String {
                 } else {
                     let some: Vec<String> = here
                         .iter()
+                        .filter(|c| c.key.field != "lambda")
                         .take(4)
                         .map(|c| escape(&super::inputs::movement(c)))
                         .collect();

@@ -1,6 +1,8 @@
 //! The numbers layer of a review: `results.json` of the baseline and of the fresh run, field by
-//! field. Fits are matched by their data set and λ, not by their place in the list, so a new
-//! strength in `--lambdas` shows as one new fit instead of every later fit "changing". The
+//! field. Fits are matched by their data set and their place among that data set's fits: the
+//! i-th separable fit of the baseline with the i-th of the run, as figure 9 draws the i-th
+//! fit in its i-th panel, so that a changed strength shows as the fit that moved ("the third
+//! separable fit (λ 10 → 1) moved: …"), and a strength added at the end as a new fit. The
 //! files' hashes (`artifacts`) are left out: the byte-level verdicts already say which files
 //! changed.
 
@@ -15,15 +17,56 @@ pub enum Scope {
     Run,
     /// The optimiser demo (experiment 5).
     Demo,
-    /// One logistic fit.
+    /// One logistic fit, by its place among the fits of its data set.
     Fit {
         /// "fuzzy" or "separable".
         dataset: String,
-        /// Its L2 strength.
-        lambda: f64,
-        /// 0 for the first fit with this data set and λ, 1 for a repeated λ, …
-        repeat: usize,
+        /// 0 for the data set's first fit, 1 for its second, …
+        place: usize,
+        /// Its L2 strength in the baseline and in the run (None where that side has no fit
+        /// at this place).
+        lambda: Strengths,
     },
+}
+
+/// A fit's strength on both sides of a review.
+#[derive(Clone, Copy, Debug, Default, PartialEq, PartialOrd)]
+pub struct Strengths {
+    /// The baseline's.
+    pub baseline: Option<f64>,
+    /// The run's.
+    pub run: Option<f64>,
+}
+
+impl fmt::Display for Strengths {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.baseline, self.run) {
+            (Some(a), Some(b)) if a != b => write!(f, "λ {} → {}", short(a), short(b)),
+            (Some(a), _) | (None, Some(a)) => write!(f, "λ = {}", short(a)),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// "first", "second", …, "10th", …: the place of a fit in words.
+pub fn ordinal(place: usize) -> String {
+    const WORDS: [&str; 10] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth",
+    ];
+    match WORDS.get(place) {
+        Some(word) => (*word).to_string(),
+        None => {
+            let n = place + 1;
+            let suffix = match (n % 10, n % 100) {
+                (1, k) if k != 11 => "st",
+                (2, k) if k != 12 => "nd",
+                (3, k) if k != 13 => "rd",
+                _ => "th",
+            };
+            format!("{n}{suffix}")
+        }
+    }
 }
 
 impl fmt::Display for Scope {
@@ -33,14 +76,15 @@ impl fmt::Display for Scope {
             Scope::Demo => write!(f, "the optimiser demo"),
             Scope::Fit {
                 dataset,
+                place,
                 lambda,
-                repeat,
             } => {
-                write!(f, "the {dataset} fit with λ = {}", short(*lambda))?;
-                if *repeat > 0 {
-                    write!(f, " (repeat {repeat})")?;
+                // The study fits the fuzzy data once: its place goes without saying.
+                if dataset == "fuzzy" && *place == 0 {
+                    write!(f, "the fuzzy fit ({lambda})")
+                } else {
+                    write!(f, "the {} {dataset} fit ({lambda})", ordinal(*place))
                 }
-                Ok(())
             }
         }
     }
@@ -60,17 +104,8 @@ impl fmt::Display for Key {
         match &self.scope {
             Scope::Run => write!(f, "{}", self.field),
             Scope::Demo => write!(f, "optimizer_demo.{}", self.field),
-            Scope::Fit {
-                dataset,
-                lambda,
-                repeat,
-            } => {
-                let repeat = if *repeat > 0 {
-                    format!(" #{}", repeat + 1)
-                } else {
-                    String::new()
-                };
-                write!(f, "fits[{dataset}, λ={}{repeat}]", short(*lambda))?;
+            Scope::Fit { dataset, place, .. } => {
+                write!(f, "fits[{dataset} #{}]", place + 1)?;
                 if !self.field.is_empty() {
                     write!(f, ".{}", self.field)?;
                 }
@@ -81,6 +116,14 @@ impl fmt::Display for Key {
 }
 
 impl Key {
+    /// What the key's scope is, whatever the strengths: a fit by its data set and place.
+    fn scope_id(&self) -> String {
+        match &self.scope {
+            Scope::Fit { dataset, place, .. } => format!("{dataset}#{place}"),
+            other => format!("{other:?}"),
+        }
+    }
+
     /// The field's name without indices or sub-fields: `x` for `x[1]`, `grad_check` for
     /// `grad_check.error`.
     pub fn head(&self) -> &str {
@@ -176,8 +219,28 @@ pub struct Unreadable(pub String);
 /// Compares the baseline's `results.json` with the run's; numbers whose relative difference is
 /// at most `tolerance` count as equal. Fails when either is not a `results.json` of this tool.
 pub fn compare(baseline: &[u8], candidate: &[u8], tolerance: f64) -> Result<Numbers, Unreadable> {
-    let old = flatten(baseline)?;
-    let new = flatten(candidate)?;
+    let mut old = flatten(baseline, Side::Baseline)?;
+    let mut new = flatten(candidate, Side::Run)?;
+    // Each fit's scope names its strength on both sides.
+    let strengths: std::collections::HashMap<String, Strengths> = {
+        let mut all: std::collections::HashMap<String, Strengths> = Default::default();
+        for (key, _) in old.iter().chain(&new) {
+            if let Scope::Fit { lambda, .. } = &key.scope {
+                let both = all.entry(key.scope_id()).or_default();
+                both.baseline = both.baseline.or(lambda.baseline);
+                both.run = both.run.or(lambda.run);
+            }
+        }
+        all
+    };
+    for (key, _) in old.iter_mut().chain(new.iter_mut()) {
+        let id = key.scope_id();
+        if let Scope::Fit { lambda, .. } = &mut key.scope
+            && let Some(both) = strengths.get(&id)
+        {
+            *lambda = *both;
+        }
+    }
     let mut numbers = Numbers::default();
     let mut seen = vec![false; new.len()];
     // By the key's text: keys hold floats (λ), which have no total order or hash of their own.
@@ -341,8 +404,15 @@ impl<'de> serde::de::Visitor<'de> for NodeVisitor {
     }
 }
 
+/// Which side of a review a `results.json` is.
+#[derive(Clone, Copy)]
+enum Side {
+    Baseline,
+    Run,
+}
+
 /// Every value of a `results.json` by its key, in file order.
-fn flatten(bytes: &[u8]) -> Result<Vec<(Key, Leaf)>, Unreadable> {
+fn flatten(bytes: &[u8], side: Side) -> Result<Vec<(Key, Leaf)>, Unreadable> {
     let top: Node = serde_json::from_slice(bytes)
         .map_err(|e| Unreadable(format!("results.json is not JSON: {e}")))?;
     let Node::Object(members) = &top else {
@@ -376,7 +446,7 @@ fn flatten(bytes: &[u8]) -> Result<Vec<(Key, Leaf)>, Unreadable> {
     for (name, value) in demo {
         leaves(&mut out, &Scope::Demo, name.clone(), value);
     }
-    let mut scopes: Vec<Scope> = Vec::new();
+    let mut places: Vec<&str> = Vec::new();
     for (k, fit) in fits.iter().enumerate() {
         let (Node::Object(fields), Some(dataset), Some(lambda)) = (
             fit,
@@ -387,21 +457,29 @@ fn flatten(bytes: &[u8]) -> Result<Vec<(Key, Leaf)>, Unreadable> {
                 "results.json: fits[{k}] has no `dataset` and `lambda`"
             )));
         };
-        let repeat = scopes
-            .iter()
-            .filter(|s| matches!(s, Scope::Fit { dataset: d, lambda: l, .. } if d == dataset && *l == lambda))
-            .count();
+        let place = places.iter().filter(|d| **d == dataset).count();
+        places.push(dataset);
+        let lambda = match side {
+            Side::Baseline => Strengths {
+                baseline: Some(lambda),
+                run: None,
+            },
+            Side::Run => Strengths {
+                baseline: None,
+                run: Some(lambda),
+            },
+        };
         let scope = Scope::Fit {
             dataset: dataset.to_string(),
+            place,
             lambda,
-            repeat,
         };
+        // The strength is compared like any value: a fit whose λ changed says so first.
         for (name, value) in fields {
-            if !matches!(name.as_str(), "dataset" | "lambda") {
+            if name != "dataset" {
                 leaves(&mut out, &scope, name.clone(), value);
             }
         }
-        scopes.push(scope);
     }
     Ok(out)
 }

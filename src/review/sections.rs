@@ -64,7 +64,7 @@ pub(super) fn numbers(review: &Review) -> (String, Vec<NumberGroup>) {
         ),
         (Some(n), _) => format!(
             "{} beyond the tolerance, of {} compared ({} within it). Fits are matched by data \
-             set and λ.",
+             set and place: the i-th fit of the baseline with the i-th of this run.",
             counted(n.changes.len(), "value changed", "values changed"),
             n.compared,
             counted(n.within, "number moved", "numbers moved")

@@ -57,7 +57,7 @@ fn results(seed: u64, fits: &[(&str, f64, [f64; 3])]) -> Vec<u8> {
 }
 
 #[test]
-fn fits_are_matched_by_data_set_and_lambda_not_by_place() {
+fn fits_are_matched_by_data_set_and_place() {
     let a = results(
         0,
         &[
@@ -65,6 +65,7 @@ fn fits_are_matched_by_data_set_and_lambda_not_by_place() {
             ("separable", 0.1, [4.0, 5.0, 6.0]),
         ],
     );
+    // The data sets' fits in another order: each still meets its own.
     let swapped = results(
         0,
         &[
@@ -74,19 +75,42 @@ fn fits_are_matched_by_data_set_and_lambda_not_by_place() {
     );
     let found = numbers::compare(&a, &swapped, 1e-9).unwrap();
     assert!(found.changes.is_empty(), "{:?}", found.changes);
-    // A new strength is one new fit, not a shift of every later one.
+    // A strength changed: the fit at its place moved, and says from which λ to which.
+    let other = results(
+        0,
+        &[
+            ("fuzzy", 0.1, [1.0, 2.0, 3.0]),
+            ("separable", 1.0, [4.5, 5.0, 6.0]),
+        ],
+    );
+    let found = numbers::compare(&a, &other, 1e-9).unwrap();
+    let keys: Vec<String> = found.changes.iter().map(|c| c.key.to_string()).collect();
+    assert_eq!(
+        keys,
+        ["fits[separable #1].lambda", "fits[separable #1].x[0]"]
+    );
+    assert_eq!(
+        found.changes[0].key.scope.to_string(),
+        "the first separable fit (λ 0.1 → 1)"
+    );
+    // A strength added at the end is one new fit.
     let more = results(
         0,
         &[
             ("fuzzy", 0.1, [1.0, 2.0, 3.0]),
-            ("separable", 0.0, [9.0, 9.0, 9.0]),
             ("separable", 0.1, [4.0, 5.0, 6.0]),
+            ("separable", 10.0, [9.0, 9.0, 9.0]),
         ],
     );
     let found = numbers::compare(&a, &more, 1e-9).unwrap();
     assert!(!found.changes.is_empty());
     assert!(found.changes.iter().all(|c| c.old == Leaf::Absent
-        && matches!(&c.key.scope, Scope::Fit { lambda, .. } if *lambda == 0.0)));
+        && matches!(&c.key.scope, Scope::Fit { place: 1, lambda, .. }
+            if lambda.run == Some(10.0) && lambda.baseline.is_none())));
+    assert_eq!(
+        found.changes[0].key.scope.to_string(),
+        "the second separable fit (λ = 10)"
+    );
 }
 
 #[test]
@@ -97,7 +121,7 @@ fn numbers_within_the_tolerance_are_equal_and_whole_numbers_exact() {
     assert_eq!((found.changes.len(), found.within), (0, 1));
     let found = numbers::compare(&a, &noise, 0.0).unwrap();
     assert_eq!(found.changes.len(), 1);
-    assert_eq!(found.changes[0].key.to_string(), "fits[fuzzy, λ=0.1].x[0]");
+    assert_eq!(found.changes[0].key.to_string(), "fits[fuzzy #1].x[0]");
     // 2⁶⁴ − 1 and 2⁶⁴ − 2 are the same double, but not the same seed.
     let other = results(u64::MAX - 1, &[("fuzzy", 0.1, [1.0, 2.0, 3.0])]);
     let found = numbers::compare(&a, &other, 1.0).unwrap();
@@ -139,7 +163,7 @@ fn a_figure_is_traced_to_the_numbers_it_is_drawn_from() {
     assert_eq!(why.len(), 1);
     assert_eq!(
         why[0].to_string(),
-        "the separable fits: the separable fit with λ = 0.1 moved: x[1] by 3e-4 (relative 6e-5)"
+        "the separable fits: the first separable fit (λ = 0.1) moved: x[1] by 3e-4 (relative 6e-5)"
     );
     // The fuzzy figures do not draw the separable fits.
     assert!(causes(FigureId::FittedWeights, &changes, &[]).is_empty());

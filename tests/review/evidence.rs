@@ -64,13 +64,36 @@ fn the_page_text_diff_marks_the_words_that_changed_and_numbers_are_grouped_by_fi
         marked.iter().all(|m| m.len() < 200),
         "whole paragraphs marked: {marked:?}"
     );
-    // The fit that went and the fit that came: one line each, folded, with its count.
+    // The third fit, compared by its place: one group, saying how its λ moved.
+    let numbers = page.split("id=\"numbers\"").nth(1).unwrap_or_default();
     assert!(
-        page.contains("the separable fit with λ = 10: gone from this run, 55 values</summary>"),
+        numbers.contains("the third separable fit (λ 10 → 5)"),
+        "{numbers}"
+    );
+    // The JSON says the same, key by key.
+    let keys: Vec<String> = setup.record()["numbers"]["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["key"].as_str().map(String::from))
+        .collect();
+    assert!(
+        keys.contains(&"fits[separable #3].lambda".to_string()),
+        "{keys:?}"
+    );
+    assert!(
+        keys.contains(&"fits[separable #3].x[0]".to_string()),
+        "{keys:?}"
+    );
+    // A fit that came: one line, folded, with its count of values.
+    let output = setup.review(&["--lambdas", "0,0.1,10,5"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    let page = setup.page();
+    assert!(
+        page.contains("the fourth separable fit (λ = 5): new in this run, 56 values</summary>"),
         "{}",
         page.split("id=\"numbers\"").nth(1).unwrap_or_default()
     );
-    assert!(page.contains("the separable fit with λ = 5: new in this run, 55 values</summary>"));
     // Their values are inside the folded line, not in flat rows of "(absent)".
     let unfolded: String = page
         .split("<details>")
@@ -79,8 +102,11 @@ fn the_page_text_diff_marks_the_words_that_changed_and_numbers_are_grouped_by_fi
                 .map_or(part, |(_, after)| after)
         })
         .collect();
-    assert!(
-        !unfolded.contains("(absent)"),
+    // Only the run's list of strengths has a value the baseline lacks in a flat row:
+    // lambdas[3].
+    assert_eq!(
+        unfolded.matches("(absent)").count(),
+        1,
         "a flat row per value of a fit that came or went"
     );
     assert_eq!(

@@ -285,10 +285,11 @@ fn the_markdown_summary_names_the_files_the_figures_the_numbers_and_the_accept_c
         markdown.contains("Figure 9 (`reg-vs-no.svg`)"),
         "{markdown}"
     );
-    // A fit that came and one that went: one line each, with their count of values.
-    assert!(markdown.contains("λ = 5: new in this run, "), "{markdown}");
+    // The third fit, compared by its place: how its λ moved, then how its weights did.
     assert!(
-        markdown.contains("λ = 10: gone from this run, "),
+        markdown.contains(
+            "- the third separable fit (λ 10 → 5): fun by 5.2 (relative 0.27), x\\[0\\] by "
+        ),
         "{markdown}"
     );
     assert!(
@@ -296,6 +297,14 @@ fn the_markdown_summary_names_the_files_the_figures_the_numbers_and_the_accept_c
         "{markdown}"
     );
     assert!(markdown.contains("`review/review.html`"), "{markdown}");
+    // A fit that came: one line, with its count of values.
+    let more = setup.review(&["--lambdas", "0,0.1,10,100", "--markdown", "summary.md"]);
+    assert_eq!(more.status.code(), Some(1));
+    let markdown = fs::read_to_string(setup.root.path().join("summary.md")).expect("written");
+    assert!(
+        markdown.contains("- the fourth separable fit (λ = 100): new in this run, "),
+        "{markdown}"
+    );
     assert!(
         markdown.lines().count() < 60,
         "too long for a summary: {markdown}"
@@ -412,12 +421,20 @@ fn the_printed_accept_command_runs_when_pasted_whatever_the_folder_is_called() {
             .arg(format!("--baseline={name}"))
             .output()
             .expect("runs");
-        assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr_of(&output));
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{name}: {}",
+            stderr_of(&output)
+        );
         let record: serde_json::Value = serde_json::from_slice(
             &fs::read(root.path().join("review/review.json")).expect("written"),
         )
         .expect("JSON");
-        let command = record["accept_command"].as_str().expect("a command").to_string();
+        let command = record["accept_command"]
+            .as_str()
+            .expect("a command")
+            .to_string();
         assert!(command.starts_with("logreg-report review "), "{command}");
         let pasted = std::process::Command::new("sh")
             .current_dir(root.path())

@@ -149,7 +149,7 @@ Compare a fresh run with a baseline report: files, pixels, numbers and page text
 Regenerates the report in memory (the baseline is not written) and compares every file with the
 baseline's, byte for byte. A figure whose bytes changed is drawn from both SVGs at scale 1 (one
 pixel per SVG unit) with the pinned renderer (bundled DejaVu Sans) and compared pixel by pixel;
-results.json is compared value by value (fits matched by data set and lambda), and each changed
+results.json is compared value by value (fits matched by data set and place), and each changed
 figure is traced to the numbers it is drawn from; the page's visible text is diffed line by line.
 
 Writes review.html (each changed picture side by side with its difference, flipped, as an onion
