@@ -159,15 +159,18 @@ fn an_unbounded_fit_reads_as_no_minimum_on_the_page() {
     let page = page(&report);
     let regularisation = section(&page, "regularisation");
     assert!(
-        regularisation.contains("<td>4 (no minimum)</td>"),
+        regularisation.contains("data-label=\"status\">4 (no minimum)</td>"),
         "{regularisation}"
     );
     assert!(
-        regularisation.contains("<td class=\"num\">4 (no minimum)</td></tr>"),
+        regularisation.contains("data-label=\"Newton from w0\">4 (no minimum)</td></tr>"),
         "{regularisation}"
     );
     assert!(regularisation.contains("λ = 0: The data are separable: the loss has no minimum"));
     assert!(regularisation.contains("so the fit reports status 4 and no success"));
     assert!(regularisation.contains("Newton's method from w0 came to the same verdict on its own"));
-    assert!(!regularisation.contains("<td>0 (converged)</td><td class=\"num\">—"));
+    assert!(!regularisation.contains(
+        "data-label=\"status\">0 (converged)</td><td class=\"num\" role=\"cell\" \
+         data-label=\"distance estimate\">—"
+    ));
 }

@@ -9,7 +9,7 @@ use crate::study::Plane;
 
 use super::geometry::{LevelLines, OrientedRect, Point};
 use super::labels::{ContourLabel, level_text, place_labels};
-use super::style::{CONTOUR_COLOUR, CONTOUR_WIDTH, FONT, SMALL_SIZE};
+use super::style::{CONTOUR_COLOUR, CONTOUR_LABEL_SIZE, CONTOUR_WIDTH, FONT};
 use super::svg::{Frame, push_px, px};
 
 /// Cuts every line where it passes under a label's box: the inline gap of `clabel`.
@@ -89,11 +89,11 @@ pub(crate) fn svg_elements(levels: &[LevelLines], labels: &[ContourLabel]) -> St
     out.push_str("</g>\n");
     let _ = writeln!(
         out,
-        "<g class=\"contour-labels\" font-family=\"{FONT}\" font-size=\"{SMALL_SIZE}\" \
+        "<g class=\"contour-labels\" font-family=\"{FONT}\" font-size=\"{CONTOUR_LABEL_SIZE}\" \
          text-anchor=\"middle\">"
     );
     // Digits stand on the baseline; lowering it by half their height centres them on the line.
-    let baseline = px(0.36 * f64::from(SMALL_SIZE));
+    let baseline = px(0.36 * f64::from(CONTOUR_LABEL_SIZE));
     for label in labels {
         let _ = writeln!(
             out,

@@ -22,7 +22,7 @@ use super::svg::{
 };
 
 /// Width of the strip right of the plot holding the colour bar and its ticks.
-const COLOUR_BAR_BAND: u32 = 76;
+const COLOUR_BAR_BAND: u32 = 84;
 
 /// viridis at `value` ∈ [0, 1] as `#rrggbb`.
 pub(crate) fn viridis_hex(value: f64) -> String {
@@ -131,7 +131,8 @@ pub(crate) fn sigmoid_plane(
             .margin_top(TITLE_BAND + LEGEND_BAND)
             .margin_bottom(BOTTOM_BAND)
             .margin_left(6)
-            .set_label_area_size(LabelAreaPosition::Right, 46)
+            .margin_right(8)
+            .set_label_area_size(LabelAreaPosition::Right, 50)
             .build_cartesian_2d(0.0..1.0, 0.0..1.0)
             .map_err(drawing(spec.file_name))?;
         bar.configure_mesh()

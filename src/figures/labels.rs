@@ -4,7 +4,7 @@
 //! line (its own or another) is drawn under it, and it avoids the data points drawn on top.
 
 use super::geometry::{LevelLines, OrientedRect, Point, distance, distance_to_segment, upright};
-use super::style::{MARKER_RADIUS, SMALL_SIZE};
+use super::style::{CONTOUR_LABEL_SIZE, MARKER_RADIUS};
 use super::svg::Frame;
 
 /// Labels closer than this many half-widths apart pay [`SPREAD_WEIGHT`] per pixel.
@@ -47,7 +47,7 @@ pub(crate) fn level_text(level: f64) -> String {
 /// Half the gap a label needs along and across its line. No font is embedded, so the width is
 /// estimated generously from the characters (digits are 0.56 em in Arial, 0.64 em in DejaVu).
 pub(crate) fn label_half_size(text: &str) -> (f64, f64) {
-    let size = f64::from(SMALL_SIZE);
+    let size = f64::from(CONTOUR_LABEL_SIZE);
     let em: f64 = text
         .chars()
         .map(|c| if c == '.' { 0.32 } else { 0.62 })

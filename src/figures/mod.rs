@@ -27,6 +27,7 @@ mod spec;
 pub mod style;
 mod svg;
 
+pub use panels::panel_boxes;
 pub use spec::{FIGURES, Figure, FigureError, FigureId, FigureSpec, Panels};
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::contour;
 use super::markers::{
     Sample, Shown, describe_points, fmt_weight, footer, legend, points, subsample_note,
 };
-use super::spec::{FigureError, FigureSpec, Panels};
+use super::spec::{FigureError, FigureId, FigureSpec, Panels};
 use super::style::{AXIS_LABEL_SIZE, MAX_MARKERS_PER_FIGURE, TITLE_SIZE};
 use super::svg::{
     Area, FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, draw_title, finish, number,
@@ -178,4 +178,25 @@ fn draw_panel(
     out.push_str(&legend(&frame));
     out.push_str("</g>\n");
     Ok((out, counts))
+}
+
+/// Where each panel of a figure drawn `size` (width, height) lies in it, left to right, as
+/// (x, y, width, height) below the figure's own title: figure 9's fits, so that a narrow
+/// screen can show them one under the other. Empty for a figure of one panel.
+pub fn panel_boxes(id: FigureId, size: (u32, u32)) -> Vec<(u32, u32, u32, u32)> {
+    let (width, height) = size;
+    let count = width / PANEL_WIDTH;
+    if id != FigureId::RegVsNo || count < 2 || width % PANEL_WIDTH != 0 || height <= TITLE_BAND {
+        return Vec::new();
+    }
+    (0..count)
+        .map(|k| {
+            (
+                k * PANEL_WIDTH,
+                TITLE_BAND,
+                PANEL_WIDTH,
+                height - TITLE_BAND,
+            )
+        })
+        .collect()
 }

@@ -106,6 +106,25 @@ impl Image {
         Some([p[0], p[1], p[2], p[3]])
     }
 
+    /// The part of the image `width` × `height` pixels from (`x`, `y`), cut to the image
+    /// where it reaches past it.
+    pub fn crop(&self, x: u32, y: u32, width: u32, height: u32) -> Image {
+        let x = x.min(self.width);
+        let y = y.min(self.height);
+        let width = width.min(self.width - x);
+        let height = height.min(self.height - y);
+        let mut rgba = Vec::with_capacity(width as usize * height as usize * 4);
+        for row in y..y + height {
+            let start = (row as usize * self.width as usize + x as usize) * 4;
+            rgba.extend_from_slice(&self.rgba[start..start + width as usize * 4]);
+        }
+        Image {
+            width,
+            height,
+            rgba,
+        }
+    }
+
     /// The image shrunk so that neither side exceeds `side` pixels, each pixel of it the
     /// mean of the block of pixels it covers (integer arithmetic: the same bytes everywhere).
     /// An image that fits already is returned as it is.

@@ -158,7 +158,15 @@ pub fn review(
                         let picture = if is_raster(&v.path) {
                             pictures::raster_picture(old, new, &options)
                         } else {
-                            pictures::picture(&renderer, old, new, &options)
+                            let id = FIGURES
+                                .iter()
+                                .find(|spec| figure_path(spec.file_name) == v.path)
+                                .map(|spec| spec.id);
+                            let boxes = |size| {
+                                id.map(|id| crate::figures::panel_boxes(id, size))
+                                    .unwrap_or_default()
+                            };
+                            pictures::picture(&renderer, old, new, &options, &boxes)
                         };
                         (v.path.clone(), picture)
                     })

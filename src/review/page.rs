@@ -146,6 +146,17 @@ struct Card {
     baseline: Option<ImageView>,
     candidate: Option<ImageView>,
     diff: Option<ImageView>,
+    /// The same, panel by panel, for narrow screens (figure 9); empty for one panel.
+    panels: Vec<PanelView>,
+}
+
+#[derive(Serialize)]
+struct PanelView {
+    /// "panel 2 of 3".
+    name: String,
+    baseline: Option<ImageView>,
+    candidate: Option<ImageView>,
+    diff: Option<ImageView>,
 }
 
 fn result(passed: bool) -> &'static str {
@@ -225,6 +236,7 @@ fn context(review: &Review, header: &Header, images: &mut Vec<(String, Vec<u8>)>
         let picture = picture.unwrap_or_else(|| Picture {
             look: Look::OneSide,
             images: Default::default(),
+            panels: Vec::new(),
             size: None,
         });
         let i = &picture.images;
@@ -243,6 +255,17 @@ fn context(review: &Review, header: &Header, images: &mut Vec<(String, Vec<u8>)>
             baseline: view(&i.baseline, format!("{id}.baseline")),
             candidate: view(&i.candidate, format!("{id}.candidate")),
             diff: view(&i.diff, format!("{id}.diff")),
+            panels: picture
+                .panels
+                .iter()
+                .enumerate()
+                .map(|(k, p)| PanelView {
+                    name: format!("panel {} of {}", k + 1, picture.panels.len()),
+                    baseline: view(&p.baseline, format!("{id}.panel-{}.baseline", k + 1)),
+                    candidate: view(&p.candidate, format!("{id}.panel-{}.candidate", k + 1)),
+                    diff: view(&p.diff, format!("{id}.panel-{}.diff", k + 1)),
+                })
+                .collect(),
             id,
         });
     }

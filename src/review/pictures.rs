@@ -60,8 +60,19 @@ pub struct Picture {
     pub look: Look,
     /// What the page shows.
     pub images: Images,
+    /// The same images cut into the figure's panels, left to right (figure 9's fits), for
+    /// screens too narrow for the whole; empty for a figure of one panel.
+    pub panels: Vec<Images>,
     /// Width and height of the drawing (the run's, else the baseline's).
     pub size: Option<(u32, u32)>,
+}
+
+/// Where the panels of a drawing of some size lie in it: (x, y, width, height) each.
+pub type PanelBoxes<'a> = &'a (dyn Fn((u32, u32)) -> Vec<(u32, u32, u32, u32)> + Sync);
+
+/// No panels: a figure or image shown whole on every screen.
+pub fn whole(_: (u32, u32)) -> Vec<(u32, u32, u32, u32)> {
+    Vec::new()
 }
 
 /// Draws and compares a figure whose bytes are not identical: `baseline` is the baseline's
@@ -71,6 +82,7 @@ pub fn picture(
     baseline: Option<Result<&[u8], String>>,
     candidate: Option<&[u8]>,
     options: &CompareOptions,
+    panels: PanelBoxes<'_>,
 ) -> Picture {
     let draw = |svg: &[u8]| -> Result<Image, String> {
         let text = std::str::from_utf8(svg).map_err(|_| "the SVG is not UTF-8 text".to_string())?;
@@ -80,7 +92,7 @@ pub fn picture(
         || baseline.map(|b| b.and_then(draw)),
         || candidate.map(draw),
     );
-    judge(old, new, "figure", options)
+    judge(old, new, "figure", options, panels)
 }
 
 /// Decodes and compares a raster image (PNG) whose bytes are not identical, as [`picture`]
@@ -95,7 +107,7 @@ pub fn raster_picture(
         || baseline.map(|b| b.and_then(decode)),
         || candidate.map(decode),
     );
-    judge(old, new, "image", options)
+    judge(old, new, "image", options, &whole)
 }
 
 /// Compares two drawn sides and makes the page's images.
@@ -104,6 +116,7 @@ fn judge(
     new: Option<Result<Image, String>>,
     what: &str,
     options: &CompareOptions,
+    panels: PanelBoxes<'_>,
 ) -> Picture {
     let unreadable = match (&old, &new) {
         (Some(Err(why)), _) => Some(format!("the baseline's {what}: {why}")),
@@ -133,10 +146,11 @@ fn judge(
         return Picture {
             look,
             images: Images::default(),
+            panels: Vec::new(),
             size,
         };
     }
-    let diff = match (&old, &new, &look) {
+    let diff_image = match (&old, &new, &look) {
         (Some(a), Some(b), Look::Compared(_)) => raster::diff_image(a, b, options).ok(),
         _ => None,
     };
@@ -148,11 +162,28 @@ fn judge(
         || rayon::join(|| old.as_ref().and_then(png), || new.as_ref().and_then(png)),
         || {
             rayon::join(
-                || diff.as_ref().and_then(png),
+                || diff_image.as_ref().and_then(png),
                 || thumbnail.as_ref().and_then(png),
             )
         },
     );
+    // Panels only where the sides can be laid over each other, or only one side is there.
+    let boxes = match (&look, size) {
+        (Look::Compared(_) | Look::OneSide, Some(size)) => panels(size),
+        _ => Vec::new(),
+    };
+    let cut = |image: &Option<Image>, (x, y, w, h): (u32, u32, u32, u32)| {
+        image.as_ref().and_then(|i| png(&i.crop(x, y, w, h)))
+    };
+    let panels = boxes
+        .into_iter()
+        .map(|b| Images {
+            baseline: cut(&old, b),
+            candidate: cut(&new, b),
+            diff: cut(&diff_image, b),
+            thumbnail: None,
+        })
+        .collect();
     Picture {
         look,
         images: Images {
@@ -161,6 +192,7 @@ fn judge(
             diff,
             thumbnail,
         },
+        panels,
         size,
     }
 }

@@ -1,8 +1,9 @@
 //! Browser tests: the report, published as a site under a sub-path of a local HTTP server,
 //! opened in headless Chromium as a reader would, on a desktop, on a phone and in dark mode.
 //! They fail on a 404, a console error, any request leaving the site, an SVG or MathML
-//! element not rendered, anything scrolling inside the page on a desktop, figure text below
-//! 10 CSS px on a desktop or 7 px on a phone, and a light page under a dark colour scheme.
+//! element not rendered, anything scrolling inside the page (on a desktop and on a phone: a
+//! wide table reflows, a long equation breaks), figure text below 10 CSS px on a desktop or
+//! 9 px on a phone, and a light page under a dark colour scheme.
 
 mod cdp;
 mod launch;
@@ -26,7 +27,7 @@ const MOUNT: &str = "/project/";
 const MIN_SVGS: usize = 11;
 /// The smallest figure text allowed in a 1280-pixel window, and on a 390-pixel phone.
 const DESKTOP_MIN_TEXT: f64 = 10.0;
-const PHONE_MIN_TEXT: f64 = 7.0;
+const PHONE_MIN_TEXT: f64 = 9.0;
 
 const DESKTOP: View = View {
     width: 1280,
@@ -157,11 +158,13 @@ fn the_published_site_reads_well_on_every_screen() {
                 .map(|p| format!("{name}: {p}")),
         );
     }
-    if !desktop.scrollers.is_empty() {
-        problems.push(format!(
-            "1280 px: elements scroll inside the page: {:#?}",
-            desktop.scrollers
-        ));
+    for (name, found) in [("1280 px", &desktop), ("390 px", &phone)] {
+        if !found.scrollers.is_empty() {
+            problems.push(format!(
+                "{name}: elements scroll inside the page: {:#?}",
+                found.scrollers
+            ));
+        }
     }
     problems.extend(min_text(&desktop, DESKTOP_MIN_TEXT).map(|p| format!("1280 px: {p}")));
     problems.extend(min_text(&phone, PHONE_MIN_TEXT).map(|p| format!("390 px: {p}")));

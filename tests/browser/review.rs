@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::cdp::{Act, Chromium};
 use super::server::Server;
-use super::{DESKTOP, MOUNT, PHONE};
+use super::{DARK, DESKTOP, MOUNT, PHONE, luminance};
 use crate::support::binary;
 
 /// The opacity of this run's picture on the card of `figure`, as drawn.
@@ -49,6 +49,18 @@ fn the_review_page_reads_well_and_every_viewing_mode_works() {
     let mut chromium = Chromium::start(&server.url(""))
         .unwrap_or_else(|e| panic!("browser check could not run: {e}"));
     let fuzzy = opacity("fuzzy");
+    let nine = "#file-figures-reg-vs-no";
+    let whole_nine =
+        format!("getComputedStyle(document.querySelector('{nine} .frames.has-panels')).display");
+    let panels_nine = format!(
+        "[...document.querySelectorAll('{nine} .frames.panel')].map(f => getComputedStyle(f).display).join(',')"
+    );
+    let panel_opacity = format!(
+        "[...document.querySelectorAll('{nine} .frames.panel .cand')].map(f => getComputedStyle(f).opacity).join(',')"
+    );
+    let images = std::fs::read_dir(review.join("images"))
+        .expect("the review's images")
+        .count();
     for view in [DESKTOP, PHONE] {
         // On a phone the picture itself is tapped; on a desktop the button is clicked (the
         // pointer then rests on it, not on the picture, where hovering shows the other run).
@@ -72,6 +84,14 @@ fn the_review_page_reads_well_and_every_viewing_mode_works() {
                 "getComputedStyle(document.querySelector('#file-figures-fuzzy .cand')).animationName",
             ),
             Act::Eval(SMALLEST_TEXT),
+            // Figure 9: whole on a desktop, panel by panel on a phone, in every mode.
+            Act::Eval(&whole_nine),
+            Act::Eval(&panels_nine),
+            Act::Tap("#file-figures-reg-vs-no .l-flip"),
+            Act::Eval(&panels_nine),
+            Act::Eval(&panel_opacity),
+            Act::Tap("#file-figures-reg-vs-no .l-onion"),
+            Act::Eval(&panel_opacity),
         ];
         let (found, values) = chromium
             .open_acting(&server.url("review.html"), view, &acts)
@@ -85,8 +105,9 @@ fn the_review_page_reads_well_and_every_viewing_mode_works() {
             found.page_width <= found.viewport_width,
             "{width}: the page scrolls sideways: {found:#?}"
         );
-        // Six changed figures: baseline, run and difference each, and a thumbnail.
-        assert_eq!(found.img_count, 24, "{width}: {found:#?}");
+        // Every image the review wrote is on its page: each changed figure's baseline, run,
+        // difference and thumbnail, and figure 9's panels.
+        assert_eq!(found.img_count, images, "{width}: {found:#?}");
         assert!(found.broken_imgs.is_empty(), "{width}: {found:#?}");
         assert!(found.title.starts_with("Review: "), "{found:#?}");
         // Side by side; flip shows the baseline, a tap (or click) this run; onion skin at
@@ -101,7 +122,28 @@ fn the_review_page_reads_well_and_every_viewing_mode_works() {
             smallest[0].as_f64().is_some_and(|px| px >= 12.0),
             "{width}: text under 12 px: {smallest}"
         );
+        let (whole, panels) = if view.mobile {
+            ("none", "grid,grid,grid")
+        } else {
+            ("grid", "none,none,none")
+        };
+        assert_eq!(seen[7..9], [whole, panels], "{width}: figure 9: {seen:?}");
+        // Flipped, each panel shows the baseline; as an onion skin, half of this run.
+        assert_eq!(
+            seen[9..],
+            [panels, "0,0,0", "0.5,0.5,0.5"],
+            "{width}: figure 9's panels: {seen:?}"
+        );
     }
+    // The reader's dark mode: a dark page, the pictures on their own light backgrounds.
+    let dark = chromium
+        .open(&server.url("review.html"), DARK, None)
+        .unwrap_or_else(|e| panic!("browser check could not run: {e}"));
+    assert!(
+        luminance(&dark.body_background) < 0.05,
+        "the review under a dark colour scheme: {:?}",
+        dark.body_background
+    );
     // The keyboard alone: into the mode buttons, an arrow to "flip", Tab to the flip button,
     // space to show this run.
     let bad_fit = opacity("bad-fit");

@@ -299,3 +299,45 @@ fn small_helpers() {
     assert!(rect.overlaps(&OrientedRect::new((5.0, 3.0), 30.0, 10.0, 2.0)));
     assert!(!rect.overlaps(&OrientedRect::new((0.0, 30.0), -30.0, 10.0, 2.0)));
 }
+
+/// The width of the smallest screen the page is read on, and the smallest text it may show
+/// there, in CSS pixels: a figure fills the phone's width, so its text is scaled by the
+/// screen's width over the figure's.
+const PHONE_WIDTH: f64 = 390.0;
+const PHONE_MIN_TEXT: f64 = 9.0;
+
+/// The smallest font size in an SVG document and the document's width.
+fn smallest_text(svg: &str) -> (f64, f64) {
+    let doc = Document::parse(svg).expect("parses");
+    let width: f64 = doc
+        .root_element()
+        .attribute("width")
+        .and_then(|w| w.parse().ok())
+        .expect("a width");
+    let smallest = doc
+        .descendants()
+        .filter_map(|n| n.attribute("font-size"))
+        .filter_map(|s| s.parse::<f64>().ok())
+        .fold(f64::INFINITY, f64::min);
+    (smallest, width)
+}
+
+#[test]
+fn no_figure_text_is_below_nine_pixels_on_a_phone() {
+    for figure in default_figures() {
+        // The page shows figure 9 panel by panel: those are what a phone draws.
+        let documents: Vec<&String> = match &figure.panels {
+            Some(panels) => panels.svgs.iter().collect(),
+            None => vec![&figure.svg],
+        };
+        for svg in documents {
+            let (size, width) = smallest_text(svg);
+            let on_phone = size * PHONE_WIDTH / width;
+            assert!(
+                on_phone >= PHONE_MIN_TEXT,
+                "{}: text of {size} units in {width} is {on_phone:.2} px on a phone",
+                figure.file_name
+            );
+        }
+    }
+}
