@@ -329,3 +329,22 @@ mod tests {
         assert_eq!(read_regular(&root.path().join("nothing"), 3).unwrap(), None);
     }
 }
+
+/// Whether the running user owns what stands at `path` (not followed): only then may a
+/// clean-up touch it. Everything is ours where ownership is not a thing.
+pub(crate) fn owned_by_us(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|meta| meta_owned_by_us(&meta))
+}
+
+/// Whether the running user owns the file `meta` describes.
+#[cfg(unix)]
+pub(crate) fn meta_owned_by_us(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.uid() == rustix::process::geteuid().as_raw()
+}
+
+/// Whether the running user owns the file `meta` describes.
+#[cfg(not(unix))]
+pub(crate) fn meta_owned_by_us(_meta: &fs::Metadata) -> bool {
+    true
+}

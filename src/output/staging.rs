@@ -274,13 +274,20 @@ mod tests {
         let target = root.path().join("output");
         let staging = Staging::create(root.path(), &target).unwrap();
         fs::write(staging.report().join("a.txt"), "new").unwrap();
-        assert!(remove_abandoned(root.path()).is_empty());
+        let ours = std::ffi::OsStr::new("output");
+        assert!(remove_abandoned(root.path(), ours).is_empty());
         assert!(staging.container().exists(), "its run still holds the lock");
         let container = staging.container().to_path_buf();
         // Dropping without discarding is what a killed run leaves: the lock is released.
         drop(staging);
         *active() = None;
-        assert!(remove_abandoned(root.path()).is_empty());
+        // A run of another output folder leaves it for a run of its own folder.
+        assert!(remove_abandoned(root.path(), std::ffi::OsStr::new("other")).is_empty());
+        assert!(
+            container.exists(),
+            "another output folder's staging folder was touched"
+        );
+        assert!(remove_abandoned(root.path(), ours).is_empty());
         assert!(!container.exists());
     }
 
@@ -295,7 +302,7 @@ mod tests {
         fs::write(with_foreign_lock.join(LOCK), r#"{"tool": "else"}"#).unwrap();
         let old_style = root.path().join(".output.staging-backup");
         fs::create_dir(&old_style).unwrap();
-        remove_abandoned(root.path());
+        remove_abandoned(root.path(), std::ffi::OsStr::new("out"));
         assert!(lookalike.join("notes").exists());
         assert!(with_foreign_lock.join(LOCK).exists());
         assert!(old_style.exists());

@@ -5,6 +5,7 @@
 //! whose own marker names this tool; never by its name or age alone. A file that exists
 //! nowhere else is moved into the report or kept, never deleted.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -149,8 +150,12 @@ fn move_into(path: &Path, root: &Path, relative: &Path) -> bool {
 }
 
 /// Removes the staging folders in `parent` that runs of this tool abandoned (their lock is
-/// free), whatever output folder they were for. Returns warnings for what had to stay.
-pub(crate) fn remove_abandoned(parent: &Path) -> Vec<String> {
+/// free) and that the running user owns; another user's folder is never touched, whatever
+/// its lock file says. Only a staging folder of `ours` (the name of the output folder this
+/// run writes, beside it) may give a report back to its output folder: the destination comes
+/// from where the run writes, never from a path read from a file. Returns warnings for what
+/// had to stay.
+pub(crate) fn remove_abandoned(parent: &Path, ours: &OsStr) -> Vec<String> {
     let Ok(entries) = fs::read_dir(parent) else {
         return Vec::new();
     };
@@ -160,12 +165,18 @@ pub(crate) fn remove_abandoned(parent: &Path) -> Vec<String> {
             continue;
         }
         let container = entry.path();
-        let is_folder = fsx::is_real_folder(&container);
-        if !is_folder {
+        if !fsx::is_real_folder(&container) || !fsx::owned_by_us(&container) {
             continue;
         }
         if let Some(record) = abandoned(&container) {
-            warnings.extend(clean_up_abandoned(parent, &container, &record));
+            // The lock says which output folder it staged. A staging folder of another output
+            // folder is left for a run of that folder to finish (it may hold that folder's
+            // previous report); the one of this run's folder gives its report back there.
+            if record.target.as_os_str() != ours || !plain_name(ours) {
+                continue;
+            }
+            let target = parent.join(ours);
+            warnings.extend(clean_up_abandoned(&container, &target, &record));
         } else if orphaned(&container) {
             warnings.extend(clean_up_orphaned(&container));
         } else if unfinished(&container) {
@@ -184,7 +195,8 @@ pub(crate) fn remove_abandoned(parent: &Path) -> Vec<String> {
 fn abandoned(container: &Path) -> Option<LockRecord> {
     let path = container.join(LOCK);
     let file = fsx::open_no_follow(&path).ok()?;
-    if !file.metadata().ok()?.file_type().is_file() {
+    let meta = file.metadata().ok()?;
+    if !meta.file_type().is_file() || !fsx::meta_owned_by_us(&meta) {
         return None;
     }
     let bytes = fsx::read_regular(&path, 1 << 16).ok()??;
@@ -269,18 +281,26 @@ fn sweep_previous(old: &Path, target: Option<&Path>, kept: &mut Vec<Kept>) {
     let _ = fs::remove_dir(old);
 }
 
-fn clean_up_abandoned(parent: &Path, container: &Path, record: &LockRecord) -> Vec<String> {
-    let target = parent.join(&record.target);
+/// A name of one folder in its parent: no separator, not `.` or `..`, not empty.
+fn plain_name(name: &OsStr) -> bool {
+    let path = Path::new(name);
+    let mut parts = path.components();
+    matches!(parts.next(), Some(std::path::Component::Normal(_))) && parts.next().is_none()
+}
+
+/// Removes an abandoned staging folder of ours for `target`, the output folder this run
+/// writes.
+fn clean_up_abandoned(container: &Path, target: &Path, record: &LockRecord) -> Vec<String> {
     let report = container.join(REPORT);
     let previous = container.join(PREVIOUS);
     let mut kept = Vec::new();
     if fsx::is_real_folder(&previous) {
         // Killed between the two renames of a system without exchange: the output folder's
         // name may be free, and the previous report is whole. Put it back.
-        if fs::symlink_metadata(&target).is_err() && fs::rename(&previous, &target).is_ok() {
+        if fs::symlink_metadata(target).is_err() && fs::rename(&previous, target).is_ok() {
             let _ = fsx::remove_tree(&report);
         } else {
-            sweep_previous(&previous, Some(&target), &mut kept);
+            sweep_previous(&previous, Some(target), &mut kept);
         }
     }
     if fsx::is_real_folder(&report) {
@@ -292,7 +312,7 @@ fn clean_up_abandoned(parent: &Path, container: &Path, record: &LockRecord) -> V
             let _ = fsx::remove_tree(&report);
         } else {
             // Killed after the swap: this is the previous report.
-            sweep_previous(&report, Some(&target), &mut kept);
+            sweep_previous(&report, Some(target), &mut kept);
         }
     }
     let only_lock = fs::read_dir(container)

@@ -134,7 +134,8 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
         })?;
     }
     let created = create_missing(&target.parent)?;
-    for warning in sweep::remove_abandoned(&target.parent) {
+    let ours = target.path.file_name().unwrap_or_default();
+    for warning in sweep::remove_abandoned(&target.parent, ours) {
         progress.warn(&warning);
     }
     let staging = match staging::Staging::create(&target.parent, &target.path) {

@@ -13,6 +13,7 @@ mod support;
 mod folders;
 mod fuzz;
 mod limits;
+mod trust;
 
 use std::fs;
 use std::io::Read;
@@ -82,6 +83,16 @@ fn main() {
             fuzz::mutated_baselines,
         ),
         Trial::test("any_flag_values_get_a_run_or_one_error", fuzz::random_flags),
+        Trial::test(
+            "a_lock_never_chooses_a_destination",
+            trust::a_lock_never_chooses_a_destination,
+        ),
+        // Root plays the victim and hands the planted folder to `nobody`, the attacker.
+        Trial::test(
+            "another_users_staging_folder_is_never_touched",
+            trust::another_users_staging_folder_is_never_touched,
+        )
+        .with_ignored_flag(!rustix::process::geteuid().is_root()),
     ];
     if let Err(why) = &user {
         eprintln!("{why}: the tests that need a folder's mode to bind are not run here");
@@ -104,7 +115,7 @@ pub struct User {
 }
 
 /// The user id of `nobody` on Linux systems.
-const NOBODY: u32 = 65534;
+pub const NOBODY: u32 = 65534;
 
 impl User {
     /// This process's user when it is not root; `nobody` (with a copy of the binary it may
