@@ -277,6 +277,25 @@ pub(crate) fn identity(_meta: &fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
+/// Whether the running user owns what stands at `path` (not followed): only then may a
+/// clean-up touch it. Everything is ours where ownership is not a thing.
+pub(crate) fn owned_by_us(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|meta| meta_owned_by_us(&meta))
+}
+
+/// Whether the running user owns the file `meta` describes.
+#[cfg(unix)]
+pub(crate) fn meta_owned_by_us(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.uid() == rustix::process::geteuid().as_raw()
+}
+
+/// Whether the running user owns the file `meta` describes.
+#[cfg(not(unix))]
+pub(crate) fn meta_owned_by_us(_meta: &fs::Metadata) -> bool {
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,23 +347,4 @@ mod tests {
         assert!(read_regular(&root.path().join("sub/a.txt"), 3).is_err());
         assert_eq!(read_regular(&root.path().join("nothing"), 3).unwrap(), None);
     }
-}
-
-/// Whether the running user owns what stands at `path` (not followed): only then may a
-/// clean-up touch it. Everything is ours where ownership is not a thing.
-pub(crate) fn owned_by_us(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|meta| meta_owned_by_us(&meta))
-}
-
-/// Whether the running user owns the file `meta` describes.
-#[cfg(unix)]
-pub(crate) fn meta_owned_by_us(meta: &fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    meta.uid() == rustix::process::geteuid().as_raw()
-}
-
-/// Whether the running user owns the file `meta` describes.
-#[cfg(not(unix))]
-pub(crate) fn meta_owned_by_us(_meta: &fs::Metadata) -> bool {
-    true
 }
