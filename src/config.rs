@@ -49,6 +49,14 @@ pub enum ConfigError {
     /// An empty list of strengths.
     #[error("at least one lambda is needed")]
     NoLambdas,
+    /// More strengths than a report can show and a review can read back.
+    #[error("at most {max} lambdas can be compared (figure 9 draws a panel for each), got {count}")]
+    TooManyLambdas {
+        /// Strengths given.
+        count: usize,
+        /// The most allowed.
+        max: usize,
+    },
     /// SOURCE_DATE_EPOCH is set to something other than a whole number of seconds.
     #[error("SOURCE_DATE_EPOCH must be a whole number of seconds, got {text:?}")]
     SourceDateEpoch {
@@ -58,6 +66,12 @@ pub enum ConfigError {
 }
 
 type Result<T, E = ConfigError> = std::result::Result<T, E>;
+
+/// The most strengths a run compares. Figure 9 draws one panel per strength, and the review
+/// must be able to read back everything a run writes: at this many panels figure 9 is 2.6
+/// million pixels (the review draws figures of up to 4.2 million), and `results.json` stays
+/// far within the size a review reads.
+pub const MAX_LAMBDAS: usize = 12;
 
 /// The largest `--n` accepted. Past it a run would need more memory than a workstation has,
 /// and the allocator would abort the process instead of reporting an error.
@@ -154,6 +168,12 @@ pub fn check_out(out: PathBuf) -> Result<PathBuf> {
 pub fn check_lambdas(values: &[f64]) -> Result<Vec<Lambda>> {
     if values.is_empty() {
         return Err(ConfigError::NoLambdas);
+    }
+    if values.len() > MAX_LAMBDAS {
+        return Err(ConfigError::TooManyLambdas {
+            count: values.len(),
+            max: MAX_LAMBDAS,
+        });
     }
     Ok(values
         .iter()

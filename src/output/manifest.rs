@@ -15,8 +15,11 @@ pub const RESULTS: &str = "results.json";
 pub const REVIEW: &str = "review.json";
 /// The tool name `results.json` carries.
 pub const TOOL: &str = env!("CARGO_PKG_NAME");
-/// `results.json` larger than this is not one of ours (ours is a few kilobytes).
-const RESULTS_LIMIT: u64 = 16 << 20;
+/// The largest marker file (`results.json`, `review.json`) that is read: the run writes a few
+/// kilobytes a fit, and refuses up front what would make it larger (see
+/// [`crate::config::MAX_LAMBDAS`]), so a larger one is not one of ours. The review reads
+/// `results.json` within the same limit.
+pub const MAX_RESULTS_BYTES: u64 = 4 << 20;
 
 /// Which kind of folder of the tool's: each is recognised by its own marker file, so that one
 /// is never taken for the other (a review page never replaces a report, nor the reverse).
@@ -99,7 +102,7 @@ impl Manifest {
 
     /// The manifest of the folder of `kind` in `dir`, read from its marker file.
     pub fn read_kind(dir: &Path, kind: Kind) -> Result<Manifest, Foreign> {
-        let bytes = match fsx::read_regular(&dir.join(kind.marker()), RESULTS_LIMIT) {
+        let bytes = match fsx::read_regular(&dir.join(kind.marker()), MAX_RESULTS_BYTES) {
             Ok(Some(bytes)) => bytes,
             Ok(None) => return Err(Foreign::NoResults),
             Err(e) => return Err(Foreign::Unreadable(e.to_string())),

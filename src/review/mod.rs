@@ -58,9 +58,9 @@ pub use parameters::ParameterChange;
 pub use tolerances::Tolerances;
 pub use verdict::{Accepted, Header, last_line};
 
-/// The largest `results.json` whose numbers are compared, in bytes: a run's is about 4 KiB a
-/// fit. Larger, and it is unreadable (its bytes are still compared).
-pub const MAX_RESULTS_BYTES: u64 = 4 << 20;
+/// The largest `results.json` whose numbers are compared: the limit within which it is read
+/// as a report's marker too. Larger, and it is unreadable (its bytes are still compared).
+pub use crate::output::MAX_RESULTS_BYTES;
 /// The largest page whose text is compared, in bytes: the page with both CSVs embedded is a
 /// few megabytes.
 pub const MAX_PAGE_BYTES: u64 = 16 << 20;

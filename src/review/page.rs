@@ -175,10 +175,22 @@ pub fn anchor(path: &str) -> String {
 
 /// `figures/reg-vs-no.svg` → `figures-reg-vs-no`: a name for anchors and image files.
 fn slug(path: &str) -> String {
+    /// Image files are named `{slug}.panel-N.candidate.png`: a slug of at most this many
+    /// characters keeps every name far within a file system's 255 bytes.
+    const MOST: usize = 100;
     let stem = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
-    stem.chars()
+    let slug: String = stem
+        .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect()
+        .collect();
+    if slug.len() <= MOST {
+        return slug;
+    }
+    // A long name keeps its start and gets its hash: still one name per file.
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(path.as_bytes());
+    let hex: String = hash.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("{}-{hex}", &slug[..MOST - 13])
 }
 
 fn context(review: &Review, header: &Header, images: &mut Vec<(String, Vec<u8>)>) -> PageContext {

@@ -87,6 +87,14 @@ fn main() {
             "a_lock_never_chooses_a_destination",
             trust::a_lock_never_chooses_a_destination,
         ),
+        Trial::test(
+            "what_a_run_writes_its_readers_read",
+            trust::what_a_run_writes_its_readers_read,
+        ),
+        Trial::test(
+            "a_long_figure_name_gets_a_verdict",
+            trust::a_long_figure_name_gets_a_verdict,
+        ),
         // Root plays the victim and hands the planted folder to `nobody`, the attacker.
         Trial::test(
             "another_users_staging_folder_is_never_touched",

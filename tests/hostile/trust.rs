@@ -138,3 +138,95 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     all
 }
+
+/// What a run may write, every reader of the tool reads back: the most strengths a run takes
+/// make a report that a later run replaces, `--check` compares and a review draws (figure 9
+/// with a panel for each, within the renderer's limits); one more is refused up front.
+pub fn what_a_run_writes_its_readers_read() -> Result<(), Failed> {
+    let root = tempfile::tempdir()?;
+    let most = logreg_report::config::MAX_LAMBDAS;
+    let lambdas: Vec<String> = (0..most).map(|k| format!("{}", k as f64 / 4.0)).collect();
+    let lambdas = lambdas.join(",");
+    let run = |args: &[&str]| -> Result<super::Finished, Failed> {
+        let mut command = std::process::Command::new(binary_path());
+        command.current_dir(root.path()).args(args);
+        finish(command, MINUTE)
+    };
+    let written = run(&["--quiet", "--n", "40", "--lambdas", &lambdas])?;
+    check(written.code == Some(0), || written.stderr.clone())?;
+    let again = run(&["--quiet", "--n", "40", "--lambdas", &lambdas, "--check"])?;
+    check(again.code == Some(0), || {
+        format!("--check: {}", again.stderr)
+    })?;
+    let review = run(&[
+        "review",
+        "--quiet",
+        "--n",
+        "40",
+        "--seed",
+        "3",
+        "--lambdas",
+        &lambdas,
+    ])?;
+    check(review.code == Some(1), || {
+        format!("review: {}", review.stderr)
+    })?;
+    let record: serde_json::Value =
+        serde_json::from_slice(&fs::read(root.path().join("review/review.json"))?)?;
+    let nine = record["files"]
+        .as_array()
+        .and_then(|files| files.iter().find(|f| f["path"] == "figures/reg-vs-no.svg"))
+        .ok_or("no verdict for figure 9")?;
+    check(nine["verdict"] == "changed", || format!("figure 9: {nine}"))?;
+    let replaced = run(&["--quiet", "--n", "40"])?;
+    check(replaced.code == Some(0), || replaced.stderr.clone())?;
+    let over: Vec<String> = (0..=most).map(|k| k.to_string()).collect();
+    let refused = run(&["--quiet", "--lambdas", &over.join(",")])?;
+    check(
+        refused.code == Some(2)
+            && refused
+                .stderr
+                .contains(&format!("at most {most} lambdas can be compared")),
+        || format!("{} lambdas: {}", most + 1, refused.stderr),
+    )
+}
+
+/// A baseline figure with a name as long as a file system allows still gets its verdict: the
+/// review's image files of it keep short names.
+pub fn a_long_figure_name_gets_a_verdict() -> Result<(), Failed> {
+    let root = tempfile::tempdir()?;
+    let mut write = std::process::Command::new(binary_path());
+    write
+        .current_dir(root.path())
+        .args(["--quiet", "--out", "output"]);
+    check(finish(write, MINUTE)?.code == Some(0), || "the run".into())?;
+    let output = root.path().join("output");
+    let name = format!("{}.svg", "f".repeat(246));
+    fs::copy(
+        output.join("figures/fuzzy.svg"),
+        output.join("figures").join(&name),
+    )?;
+    // The baseline's run "wrote" it: its manifest lists it.
+    let results = output.join("results.json");
+    let mut record: serde_json::Value = serde_json::from_slice(&fs::read(&results)?)?;
+    record["artifacts"][format!("figures/{name}")] = serde_json::json!("0".repeat(64));
+    fs::write(&results, serde_json::to_vec_pretty(&record)?)?;
+    let mut review = std::process::Command::new(binary_path());
+    review.current_dir(root.path()).args(["review", "--quiet"]);
+    let finished = finish(review, MINUTE)?;
+    finished.assert_verdict("a figure with a long name")?;
+    check(finished.code == Some(1), || finished.stderr.clone())?;
+    let review = fs::read_to_string(root.path().join("review/review.json"))?;
+    check(
+        review.contains(&format!("\"path\": \"figures/{name}\"")),
+        || "the long-named figure has no verdict".into(),
+    )?;
+    let longest = fs::read_dir(root.path().join("review/images"))?
+        .flatten()
+        .map(|e| e.file_name().len())
+        .max()
+        .unwrap_or(0);
+    check(longest < 200, || {
+        format!("an image name of {longest} bytes")
+    })
+}

@@ -115,6 +115,7 @@ fn config_words(error: &ConfigError) -> String {
         }
         ConfigError::NotANumber { text } => format!("--lambdas: {text:?} is not a number"),
         ConfigError::NoLambdas => "--lambdas: at least one lambda is needed".into(),
+        ConfigError::TooManyLambdas { .. } => format!("--lambdas: {error}"),
         ConfigError::Lambda(ModelError::InvalidLambda { got, max }) => lambda_words(*got, *max),
         ConfigError::NoOutputName => "--out must name a folder".into(),
         ConfigError::EmptyPath => "a folder's path is empty".into(),
