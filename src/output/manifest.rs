@@ -16,9 +16,9 @@ pub const REVIEW: &str = "review.json";
 /// The tool name `results.json` carries.
 pub const TOOL: &str = env!("CARGO_PKG_NAME");
 /// The largest marker file (`results.json`, `review.json`) that is read: the run writes a few
-/// kilobytes a fit, and refuses up front what would make it larger (see
-/// [`crate::config::MAX_LAMBDAS`]), so a larger one is not one of ours. The review reads
-/// `results.json` within the same limit.
+/// kilobytes a fit, and refuses up front what would make it larger (the number of strengths
+/// is bounded where user input is checked), so a larger one is not one of ours. The review
+/// reads `results.json` within the same limit.
 pub const MAX_RESULTS_BYTES: u64 = 4 << 20;
 
 /// Which kind of folder of the tool's: each is recognised by its own marker file, so that one
