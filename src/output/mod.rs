@@ -43,7 +43,7 @@ pub use error::{MakeError, OutputError};
 pub use manifest::{Foreign, Kind, MAX_RESULTS_BYTES, Manifest, RESULTS, REVIEW, TOOL};
 pub use staging::install_signal_cleanup;
 pub use target::{Existing, Target};
-pub use write::write;
+pub use write::{ready, write};
 
 #[cfg(test)]
 mod tests;

@@ -111,28 +111,50 @@ fn remove_created(created: &[PathBuf]) {
     }
 }
 
-/// Writes `artifacts` as the report in `target`, keeping every file of the folder that the
-/// previous run did not write (see the module documentation for what is guaranteed).
-/// Warnings, such as a previous report that could not be fully removed, go to `progress`.
-pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progress) -> Result<()> {
-    // The folder may have changed since it was resolved.
+/// Checks, writing nothing, everything [`write`] checks before it stages a byte: that
+/// `target` is still a folder of the tool's (or new), that nothing of the user's stands where
+/// a file of `writes` goes, and that this process may change the folder, each folder in it
+/// and the nearest folder that holds it. For a caller that must know a write will not be
+/// refused before it changes something else (a review that accepts).
+pub fn ready(target: &Target, writes: &[&str]) -> Result<()> {
     let existing = inspect(&target.given, &target.path, target.kind)?;
     let manifest = match &existing {
         Existing::Report(manifest) => Some(manifest),
         _ => None,
     };
-    let writes: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    let writes: BTreeSet<&str> = writes.iter().copied().collect();
     check_in_the_way(&target.path, &target.given, manifest, &writes)?;
     if fs::symlink_metadata(&target.path).is_ok() {
         check_writable(&target.path, &target.given, target.kind)?;
     }
-    if fs::symlink_metadata(&target.parent).is_ok() {
-        fsx::may_change(&target.parent).map_err(|source| OutputError::Unwritable {
-            path: target.parent.clone(),
-            kind: target.kind,
-            source,
-        })?;
+    // The folder that holds it, or (where that is still to be made) the nearest one that is.
+    let mut holder = target.parent.as_path();
+    while fs::symlink_metadata(holder).is_err() {
+        match holder.parent() {
+            Some(up) if !up.as_os_str().is_empty() => holder = up,
+            _ => return Ok(()),
+        }
     }
+    fsx::may_change(holder).map_err(|source| OutputError::Unwritable {
+        path: holder.to_path_buf(),
+        kind: target.kind,
+        source,
+    })
+}
+
+/// Writes `artifacts` as the report in `target`, keeping every file of the folder that the
+/// previous run did not write (see the module documentation for what is guaranteed).
+/// Warnings, such as a previous report that could not be fully removed, go to `progress`.
+pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progress) -> Result<()> {
+    // The folder may have changed since it was resolved.
+    let listed: Vec<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
+    ready(target, &listed)?;
+    let writes: BTreeSet<&str> = listed.into_iter().collect();
+    let manifest = match inspect(&target.given, &target.path, target.kind)? {
+        Existing::Report(manifest) => Some(manifest),
+        _ => None,
+    };
+    let manifest = manifest.as_ref();
     let created = create_missing(&target.parent)?;
     let ours = target.path.file_name().unwrap_or_default();
     for warning in sweep::remove_abandoned(&target.parent, ours) {

@@ -425,3 +425,44 @@ fn render(context: &PageContext) -> Result<String, ReviewError> {
     let context = tera::Context::from_serialize(context).map_err(one_line)?;
     tera.render(REVIEW_PAGE, &context).map_err(one_line)
 }
+
+/// What a review's folder and files say while it runs: that it did not finish. If it is
+/// stopped (Ctrl-C), that is what stays, never the previous review's verdict.
+pub const UNFINISHED: &str = "it was started and did not finish (it was stopped, or is still \
+                              running)";
+
+/// Marks the review folder `dir` as holding a review that did not finish: its `review.json`
+/// keeps the list of the folder's files (so the folder stays the tool's) and loses the
+/// previous verdict. Nothing happens where there is no review of this tool.
+pub fn mark_unfinished(dir: &std::path::Path) -> std::io::Result<()> {
+    let marker = dir.join(crate::output::REVIEW);
+    let Some(bytes) = crate::output::fsx::read_regular(&marker, crate::output::MAX_RESULTS_BYTES)?
+    else {
+        return Ok(());
+    };
+    let Ok(previous) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+        return Ok(());
+    };
+    if previous["tool"] != crate::output::TOOL {
+        return Ok(());
+    }
+    let record = json!({
+        "tool": crate::output::TOOL,
+        "version": env!("CARGO_PKG_VERSION"),
+        "parameters": [],
+        "state": "unfinished",
+        "passed": false,
+        "last_line": super::verdict::error_line(UNFINISHED),
+        "files": [],
+        "artifacts": previous["artifacts"],
+    });
+    let mut text = serde_json::to_vec_pretty(&record).map_err(std::io::Error::other)?;
+    text.push(b'\n');
+    let mut file = tempfile::Builder::new()
+        .prefix(".logreg-report-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    std::io::Write::write_all(&mut file, &text)?;
+    file.persist(&marker).map_err(|e| e.error)?;
+    Ok(())
+}

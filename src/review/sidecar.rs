@@ -127,6 +127,32 @@ pub fn check(path: &Path, kind: Sidecar, places: &Places<'_>) -> Result<(), Revi
     standing(path, kind).map_err(refuse)
 }
 
+/// Checks, writing nothing, that [`write`] would not be refused at `path`: what stands there
+/// may be replaced, and this process may change the folder it goes into (or, where that is
+/// still to be made, the nearest folder that holds it). For a review that must know its side
+/// outputs can be written before it changes the baseline.
+pub fn ready(path: &Path, kind: Sidecar) -> Result<(), ReviewError> {
+    standing(path, kind).map_err(|reason| ReviewError::Sidecar {
+        path: path.to_path_buf(),
+        reason,
+        advice: format!("choose a new file, or a {} this tool wrote", kind.noun()),
+    })?;
+    let mut folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    while fs::symlink_metadata(folder).is_err() {
+        match folder.parent() {
+            Some(up) if !up.as_os_str().is_empty() => folder = up,
+            _ => folder = Path::new("."),
+        }
+    }
+    crate::output::fsx::may_change(folder).map_err(|source| ReviewError::Io {
+        path: folder.to_path_buf(),
+        source,
+    })
+}
+
 /// Whether what stands at `path` may be replaced: nothing, an empty regular file, or one of
 /// this kind written by this tool. The reason when not.
 fn standing(path: &Path, kind: Sidecar) -> Result<(), String> {

@@ -386,3 +386,48 @@ pub fn cleanup_after_the_swap() -> Result<(), Failed> {
         "the next run left the abandoned staging folder".into()
     })
 }
+
+/// `review --accept` is all or nothing, its side outputs included: with the review folder,
+/// the folder of `--junit` or the folder of `--markdown` read-only, it is refused before the
+/// baseline changes, and says nothing was changed.
+pub fn accept_with_an_unwritable_side_output(user: &User) -> Result<(), Failed> {
+    for (case, extra) in [
+        ("review", vec![]),
+        ("reports", vec!["--junit", "reports/junit.xml"]),
+        ("reports", vec!["--markdown", "reports/summary.md"]),
+    ] {
+        let dir = with_report(user)?;
+        let first = user
+            .command(dir.path())
+            .args(["review", "--quiet", "--seed", "1"])
+            .output()?;
+        check(first.status.code() == Some(1), || {
+            format!("the first review: {}", first.status)
+        })?;
+        fs::create_dir(dir.path().join("reports"))?;
+        if let Some(id) = user.drop_to {
+            std::os::unix::fs::chown(dir.path().join("reports"), Some(id), Some(id))?;
+        }
+        let before = snapshot(&dir.path().join("output"));
+        let what = format!("--accept with {case} read-only {extra:?}");
+        let finished = {
+            let _read_only = ReadOnly::make(dir.path().join(case));
+            let mut accept = user.command(dir.path());
+            accept
+                .args(["review", "--quiet", "--seed", "1", "--accept"])
+                .args(&extra);
+            finish(accept, MINUTE)?
+        };
+        refused(&finished, &["Permission denied"], &what)?;
+        check(!finished.stderr.contains("accepted"), || {
+            format!("{what}: {}", finished.stderr)
+        })?;
+        check(snapshot(&dir.path().join("output")) == before, || {
+            format!("{what}: the baseline changed")
+        })?;
+        check(staging_folders(dir.path()).is_empty(), || {
+            format!("{what}: debris")
+        })?;
+    }
+    Ok(())
+}

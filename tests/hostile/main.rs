@@ -53,6 +53,10 @@ fn main() {
             "a_read_only_review_folder_stops_a_review_with_nothing_left",
             folders::read_only_review,
         ),
+        unprivileged(
+            "accept_with_an_unwritable_side_output_changes_nothing",
+            folders::accept_with_an_unwritable_side_output,
+        ),
         Trial::test(
             "a_file_size_limit_stops_a_run_whole",
             folders::file_size_limit_run,
@@ -90,6 +94,10 @@ fn main() {
         Trial::test(
             "what_a_run_writes_its_readers_read",
             trust::what_a_run_writes_its_readers_read,
+        ),
+        Trial::test(
+            "an_interrupted_review_leaves_no_earlier_verdict",
+            trust::an_interrupted_review_leaves_no_earlier_verdict,
         ),
         Trial::test(
             "a_long_figure_name_gets_a_verdict",

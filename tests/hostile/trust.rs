@@ -230,3 +230,71 @@ pub fn a_long_figure_name_gets_a_verdict() -> Result<(), Failed> {
         format!("an image name of {longest} bytes")
     })
 }
+
+/// A review stopped half-way (Ctrl-C while it computes) leaves no earlier verdict to be read
+/// as its own: `review.json`, the JUnit and the Markdown files say it did not finish.
+pub fn an_interrupted_review_leaves_no_earlier_verdict() -> Result<(), Failed> {
+    let root = tempfile::tempdir()?;
+    let dir = root.path();
+    let tool = |args: &[&str]| {
+        let mut command = std::process::Command::new(binary_path());
+        command.current_dir(dir).args(args);
+        command
+    };
+    check(tool(&["--quiet"]).status()?.success(), || "the run".into())?;
+    let sides = ["--junit", "junit.xml", "--markdown", "summary.md"];
+    let first = tool(&["review", "--quiet"]).args(sides).status()?;
+    check(first.code() == Some(0), || {
+        format!("the first review: {first}")
+    })?;
+    let passed = fs::read_to_string(dir.join("junit.xml"))?;
+    check(!passed.contains("<error"), || passed.clone())?;
+    // A review that takes long enough to be stopped while it computes.
+    let mut slow = tool(&["review", "--quiet", "--n", "3000000"])
+        .args(sides)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let started = std::time::Instant::now();
+    let state = || -> String {
+        fs::read(dir.join("review/review.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v["state"].as_str().map(String::from))
+            .unwrap_or_default()
+    };
+    while state() != "unfinished" {
+        if started.elapsed() > MINUTE || slow.try_wait()?.is_some() {
+            let _ = slow.kill();
+            return Err("the review never marked itself unfinished while it ran".into());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    check(slow.try_wait()?.is_none(), || {
+        "it finished before the stop".into()
+    })?;
+    rustix::process::kill_process(
+        rustix::process::Pid::from_child(&slow),
+        rustix::process::Signal::INT,
+    )?;
+    let status = slow.wait()?;
+    check(!status.success(), || {
+        format!("the stopped review: {status}")
+    })?;
+    check(state() == "unfinished", || {
+        format!("review.json: {}", state())
+    })?;
+    let junit = fs::read_to_string(dir.join("junit.xml"))?;
+    check(
+        junit.contains("<error") && junit.contains("did not finish"),
+        || format!("junit.xml: {junit}"),
+    )?;
+    let markdown = fs::read_to_string(dir.join("summary.md"))?;
+    check(markdown.contains("did not finish"), || markdown.clone())?;
+    // The next review writes its own verdict everywhere.
+    let again = tool(&["review", "--quiet"]).args(sides).status()?;
+    check(again.code() == Some(0), || {
+        format!("the next review: {again}")
+    })?;
+    check(state() == "identical", || state())
+}

@@ -64,6 +64,7 @@ pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
     if let Some(url) = &args.review_url {
         header.review_page = url.clone();
     }
+    mark_unfinished(&places);
     match compare(&args, &project, &baseline, &places, &mut header) {
         Ok(outcome) => Ok(outcome),
         Err(message) => {
@@ -92,6 +93,27 @@ fn record_refusal(args: &ReviewArgs, message: &str) {
             &header(&project, &lookup, baseline.label()),
             message,
         );
+    }
+}
+
+/// Makes every place that holds an earlier review's verdict say that this one has not
+/// finished, so that a review stopped half-way (Ctrl-C) leaves no earlier verdict to be read
+/// as its own. A place that holds nothing yet is left as it is.
+fn mark_unfinished(places: &Destinations) {
+    let _ = review::page::mark_unfinished(places.review_dir.path());
+    let unfinished = review::page::UNFINISHED;
+    for (path, kind) in [
+        (&places.junit, Sidecar::Junit),
+        (&places.markdown, Sidecar::Markdown),
+    ] {
+        let Some(path) = path else { continue };
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+            let text = match kind {
+                Sidecar::Junit => review::junit::error_xml(unfinished),
+                Sidecar::Markdown => review::markdown::error_summary(unfinished),
+            };
+            let _ = sidecar::write(path, kind, &text);
+        }
     }
 }
 
@@ -325,6 +347,21 @@ fn compare(
         let Some(folder) = baseline.folder() else {
             return Err("--accept: a baseline read from git cannot be written".into());
         };
+        // All or nothing, side outputs included: every place this review writes after the
+        // baseline must be known writable before the baseline changes.
+        let names = Names::of(project);
+        let review_files = [REVIEW_PAGE, output::REVIEW];
+        output::ready(&places.review_dir, &review_files)
+            .map_err(prefixed(names.name(Key::ReviewDir)))?;
+        for (path, kind, name) in [
+            (&places.junit, Sidecar::Junit, "--junit"),
+            (&places.markdown, Sidecar::Markdown, "--markdown"),
+        ] {
+            if let Some(path) = path {
+                sidecar::ready(path, kind)
+                    .map_err(|e| format!("{name} {e}; nothing was changed"))?;
+            }
+        }
         progress.start("accepting");
         let started = std::time::Instant::now();
         output::write(folder, &report.artifacts, progress)
@@ -336,15 +373,26 @@ fn compare(
         header.accepted = true;
         warn_overridden(project);
     }
-    let artifacts = review::page::artifacts(&found, header).map_err(|e| words(e.into()))?;
+    // Once the baseline is accepted, an error says so: the baseline did change.
+    let after = |message: String| {
+        if header.accepted {
+            format!(
+                "{} now holds this run (accepted), but then: {message}",
+                project.baseline.display()
+            )
+        } else {
+            message
+        }
+    };
+    let artifacts = review::page::artifacts(&found, header).map_err(|e| after(words(e.into())))?;
     progress.start("writing the review");
     let started = std::time::Instant::now();
     output::write(&places.review_dir, &artifacts, progress)
-        .map_err(prefixed(Names::of(project).name(Key::ReviewDir)))?;
+        .map_err(|e| after(format!("{} {e}", Names::of(project).name(Key::ReviewDir))))?;
     progress.finish(&format!("wrote {}", header.review_page), started.elapsed());
     if let Some(path) = &places.junit {
         sidecar::write(path, Sidecar::Junit, &review::junit::xml(&found, header))
-            .map_err(|e| format!("--junit {e}"))?;
+            .map_err(|e| after(format!("--junit {e}")))?;
     }
     if let Some(path) = &places.markdown {
         sidecar::write(
@@ -352,7 +400,7 @@ fn compare(
             Sidecar::Markdown,
             &review::markdown::summary(&found, header),
         )
-        .map_err(|e| format!("--markdown {e}"))?;
+        .map_err(|e| after(format!("--markdown {e}")))?;
     }
     print(&found, header, options.quiet);
     Ok(if header.accepted || found.passed() {
