@@ -296,5 +296,5 @@ pub fn an_interrupted_review_leaves_no_earlier_verdict() -> Result<(), Failed> {
     check(again.code() == Some(0), || {
         format!("the next review: {again}")
     })?;
-    check(state() == "identical", || state())
+    check(state() == "identical", state)
 }
