@@ -71,7 +71,15 @@ impl Baseline {
                 Entry::Other => Opened::Other(what_stands(target.path(), path)),
             }),
             Baseline::Committed(committed) => Ok(match committed.files.get(path) {
-                None => Opened::Missing,
+                // As on disk: a link or submodule committed where a folder is needed makes
+                // nothing behind it the report's.
+                None => match committed.in_the_way(path) {
+                    Some((on_the_way, what)) => Opened::Other(format!(
+                        "{on_the_way} is {what}, not a folder, and nothing behind it is the \
+                         report's"
+                    )),
+                    None => Opened::Missing,
+                },
                 Some(Blob::File(bytes)) => Opened::File(Box::new(Cursor::new(bytes.clone()))),
                 Some(Blob::Other(what)) => {
                     Opened::Other(format!("{what} stands there, not a file"))

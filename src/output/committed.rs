@@ -14,6 +14,12 @@ use super::target::Existing;
 /// The most bytes a committed report may hold in all: a committed report is the default
 /// study's, about a megabyte; anything near this is not one.
 pub const MAX_COMMITTED_BYTES: u64 = 64 << 20;
+/// The most entries (files, links, submodules) a committed report's folder may list: a
+/// report has a few dozen files. A tree that lists more is refused as soon as git has said
+/// so many, whatever it would go on to list.
+pub const MAX_COMMITTED_ENTRIES: usize = 10_000;
+/// The most bytes of `git ls-tree` read: a line per entry, each well under 1 KiB.
+const MAX_LISTING_BYTES: u64 = MAX_COMMITTED_ENTRIES as u64 * 1024;
 
 /// What stands at a path of the committed tree.
 #[derive(Clone, Debug)]
@@ -56,11 +62,17 @@ impl Committed {
             })?
             .trim_end_matches('/')
             .to_string();
-        let inside = git(&["rev-parse", "--is-inside-work-tree"], None).map_err(|e| {
-            refuse(if e.starts_with("git could not be run") {
-                e
-            } else {
+        let inside = git(
+            &["rev-parse", "--is-inside-work-tree"],
+            None,
+            Bound::bytes(64),
+        )
+        .map_err(|e| {
+            // git's own words, unless they only say that this is no repository.
+            refuse(if e.contains("not a git repository") {
                 "the current folder is not inside a git repository".into()
+            } else {
+                e
             })
         })?;
         if inside.trim_ascii() != b"true" {
@@ -76,14 +88,36 @@ impl Committed {
                 &format!("{rev}^{{commit}}"),
             ],
             None,
+            Bound::bytes(128),
         )
-        .map_err(|_| refuse("names no commit of this repository".into()))?;
+        .map_err(|e| {
+            refuse(if e.starts_with("git rev-parse failed") {
+                "names no commit of this repository".into()
+            } else {
+                e
+            })
+        })?;
         let commit = String::from_utf8_lossy(commit.trim_ascii()).into_owned();
         let tree = format!("{commit}:./{dir_text}");
-        let listing = git(&["ls-tree", "-r", "-l", "-z", &tree], None).map_err(|_| {
-            refuse(format!(
-                "holds no folder {dir_text}/ (no report of logreg-report was committed there)"
-            ))
+        let listing = git(
+            &["ls-tree", "-r", "-l", "-z", &tree],
+            None,
+            Bound {
+                bytes: MAX_LISTING_BYTES,
+                records: Some(MAX_COMMITTED_ENTRIES),
+            },
+        )
+        .map_err(|e| {
+            refuse(if e.contains("Not a valid object name") || e.contains("not a tree object") {
+                format!(
+                    "holds no folder {dir_text}/ (no report of logreg-report was committed there)"
+                )
+            } else {
+                e.replace(
+                    "more than the records read",
+                    &format!("{dir_text}/ lists more than {MAX_COMMITTED_ENTRIES} entries"),
+                )
+            })
         })?;
         let entries = parse_listing(&listing).map_err(&refuse)?;
         let total: u64 = entries.iter().filter_map(|e| e.size).sum();
@@ -103,7 +137,12 @@ impl Committed {
         let contents = if ids.is_empty() {
             Vec::new()
         } else {
-            git(&["cat-file", "--batch"], Some(&request)).map_err(&refuse)?
+            git(
+                &["cat-file", "--batch"],
+                Some(&request),
+                Bound::bytes(total + 64 * ids.len() as u64 + 1024),
+            )
+            .map_err(&refuse)?
         };
         let mut blobs = split_batch(&contents, ids.len())
             .map_err(&refuse)?
@@ -147,6 +186,19 @@ impl Committed {
         format!("{}:{}/", self.rev, self.dir)
     }
 
+    /// The first folder on the way to `path` that the commit holds as something else (a link
+    /// or a submodule), and what it is.
+    pub(crate) fn in_the_way(&self, path: &str) -> Option<(String, &'static str)> {
+        let parts: Vec<&str> = path.split('/').collect();
+        (1..parts.len()).find_map(|k| {
+            let on_the_way = parts[..k].join("/");
+            match self.files.get(&on_the_way) {
+                Some(Blob::Other(what)) => Some((on_the_way, *what)),
+                _ => None,
+            }
+        })
+    }
+
     /// The full commit id the revision named.
     pub fn commit(&self) -> &str {
         &self.commit
@@ -174,6 +226,14 @@ fn parse_listing(listing: &[u8]) -> Result<Vec<Entry>, String> {
             return Err(bad());
         };
         let (size, kind) = match mode {
+            // git says BAD for the size of a blob it does not have (a partial clone).
+            "100644" | "100755" if size == "BAD" => {
+                return Err(format!(
+                    "{path} is missing from this repository (a partial clone lacks it), and a \
+                     review reads git but never fetches: fetch the commit's files first \
+                     (git fetch)"
+                ));
+            }
             "100644" | "100755" => (Some(size.parse().map_err(|_| bad())?), "a file"),
             "120000" => (None, "a symbolic link"),
             "160000" => (None, "a submodule"),
@@ -210,12 +270,39 @@ fn split_batch(mut out: &[u8], count: usize) -> Result<Vec<Vec<u8>>, String> {
     Ok(blobs)
 }
 
-/// Runs git with `args` (and `input` on its standard input); its standard output, or the
-/// first line of what it said on standard error.
-fn git(args: &[&str], input: Option<&[u8]>) -> Result<Vec<u8>, String> {
+/// How much of git's standard output is read: at most `bytes`, and (for NUL-separated
+/// listings) at most `records` records; past either, git is stopped.
+struct Bound {
+    bytes: u64,
+    records: Option<usize>,
+}
+
+impl Bound {
+    fn bytes(bytes: u64) -> Bound {
+        Bound {
+            bytes,
+            records: None,
+        }
+    }
+}
+
+/// The most of git's standard error kept: its first lines say why.
+const MAX_GIT_ERROR_BYTES: usize = 64 << 10;
+
+/// Runs git with `args` (and `input` on its standard input), reading the repository and
+/// nothing else: it may not fetch (a partial clone's missing objects stay missing), may not
+/// take optional locks, and may not ask for anything. Its standard output and standard error
+/// are read at the same time (a child blocked on one never stalls the other), the output
+/// within `bound`; past it git is stopped. Returns its output, or its own words on why it
+/// failed.
+fn git(args: &[&str], input: Option<&[u8]>, bound: Bound) -> Result<Vec<u8>, String> {
     let mut child = Command::new("git")
+        .args(["-c", "protocol.allow=never", "-c", "core.fsmonitor=false"])
         .args(args)
         .env("LC_ALL", "C")
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_TERMINAL_PROMPT", "0")
         .stdin(if input.is_some() {
             Stdio::piped()
         } else {
@@ -234,25 +321,74 @@ fn git(args: &[&str], input: Option<&[u8]>) -> Result<Vec<u8>, String> {
             }
         })
     });
+    // Standard error is drained to its end (only its start kept), so git never blocks on it.
+    let errors = child.stderr.take().map(|mut err| {
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            let mut chunk = [0u8; 8192];
+            while let Ok(n) = err.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                let room = MAX_GIT_ERROR_BYTES.saturating_sub(kept.len());
+                kept.extend_from_slice(&chunk[..n.min(room)]);
+            }
+            kept
+        })
+    });
     let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    if let Some(out) = &mut child.stdout {
-        out.take(MAX_COMMITTED_BYTES * 2)
-            .read_to_end(&mut stdout)
-            .map_err(|e| format!("reading from git: {e}"))?;
+    let mut over = None;
+    if let Some(mut out) = child.stdout.take() {
+        let mut records = 0usize;
+        let mut chunk = vec![0u8; 64 << 10];
+        loop {
+            let n = match out.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    over = Some(format!("reading from git: {e}"));
+                    break;
+                }
+            };
+            if stdout.len() as u64 + n as u64 > bound.bytes {
+                over = Some(format!(
+                    "git {} printed more than the {} bytes read",
+                    args[0], bound.bytes
+                ));
+                break;
+            }
+            if let Some(most) = bound.records {
+                records += chunk[..n].iter().filter(|&&b| b == 0).count();
+                if records > most {
+                    over = Some("more than the records read".into());
+                    break;
+                }
+            }
+            stdout.extend_from_slice(&chunk[..n]);
+        }
     }
-    if let Some(err) = &mut child.stderr {
-        let _ = err.take(64 << 10).read_to_end(&mut stderr);
+    if over.is_some() {
+        let _ = child.kill();
     }
+    let status = child.wait().map_err(|e| format!("git: {e}"));
     if let Some(writer) = writer {
         let _ = writer.join();
     }
-    let status = child.wait().map_err(|e| format!("git: {e}"))?;
+    let stderr = errors.and_then(|e| e.join().ok()).unwrap_or_default();
+    if let Some(over) = over {
+        return Err(over);
+    }
+    let status = status?;
     if status.success() {
         Ok(stdout)
     } else {
         let said = String::from_utf8_lossy(&stderr);
-        let line = said.lines().next().unwrap_or("").trim();
+        let line = said
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("")
+            .trim();
+        let line: String = line.chars().take(300).collect();
         Err(if line.is_empty() {
             format!("git {} failed ({status})", args[0])
         } else {

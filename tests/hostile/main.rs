@@ -103,6 +103,18 @@ fn main() {
             "a_long_figure_name_gets_a_verdict",
             trust::a_long_figure_name_gets_a_verdict,
         ),
+        Trial::test(
+            "git_is_read_never_asked_to_fetch",
+            trust::git_is_read_never_asked_to_fetch,
+        ),
+        Trial::test(
+            "a_tree_of_a_million_entries_is_refused_in_bounded_time",
+            trust::a_tree_of_a_million_entries_is_refused_in_bounded_time,
+        ),
+        Trial::test(
+            "a_committed_link_reads_as_on_disk",
+            trust::a_committed_link_reads_as_on_disk,
+        ),
         // Root plays the victim and hands the planted folder to `nobody`, the attacker.
         Trial::test(
             "another_users_staging_folder_is_never_touched",

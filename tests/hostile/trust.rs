@@ -298,3 +298,170 @@ pub fn an_interrupted_review_leaves_no_earlier_verdict() -> Result<(), Failed> {
     })?;
     check(state() == "identical", state)
 }
+
+/// Runs git in `dir`; panics with what it said when it fails.
+fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let output = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=T", "-c", "user.email=t@example.org"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// A repository in `dir` with a report committed in `output/`.
+fn repository_with_a_report(dir: &Path) {
+    git(dir, &["init", "--quiet"]);
+    let written = std::process::Command::new(binary_path())
+        .current_dir(dir)
+        .args(["--quiet", "--n", "20"])
+        .status()
+        .expect("runs");
+    assert!(written.success());
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "--quiet", "-m", "report"]);
+}
+
+/// Every file under `dir` with its bytes.
+fn bytes_under(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    snapshot(dir)
+}
+
+/// A partial clone lacks the report's blobs: `--baseline-rev` reads, never fetches. Its
+/// `.git` is byte for byte what it was, and the error is git's own.
+pub fn git_is_read_never_asked_to_fetch() -> Result<(), Failed> {
+    let root = tempfile::tempdir()?;
+    let source = root.path().join("source");
+    fs::create_dir(&source)?;
+    repository_with_a_report(&source);
+    git(&source, &["config", "uploadpack.allowFilter", "true"]);
+    let url = format!("file://{}", source.display());
+    git(
+        root.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--filter=blob:none",
+            "--no-checkout",
+            &url,
+            "partial",
+        ],
+    );
+    let partial = root.path().join("partial");
+    let before = bytes_under(&partial.join(".git"));
+    let mut review = std::process::Command::new(binary_path());
+    review.current_dir(&partial).args([
+        "review",
+        "--quiet",
+        "--n",
+        "20",
+        "--baseline-rev",
+        "origin/main",
+    ]);
+    let finished = finish(review, MINUTE)?;
+    finished.assert_verdict("a review of a partial clone")?;
+    check(finished.code == Some(2), || finished.stderr.clone())?;
+    check(
+        finished.stderr.contains("is missing from this repository")
+            && finished.stderr.contains("never fetches"),
+        || finished.stderr.clone(),
+    )?;
+    check(bytes_under(&partial.join(".git")) == before, || {
+        "the partial clone's .git changed (objects were fetched)".into()
+    })
+}
+
+/// A small repository whose report folder's tree expands to a million entries (a thousand
+/// entries each holding the same thousand): the review ends with a clear error within a
+/// deadline and the memory bound, and git is never left waiting.
+pub fn a_tree_of_a_million_entries_is_refused_in_bounded_time() -> Result<(), Failed> {
+    let root = tempfile::tempdir()?;
+    let dir = root.path();
+    git(dir, &["init", "--quiet"]);
+    let blob = String::from_utf8(git(dir, &["hash-object", "-w", "--stdin", "/dev/null"]))?;
+    let _ = blob;
+    let empty = {
+        let mut hash = std::process::Command::new("git")
+            .current_dir(dir)
+            .args(["hash-object", "-w", "--stdin"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        drop(hash.stdin.take());
+        let out = hash.wait_with_output()?;
+        String::from_utf8(out.stdout)?.trim().to_string()
+    };
+    let mktree = |lines: String| -> Result<String, Failed> {
+        use std::io::Write;
+        let mut child = std::process::Command::new("git")
+            .current_dir(dir)
+            .arg("mktree")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        child
+            .stdin
+            .take()
+            .ok_or("stdin")?
+            .write_all(lines.as_bytes())?;
+        let out = child.wait_with_output()?;
+        Ok(String::from_utf8(out.stdout)?.trim().to_string())
+    };
+    let leaves: String = (0..1000)
+        .map(|k| format!("100644 blob {empty}\tf{k}\n"))
+        .collect();
+    let inner = mktree(leaves)?;
+    let folders: String = (0..1000)
+        .map(|k| format!("040000 tree {inner}\td{k}\n"))
+        .collect();
+    let output = mktree(folders)?;
+    let top = mktree(format!("040000 tree {output}\toutput\n"))?;
+    let commit = String::from_utf8(git(dir, &["commit-tree", &top, "-m", "huge"]))?;
+    git(dir, &["update-ref", "refs/heads/huge", commit.trim()]);
+    let mut review = super::tool(dir);
+    review.args(["review", "--quiet", "--baseline-rev", "huge"]);
+    let finished = finish(review, MINUTE)?;
+    finished.assert_verdict("a tree of a million entries")?;
+    check(finished.code == Some(2), || finished.stderr.clone())?;
+    check(finished.stderr.contains("more than 10000 entries"), || {
+        finished.stderr.clone()
+    })?;
+    let mib = finished.max_rss_kib / 1024;
+    check(mib < 400, || format!("{mib} MiB"))
+}
+
+/// A link committed where the report has a folder reads as it would on disk: nothing behind
+/// it is the report's.
+pub fn a_committed_link_reads_as_on_disk() -> Result<(), Failed> {
+    let root = tempfile::tempdir()?;
+    let dir = root.path();
+    repository_with_a_report(dir);
+    fs::remove_dir_all(dir.join("output/data"))?;
+    std::os::unix::fs::symlink("/etc", dir.join("output/data"))?;
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "--quiet", "-m", "a link"]);
+    let mut review = std::process::Command::new(binary_path());
+    review
+        .current_dir(dir)
+        .args(["review", "--n", "20", "--baseline-rev", "HEAD"]);
+    let finished = finish(review, MINUTE)?;
+    finished.assert_verdict("a committed link")?;
+    check(
+        finished
+            .stdout
+            .contains("data/fuzzy.csv: data is a symbolic link, not a folder"),
+        || finished.stdout.clone(),
+    )
+}
