@@ -21,6 +21,11 @@ pub const TOOL: &str = env!("CARGO_PKG_NAME");
 /// reads `results.json` within the same limit.
 pub const MAX_RESULTS_BYTES: u64 = 4 << 20;
 
+/// The most files a marker file may list: a report lists a few dozen, a review folder a few
+/// more images. A list longer than this is not one of ours, and is never acted on file by
+/// file.
+pub const MAX_MANIFEST_FILES: usize = 1000;
+
 /// Which kind of folder of the tool's: each is recognised by its own marker file, so that one
 /// is never taken for the other (a review page never replaces a report, nor the reverse).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -128,6 +133,13 @@ impl Manifest {
             serde_json::from_slice(bytes).map_err(|e| Foreign::Unreadable(e.to_string()))?;
         if header.tool.as_deref() != Some(TOOL) {
             return Err(Foreign::OtherTool(header.tool));
+        }
+        if header.artifacts.len() > MAX_MANIFEST_FILES {
+            return Err(Foreign::Unreadable(format!(
+                "it lists {} files, more than the {MAX_MANIFEST_FILES} a {} of this tool has",
+                header.artifacts.len(),
+                kind.noun()
+            )));
         }
         let mut files: BTreeMap<String, Option<String>> = header
             .artifacts

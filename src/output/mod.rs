@@ -40,7 +40,9 @@ pub use baseline::Baseline;
 pub use committed::{Committed, MAX_COMMITTED_BYTES};
 pub use compare::{Difference, FileVerdict, Verdict, compare, verdicts};
 pub use error::{MakeError, OutputError};
-pub use manifest::{Foreign, Kind, MAX_RESULTS_BYTES, Manifest, RESULTS, REVIEW, TOOL};
+pub use manifest::{
+    Foreign, Kind, MAX_MANIFEST_FILES, MAX_RESULTS_BYTES, Manifest, RESULTS, REVIEW, TOOL,
+};
 pub use staging::install_signal_cleanup;
 pub use target::{Existing, Target};
 pub use write::{ready, write};

@@ -147,8 +147,13 @@ pub fn review(
         let options = tolerances.compare_options();
         let name = format!("drawing {}", counted(drawn.len(), "figure", "figures"));
         pictures = step(progress, &name, || {
-            Ok::<_, ReviewError>(
-                drawn
+            // A few at a time (as many as there are threads), each drawn, compared and encoded
+            // whole before the next: memory holds the drawings in flight and the images kept,
+            // which stop at MAX_IMAGE_BYTES.
+            let mut kept = HashMap::new();
+            let mut budget = pictures::MAX_IMAGE_BYTES;
+            for chunk in drawn.chunks(rayon::current_num_threads().max(1)) {
+                let made: Vec<(String, Picture)> = chunk
                     .par_iter()
                     .map(|v| {
                         let old = matches!(v.verdict, Verdict::Changed | Verdict::Removed)
@@ -170,9 +175,20 @@ pub fn review(
                         };
                         (v.path.clone(), picture)
                     })
-                    .collect(),
-            )
+                    .collect();
+                for (path, mut picture) in made {
+                    let bytes = picture.image_bytes();
+                    if bytes > budget {
+                        picture.withhold();
+                    } else {
+                        budget -= bytes;
+                    }
+                    kept.insert(path, picture);
+                }
+            }
+            Ok::<_, ReviewError>(kept)
         })?;
+        release_freed_memory();
     }
 
     let changes = match &numbers {
@@ -396,5 +412,15 @@ fn text_review(v: &FileVerdict, read: &dyn Fn(&str) -> Result<Vec<u8>, String>) 
             Err(why) => none(format!("{why}: no diff is shown")),
         },
         _ => none("not UTF-8 text: no diff is shown".into()),
+    }
+}
+
+/// Hands the memory the drawings freed back to the system before the page is made: glibc's
+/// allocator otherwise keeps it, and a review of many large figures would count it twice.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory of the allocator to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

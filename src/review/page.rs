@@ -250,6 +250,7 @@ fn context(review: &Review, header: &Header, images: &mut Vec<(String, Vec<u8>)>
             images: Default::default(),
             panels: Vec::new(),
             size: None,
+            withheld: false,
         });
         let i = &picture.images;
         let thumbnail = view(&i.thumbnail, format!("{id}.thumbnail"));
@@ -261,7 +262,16 @@ fn context(review: &Review, header: &Header, images: &mut Vec<(String, Vec<u8>)>
             anchor,
             heading: name,
             result: result(file.passed),
-            note: format!("{}: {}", file.verdict.word(), file.note),
+            note: if picture.withheld {
+                format!(
+                    "{}: {} (its images are not kept: a review keeps at most {} MiB of images)",
+                    file.verdict.word(),
+                    file.note,
+                    super::pictures::MAX_IMAGE_BYTES >> 20
+                )
+            } else {
+                format!("{}: {}", file.verdict.word(), file.note)
+            },
             wide: picture.size.is_some_and(|(width, _)| width > WIDE),
             overlay: matches!(picture.look, Look::Compared(_)),
             baseline: view(&i.baseline, format!("{id}.baseline")),

@@ -65,6 +65,34 @@ pub struct Picture {
     pub panels: Vec<Images>,
     /// Width and height of the drawing (the run's, else the baseline's).
     pub size: Option<(u32, u32)>,
+    /// Whether its images were let go: a review keeps at most [`MAX_IMAGE_BYTES`] of images.
+    pub withheld: bool,
+}
+
+/// The most bytes of PNG images a review keeps for its page, all figures together: the
+/// default report's changed figures take a few megabytes; a baseline listing many large
+/// figures gets its verdicts in full, and its images up to this.
+pub const MAX_IMAGE_BYTES: usize = 32 << 20;
+
+impl Picture {
+    /// The bytes of every image it keeps.
+    pub fn image_bytes(&self) -> usize {
+        let of = |i: &Images| {
+            [&i.baseline, &i.candidate, &i.diff, &i.thumbnail]
+                .iter()
+                .filter_map(|p| p.as_ref())
+                .map(|p| p.bytes.len())
+                .sum::<usize>()
+        };
+        of(&self.images) + self.panels.iter().map(of).sum::<usize>()
+    }
+
+    /// Lets its images go, keeping what the comparison found.
+    pub fn withhold(&mut self) {
+        self.images = Images::default();
+        self.panels.clear();
+        self.withheld = true;
+    }
 }
 
 /// Where the panels of a drawing of some size lie in it: (x, y, width, height) each.
@@ -148,6 +176,7 @@ fn judge(
             images: Images::default(),
             panels: Vec::new(),
             size,
+            withheld: false,
         };
     }
     let diff_image = match (&old, &new, &look) {
@@ -194,6 +223,7 @@ fn judge(
         },
         panels,
         size,
+        withheld: false,
     }
 }
 

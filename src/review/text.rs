@@ -3,6 +3,7 @@
 //! it is read), one line per block, and a unified diff of the baseline's lines against the
 //! run's.
 
+use html5gum::{DefaultEmitter, Token, Tokenizer};
 use similar::{Algorithm, ChangeTag, TextDiff};
 
 /// Lines longer than this (in bytes) are not compared word by word.
@@ -49,10 +50,14 @@ const BLOCKS: [&str; 33] = [
 ];
 
 /// The visible text of an HTML page, one line per block, each line's white space collapsed.
+/// The page is read by a WHATWG tokenizer, once from start to end, whatever it holds: its
+/// time grows with its length, never faster.
 pub fn visible_text(html: &str) -> String {
+    let mut emitter = DefaultEmitter::default();
+    // Styles and scripts are raw text, as a browser reads them.
+    emitter.naively_switch_states(true);
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    let mut rest = html;
     let flush = |line: &mut String, lines: &mut Vec<String>| {
         let collapsed = line.split_whitespace().collect::<Vec<_>>().join(" ");
         if !collapsed.is_empty() {
@@ -60,166 +65,66 @@ pub fn visible_text(html: &str) -> String {
         }
         line.clear();
     };
-    while let Some(at) = rest.find('<') {
-        line.push_str(&decode_entities(&rest[..at]));
-        rest = &rest[at..];
-        if let Some(comment) = rest.strip_prefix("<!--") {
-            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
-            continue;
-        }
-        let Some(tag) = Tag::parse(rest) else {
-            // A lone '<' is text.
-            line.push('<');
-            rest = &rest[1..];
-            continue;
-        };
-        rest = &rest[tag.len..];
-        if !tag.closing && SKIPPED.contains(&tag.name.as_str()) {
-            line.push(' ');
-            if !tag.self_closing {
-                rest = skip_element(rest, &tag.name);
+    // The element being left out (svg, style, script) and how deep in it the reader is.
+    let mut skipping: Option<(String, usize)> = None;
+    // Whether the open <math> is a display equation, a block of its own.
+    let mut block_math = false;
+    for token in Tokenizer::new_with_emitter(html, emitter).flatten() {
+        match token {
+            Token::StartTag(tag) => {
+                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                if let Some((skipped, depth)) = &mut skipping {
+                    if *skipped == name && !tag.self_closing {
+                        *depth += 1;
+                    }
+                    continue;
+                }
+                if SKIPPED.contains(&name.as_str()) {
+                    line.push(' ');
+                    if !tag.self_closing {
+                        skipping = Some((name, 1));
+                    }
+                    continue;
+                }
+                if name == "math" {
+                    block_math = tag
+                        .attributes
+                        .get(b"display".as_slice())
+                        .is_some_and(|v| v.value.as_slice() == b"block");
+                }
+                if BLOCKS.contains(&name.as_str()) || (name == "math" && block_math) {
+                    flush(&mut line, &mut lines);
+                } else if matches!(name.as_str(), "td" | "th") && !line.trim().is_empty() {
+                    line.push_str(" | ");
+                }
+                // Other inline elements (a, code, MathML's mi, mo, mn, …) join their text
+                // with their neighbours' as the source spaces it.
             }
-            continue;
+            Token::EndTag(tag) => {
+                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                if let Some((skipped, depth)) = &mut skipping {
+                    if *skipped == name {
+                        *depth -= 1;
+                        if *depth == 0 {
+                            skipping = None;
+                        }
+                    }
+                    continue;
+                }
+                if BLOCKS.contains(&name.as_str()) || (name == "math" && block_math) {
+                    flush(&mut line, &mut lines);
+                }
+            }
+            Token::String(text) if skipping.is_none() => {
+                line.push_str(&String::from_utf8_lossy(&text.value));
+            }
+            _ => {}
         }
-        let block = BLOCKS.contains(&tag.name.as_str()) || (tag.name == "math" && tag.block_math);
-        if block {
-            flush(&mut line, &mut lines);
-        } else if matches!(tag.name.as_str(), "td" | "th")
-            && !tag.closing
-            && !line.trim().is_empty()
-        {
-            line.push_str(" | ");
-        }
-        // Other inline elements (a, code, MathML's mi, mo, mn, …) join their text with their
-        // neighbours' as the source spaces it.
     }
-    line.push_str(&decode_entities(rest));
     flush(&mut line, &mut lines);
     let mut text = lines.join("\n");
     text.push('\n');
     text
-}
-
-/// An HTML tag at the start of a text.
-struct Tag {
-    /// Its name, lower case (empty for `<!DOCTYPE …>`).
-    name: String,
-    closing: bool,
-    self_closing: bool,
-    /// `<math display="block">`.
-    block_math: bool,
-    /// Its length in bytes, `<` to `>`.
-    len: usize,
-}
-
-impl Tag {
-    fn parse(text: &str) -> Option<Tag> {
-        let inner = text.strip_prefix('<')?;
-        let (closing, inner) = match inner.strip_prefix('/') {
-            Some(after) => (true, after),
-            None => (false, inner),
-        };
-        let declaration = inner.starts_with('!') || inner.starts_with('?');
-        let name: String = inner
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if name.is_empty() && !declaration {
-            return None;
-        }
-        // The end: the first '>' outside a quoted attribute value.
-        let mut quote = None;
-        let mut end = None;
-        for (at, c) in text.char_indices().skip(1) {
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '"' | '\'') if !declaration => quote = Some(c),
-                (None, '>') => {
-                    end = Some(at);
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let end = end?;
-        let body = &text[..end];
-        Some(Tag {
-            name,
-            closing,
-            self_closing: body.ends_with('/'),
-            block_math: body.contains("display=\"block\""),
-            len: end + 1,
-        })
-    }
-}
-
-/// The text after the element `name` whose start tag was just read, nested ones included.
-fn skip_element<'a>(mut rest: &'a str, name: &str) -> &'a str {
-    let raw_text = name != "svg";
-    let mut depth = 1;
-    while depth > 0 {
-        let Some(at) = rest.find('<') else {
-            return "";
-        };
-        rest = &rest[at..];
-        match Tag::parse(rest) {
-            Some(tag) if tag.name == name => {
-                rest = &rest[tag.len..];
-                if tag.closing {
-                    depth -= 1;
-                } else if !tag.self_closing && !raw_text {
-                    depth += 1;
-                }
-            }
-            Some(tag) if !raw_text => rest = &rest[tag.len..],
-            _ => rest = &rest[1..],
-        }
-    }
-    rest
-}
-
-/// Replaces character references by their characters; an unknown one stays as written.
-fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
-            let name = &rest[1..end];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                _ => {
-                    let number = name.strip_prefix('#')?;
-                    let code = match number.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => number.parse().ok(),
-                    };
-                    code.and_then(char::from_u32)
-                }
-            };
-            c.map(|c| (c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A stretch of a changed line: words that changed are marked, so a reader finds the one

@@ -296,6 +296,22 @@ pub fn hostile_baselines() -> Result<(), Failed> {
                 big
             }),
         ),
+        // The page's text is read by a tokenizer, in one pass: none of these is read twice.
+        (
+            "a page of unclosed tags",
+            "index.html",
+            bytes(|| b"<a \"".repeat((15 << 20) / 4)),
+        ),
+        (
+            "a page of ampersands",
+            "index.html",
+            bytes(|| b"&".repeat(15 << 20)),
+        ),
+        (
+            "a page of opened scripts",
+            "index.html",
+            bytes(|| b"<script><style><svg><!--".repeat((15 << 20) / 24)),
+        ),
         (
             "a CSV of 10 MB",
             "data/fuzzy.csv",
@@ -355,5 +371,86 @@ pub fn hostile_baselines() -> Result<(), Failed> {
         peaks.push(format!("{what}: {} MiB", reviewed.max_rss_kib / 1024));
     }
     eprintln!("peak memory of each review: {}", peaks.join("; "));
+    Ok(())
+}
+
+/// An SVG of `side` by `side` pixels holding `count` rectangles of pseudo-random places and
+/// colours: a drawing whose PNG does not compress.
+fn noisy_figure(side: u32, count: usize, seed: u64) -> Vec<u8> {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as u32
+    };
+    let mut svg =
+        format!(r#"<svg xmlns="http://www.w3.org/2000/svg" width="{side}" height="{side}">"#);
+    for _ in 0..count {
+        let (x, y, w, h) = (
+            next() % side,
+            next() % side,
+            1 + next() % 24,
+            1 + next() % 24,
+        );
+        let colour = next() & 0xFF_FFFF;
+        svg.push_str(&format!(
+            r##"<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#{colour:06x}"/>"##
+        ));
+    }
+    svg.push_str("</svg>");
+    svg.into_bytes()
+}
+
+/// A baseline whose manifest lists thirty more large figures of its own, each as noisy as a
+/// drawing gets: every one gets its verdict (it is not in the run: removed), and the review
+/// stays within the memory bound, keeping images only up to its limit.
+pub fn many_large_figures() -> Result<(), Failed> {
+    let template = Template::new()?;
+    let dir = template.copy()?;
+    let output = dir.path().join("output");
+    let results = output.join("results.json");
+    let mut record: serde_json::Value = serde_json::from_slice(&fs::read(&results)?)?;
+    for k in 0..30 {
+        let name = format!("figures/extra-{k}.svg");
+        fs::write(output.join(&name), noisy_figure(2000, 40_000, k))?;
+        record["artifacts"][&name] = serde_json::json!("0".repeat(64));
+    }
+    fs::write(&results, serde_json::to_vec_pretty(&record)?)?;
+    let [reviewed, _] = review_and_check(dir.path(), "thirty large figures")?;
+    if reviewed.code != Some(1) || !reviewed.stdout.contains("removed    figures/extra-29.svg") {
+        return Err(format!("thirty large figures: {}", reviewed.stdout).into());
+    }
+    eprintln!(
+        "peak memory of a review of thirty large figures: {} MiB",
+        reviewed.max_rss_kib / 1024
+    );
+    Ok(())
+}
+
+/// A marker that lists more files than a report has: refused as a whole, never acted on file
+/// by file, in bounded time and memory.
+pub fn a_manifest_of_thousands_of_files() -> Result<(), Failed> {
+    let template = Template::new()?;
+    let dir = template.copy()?;
+    let output = dir.path().join("output");
+    let results = output.join("results.json");
+    let mut record: serde_json::Value = serde_json::from_slice(&fs::read(&results)?)?;
+    fs::create_dir(output.join("many"))?;
+    for k in 0..2000 {
+        let name = format!("many/{k}.txt");
+        fs::write(output.join(&name), k.to_string())?;
+        record["artifacts"][&name] = serde_json::json!("0".repeat(64));
+    }
+    fs::write(&results, serde_json::to_vec_pretty(&record)?)?;
+    let [reviewed, checked] = review_and_check(dir.path(), "a manifest of 2000 files")?;
+    for (what, finished) in [("review", &reviewed), ("--check", &checked)] {
+        let said = format!("{}{}", finished.stdout, finished.stderr);
+        if !said.contains("files, more than the 1000 a report of this tool has") {
+            return Err(format!("{what}: {said}").into());
+        }
+    }
     Ok(())
 }

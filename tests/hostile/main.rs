@@ -83,6 +83,14 @@ fn main() {
             limits::hostile_baselines,
         ),
         Trial::test(
+            "thirty_large_figures_stay_within_the_memory_bound",
+            limits::many_large_figures,
+        ),
+        Trial::test(
+            "a_manifest_of_thousands_of_files_is_refused_whole",
+            limits::a_manifest_of_thousands_of_files,
+        ),
+        Trial::test(
             "any_mutated_baseline_gets_a_verdict",
             fuzz::mutated_baselines,
         ),
