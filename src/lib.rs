@@ -27,6 +27,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod budget;
 pub mod config;
 pub mod data;
 pub mod error;

@@ -17,6 +17,7 @@ pub mod site;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::budget::Exceeded;
 use crate::config::{Config, Template};
 use crate::figures::Figure;
 use crate::output::{Artifact, Body, Ledger, fsx};
@@ -168,9 +169,29 @@ fn read_template(dir: &Path) -> Result<PageTemplate> {
     })
 }
 
+/// The largest page the tool writes, in bytes: the page with both CSVs embedded is a few
+/// megabytes, and a review reads a page up to this size.
+pub const MAX_PAGE_BYTES: u64 = 16 << 20;
+/// What rendering the page may hold in memory: the default page takes a few megabytes.
+pub const RENDER_MEMORY: usize = 256 << 20;
+/// How long rendering the page may take: the default page takes milliseconds.
+pub const RENDER_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The page from its template, rendered within [`RENDER_MEMORY`] and [`RENDER_TIME`] (a
+/// template is the author's code: one that doubles a string or loops for ever is stopped)
+/// and refused when it would be larger than [`MAX_PAGE_BYTES`].
 fn render_page(template: &PageTemplate, context: &PageContext) -> Result<String> {
     let failed = |e: tera::Error| {
         ReportError::Template(TemplateError::from_tera(&e, &template.name, &template.text))
+    };
+    let stopped = |message: String| {
+        ReportError::Template(TemplateError {
+            file: template.name.clone(),
+            line: None,
+            column: None,
+            message,
+            excerpt: Vec::new(),
+        })
     };
     let mut tera = tera::Tera::new();
     // The page is HTML whatever its file is called: escape every template.
@@ -178,7 +199,34 @@ fn render_page(template: &PageTemplate, context: &PageContext) -> Result<String>
     tera.add_raw_template(&template.name, &template.text)
         .map_err(failed)?;
     let context = tera::Context::from_serialize(context).map_err(failed)?;
-    tera.render(&template.name, &context).map_err(failed)
+    let name = template.name.clone();
+    let rendered = crate::budget::within(RENDER_MEMORY, RENDER_TIME, move || {
+        tera.render(&name, &context)
+    });
+    let page = match rendered {
+        Ok(page) => page.map_err(failed)?,
+        Err(Exceeded::Memory) => {
+            return Err(stopped(format!(
+                "rendering it took more than {} MiB (a page takes a few), and was stopped",
+                RENDER_MEMORY >> 20
+            )));
+        }
+        Err(Exceeded::Time) => {
+            return Err(stopped(format!(
+                "rendering it took more than {} s (a page takes milliseconds), and was stopped",
+                RENDER_TIME.as_secs()
+            )));
+        }
+        Err(Exceeded::Failed) => return Err(stopped("rendering it failed".into())),
+    };
+    if page.len() as u64 > MAX_PAGE_BYTES {
+        return Err(stopped(format!(
+            "the page it makes is {} bytes, more than the {MAX_PAGE_BYTES} a page may be (a \
+             review reads pages up to that size)",
+            page.len()
+        )));
+    }
+    Ok(page)
 }
 
 #[cfg(test)]

@@ -61,9 +61,8 @@ pub use verdict::{Accepted, Header, last_line};
 /// The largest `results.json` whose numbers are compared: the limit within which it is read
 /// as a report's marker too. Larger, and it is unreadable (its bytes are still compared).
 pub use crate::output::MAX_RESULTS_BYTES;
-/// The largest page whose text is compared, in bytes: the page with both CSVs embedded is a
-/// few megabytes.
-pub const MAX_PAGE_BYTES: u64 = 16 << 20;
+/// The largest page whose text is compared: the largest a run writes.
+pub use crate::report::MAX_PAGE_BYTES;
 /// The largest image (PNG) compared, in bytes: the social card is about 70 KiB.
 pub const MAX_PNG_BYTES: u64 = 16 << 20;
 

@@ -112,6 +112,10 @@ fn main() {
             trust::a_long_figure_name_gets_a_verdict,
         ),
         Trial::test(
+            "a_runaway_template_is_stopped",
+            trust::a_runaway_template_is_stopped,
+        ),
+        Trial::test(
             "git_is_read_never_asked_to_fetch",
             trust::git_is_read_never_asked_to_fetch,
         ),

@@ -465,3 +465,53 @@ pub fn a_committed_link_reads_as_on_disk() -> Result<(), Failed> {
         || finished.stdout.clone(),
     )
 }
+
+/// A page template is the author's code, but bounded: one that doubles a string, one that
+/// loops for ever and one with a syntax error in a line of megabytes each end the run with
+/// exit 2 and a short error, within the memory bound and soon after the time budget.
+pub fn a_runaway_template_is_stopped() -> Result<(), Failed> {
+    let long = "x".repeat(10 << 20);
+    let cases = [
+        (
+            "a string doubled",
+            r#"{% set_global s = "xxxxxxxxxxxxxxxx" %}{% for i in range(end=64) %}{% set_global s = s ~ s %}{% endfor %}{{ s }}"#.to_string(),
+            "MiB (a page takes a few), and was stopped",
+        ),
+        (
+            "three nested loops",
+            "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% for k in range(end=100000) %}{% endfor %}{% endfor %}{% endfor %}".to_string(),
+            "s (a page takes milliseconds), and was stopped",
+        ),
+        (
+            "an error in a line of 10 MiB",
+            format!("{long}{{{{ seed + }}}}{long}"),
+            "Found `}}` but expected",
+        ),
+    ];
+    for (what, template, says) in cases {
+        let root = tempfile::tempdir()?;
+        fs::write(root.path().join("report.html"), template)?;
+        let mut run = super::tool(root.path());
+        run.args(["--quiet", "--templates", ".", "--out", "out"]);
+        let finished = finish(run, MINUTE)?;
+        finished.assert_verdict(what)?;
+        check(finished.code == Some(2), || {
+            format!("{what}: {}", finished.stderr)
+        })?;
+        check(finished.stderr.starts_with("error: ./report.html"), || {
+            format!("{what}: {}", finished.stderr)
+        })?;
+        check(finished.stderr.contains(says), || {
+            format!("{what}: {}", finished.stderr)
+        })?;
+        check(finished.stderr.len() < 2000, || {
+            format!("{what}: {} bytes of error", finished.stderr.len())
+        })?;
+        let mib = finished.max_rss_kib / 1024;
+        check(mib < 400, || format!("{what}: {mib} MiB"))?;
+        check(!root.path().join("out").exists(), || {
+            format!("{what}: written")
+        })?;
+    }
+    Ok(())
+}

@@ -16,6 +16,11 @@ use args::{Cli, Command};
 use printer::say;
 use run::{Outcome, run};
 
+/// The system's allocator, counting what a page template's rendering holds, so that a
+/// runaway template is stopped with an error instead of exhausting the machine.
+#[global_allocator]
+static ALLOCATOR: logreg_report::budget::BudgetAllocator = logreg_report::budget::BudgetAllocator;
+
 fn main() -> ExitCode {
     // A file-size limit (`ulimit -f`) must end a run with an error that leaves the previous
     // report in place, not kill it by SIGXFSZ halfway through a write.

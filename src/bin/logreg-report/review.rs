@@ -100,7 +100,6 @@ fn record_refusal(args: &ReviewArgs, message: &str) {
 /// finished, so that a review stopped half-way (Ctrl-C) leaves no earlier verdict to be read
 /// as its own. A place that holds nothing yet is left as it is.
 fn mark_unfinished(places: &Destinations) {
-    let _ = review::page::mark_unfinished(places.review_dir.path());
     let unfinished = review::page::UNFINISHED;
     for (path, kind) in [
         (&places.junit, Sidecar::Junit),
@@ -115,6 +114,8 @@ fn mark_unfinished(places: &Destinations) {
             let _ = sidecar::write(path, kind, &text);
         }
     }
+    // The review folder's marker last: once it says so, every place does.
+    let _ = review::page::mark_unfinished(places.review_dir.path());
 }
 
 /// Makes every place of the review say that it could not be made, and why.
