@@ -51,6 +51,8 @@ enum Mutation {
     /// A short token (markup, or random bytes) put in this many times at this fraction of
     /// its length: what makes a scan that looks ahead from each token take quadratic time.
     Repeat(f64, Vec<u8>, usize),
+    /// A marker (`results.json`) listing this many more files, the first of them made.
+    List(usize),
 }
 
 impl Mutation {
@@ -70,6 +72,7 @@ impl Mutation {
                     String::from_utf8_lossy(token)
                 )
             }
+            Mutation::List(n) => format!("listing {n} more files"),
         }
     }
 }
@@ -86,6 +89,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<u32>(), any::<u32>()).prop_map(|(w, h)| Mutation::Dimensions(w, h)),
         (0.0..1.0f64, token(), 1_000..400_000usize)
             .prop_map(|(at, token, n)| Mutation::Repeat(at, token, n)),
+        prop_oneof![1..50usize, 900..3_000usize].prop_map(Mutation::List),
     ]
 }
 
@@ -111,6 +115,13 @@ fn token() -> impl Strategy<Value = Vec<u8>> {
         "1e9",
         "<p>",
         "<",
+        "&",
+        "&#",
+        "<script>",
+        "<style>",
+        "<svg>",
+        "</script>",
+        "<math display=\"block\">",
     ];
     prop_oneof![
         proptest::sample::select(markup.to_vec()).prop_map(|t| t.as_bytes().to_vec()),
@@ -180,6 +191,22 @@ fn apply(bytes: &[u8], mutation: &Mutation) -> Vec<u8> {
             out.extend_from_slice(&w.to_be_bytes());
             out
         }
+        // Listed where the file holds a list of files; any other file gets the names as text.
+        Mutation::List(n) => match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(mut record) if record["artifacts"].is_object() => {
+                for k in 0..*n {
+                    record["artifacts"][format!("listed/{k}.txt")] = "0".repeat(64).into();
+                }
+                serde_json::to_vec(&record).unwrap_or_default()
+            }
+            _ => {
+                let mut out = bytes.to_vec();
+                for k in 0..*n {
+                    out.extend(format!("listed/{k}.txt\n").bytes());
+                }
+                out
+            }
+        },
     }
 }
 
@@ -192,6 +219,15 @@ pub fn mutated_baselines() -> Result<(), Failed> {
         .run(&strategy, |mutations| {
             let dir = template.copy().map_err(fail)?;
             for (file, mutation) in &mutations {
+                if let Mutation::List(n) = mutation {
+                    // Some of the listed files are there, as an attacker would put them.
+                    let listed = dir.path().join("output/listed");
+                    std::fs::create_dir_all(&listed).map_err(|e| fail(e.into()))?;
+                    for k in 0..(*n).min(200) {
+                        std::fs::write(listed.join(format!("{k}.txt")), k.to_string())
+                            .map_err(|e| fail(e.into()))?;
+                    }
+                }
                 let path = dir.path().join("output").join(FILES[*file]);
                 let bytes = std::fs::read(&path).map_err(|e| fail(e.into()))?;
                 std::fs::write(&path, apply(&bytes, mutation)).map_err(|e| fail(e.into()))?;
@@ -298,6 +334,58 @@ pub fn random_flags() -> Result<(), Failed> {
             let mut made = snapshot(dir.path());
             made.retain(|path, _| !path.starts_with("out"));
             prop_assert!(made.is_empty(), "{what}: made {:?}", made.keys());
+            Ok(())
+        })
+        .map_err(|e| Failed::from(e.to_string()))
+}
+
+/// Committed trees of any shape, read with `--baseline-rev`: folders `fanout` wide and
+/// `depth` deep of empty files, links and submodules where files and folders should be.
+/// Each gets a verdict (exit 0, 1 or 2) in bounded time and memory.
+pub fn random_git_trees() -> Result<(), Failed> {
+    let strategy = (1..70usize, 1..5u32, any::<bool>(), any::<bool>());
+    runner(12)
+        .run(&strategy, |(fanout, depth, link, submodule)| {
+            let root = tempfile::tempdir().map_err(|e| fail(e.into()))?;
+            let dir = root.path();
+            super::trust::init(dir);
+            let empty = super::trust::empty_blob(dir).map_err(fail)?;
+            let mut tree = None;
+            for level in 0..depth {
+                let mut lines = String::new();
+                for k in 0..fanout {
+                    match &tree {
+                        None => lines.push_str(&format!("100644 blob {empty}\tf{k}\n")),
+                        Some(inner) => {
+                            lines.push_str(&format!("040000 tree {inner}\td{level}-{k}\n"))
+                        }
+                    }
+                }
+                if link {
+                    lines.push_str(&format!("120000 blob {empty}\tlink{level}\n"));
+                }
+                if submodule {
+                    lines.push_str(&format!("160000 commit {}\tsub{level}\n", "1".repeat(40)));
+                }
+                tree = Some(super::trust::mktree(dir, &lines).map_err(fail)?);
+            }
+            let output = tree.unwrap_or_default();
+            let top = super::trust::mktree(dir, &format!("040000 tree {output}\toutput\n"))
+                .map_err(fail)?;
+            super::trust::commit_tree(dir, &top, "shape");
+            let mut review = super::tool(dir);
+            review.args(["review", "--quiet", "--baseline-rev", "shape"]);
+            let what = format!(
+                "a tree {fanout} wide and {depth} deep (links {link}, submodules {submodule})"
+            );
+            let finished =
+                super::finish(review, std::time::Duration::from_secs(60)).map_err(fail)?;
+            finished.assert_verdict(&what).map_err(fail)?;
+            if finished.max_rss_kib > 400 * 1024 {
+                return Err(fail(
+                    format!("{what}: {} MiB", finished.max_rss_kib / 1024).into(),
+                ));
+            }
             Ok(())
         })
         .map_err(|e| Failed::from(e.to_string()))

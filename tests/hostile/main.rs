@@ -95,6 +95,7 @@ fn main() {
             fuzz::mutated_baselines,
         ),
         Trial::test("any_flag_values_get_a_run_or_one_error", fuzz::random_flags),
+        Trial::test("any_committed_tree_gets_a_verdict", fuzz::random_git_trees),
         Trial::test(
             "a_lock_never_chooses_a_destination",
             trust::a_lock_never_chooses_a_destination,

@@ -390,35 +390,8 @@ pub fn a_tree_of_a_million_entries_is_refused_in_bounded_time() -> Result<(), Fa
     let root = tempfile::tempdir()?;
     let dir = root.path();
     git(dir, &["init", "--quiet"]);
-    let blob = String::from_utf8(git(dir, &["hash-object", "-w", "--stdin", "/dev/null"]))?;
-    let _ = blob;
-    let empty = {
-        let mut hash = std::process::Command::new("git")
-            .current_dir(dir)
-            .args(["hash-object", "-w", "--stdin"])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()?;
-        drop(hash.stdin.take());
-        let out = hash.wait_with_output()?;
-        String::from_utf8(out.stdout)?.trim().to_string()
-    };
-    let mktree = |lines: String| -> Result<String, Failed> {
-        use std::io::Write;
-        let mut child = std::process::Command::new("git")
-            .current_dir(dir)
-            .arg("mktree")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()?;
-        child
-            .stdin
-            .take()
-            .ok_or("stdin")?
-            .write_all(lines.as_bytes())?;
-        let out = child.wait_with_output()?;
-        Ok(String::from_utf8(out.stdout)?.trim().to_string())
-    };
+    let empty = empty_blob(dir)?;
+    let mktree = |lines: String| mktree(dir, &lines);
     let leaves: String = (0..1000)
         .map(|k| format!("100644 blob {empty}\tf{k}\n"))
         .collect();
@@ -428,8 +401,7 @@ pub fn a_tree_of_a_million_entries_is_refused_in_bounded_time() -> Result<(), Fa
         .collect();
     let output = mktree(folders)?;
     let top = mktree(format!("040000 tree {output}\toutput\n"))?;
-    let commit = String::from_utf8(git(dir, &["commit-tree", &top, "-m", "huge"]))?;
-    git(dir, &["update-ref", "refs/heads/huge", commit.trim()]);
+    commit_tree(dir, &top, "huge");
     let mut review = super::tool(dir);
     review.args(["review", "--quiet", "--baseline-rev", "huge"]);
     let finished = finish(review, MINUTE)?;
@@ -514,4 +486,50 @@ pub fn a_runaway_template_is_stopped() -> Result<(), Failed> {
         })?;
     }
     Ok(())
+}
+
+/// The id of an empty file, written into the repository in `dir`.
+pub fn empty_blob(dir: &Path) -> Result<String, Failed> {
+    let mut hash = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["hash-object", "-w", "--stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    drop(hash.stdin.take());
+    let out = hash.wait_with_output()?;
+    Ok(String::from_utf8(out.stdout)?.trim().to_string())
+}
+
+/// The id of a tree of `lines` (as `git mktree` takes them), written into `dir`'s repository.
+pub fn mktree(dir: &Path, lines: &str) -> Result<String, Failed> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("git")
+        .current_dir(dir)
+        .arg("mktree")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .ok_or("no stdin")?
+        .write_all(lines.as_bytes())?;
+    let out = child.wait_with_output()?;
+    Ok(String::from_utf8(out.stdout)?.trim().to_string())
+}
+
+/// A commit of `tree` on the branch `name` of `dir`'s repository.
+pub fn commit_tree(dir: &Path, tree: &str, name: &str) {
+    let commit =
+        String::from_utf8(git(dir, &["commit-tree", tree, "-m", name])).unwrap_or_default();
+    git(
+        dir,
+        &["update-ref", &format!("refs/heads/{name}"), commit.trim()],
+    );
+}
+
+/// A new repository in `dir`.
+pub fn init(dir: &Path) {
+    git(dir, &["init", "--quiet"]);
 }
