@@ -99,6 +99,30 @@ pub enum OutputError {
         /// The operating system's reason.
         source: io::Error,
     },
+    /// A folder on the way to the output folder, or the output folder itself, was swapped
+    /// (for a symbolic link, or anything else) after it was checked: the write stops there.
+    #[error(
+        "{}: changed while it was being written (a folder on the way is now a symbolic link \
+         or something else); nothing was changed: look at it, then run again",
+        path.display()
+    )]
+    Changed {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// The folder being written is (now) inside a folder it must keep out of (a review's
+    /// folder and its baseline), as found on the folder actually opened.
+    #[error(
+        "{}: is inside {}, which this write never changes; nothing was changed: choose a \
+         folder outside it",
+        path.display(), apart.display()
+    )]
+    Inside {
+        /// The folder being written, as given.
+        path: PathBuf,
+        /// The folder it must keep out of.
+        apart: PathBuf,
+    },
     /// The root folder cannot be replaced.
     #[error("{}: the root folder cannot hold a report", path.display())]
     RootOutput {

@@ -2,9 +2,12 @@
 //! FIFO, socket or device is opened (opening a FIFO for reading would block until a writer
 //! comes, and reading a device could never end).
 
+use std::ffi::OsStr;
 use std::fs::{self, File, FileType};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+
+use super::handle::{Folder, is_not_a_folder};
 
 /// What stands at a path inside a folder.
 #[derive(Debug)]
@@ -51,50 +54,50 @@ pub(crate) fn join(root: &Path, relative: &str) -> PathBuf {
         .fold(root.to_path_buf(), |p, c| p.join(c))
 }
 
-/// Makes the folders on the way to the file `root/relative` (not the file), below `root` only:
-/// where `root` itself is gone (a signal removed the staging folder) this fails instead of
-/// making it again, as `create_dir_all` would.
-pub(crate) fn create_folders_below(root: &Path, relative: &str) -> io::Result<()> {
-    let mut folder = root.to_path_buf();
-    let parts: Vec<&str> = relative.split('/').collect();
-    for part in &parts[..parts.len().saturating_sub(1)] {
-        folder.push(part);
-        match fs::create_dir(&folder) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && folder.is_dir() => {}
-            Err(e) => return Err(e),
-        }
+/// Opens `root/relative` if it is a regular file reached through real folders only: `root`
+/// is opened (a link there is the user's choice), then each name below it from the folder
+/// before, never following a link, so what is checked is what is opened.
+pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Entry> {
+    let (folder, name) = match reach(root, relative)? {
+        Reached::At(folder, name) => (folder, name),
+        Reached::Missing => return Ok(Entry::Missing),
+        Reached::Blocked => return Ok(Entry::Other),
+    };
+    match folder.open_file(OsStr::new(name)) {
+        Ok(Some(file)) => Ok(Entry::File(file)),
+        Ok(None) => Ok(Entry::Other),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Entry::Missing),
+        Err(e) => Err(e),
     }
-    Ok(())
 }
 
-/// Opens `root/relative` if it is a regular file reached through real folders only.
-pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Entry> {
-    let mut path = root.to_path_buf();
-    let parts: Vec<&str> = relative.split('/').collect();
-    for (k, part) in parts.iter().enumerate() {
-        path.push(part);
-        let meta = match fs::symlink_metadata(&path) {
-            Ok(meta) => meta,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Entry::Missing),
+/// Where a walk below a folder ended.
+enum Reached<'a> {
+    /// At the last name, in the folder that holds it.
+    At(Folder, &'a str),
+    /// A folder on the way is missing.
+    Missing,
+    /// Something other than a folder stands on the way.
+    Blocked,
+}
+
+/// Opens the folder that holds `root/relative`, as [`open_inside`] describes.
+fn reach<'a>(root: &Path, relative: &'a str) -> io::Result<Reached<'a>> {
+    let (folders, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+    let mut at = match Folder::open_following(root) {
+        Ok(at) => at,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Reached::Missing),
+        Err(e) => return Err(e),
+    };
+    for part in folders.split('/').filter(|p| !p.is_empty()) {
+        at = match at.child(OsStr::new(part)) {
+            Ok(next) => next,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Reached::Missing),
+            Err(e) if is_not_a_folder(&e) => return Ok(Reached::Blocked),
             Err(e) => return Err(e),
         };
-        let last = k + 1 == parts.len();
-        if !last && !meta.file_type().is_dir() {
-            return Ok(Entry::Other);
-        }
-        if last && !meta.file_type().is_file() {
-            return Ok(Entry::Other);
-        }
     }
-    let file = open_no_follow(&path)?;
-    // The entry may have been swapped since it was looked at: check what was opened.
-    let kind = file.metadata()?.file_type();
-    if kind.is_file() {
-        Ok(Entry::File(file))
-    } else {
-        Ok(Entry::Other)
-    }
+    Ok(Reached::At(at, name))
 }
 
 /// Whether `path` is a folder itself, not a link to one.
@@ -105,70 +108,40 @@ pub(crate) fn is_real_folder(path: &Path) -> bool {
 /// Whether anything (a file, a link, a folder, …) stands at `root/relative`, reached through
 /// real folders only.
 pub(crate) fn stands_inside(root: &Path, relative: &str) -> bool {
-    let mut path = root.to_path_buf();
-    let parts: Vec<&str> = relative.split('/').collect();
-    for (k, part) in parts.iter().enumerate() {
-        path.push(part);
-        let Ok(meta) = fs::symlink_metadata(&path) else {
-            return false;
-        };
-        if k + 1 < parts.len() && !meta.file_type().is_dir() {
-            return false;
-        }
+    match reach(root, relative) {
+        Ok(Reached::At(folder, name)) => folder.kind(OsStr::new(name)).is_ok(),
+        _ => false,
     }
-    true
-}
-
-/// Opens for reading without following a final symbolic link and without blocking on a FIFO.
-#[cfg(unix)]
-pub(crate) fn open_no_follow(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-pub(crate) fn open_no_follow(path: &Path) -> io::Result<File> {
-    File::open(path)
 }
 
 /// Reads a regular file at `path` (not through a final symbolic link, not a FIFO) of at most
 /// `limit` bytes; `Ok(None)` when there is none, an error when something else stands there.
+/// The folder that holds it is opened first and the file read from there, so the file
+/// checked is the file read.
 pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>>> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(meta) => meta,
+    let Some(name) = path.file_name() else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} names no file", path.display()),
+        ));
+    };
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => Folder::open_following(parent),
+        _ => Folder::open_following(Path::new(".")),
+    };
+    let folder = match folder {
+        Ok(folder) => folder,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
     };
-    if !meta.file_type().is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "{} is {}, not a file",
-                path.display(),
-                describe(meta.file_type())
-            ),
-        ));
-    }
-    let file = open_no_follow(path)?;
-    let kind = file.metadata()?.file_type();
-    if !kind.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{} is {}, not a file", path.display(), describe(kind)),
-        ));
-    }
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{} is larger than {limit} bytes", path.display()),
-        ));
-    }
-    Ok(Some(bytes))
+    folder
+        .read_limited(name, limit)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => {
+                io::Error::new(e.kind(), format!("{} {e}", path.display()))
+            }
+            _ => e,
+        })
 }
 
 /// Reads the regular file `path` names, following symbolic links, of at most `limit` bytes;
@@ -214,73 +187,6 @@ pub(crate) fn may_change(folder: &Path) -> io::Result<()> {
 #[cfg(not(unix))]
 pub(crate) fn may_change(_folder: &Path) -> io::Result<()> {
     Ok(())
-}
-
-/// Gives the real folder `folder` (not a link) its owner's read, write and search
-/// permission if it lacks them, so that what is in it can be removed. Only for folders the
-/// tool made (a staged report's folders take the modes of the user's, read-only included).
-#[cfg(unix)]
-pub(crate) fn open_up(folder: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let Ok(meta) = fs::symlink_metadata(folder) else {
-        return;
-    };
-    let mode = meta.permissions().mode();
-    if meta.file_type().is_dir() && mode & 0o700 != 0o700 {
-        let _ = fs::set_permissions(folder, fs::Permissions::from_mode(mode | 0o700));
-    }
-}
-
-#[cfg(not(unix))]
-pub(crate) fn open_up(_folder: &Path) {}
-
-/// Removes `path` and, if it is a real folder, everything in it, opening up each folder
-/// first (see [`open_up`]); no symbolic link is followed. Only for trees that are wholly the
-/// tool's: a staged report holds its own files and second names of the user's.
-pub(crate) fn remove_tree(path: &Path) -> io::Result<()> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
-    };
-    if !meta.file_type().is_dir() {
-        return fs::remove_file(path);
-    }
-    open_up(path);
-    for entry in fs::read_dir(path)? {
-        remove_tree(&entry?.path())?;
-    }
-    fs::remove_dir(path)
-}
-
-/// How many names the file has (1 when it exists only here).
-#[cfg(unix)]
-pub(crate) fn link_count(meta: &fs::Metadata) -> u64 {
-    use std::os::unix::fs::MetadataExt;
-    meta.nlink()
-}
-
-#[cfg(not(unix))]
-pub(crate) fn link_count(_meta: &fs::Metadata) -> u64 {
-    1
-}
-
-/// The (device, inode) pair that names a folder for as long as it exists.
-#[cfg(unix)]
-pub(crate) fn identity(meta: &fs::Metadata) -> (u64, u64) {
-    use std::os::unix::fs::MetadataExt;
-    (meta.dev(), meta.ino())
-}
-
-#[cfg(not(unix))]
-pub(crate) fn identity(_meta: &fs::Metadata) -> (u64, u64) {
-    (0, 0)
-}
-
-/// Whether the running user owns what stands at `path` (not followed): only then may a
-/// clean-up touch it. Everything is ours where ownership is not a thing.
-pub(crate) fn owned_by_us(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|meta| meta_owned_by_us(&meta))
 }
 
 /// Whether the running user owns the file `meta` describes.

@@ -3,11 +3,13 @@
 //! files it owns; everything else in the folder belongs to the user.
 
 use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::path::{Component, Path};
 
 use serde::Deserialize;
 
 use super::fsx;
+use super::handle::Folder;
 
 /// The file that marks a folder as a report and lists its files.
 pub const RESULTS: &str = "results.json";
@@ -115,11 +117,21 @@ impl Manifest {
         Self::parse_kind(&bytes, kind)
     }
 
-    /// The manifest of whichever kind of folder of the tool's `dir` is, if it is one.
-    pub(crate) fn read_any(dir: &Path) -> Option<Manifest> {
+    /// The manifest of the opened folder `dir` of `kind`, read from its marker file.
+    pub(crate) fn read_kind_in(dir: &Folder, kind: Kind) -> Result<Manifest, Foreign> {
+        match dir.read_limited(OsStr::new(kind.marker()), MAX_RESULTS_BYTES) {
+            Ok(Some(bytes)) => Self::parse_kind(&bytes, kind),
+            Ok(None) => Err(Foreign::NoResults),
+            Err(e) => Err(Foreign::Unreadable(e.to_string())),
+        }
+    }
+
+    /// The manifest of whichever kind of folder of the tool's the opened folder `dir` is, if
+    /// it is one.
+    pub(crate) fn read_any_in(dir: &Folder) -> Option<Manifest> {
         [Kind::Report, Kind::Review]
             .into_iter()
-            .find_map(|kind| Self::read_kind(dir, kind).ok())
+            .find_map(|kind| Self::read_kind_in(dir, kind).ok())
     }
 
     /// The manifest in the text of a `results.json`.

@@ -12,14 +12,19 @@
 //!   a copy where the file system has none), so its bytes never move. A file of the user's
 //!   standing where the report writes one stops the run instead.
 //! - **All or nothing.** The new report is built in a staging folder beside the output folder
-//!   and takes its place in one atomic exchange of names (see `swap` for where that
-//!   exists), so at every instant the folder's name holds either the whole previous report or
+//!   and takes its place in one atomic exchange of names (`renameat2(RENAME_EXCHANGE)` on
+//!   Linux, `renameatx_np(RENAME_SWAP)` on macOS; two renames elsewhere), so at every instant the folder's name holds either the whole previous report or
 //!   the whole new one, the user's files in both. A failure before the exchange leaves the
 //!   folder as it was and reports an error; a problem after it (the previous report could not
 //!   be removed) is a warning of a run that succeeded.
 //! - **No debris.** SIGINT, SIGTERM and SIGHUP remove the staging folder on the way out; after
 //!   a `kill -9`, the next run in the same parent folder removes it, once its lock shows that
 //!   no live run owns it (see `staging`). Parent folders a failed run made are removed.
+//! - **Same folder checked and written.** After its checks, a write works from opened
+//!   folders ([`handle`]): the folder that holds the output folder is opened with no link at
+//!   any level, and every name below it is reached from an opened folder without following
+//!   one. A folder swapped for a link meanwhile stops the write or is carried as the link it
+//!   is; it never sends a file, a second name or a removal elsewhere.
 
 pub mod artifact;
 mod baseline;
@@ -27,10 +32,10 @@ mod committed;
 mod compare;
 mod error;
 pub(crate) mod fsx;
+pub(crate) mod handle;
 mod layout;
 mod manifest;
 mod staging;
-mod swap;
 mod sweep;
 mod target;
 mod write;

@@ -14,20 +14,28 @@
 //! On SIGINT, SIGTERM or SIGHUP the run removes its staging folder before it dies; after a
 //! `kill -9`, the next run in the same place does.
 
-use std::fs::{self, File};
+use std::ffi::{OsStr, OsString};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use super::fsx;
+use super::handle::Folder;
 use super::layout::{LOCK, LockRecord, PREFIX, PREVIOUS, REPORT};
 use super::manifest::{Manifest, TOOL};
-use super::sweep::{Kept, sweep};
+use super::sweep::{Kept, remove_emptied, sweep_named};
 
-/// A staging folder of this run, locked.
+/// A staging folder of this run, locked. Everything it does is done from opened folders,
+/// never by a path: a folder on the way swapped for a link cannot send it elsewhere.
 pub(crate) struct Staging {
-    container: PathBuf,
-    report: PathBuf,
+    /// The folder that holds the output folder and the staging folder.
+    parent: Folder,
+    /// Where that is, for messages.
+    parent_path: PathBuf,
+    /// The staging folder's name in `parent`.
+    name: OsString,
+    container: Folder,
+    report: Folder,
     /// Held open: the lock lasts as long as this file is open.
     _lock: File,
 }
@@ -36,14 +44,17 @@ pub(crate) struct Staging {
 enum Phase {
     /// Only the staging folder exists: remove it.
     Staged,
-    /// The new report is in place; the previous one is at `old` (inside the staging folder)
-    /// and is swept as the run would have.
-    Swapped { old: PathBuf, manifest: Manifest },
+    /// The new report is in place; the previous one is `old` (a name inside the staging
+    /// folder) and is swept as the run would have.
+    Swapped { old: OsString, manifest: Manifest },
 }
 
 pub(crate) struct Active {
-    container: PathBuf,
-    target: PathBuf,
+    parent: Folder,
+    name: OsString,
+    container: Folder,
+    shown: PathBuf,
+    target: OsString,
     phase: Phase,
 }
 
@@ -67,85 +78,127 @@ fn active() -> MutexGuard<'static, Option<Active>> {
 }
 
 impl Staging {
-    /// Makes and locks a staging folder in `parent` for the output folder `parent/target`.
-    pub(crate) fn create(parent: &Path, target: &Path) -> io::Result<Staging> {
+    /// Makes and locks a staging folder in `parent` (opened; `parent_path` says where it is)
+    /// for the output folder named `target` there.
+    pub(crate) fn create(
+        parent: Folder,
+        parent_path: &Path,
+        target: &OsStr,
+    ) -> io::Result<Staging> {
         // Made and registered under the lock, so that a signal arriving just after the
         // folder appears still finds it to remove.
         let mut registry = active();
-        let container = tempfile::Builder::new()
-            .prefix(PREFIX)
-            .rand_bytes(6)
-            .tempdir_in(parent)?
-            .keep();
+        let name = parent.make_unique_folder(PREFIX, 0o700)?;
+        let container = match parent.child(&name) {
+            Ok(container) => container,
+            Err(e) => {
+                let _ = parent.remove_folder(&name);
+                return Err(e);
+            }
+        };
         *registry = Some(Active {
-            container: container.clone(),
-            target: target.to_path_buf(),
+            parent: parent.try_clone()?,
+            name: name.clone(),
+            container: container.try_clone()?,
+            shown: parent_path.join(&name),
+            target: target.to_os_string(),
             phase: Phase::Staged,
         });
         drop(registry);
         let made = (|| {
-            let report = container.join(REPORT);
-            fs::create_dir(&report)?;
-            let staged = fsx::identity(&fs::symlink_metadata(&report)?);
+            container.make_folder(OsStr::new(REPORT), 0o777)?;
+            let report = container.child(OsStr::new(REPORT))?;
             let record = LockRecord {
                 tool: TOOL.into(),
                 pid: std::process::id(),
-                target: target.file_name().unwrap_or_default().to_os_string(),
-                staged,
+                target: target.to_os_string(),
+                staged: report.identity()?,
             };
             let bytes = serde_json::to_vec(&record).map_err(io::Error::other)?;
-            let mut lock = File::create_new(container.join(LOCK))?;
+            let mut lock = container.create_new(OsStr::new(LOCK), 0o666)?;
             lock.try_lock().map_err(io::Error::other)?;
             // One small write: a kill lands before it or after it, never inside it.
             lock.write_all(&bytes)?;
-            Ok(Staging {
-                container: container.clone(),
+            Ok((report, lock))
+        })();
+        match made {
+            Ok((report, lock)) => Ok(Staging {
+                parent,
+                parent_path: parent_path.to_path_buf(),
+                name,
+                container,
                 report,
                 _lock: lock,
-            })
-        })();
-        if made.is_err() {
-            *active() = None;
-            let _ = fs::remove_dir_all(&container);
+            }),
+            Err(e) => {
+                *active() = None;
+                let _ = container.clear();
+                let _ = parent.remove_folder(&name);
+                Err(e)
+            }
         }
-        made
     }
 
     /// The folder to build the new report in.
-    pub(crate) fn report(&self) -> &Path {
+    pub(crate) fn report(&self) -> &Folder {
         &self.report
     }
 
-    /// Where the previous report is parked when no atomic exchange exists.
-    pub(crate) fn parked(&self) -> PathBuf {
-        self.container.join(PREVIOUS)
-    }
-
     /// The staging folder itself.
-    #[cfg(test)]
-    pub(crate) fn container(&self) -> &Path {
+    pub(crate) fn container(&self) -> &Folder {
         &self.container
     }
 
-    /// Runs `swap` so that a signal sees either the staged state or the swapped one, never
-    /// the moment between; `swap` returns where the previous report went, if there was one.
-    pub(crate) fn swap_with<T>(
+    /// The staging folder, for messages.
+    pub(crate) fn shown(&self) -> PathBuf {
+        self.parent_path.join(&self.name)
+    }
+
+    /// Puts the staged report in the place of the output folder `target`: renamed there when
+    /// nothing stands there, otherwise exchanged with what does (atomically where the system
+    /// can; else the previous report is first moved aside to `previous/`). So that a signal
+    /// sees either the staged state or the swapped one, never the moment between, this runs
+    /// under the registry's lock. Returns the name, in the staging folder, of what stood at
+    /// `target` before, if anything did.
+    pub(crate) fn swap_in(
         &self,
+        target: &OsStr,
         manifest: &Manifest,
-        swap: impl FnOnce() -> io::Result<(T, Option<PathBuf>)>,
-    ) -> io::Result<T> {
+    ) -> io::Result<Option<OsString>> {
         let mut guard = active();
-        let (value, old) = swap()?;
+        let report = OsStr::new(REPORT);
+        let old = match self.parent.kind(target) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                self.container.rename(report, &self.parent, target)?;
+                None
+            }
+            _ => match self.container.exchange(report, &self.parent, target) {
+                Ok(()) => Some(OsString::from(REPORT)),
+                Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+                    // Move the old report aside, then the new one in; put the old one back if
+                    // the second rename fails, so a failure leaves the folder as it was.
+                    let parked = OsStr::new(PREVIOUS);
+                    self.parent.rename(target, &self.container, parked)?;
+                    if let Err(e) = self.container.rename(report, &self.parent, target) {
+                        self.container.rename(parked, &self.parent, target)?;
+                        return Err(e);
+                    }
+                    Some(OsString::from(PREVIOUS))
+                }
+                Err(e) => return Err(e),
+            },
+        };
         if let Some(active) = guard.as_mut() {
-            active.phase = match old {
+            active.phase = match &old {
                 Some(old) => Phase::Swapped {
-                    old,
+                    old: old.clone(),
                     manifest: manifest.clone(),
                 },
                 None => Phase::Staged,
             };
         }
-        Ok(value)
+        self.parent.sync();
+        Ok(old)
     }
 
     /// Removes the staging folder before the swap: everything in it is this run's (files it
@@ -156,46 +209,43 @@ impl Staging {
     /// next run in this place puts it back.
     pub(crate) fn discard(self) {
         let mut registry = active();
-        let _ = fsx::remove_tree(&self.report);
-        if fs::symlink_metadata(self.parked()).is_err() {
-            let _ = fsx::remove_tree(&self.container);
+        let _ = self.container.remove_tree(OsStr::new(REPORT));
+        if self.container.kind(OsStr::new(PREVIOUS)).is_err() {
+            let _ = self.container.clear();
+            let _ = self.parent.remove_folder(&self.name);
         }
         *registry = None;
     }
 
-    /// Removes the staging folder after the swap; `old` (inside it) holds the previous report
-    /// and is swept first. Returns the warnings for anything that had to stay.
+    /// Removes the staging folder after the swap; `old` (a name inside it) holds the previous
+    /// report and is swept first, a file that exists nowhere else moved into the output folder
+    /// `target`. Returns the warnings for anything that had to stay.
     pub(crate) fn finish(
         self,
-        old: Option<&Path>,
+        old: Option<&OsStr>,
         manifest: &Manifest,
-        target: &Path,
+        target: &OsStr,
     ) -> Vec<String> {
         // Held until the staging folder is gone: a signal arriving meanwhile waits for the
         // clean-up to end, then finds nothing left to do.
         let mut registry = active();
         let mut kept = Vec::new();
         if let Some(old) = old {
-            sweep(old, manifest, Some(target), &mut kept, &|p| {
-                fs::remove_file(p)
-            });
-            let _ = fs::remove_dir(old);
+            let rescue = self.parent.child(target).ok();
+            sweep_named(
+                &self.container,
+                old,
+                &self.shown(),
+                manifest,
+                rescue.as_ref(),
+                &mut kept,
+            );
         }
-        let _ = fs::remove_dir(self.container.join(REPORT));
-        let _ = fs::remove_dir(self.container.join(PREVIOUS));
         let mut warnings: Vec<String> = kept.iter().map(Kept::warning).collect();
-        // The lock goes last, and only with everything else: a staging folder without one
-        // would never be recognised as this tool's again.
-        let only_lock = fs::read_dir(&self.container)
-            .map(|entries| entries.flatten().all(|e| e.file_name() == LOCK))
-            .unwrap_or(false);
-        if only_lock {
-            let _ = fs::remove_file(self.container.join(LOCK));
-        }
-        if fs::remove_dir(&self.container).is_err() && self.container.exists() {
+        if !remove_emptied(&self.parent, &self.name, &self.container) {
             warnings.push(format!(
                 "could not remove the staging folder {}; the next run will try again",
-                self.container.display()
+                self.shown().display()
             ));
         }
         *registry = None;
@@ -215,9 +265,15 @@ pub(crate) fn clean_up_for_signal() -> MutexGuard<'static, Option<Active>> {
     };
     if let Phase::Swapped { old, manifest } = &active.phase {
         let mut kept: Vec<Kept> = Vec::new();
-        sweep(old, manifest, Some(&active.target), &mut kept, &|p| {
-            fs::remove_file(p)
-        });
+        let rescue = active.parent.child(&active.target).ok();
+        sweep_named(
+            &active.container,
+            old,
+            &active.shown,
+            manifest,
+            rescue.as_ref(),
+            &mut kept,
+        );
         if !kept.is_empty() {
             // Files that exist nowhere else stay where they are; the next run reports them.
             return registry;
@@ -225,7 +281,14 @@ pub(crate) fn clean_up_for_signal() -> MutexGuard<'static, Option<Active>> {
     }
     // A writer may have been making a file as the flag went up: try again until it is gone.
     for _ in 0..100 {
-        if fsx::remove_tree(&active.container).is_ok() || !active.container.exists() {
+        let _ = active.container.remove_tree(OsStr::new(REPORT));
+        if active.container.kind(OsStr::new(PREVIOUS)).is_ok() {
+            break;
+        }
+        let _ = active.container.clear();
+        if active.parent.remove_folder(&active.name).is_ok()
+            || active.parent.kind(&active.name).is_err()
+        {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
@@ -266,28 +329,33 @@ pub fn install_signal_cleanup() -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::sweep::remove_abandoned;
+    use crate::output::sweep::{remove_abandoned, sweep};
+    use std::fs;
+
+    fn abandoned_here(root: &Path, ours: &str) -> Vec<String> {
+        let parent = Folder::open(root).unwrap();
+        remove_abandoned(&parent, root, OsStr::new(ours))
+    }
 
     #[test]
     fn a_live_staging_folder_is_left_alone_and_a_dead_one_removed() {
         let root = tempfile::tempdir().unwrap();
-        let target = root.path().join("output");
-        let staging = Staging::create(root.path(), &target).unwrap();
-        fs::write(staging.report().join("a.txt"), "new").unwrap();
-        let ours = std::ffi::OsStr::new("output");
-        assert!(remove_abandoned(root.path(), ours).is_empty());
-        assert!(staging.container().exists(), "its run still holds the lock");
-        let container = staging.container().to_path_buf();
+        let parent = Folder::open(root.path()).unwrap();
+        let staging = Staging::create(parent, root.path(), OsStr::new("output")).unwrap();
+        let container = staging.shown();
+        fs::write(container.join(REPORT).join("a.txt"), "new").unwrap();
+        assert!(abandoned_here(root.path(), "output").is_empty());
+        assert!(container.exists(), "its run still holds the lock");
         // Dropping without discarding is what a killed run leaves: the lock is released.
         drop(staging);
         *active() = None;
         // A run of another output folder leaves it for a run of its own folder.
-        assert!(remove_abandoned(root.path(), std::ffi::OsStr::new("other")).is_empty());
+        assert!(abandoned_here(root.path(), "other").is_empty());
         assert!(
             container.exists(),
             "another output folder's staging folder was touched"
         );
-        assert!(remove_abandoned(root.path(), ours).is_empty());
+        assert!(abandoned_here(root.path(), "output").is_empty());
         assert!(!container.exists());
     }
 
@@ -302,7 +370,7 @@ mod tests {
         fs::write(with_foreign_lock.join(LOCK), r#"{"tool": "else"}"#).unwrap();
         let old_style = root.path().join(".output.staging-backup");
         fs::create_dir(&old_style).unwrap();
-        remove_abandoned(root.path(), std::ffi::OsStr::new("out"));
+        abandoned_here(root.path(), "out");
         assert!(lookalike.join("notes").exists());
         assert!(with_foreign_lock.join(LOCK).exists());
         assert!(old_style.exists());
@@ -326,9 +394,8 @@ mod tests {
         fs::write(old.join("extra/late.md"), "made during the run").unwrap();
         let manifest = Manifest::from_files([("figures/a.svg".to_string(), "x".to_string())]);
         let mut kept = Vec::new();
-        sweep(&old, &manifest, Some(&new), &mut kept, &|p| {
-            fs::remove_file(p)
-        });
+        let (old_folder, new_folder) = (Folder::open(&old).unwrap(), Folder::open(&new).unwrap());
+        sweep(&old_folder, &old, &manifest, Some(&new_folder), &mut kept);
         assert!(kept.is_empty(), "{kept:?}");
         assert_eq!(
             fs::read_to_string(new.join("extra/late.md")).unwrap(),
@@ -339,5 +406,30 @@ mod tests {
             "user"
         );
         assert!(!old.join("figures").exists() && !old.join("results.json").exists());
+    }
+
+    #[test]
+    fn a_sweep_never_reaches_through_a_folder_swapped_for_a_link() {
+        let root = tempfile::tempdir().unwrap();
+        let (old, private) = (root.path().join("old"), root.path().join("private"));
+        fs::create_dir_all(old.join("figures")).unwrap();
+        fs::create_dir(&private).unwrap();
+        fs::write(private.join("a.svg"), "private").unwrap();
+        let old_folder = Folder::open(&old).unwrap();
+        // The report's folder, swapped for a link to a private folder whose files have the
+        // names the previous run wrote.
+        fs::remove_dir(old.join("figures")).unwrap();
+        std::os::unix::fs::symlink(&private, old.join("figures")).unwrap();
+        let manifest = Manifest::from_files([("figures/a.svg".to_string(), "x".to_string())]);
+        let mut kept = Vec::new();
+        sweep(&old_folder, &old, &manifest, None, &mut kept);
+        assert_eq!(
+            fs::read_to_string(private.join("a.svg")).unwrap(),
+            "private"
+        );
+        assert!(
+            fs::symlink_metadata(old.join("figures")).is_ok_and(|m| m.is_symlink()),
+            "the link is the user's and stays: {kept:?}"
+        );
     }
 }

@@ -6,11 +6,10 @@
 //! nowhere else is moved into the report or kept, never deleted.
 
 use std::ffi::OsStr;
-use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::fsx;
+use super::handle::{EntryKind, Folder, is_not_a_folder};
 use super::layout::{LOCK, LockRecord, PREFIX, PREVIOUS, REPORT};
 use super::manifest::{self, Manifest};
 
@@ -30,144 +29,170 @@ impl Kept {
     }
 }
 
-/// Removes the previous report in `old`, file by file: a file the previous run wrote, or one
-/// with another name elsewhere (the user's files were linked into the new report), goes; a
-/// file that exists only here (made by the user while this run was working) is moved into
-/// the new report at `rescue`, or, if there is none or that place is taken, kept and listed
-/// in `kept`. No symbolic link is followed. `old` is inside a staging folder: a folder in it
-/// that its owner may not change is opened up (see [`fsx::open_up`]) so that it can be emptied.
+/// Removes the previous report in the opened folder `old` (shown as `shown`), file by file:
+/// a file the previous run wrote, or one with another name elsewhere (the user's files were
+/// linked into the new report), goes; a file that exists only here (made by the user while
+/// this run was working) is moved into the new report `rescue`, or, if there is none or that
+/// place is taken, kept and listed in `kept`. Everything is reached from opened folders, one
+/// name at a time: no symbolic link is followed, and a folder swapped for one meanwhile is
+/// a link, left where it is. `old` is inside a staging folder: a folder in it that its owner
+/// may not change is opened up (see [`Folder::open_up`]) so that it can be emptied.
 pub(crate) fn sweep(
-    old: &Path,
+    old: &Folder,
+    shown: &Path,
     manifest: &Manifest,
-    rescue: Option<&Path>,
+    rescue: Option<&Folder>,
     kept: &mut Vec<Kept>,
-    remove_file: &dyn Fn(&Path) -> io::Result<()>,
 ) {
     let before = kept.len();
     let sweeper = Sweeper {
-        old,
+        shown,
         manifest,
         rescue,
-        remove_file,
     };
-    sweeper.folder(Path::new(""), kept);
+    sweeper.folder(old, Path::new(""), kept);
     // The marker goes last, and only with everything else: while a file of the report is
     // left, it tells the next run which files are the tool's.
     if kept.len() == before {
         for marker in [manifest::RESULTS, manifest::REVIEW] {
-            sweeper.entry(Path::new(marker), kept);
+            sweeper.entry(old, Path::new(""), OsStr::new(marker), kept);
         }
     }
 }
 
-/// One sweep's folder, manifest, rescue place and way to remove a file.
+/// One sweep's manifest, rescue place and the report's name in messages.
 struct Sweeper<'a> {
-    old: &'a Path,
+    shown: &'a Path,
     manifest: &'a Manifest,
-    rescue: Option<&'a Path>,
-    remove_file: &'a dyn Fn(&Path) -> io::Result<()>,
+    rescue: Option<&'a Folder>,
 }
 
 impl Sweeper<'_> {
-    /// Sweeps the folder `relative` of the report; the marker files at its top are left.
-    fn folder(&self, relative: &Path, kept: &mut Vec<Kept>) {
-        let dir = self.old.join(relative);
-        if fsx::may_change(&dir).is_err() {
-            fsx::open_up(&dir);
-        }
-        let entries = match fs::read_dir(&dir) {
+    /// Sweeps `dir`, the folder `relative` of the report; the marker files at its top are left.
+    fn folder(&self, dir: &Folder, relative: &Path, kept: &mut Vec<Kept>) {
+        dir.open_up();
+        let entries = match dir.entries() {
             Ok(entries) => entries,
             Err(e) => {
                 kept.push(Kept {
-                    path: dir,
+                    path: self.shown.join(relative),
                     why: format!("the folder could not be read ({e})"),
                 });
                 return;
             }
         };
         let top = relative.as_os_str().is_empty();
-        for entry in entries.flatten() {
-            let name = entry.file_name();
+        for (name, _) in entries {
             if top && (name == manifest::RESULTS || name == manifest::REVIEW) {
                 continue;
             }
-            self.entry(&relative.join(name), kept);
+            self.entry(dir, relative, &name, kept);
         }
     }
 
-    /// Removes, rescues or keeps the entry `child` of the report.
-    fn entry(&self, child: &Path, kept: &mut Vec<Kept>) {
-        let path = self.old.join(child);
-        let Ok(meta) = fs::symlink_metadata(&path) else {
+    /// Removes, rescues or keeps the entry `name` of `dir` (the folder `relative`).
+    fn entry(&self, dir: &Folder, relative: &Path, name: &OsStr, kept: &mut Vec<Kept>) {
+        let child = relative.join(name);
+        let Ok(mut stat) = dir.stat(name) else {
             return;
         };
-        let owned = manifest::key(child).is_some_and(|key| self.manifest.owns(&key));
-        if meta.file_type().is_dir() {
-            self.folder(child, kept);
-            // Fails, as it should, when something stayed inside.
-            let _ = fs::remove_dir(&path);
-        } else if owned || fsx::link_count(&meta) > 1 {
-            if let Err(e) = (self.remove_file)(&path) {
-                kept.push(Kept {
-                    path,
-                    why: format!("it could not be removed ({e})"),
-                });
+        if EntryKind::of_mode(stat.st_mode) == EntryKind::Folder {
+            match dir.child(name) {
+                Ok(sub) => {
+                    self.folder(&sub, &child, kept);
+                    // Fails, as it should, when something stayed inside.
+                    let _ = dir.remove_folder(name);
+                    return;
+                }
+                // Swapped for something else since it was looked at: that is what is here.
+                Err(e) if is_not_a_folder(&e) => match dir.stat(name) {
+                    Ok(now) if EntryKind::of_mode(now.st_mode) != EntryKind::Folder => stat = now,
+                    _ => return self.keep(kept, &child, "it changed while it was being removed"),
+                },
+                Err(e) => {
+                    return self.keep(kept, &child, &format!("the folder could not be read ({e})"));
+                }
+            }
+        }
+        let owned = manifest::key(&child).is_some_and(|key| self.manifest.owns(&key));
+        if owned || stat.st_nlink > 1 {
+            if let Err(e) = dir.unlink(name) {
+                self.keep(kept, &child, &format!("it could not be removed ({e})"));
             }
         } else if !self
             .rescue
-            .is_some_and(|rescue| move_into(&path, rescue, child))
+            .is_some_and(|rescue| move_into(dir, name, rescue, &child))
         {
-            kept.push(Kept {
-                path,
-                why: "it exists nowhere else".into(),
-            });
+            self.keep(kept, &child, "it exists nowhere else");
         }
+    }
+
+    /// Notes that `child` had to stay, and why.
+    fn keep(&self, kept: &mut Vec<Kept>, child: &Path, why: &str) {
+        kept.push(Kept {
+            path: self.shown.join(child),
+            why: why.into(),
+        });
     }
 }
 
-/// Moves `path` to `root/relative` if nothing is there and its folders are real ones.
-fn move_into(path: &Path, root: &Path, relative: &Path) -> bool {
-    let mut folder = root.to_path_buf();
-    let names: Vec<_> = relative.components().collect();
-    let Some((_, folders)) = names.split_last() else {
+/// Moves the entry `name` of `dir` to `relative` in `root` if nothing is there and its
+/// folders are real ones (made where missing).
+fn move_into(dir: &Folder, name: &OsStr, root: &Folder, relative: &Path) -> bool {
+    let names: Vec<&OsStr> = relative.iter().collect();
+    let Some((last, folders)) = names.split_last() else {
         return false;
     };
-    for name in folders {
-        folder.push(name);
-        match fs::symlink_metadata(&folder) {
-            Ok(meta) if meta.file_type().is_dir() => {}
+    let Ok(mut at) = root.try_clone() else {
+        return false;
+    };
+    for folder in folders {
+        at = match at.child(folder) {
+            Ok(next) => next,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if fs::create_dir(&folder).is_err() {
+                if at.make_folder(folder, 0o777).is_err() {
                     return false;
                 }
+                match at.child(folder) {
+                    Ok(next) => next,
+                    Err(_) => return false,
+                }
             }
-            _ => return false,
-        }
+            Err(_) => return false,
+        };
     }
-    let target = root.join(relative);
-    matches!(fs::symlink_metadata(&target), Err(e) if e.kind() == io::ErrorKind::NotFound)
-        && fs::rename(path, &target).is_ok()
+    matches!(at.kind(last), Err(e) if e.kind() == io::ErrorKind::NotFound)
+        && dir.rename(name, &at, last).is_ok()
 }
 
-/// Removes the staging folders in `parent` that runs of this tool abandoned (their lock is
-/// free) and that the running user owns; another user's folder is never touched, whatever
-/// its lock file says. Only a staging folder of `ours` (the name of the output folder this
-/// run writes, beside it) may give a report back to its output folder: the destination comes
-/// from where the run writes, never from a path read from a file. Returns warnings for what
-/// had to stay.
-pub(crate) fn remove_abandoned(parent: &Path, ours: &OsStr) -> Vec<String> {
-    let Ok(entries) = fs::read_dir(parent) else {
+/// Removes the staging folders in `parent` (opened; shown as `shown`) that runs of this tool
+/// abandoned (their lock is free) and that the running user owns; another user's folder is
+/// never touched, whatever its lock file says. Only a staging folder of `ours` (the name of
+/// the output folder this run writes, beside it) may give a report back to its output
+/// folder: the destination comes from where the run writes, never from a path read from a
+/// file. Returns warnings for what had to stay.
+pub(crate) fn remove_abandoned(parent: &Folder, shown: &Path, ours: &OsStr) -> Vec<String> {
+    let Ok(entries) = parent.entries() else {
         return Vec::new();
     };
     let mut warnings = Vec::new();
-    for entry in entries.flatten() {
-        if !entry.file_name().to_string_lossy().starts_with(PREFIX) {
+    for (name, kind) in entries {
+        if kind != EntryKind::Folder || !name.to_string_lossy().starts_with(PREFIX) {
             continue;
         }
-        let container = entry.path();
-        if !fsx::is_real_folder(&container) || !fsx::owned_by_us(&container) {
+        // Opened without following: a link planted under such a name is never entered.
+        let Ok(container) = parent.child(&name) else {
+            continue;
+        };
+        if !container.owned_by_us() {
             continue;
         }
+        let place = Place {
+            parent,
+            name: &name,
+            container: &container,
+            shown: shown.join(&name),
+        };
         if let Some(record) = abandoned(&container) {
             // The lock says which output folder it staged. A staging folder of another output
             // folder is left for a run of that folder to finish (it may hold that folder's
@@ -175,31 +200,37 @@ pub(crate) fn remove_abandoned(parent: &Path, ours: &OsStr) -> Vec<String> {
             if record.target.as_os_str() != ours || !plain_name(ours) {
                 continue;
             }
-            let target = parent.join(ours);
-            warnings.extend(clean_up_abandoned(&container, &target, &record));
+            warnings.extend(clean_up_abandoned(&place, ours, &record));
         } else if orphaned(&container) {
-            warnings.extend(clean_up_orphaned(&container));
+            warnings.extend(clean_up_orphaned(&place));
         } else if unfinished(&container) {
             // A run killed while making its staging folder: nothing in it holds a byte.
-            fsx::open_up(&container.join(REPORT));
-            let _ = fs::remove_dir(container.join(REPORT));
-            let _ = fs::remove_file(container.join(LOCK));
-            let _ = fs::remove_dir(&container);
+            let _ = container.remove_folder(OsStr::new(REPORT));
+            let _ = container.unlink(OsStr::new(LOCK));
+            let _ = parent.remove_folder(&name);
         }
     }
     warnings
 }
 
+/// An abandoned staging folder: its parent, its name there, the folder opened, and where it is
+/// for messages.
+struct Place<'a> {
+    parent: &'a Folder,
+    name: &'a OsStr,
+    container: &'a Folder,
+    shown: PathBuf,
+}
+
 /// The lock record of a staging folder of this tool whose run is gone, or `None` when the
 /// folder is not one of ours or its run is still going.
-fn abandoned(container: &Path) -> Option<LockRecord> {
-    let path = container.join(LOCK);
-    let file = fsx::open_no_follow(&path).ok()?;
+fn abandoned(container: &Folder) -> Option<LockRecord> {
+    let file = container.open_file(OsStr::new(LOCK)).ok()??;
     let meta = file.metadata().ok()?;
-    if !meta.file_type().is_file() || !fsx::meta_owned_by_us(&meta) {
+    if !super::fsx::meta_owned_by_us(&meta) {
         return None;
     }
-    let bytes = fsx::read_regular(&path, 1 << 16).ok()??;
+    let bytes = container.read_limited(OsStr::new(LOCK), 1 << 16).ok()??;
     let record: LockRecord = serde_json::from_slice(&bytes).ok()?;
     if record.tool != manifest::TOOL {
         return None;
@@ -209,20 +240,23 @@ fn abandoned(container: &Path) -> Option<LockRecord> {
     Some(record)
 }
 
-/// Whether `container` is what [`Staging::create`] leaves when killed before its lock says
-/// whose it is: nothing but an empty `report/` folder and an empty `lock` file, if those.
-fn unfinished(container: &Path) -> bool {
-    let Ok(entries) = fs::read_dir(container) else {
+/// Whether `container` is what `Staging::create` leaves
+/// when killed before its lock says whose it is: nothing but an empty `report/` folder and an
+/// empty `lock` file, if those.
+fn unfinished(container: &Folder) -> bool {
+    let Ok(entries) = container.entries() else {
         return false;
     };
-    entries.flatten().all(|entry| {
-        let Ok(meta) = fs::symlink_metadata(entry.path()) else {
-            return false;
+    entries.iter().all(|(name, kind)| {
+        let empty_folder = || {
+            container
+                .child(name)
+                .and_then(|f| f.is_empty())
+                .unwrap_or(false)
         };
-        let name = entry.file_name();
-        let empty_folder = || fs::read_dir(entry.path()).is_ok_and(|mut e| e.next().is_none());
-        (name == REPORT && meta.file_type().is_dir() && empty_folder())
-            || (name == LOCK && meta.file_type().is_file() && meta.len() == 0)
+        let empty_file = || container.stat(name).is_ok_and(|s| s.st_size == 0);
+        (name == REPORT && *kind == EntryKind::Folder && empty_folder())
+            || (name == LOCK && *kind == EntryKind::File && empty_file())
     })
 }
 
@@ -230,17 +264,19 @@ fn unfinished(container: &Path) -> bool {
 /// failed part-way removes the lock with the rest): no lock, and nothing but `report/` and
 /// `previous/` folders whose marker files name this tool. No run holds such a folder: a
 /// run's lock exists from just after its `report/` folder is made until its folder is gone.
-fn orphaned(container: &Path) -> bool {
-    let Ok(entries) = fs::read_dir(container) else {
+fn orphaned(container: &Folder) -> bool {
+    let Ok(entries) = container.entries() else {
         return false;
     };
     let mut any = false;
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        if !(name == REPORT || name == PREVIOUS) || !fsx::is_real_folder(&entry.path()) {
+    for (name, kind) in entries {
+        if !(name == REPORT || name == PREVIOUS) || kind != EntryKind::Folder {
             return false;
         }
-        if Manifest::read_any(&entry.path()).is_none() {
+        let Ok(folder) = container.child(&name) else {
+            return false;
+        };
+        if Manifest::read_any_in(&folder).is_none() {
             return false;
         }
         any = true;
@@ -250,35 +286,36 @@ fn orphaned(container: &Path) -> bool {
 
 /// Removes an orphaned staging folder (see [`orphaned`]): each report in it is swept by its
 /// own manifest; a file that exists nowhere else stays, with a warning.
-fn clean_up_orphaned(container: &Path) -> Vec<String> {
+fn clean_up_orphaned(place: &Place<'_>) -> Vec<String> {
     let mut kept = Vec::new();
     for name in [REPORT, PREVIOUS] {
-        let folder = container.join(name);
-        if fs::symlink_metadata(&folder).is_ok() {
-            sweep_previous(&folder, None, &mut kept);
-        }
+        sweep_previous(place, OsStr::new(name), None, &mut kept);
     }
-    left_behind(container, &kept)
+    left_behind(place, &kept)
 }
 
-/// Removes the emptied staging folder `container`; the warnings for what had to stay.
-fn left_behind(container: &Path, kept: &[Kept]) -> Vec<String> {
+/// Removes the emptied staging folder; the warnings for what had to stay.
+fn left_behind(place: &Place<'_>, kept: &[Kept]) -> Vec<String> {
     let mut warnings: Vec<String> = kept.iter().map(Kept::warning).collect();
-    if fs::remove_dir(container).is_err() && container.exists() {
+    if !remove_emptied(place.parent, place.name, place.container) {
         warnings.push(format!(
             "left the abandoned staging folder {} in place: it holds files that exist nowhere else",
-            container.display()
+            place.shown.display()
         ));
     }
     warnings
 }
 
 /// Sweeps a previous report found in an abandoned staging folder, by its own manifest.
-fn sweep_previous(old: &Path, target: Option<&Path>, kept: &mut Vec<Kept>) {
+fn sweep_previous(place: &Place<'_>, old: &OsStr, target: Option<&Folder>, kept: &mut Vec<Kept>) {
     // The lock does not say which kind of folder it staged: its own marker file does.
-    let manifest = Manifest::read_any(old).unwrap_or_default();
-    sweep(old, &manifest, target, kept, &|p| fs::remove_file(p));
-    let _ = fs::remove_dir(old);
+    let manifest = place
+        .container
+        .child(old)
+        .ok()
+        .and_then(|folder| Manifest::read_any_in(&folder))
+        .unwrap_or_default();
+    sweep_named(place.container, old, &place.shown, &manifest, target, kept);
 }
 
 /// A name of one folder in its parent: no separator, not `.` or `..`, not empty.
@@ -289,37 +326,77 @@ fn plain_name(name: &OsStr) -> bool {
 }
 
 /// Removes an abandoned staging folder of ours for `target`, the output folder this run
-/// writes.
-fn clean_up_abandoned(container: &Path, target: &Path, record: &LockRecord) -> Vec<String> {
-    let report = container.join(REPORT);
-    let previous = container.join(PREVIOUS);
+/// writes (a name beside it).
+fn clean_up_abandoned(place: &Place<'_>, target: &OsStr, record: &LockRecord) -> Vec<String> {
+    let (container, parent) = (place.container, place.parent);
+    let (report, previous) = (OsStr::new(REPORT), OsStr::new(PREVIOUS));
     let mut kept = Vec::new();
-    if fsx::is_real_folder(&previous) {
+    if container
+        .kind(previous)
+        .is_ok_and(|k| k == EntryKind::Folder)
+    {
         // Killed between the two renames of a system without exchange: the output folder's
         // name may be free, and the previous report is whole. Put it back.
-        if fs::symlink_metadata(target).is_err() && fs::rename(&previous, target).is_ok() {
-            let _ = fsx::remove_tree(&report);
+        let free = matches!(parent.kind(target), Err(e) if e.kind() == io::ErrorKind::NotFound);
+        if free && container.rename(previous, parent, target).is_ok() {
+            let _ = container.remove_tree(report);
         } else {
-            sweep_previous(&previous, Some(target), &mut kept);
+            let rescue = parent.child(target).ok();
+            sweep_previous(place, previous, rescue.as_ref(), &mut kept);
         }
     }
-    if fsx::is_real_folder(&report) {
-        let same = fs::symlink_metadata(&report)
-            .map(|m| fsx::identity(&m) == record.staged)
-            .unwrap_or(false);
-        if same {
+    if let Ok(folder) = container.child(report) {
+        if folder.identity().is_ok_and(|id| id == record.staged) {
             // Killed before the swap: only the run's own files and second names are inside.
-            let _ = fsx::remove_tree(&report);
+            drop(folder);
+            let _ = container.remove_tree(report);
         } else {
             // Killed after the swap: this is the previous report.
-            sweep_previous(&report, Some(target), &mut kept);
+            let rescue = parent.child(target).ok();
+            sweep_previous(place, report, rescue.as_ref(), &mut kept);
         }
     }
-    let only_lock = fs::read_dir(container)
-        .map(|entries| entries.flatten().all(|e| e.file_name() == LOCK))
+    left_behind(place, &kept)
+}
+
+/// Sweeps the previous report `old` (a name in the staging folder `container`, shown as
+/// `shown`) by `manifest`, then removes its folder if that emptied it. Something there that
+/// is not a folder (a link swapped in for the output folder) is kept, with a warning.
+pub(crate) fn sweep_named(
+    container: &Folder,
+    old: &OsStr,
+    shown: &Path,
+    manifest: &Manifest,
+    rescue: Option<&Folder>,
+    kept: &mut Vec<Kept>,
+) {
+    match container.child(old) {
+        Ok(folder) => {
+            sweep(&folder, &shown.join(old), manifest, rescue, kept);
+            let _ = container.remove_folder(old);
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => kept.push(Kept {
+            path: shown.join(old),
+            why: format!("it is not the previous report's folder ({e})"),
+        }),
+    }
+}
+
+/// Removes the staging folder `name` in `parent` once nothing but its lock and its empty
+/// `report/` and `previous/` folders are left: the lock goes last, and only with everything
+/// else (a staging folder without one would never be recognised as this tool's again).
+/// Whether it is gone.
+pub(crate) fn remove_emptied(parent: &Folder, name: &OsStr, container: &Folder) -> bool {
+    let _ = container.remove_folder(OsStr::new(REPORT));
+    let _ = container.remove_folder(OsStr::new(PREVIOUS));
+    let only_lock = container
+        .entries()
+        .map(|entries| entries.iter().all(|(n, _)| n == LOCK))
         .unwrap_or(false);
     if only_lock {
-        let _ = fs::remove_file(container.join(LOCK));
+        let _ = container.unlink(OsStr::new(LOCK));
     }
-    left_behind(container, &kept)
+    parent.remove_folder(name).is_ok()
+        || matches!(parent.kind(name), Err(e) if e.kind() == io::ErrorKind::NotFound)
 }

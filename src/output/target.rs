@@ -37,6 +37,8 @@ pub struct Target {
     pub(crate) parent: PathBuf,
     pub(crate) kind: Kind,
     existing: Existing,
+    /// A folder this one must never be inside, checked on the folder opened at write time.
+    pub(crate) apart: Option<PathBuf>,
 }
 
 impl Target {
@@ -62,6 +64,7 @@ impl Target {
             parent,
             kind,
             existing,
+            apart: None,
         })
     }
 
@@ -93,10 +96,18 @@ impl Target {
                     parent,
                     kind,
                     existing: Existing::Damaged(why),
+                    apart: None,
                 })
             }
             other => other,
         }
+    }
+
+    /// Makes every write here refuse, at the moment it writes, a folder that is `folder` or
+    /// inside it: checked on the folder actually opened (a review's folder and its baseline,
+    /// whatever links are swapped meanwhile).
+    pub fn keep_apart_from(&mut self, folder: &Path) {
+        self.apart = Some(folder.to_path_buf());
     }
 
     /// The folder as the user named it.

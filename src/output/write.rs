@@ -3,6 +3,7 @@
 //! removal of the previous report's own files (see the guarantees in the documentation of `output`).
 
 use std::collections::BTreeSet;
+use std::ffi::OsStr;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -11,10 +12,11 @@ use sha2::{Digest, Sha256};
 
 use super::artifact::{self, Artifact, Tally, hex};
 use super::error::{OutputError, io_error};
+use super::handle::{EntryKind, Folder, is_not_a_folder};
 use super::manifest::{self, Kind, Manifest, TOOL};
 use super::staging;
 use super::target::{Existing, Target, inspect};
-use super::{fsx, swap, sweep};
+use super::{fsx, sweep};
 use crate::progress::Progress;
 
 type Result<T, E = OutputError> = std::result::Result<T, E>;
@@ -145,6 +147,12 @@ pub fn ready(target: &Target, writes: &[&str]) -> Result<()> {
 /// Writes `artifacts` as the report in `target`, keeping every file of the folder that the
 /// previous run did not write (see the module documentation for what is guaranteed).
 /// Warnings, such as a previous report that could not be fully removed, go to `progress`.
+///
+/// Everything after the checks is done from opened folders, never by a path again: the folder
+/// that holds the output folder is opened with no symbolic link at any level of its (resolved)
+/// path, and each name below it is reached from there without following one. A folder
+/// swapped for a link meanwhile stops the write ([`OutputError::Changed`]) or, inside the
+/// previous report, is carried over as the link it now is.
 pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progress) -> Result<()> {
     // The folder may have changed since it was resolved.
     let listed: Vec<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
@@ -156,11 +164,19 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
     };
     let manifest = manifest.as_ref();
     let created = create_missing(&target.parent)?;
+    let opened = open_places(target, manifest.is_some());
+    let (parent, old) = match opened {
+        Ok(opened) => opened,
+        Err(e) => {
+            remove_created(&created);
+            return Err(e);
+        }
+    };
     let ours = target.path.file_name().unwrap_or_default();
-    for warning in sweep::remove_abandoned(&target.parent, ours) {
+    for warning in sweep::remove_abandoned(&parent, &target.parent, ours) {
         progress.warn(&warning);
     }
-    let staging = match staging::Staging::create(&target.parent, &target.path) {
+    let staging = match staging::Staging::create(parent, &target.parent, ours) {
         Ok(staging) => staging,
         Err(e) => {
             remove_created(&created);
@@ -170,7 +186,7 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
             });
         }
     };
-    let old = manifest.map(|m| (target.path.as_path(), m));
+    let old = old.as_ref().zip(manifest);
     let mut warnings = Vec::new();
     let staged = stage(
         staging.report(),
@@ -185,33 +201,10 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
         remove_created(&created);
         return Err(e);
     }
-    let swapped =
-        staging.swap_with(
-            manifest.unwrap_or(&Manifest::default()),
-            || match fs::symlink_metadata(&target.path) {
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    fs::rename(staging.report(), &target.path).map(|()| ((), None))
-                }
-                _ => {
-                    let parked = staging.parked();
-                    swap::exchange(staging.report(), &target.path, &parked).map(|how| {
-                        let old = match how {
-                            swap::Swapped::Exchanged => staging.report().to_path_buf(),
-                            swap::Swapped::Parked => parked,
-                        };
-                        ((), Some(old))
-                    })
-                }
-            },
-        );
+    let empty = Manifest::default();
+    let swapped = staging.swap_in(ours, manifest.unwrap_or(&empty));
     let old = match swapped {
-        Ok(()) => fs::symlink_metadata(staging.report())
-            .ok()
-            .map(|_| staging.report().to_path_buf())
-            .or_else(|| {
-                let parked = staging.parked();
-                parked.exists().then_some(parked)
-            }),
+        Ok(old) => old,
         Err(e) => {
             staging.discard();
             remove_created(&created);
@@ -221,28 +214,68 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
             });
         }
     };
-    sync_folder(&target.parent);
     // What the swapped-out report says it wrote decides what in it was the tool's.
     let old_manifest = old
         .as_deref()
-        .and_then(|o| Manifest::read_kind(o, target.kind).ok())
+        .and_then(|name| staging.container().child(name).ok())
+        .and_then(|folder| Manifest::read_kind_in(&folder, target.kind).ok())
         .or_else(|| manifest.cloned())
         .unwrap_or_default();
-    warnings.extend(staging.finish(old.as_deref(), &old_manifest, &target.path));
+    warnings.extend(staging.finish(old.as_deref(), &old_manifest, ours));
     for warning in &warnings {
         progress.warn(warning);
     }
     Ok(())
 }
 
+/// Opens the folder that holds `target` (no link at any level of its path) and, when a
+/// report stands there (`existing`), the output folder itself (not followed); checks, on
+/// the folder opened, that it is not inside the folder `target` keeps apart from.
+fn open_places(target: &Target, existing: bool) -> Result<(Folder, Option<Folder>)> {
+    let changed = |e: io::Error| {
+        if is_not_a_folder(&e) {
+            OutputError::Changed {
+                path: target.given.clone(),
+            }
+        } else {
+            OutputError::Io {
+                path: target.given.clone(),
+                source: e,
+            }
+        }
+    };
+    let parent = Folder::open(&target.parent).map_err(changed)?;
+    let ours = target.path.file_name().unwrap_or_default();
+    let old = match existing {
+        true => Some(parent.child(ours).map_err(changed)?),
+        false => None,
+    };
+    if let Some(apart) = &target.apart
+        && let Ok(apart_folder) = Folder::open_following(apart)
+    {
+        let identity = apart_folder.identity().map_err(io_error(apart))?;
+        let inside = match &old {
+            Some(old) => old.within(identity),
+            None => parent.within(identity),
+        };
+        if inside.map_err(io_error(&target.given))? {
+            return Err(OutputError::Inside {
+                path: target.given.clone(),
+                apart: apart.clone(),
+            });
+        }
+    }
+    Ok((parent, old))
+}
+
 /// Builds the new report in `root`: the artifacts, written and synced, then the user's files
-/// of the previous report, if there is one. A file that cannot be written is named by where
-/// it goes, in `shown` (the output folder as the user gave it), not by the staging folder.
+/// of the previous report `old`, if there is one. A file that cannot be written is named by
+/// where it goes, in `shown` (the output folder as the user gave it), not by the staging folder.
 fn stage(
-    root: &Path,
+    root: &Folder,
     shown: &Path,
     artifacts: &[Artifact],
-    old: Option<(&Path, &Manifest)>,
+    old: Option<(&Folder, &Manifest)>,
     writes: &BTreeSet<&str>,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
@@ -250,18 +283,17 @@ fn stage(
         if staging::aborting() {
             return Err(OutputError::Interrupted);
         }
-        fsx::create_folders_below(root, &artifact.path).map_err(io_error(root))?;
+        make_folders_for(root, &artifact.path).map_err(io_error(shown))?;
     }
     // Files with bytes of their own are written concurrently: at large N two CSVs of
     // hundreds of MB dominate, and the disk takes both at once better than one after the
     // other. Pieces are written as they are made, never held whole.
     artifact::in_order(artifacts, |artifact, made| {
-        let path = fsx::join(root, &artifact.path);
         let destination = fsx::join(shown, &artifact.path);
         if staging::aborting() {
             return Err(OutputError::Interrupted);
         }
-        let file = fs::File::create(&path).map_err(io_error(&destination))?;
+        let file = create_file_in(root, &artifact.path).map_err(io_error(&destination))?;
         let mut tally = Tally::new(file);
         artifact::feed(artifact, made, &mut |piece| {
             tally.see(piece);
@@ -280,107 +312,174 @@ fn stage(
         Ok(tally.made())
     })?;
     if let Some((old_root, manifest)) = old {
-        carry(old_root, root, Path::new(""), manifest, writes, warnings)?;
-        let permissions = fs::metadata(old_root)
-            .map_err(io_error(old_root))?
-            .permissions();
-        fs::set_permissions(root, permissions).map_err(io_error(root))?;
+        let places = Carry {
+            shown,
+            manifest,
+            writes,
+        };
+        places.folder(old_root, root, Path::new(""), warnings)?;
+        let mode = old_root.mode().map_err(io_error(shown))?;
+        root.set_mode(mode).map_err(io_error(shown))?;
     }
     // The swap must not publish a report that is not on disk yet.
-    sync_file_system(root)
+    if SYNC_WHOLE_FILE_SYSTEM {
+        root.sync_file_system().map_err(io_error(shown))?;
+    } else {
+        root.sync();
+    }
+    Ok(())
 }
 
 /// Whether one `syncfs` of the staging folder's file system replaces a sync of every file:
 /// one call instead of one per file, which on a small report is a third of the run.
 const SYNC_WHOLE_FILE_SYSTEM: bool = cfg!(any(target_os = "linux", target_os = "android"));
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn sync_file_system(folder: &Path) -> Result<()> {
-    let dir = fs::File::open(folder).map_err(io_error(folder))?;
-    rustix::fs::syncfs(&dir).map_err(|e| OutputError::Io {
-        path: folder.to_path_buf(),
-        source: e.into(),
-    })
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn sync_file_system(folder: &Path) -> Result<()> {
-    // Each file was synced as it was written; the folder's entries are synced here.
-    sync_folder(folder);
+/// Makes the folders on the way to the file `relative` ('/'-separated) in `root`, below it
+/// only: where `root` itself is gone (a signal removed the staging folder) this fails.
+fn make_folders_for(root: &Folder, relative: &str) -> io::Result<()> {
+    let Some((folders, _)) = relative.rsplit_once('/') else {
+        return Ok(());
+    };
+    let mut at = root.try_clone()?;
+    for name in folders.split('/').map(OsStr::new) {
+        match at.make_folder(name, 0o777) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        at = at.child(name)?;
+    }
     Ok(())
 }
 
-/// Gives every file of the previous report that its run did not write a name in the new
-/// report, folder by folder, without following symbolic links; says whether it gave any.
-fn carry(
-    old: &Path,
-    new: &Path,
-    relative: &Path,
-    manifest: &Manifest,
-    writes: &BTreeSet<&str>,
-    warnings: &mut Vec<String>,
-) -> Result<bool> {
-    let dir = old.join(relative);
-    let mut any = false;
-    for entry in fs::read_dir(&dir).map_err(io_error(&dir))? {
-        let entry = entry.map_err(io_error(&dir))?;
-        if staging::aborting() {
-            return Err(OutputError::Interrupted);
-        }
-        let child = relative.join(entry.file_name());
-        let (from, to) = (old.join(&child), new.join(&child));
-        let meta = fs::symlink_metadata(&from).map_err(io_error(&from))?;
-        if meta.file_type().is_dir() {
-            let made = fs::symlink_metadata(&to).is_err();
-            if made {
-                fs::create_dir(&to).map_err(io_error(&to))?;
-                fs::set_permissions(&to, meta.permissions()).map_err(io_error(&to))?;
+/// A new file at `relative` in `root`, its folders made already.
+fn create_file_in(root: &Folder, relative: &str) -> io::Result<fs::File> {
+    match relative.rsplit_once('/') {
+        Some((folders, name)) => root
+            .descend(Path::new(folders))?
+            .create_new(OsStr::new(name), 0o666),
+        None => root.create_new(OsStr::new(relative), 0o666),
+    }
+}
+
+/// What carrying the user's files over needs: where the output folder is (for messages),
+/// what the previous run wrote, and what this run writes.
+struct Carry<'a> {
+    shown: &'a Path,
+    manifest: &'a Manifest,
+    writes: &'a BTreeSet<&'a str>,
+}
+
+impl Carry<'_> {
+    /// Gives every file of the previous report's folder `old` (the folder `relative`) that its
+    /// run did not write a name in the new report's `new`, folder by folder, reached from the
+    /// opened folders without following a link; says whether it gave any.
+    fn folder(
+        &self,
+        old: &Folder,
+        new: &Folder,
+        relative: &Path,
+        warnings: &mut Vec<String>,
+    ) -> Result<bool> {
+        let here = self.shown.join(relative);
+        let mut any = false;
+        for (name, kind) in old.entries().map_err(io_error(&here))? {
+            if staging::aborting() {
+                return Err(OutputError::Interrupted);
             }
-            let empty = fs::read_dir(&from)
-                .map_err(io_error(&from))?
-                .next()
-                .is_none();
-            let carried = carry(old, new, &child, manifest, writes, warnings)?;
-            // A folder that held only the previous run's files goes with them; an empty one
-            // is the user's (the tool leaves none).
-            if made && !carried && !empty {
-                fs::remove_dir(&to).map_err(io_error(&to))?;
-            } else {
-                any = true;
+            let child = relative.join(&name);
+            if kind == EntryKind::Folder {
+                match old.child(&name) {
+                    Ok(from) => {
+                        any |= self.subfolder(&from, new, &name, &child, warnings)?;
+                        continue;
+                    }
+                    // Swapped for a link (or a file) since it was listed: carried as what it
+                    // now is, never looked through.
+                    Err(e) if is_not_a_folder(&e) => {}
+                    Err(e) => return Err(io_error(&self.shown.join(&child))(e)),
+                }
             }
-            continue;
+            any |= self.entry(old, new, &name, &child, warnings)?;
         }
+        Ok(any)
+    }
+
+    /// Carries the folder `from` (named `name`, at `child`) into `new`.
+    fn subfolder(
+        &self,
+        from: &Folder,
+        new: &Folder,
+        name: &OsStr,
+        child: &Path,
+        warnings: &mut Vec<String>,
+    ) -> Result<bool> {
+        let at = self.shown.join(child);
+        let made = new.kind(name).is_err();
+        if made {
+            new.make_folder(name, 0o700).map_err(io_error(&at))?;
+        }
+        let to = new.child(name).map_err(io_error(&at))?;
+        let empty = from.is_empty().map_err(io_error(&at))?;
+        let carried = self.folder(from, &to, child, warnings)?;
+        // A folder that held only the previous run's files goes with them; an empty one
+        // is the user's (the tool leaves none).
+        if made && !carried && !empty {
+            new.remove_folder(name).map_err(io_error(&at))?;
+            return Ok(false);
+        }
+        if made {
+            // Its mode last: a read-only folder of the user's is filled first.
+            let mode = from.mode().map_err(io_error(&at))?;
+            to.set_mode(mode).map_err(io_error(&at))?;
+        }
+        Ok(true)
+    }
+
+    /// Carries the entry `name` of `old` (not a folder; at `child`) into `new`, unless the
+    /// previous run wrote it and it is unchanged or rewritten now.
+    fn entry(
+        &self,
+        old: &Folder,
+        new: &Folder,
+        name: &OsStr,
+        child: &Path,
+        warnings: &mut Vec<String>,
+    ) -> Result<bool> {
         // A name that is not UTF-8 is not one the tool writes: the user's.
-        if let Some(key) = manifest::key(&child) {
-            if manifest.owns(&key) {
-                if writes.contains(key.as_str()) || unchanged(&from, manifest.hash(&key)) {
-                    continue;
+        if let Some(key) = manifest::key(child) {
+            if self.manifest.owns(&key) {
+                if self.writes.contains(key.as_str())
+                    || unchanged(old, name, self.manifest.hash(&key))
+                {
+                    return Ok(false);
                 }
                 warnings.push(format!(
                     "kept {key}: {TOOL} wrote it, but it has changed since"
                 ));
             }
-            if writes.contains(key.as_str()) {
-                return Err(OutputError::InTheWay { path: from });
+            if self.writes.contains(key.as_str()) {
+                return Err(OutputError::InTheWay {
+                    path: self.shown.join(child),
+                });
             }
         }
-        link_or_copy(&from, &to, &meta)?;
-        any = true;
+        link_or_copy(old, new, name).map_err(|source| OutputError::KeepUserFile {
+            path: self.shown.join(child),
+            source,
+        })?;
+        Ok(true)
     }
-    Ok(any)
 }
 
-/// Whether the file still has the bytes the manifest recorded.
-fn unchanged(path: &Path, hash: Option<&str>) -> bool {
+/// Whether the file `name` in `folder` still has the bytes the manifest recorded.
+fn unchanged(folder: &Folder, name: &OsStr, hash: Option<&str>) -> bool {
     let Some(hash) = hash else {
         return false;
     };
-    let Ok(mut file) = fsx::open_no_follow(path) else {
+    let Ok(Some(mut file)) = folder.open_file(name) else {
         return false;
     };
-    if !file.metadata().is_ok_and(|m| m.file_type().is_file()) {
-        return false;
-    }
     let mut hasher = Sha256::new();
     let mut buffer = vec![0u8; 1 << 16];
     loop {
@@ -393,41 +492,24 @@ fn unchanged(path: &Path, hash: Option<&str>) -> bool {
     hex(&hasher.finalize()) == hash
 }
 
-/// Gives `from` the second name `to`; where the file system has no hard links, a regular file
-/// is copied and a symbolic link recreated.
-fn link_or_copy(from: &Path, to: &Path, meta: &fs::Metadata) -> Result<()> {
-    let linked = fs::hard_link(from, to);
+/// Gives the entry `name` of `from` the second name `name` in `to` (a link is linked, never
+/// followed); where the file system has no hard links, a regular file is copied (with its
+/// mode) and a symbolic link made again.
+fn link_or_copy(from: &Folder, to: &Folder, name: &OsStr) -> io::Result<()> {
+    let linked = from.link(name, to, name);
     if linked.is_ok() {
         return Ok(());
     }
-    let kind = meta.file_type();
-    let copied = if kind.is_file() {
-        fs::copy(from, to).map(|_| ())
-    } else if kind.is_symlink() {
-        fs::read_link(from).and_then(|link| make_symlink(&link, to))
-    } else {
-        linked
-    };
-    copied.map_err(|source| OutputError::KeepUserFile {
-        path: from.to_path_buf(),
-        source,
-    })
-}
-
-#[cfg(unix)]
-fn make_symlink(link: &Path, at: &Path) -> io::Result<()> {
-    std::os::unix::fs::symlink(link, at)
-}
-
-#[cfg(not(unix))]
-fn make_symlink(_link: &Path, _at: &Path) -> io::Result<()> {
-    Err(io::ErrorKind::Unsupported.into())
-}
-
-/// Makes a rename in `folder` durable; where that cannot be done, nothing is lost but the
-/// guarantee against a power cut.
-fn sync_folder(folder: &Path) {
-    if let Ok(dir) = fs::File::open(folder) {
-        let _ = dir.sync_all();
+    match from.kind(name)? {
+        EntryKind::File => {
+            let Some(mut source) = from.open_file(name)? else {
+                return linked;
+            };
+            let mode = from.stat(name)?.st_mode & 0o7777;
+            let mut copy = to.create_new(name, mode)?;
+            io::copy(&mut source, &mut copy).map(|_| ())
+        }
+        EntryKind::Link => to.symlink(&from.read_link(name)?, name),
+        _ => linked,
     }
 }

@@ -445,9 +445,13 @@ pub const UNFINISHED: &str = "it was started and did not finish (it was stopped,
 /// keeps the list of the folder's files (so the folder stays the tool's) and loses the
 /// previous verdict. Nothing happens where there is no review of this tool.
 pub fn mark_unfinished(dir: &std::path::Path) -> std::io::Result<()> {
-    let marker = dir.join(crate::output::REVIEW);
-    let Some(bytes) = crate::output::fsx::read_regular(&marker, crate::output::MAX_RESULTS_BYTES)?
-    else {
+    // Opened with no link at any level of its resolved path, then used for everything.
+    let folder = match crate::output::handle::Folder::open(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        folder => folder?,
+    };
+    let marker = std::ffi::OsStr::new(crate::output::REVIEW);
+    let Some(bytes) = folder.read_limited(marker, crate::output::MAX_RESULTS_BYTES)? else {
         return Ok(());
     };
     let Ok(previous) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
@@ -468,11 +472,5 @@ pub fn mark_unfinished(dir: &std::path::Path) -> std::io::Result<()> {
     });
     let mut text = serde_json::to_vec_pretty(&record).map_err(std::io::Error::other)?;
     text.push(b'\n');
-    let mut file = tempfile::Builder::new()
-        .prefix(".logreg-report-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    std::io::Write::write_all(&mut file, &text)?;
-    file.persist(&marker).map_err(|e| e.error)?;
-    Ok(())
+    folder.replace_file(marker, &text)
 }

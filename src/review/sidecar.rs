@@ -6,11 +6,13 @@
 //! It is written whole or not at all (a temporary file beside it, renamed into place), with
 //! the mode the umask gives a new file.
 
+use std::ffi::OsStr;
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::error::ReviewError;
+use crate::output::handle::{EntryKind, Folder, describe_mode};
 
 /// The marker every such file starts with (after the XML declaration, for JUnit): what tells
 /// a file of this tool's from anything else.
@@ -156,26 +158,39 @@ pub fn ready(path: &Path, kind: Sidecar) -> Result<(), ReviewError> {
 /// Whether what stands at `path` may be replaced: nothing, an empty regular file, or one of
 /// this kind written by this tool. The reason when not.
 fn standing(path: &Path, kind: Sidecar) -> Result<(), String> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(meta) => meta,
+    let Some(name) = path.file_name() else {
+        return Err("names no file".into());
+    };
+    match Folder::open_following(folder_of(path)) {
+        Ok(folder) => standing_in(&folder, name, kind),
+        // Nothing stands where no folder is yet.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// [`standing`] for the entry `name` of the opened folder `folder`: what is checked is what
+/// the write then replaces.
+fn standing_in(folder: &Folder, name: &OsStr, kind: Sidecar) -> Result<(), String> {
+    let stat = match folder.stat(name) {
+        Ok(stat) => stat,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e.to_string()),
     };
-    let file_type = meta.file_type();
-    if file_type.is_symlink() {
-        return Err("it is a symbolic link; a review does not write through links".into());
+    match EntryKind::of_mode(stat.st_mode) {
+        EntryKind::File => {}
+        EntryKind::Link => {
+            return Err("it is a symbolic link; a review does not write through links".into());
+        }
+        _ => return Err(format!("it is {}, not a file", describe_mode(stat.st_mode))),
     }
-    if !file_type.is_file() {
-        return Err(format!(
-            "it is {}, not a file",
-            crate::output::fsx::describe(file_type)
-        ));
-    }
-    if meta.len() == 0 {
+    if stat.st_size == 0 {
         return Ok(());
     }
+    let Ok(Some(file)) = folder.open_file(name) else {
+        return Err("it changed while it was being read".into());
+    };
     let mut start = Vec::new();
-    let file = crate::output::fsx::open_no_follow(path).map_err(|e| e.to_string())?;
     file.take(256)
         .read_to_end(&mut start)
         .map_err(|e| e.to_string())?;
@@ -189,38 +204,49 @@ fn standing(path: &Path, kind: Sidecar) -> Result<(), String> {
     }
 }
 
-/// Writes `text` to `path` whole or not at all, after checking once more that what stands
-/// there may be replaced.
-pub fn write(path: &Path, kind: Sidecar, text: &str) -> Result<(), ReviewError> {
+/// The folder that holds `path` (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes `text` to `path` whole or not at all, after checking once more, on the folder it
+/// actually writes into (opened once, then used for everything), that it is not inside
+/// `apart` (the baseline) and that what stands there may be replaced.
+pub fn write(
+    path: &Path,
+    kind: Sidecar,
+    text: &str,
+    apart: Option<&Path>,
+) -> Result<(), ReviewError> {
     let io = |source| ReviewError::Io {
         path: path.to_path_buf(),
         source,
     };
-    if let Err(reason) = standing(path, kind) {
-        return Err(ReviewError::Sidecar {
-            path: path.to_path_buf(),
-            reason,
-            advice: format!("choose a new file, or a {} this tool wrote", kind.noun()),
-        });
-    }
-    let parent = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
+    let refuse = |reason: String| ReviewError::Sidecar {
+        path: path.to_path_buf(),
+        reason,
+        advice: format!("choose a new file, or a {} this tool wrote", kind.noun()),
     };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".logreg-report-").suffix(".tmp");
-    // Read and write for all, less what the umask takes away (the kernel applies it): the
-    // mode any new file gets.
-    #[cfg(unix)]
+    let Some(name) = path.file_name() else {
+        return Err(refuse("names no file".into()));
+    };
+    let folder = Folder::open_following(folder_of(path)).map_err(io)?;
+    if let Some(apart) = apart
+        && let Ok(baseline) = Folder::open_following(apart)
+        && folder
+            .within(baseline.identity().map_err(io)?)
+            .map_err(io)?
     {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
+        return Err(refuse(format!(
+            "it is inside the baseline {}, which a review never writes",
+            apart.display()
+        )));
     }
-    let mut file = builder.tempfile_in(parent).map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    file.as_file().sync_all().map_err(io)?;
-    file.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    standing_in(&folder, name, kind).map_err(refuse)?;
+    folder.replace_file(name, text.as_bytes()).map_err(io)
 }
 
 /// `path` made absolute with every link in the part that exists resolved; the part that does

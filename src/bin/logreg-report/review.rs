@@ -27,6 +27,9 @@ struct Destinations {
     review_dir: Target,
     junit: Option<PathBuf>,
     markdown: Option<PathBuf>,
+    /// The baseline's folder, when it is one: checked again, on the folder each write opens,
+    /// at the moment it writes.
+    baseline: Option<PathBuf>,
 }
 
 /// `logreg-report review`: regenerates the report in memory, compares it with the baseline,
@@ -111,7 +114,7 @@ fn mark_unfinished(places: &Destinations) {
                 Sidecar::Junit => review::junit::error_xml(unfinished),
                 Sidecar::Markdown => review::markdown::error_summary(unfinished),
             };
-            let _ = sidecar::write(path, kind, &text);
+            let _ = sidecar::write(path, kind, &text, places.baseline.as_deref());
         }
     }
     // The review folder's marker last: once it says so, every place does.
@@ -124,13 +127,19 @@ fn record_error(places: &Destinations, header: &Header, message: &str) {
         let _ = output::write(&places.review_dir, &files, &mut Quiet);
     }
     if let Some(path) = &places.junit {
-        let _ = sidecar::write(path, Sidecar::Junit, &review::junit::error_xml(message));
+        let _ = sidecar::write(
+            path,
+            Sidecar::Junit,
+            &review::junit::error_xml(message),
+            places.baseline.as_deref(),
+        );
     }
     if let Some(path) = &places.markdown {
         let _ = sidecar::write(
             path,
             Sidecar::Markdown,
             &review::markdown::error_summary(message),
+            places.baseline.as_deref(),
         );
     }
 }
@@ -229,8 +238,11 @@ pub(crate) fn open_baseline(project: &Project, rev: Option<&str>) -> Result<Base
 fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinations), String> {
     let names = Names::of(project);
     let baseline = open_baseline(project, args.compare.baseline_rev.as_deref())?;
-    let review_dir = Target::resolve_kind(&project.review_dir, Kind::Review)
+    let mut review_dir = Target::resolve_kind(&project.review_dir, Kind::Review)
         .map_err(prefixed(names.name(Key::ReviewDir)))?;
+    if let Some(folder) = baseline.folder() {
+        review_dir.keep_apart_from(folder.path());
+    }
     if let Some(folder) = baseline.folder() {
         let (b, r) = (folder.path(), review_dir.path());
         if r.starts_with(b) || b.starts_with(r) {
@@ -274,6 +286,7 @@ fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinatio
         ));
     }
     let places = Destinations {
+        baseline: baseline.folder().map(|f| f.path().to_path_buf()),
         review_dir,
         junit: args.junit.clone(),
         markdown: args.markdown.clone(),
@@ -392,7 +405,8 @@ fn compare(
         .map_err(|e| after(format!("{} {e}", Names::of(project).name(Key::ReviewDir))))?;
     progress.finish(&format!("wrote {}", header.review_page), started.elapsed());
     if let Some(path) = &places.junit {
-        sidecar::write(path, Sidecar::Junit, &review::junit::xml(&found, header))
+        let xml = review::junit::xml(&found, header);
+        sidecar::write(path, Sidecar::Junit, &xml, places.baseline.as_deref())
             .map_err(|e| after(format!("--junit {e}")))?;
     }
     if let Some(path) = &places.markdown {
@@ -400,6 +414,7 @@ fn compare(
             path,
             Sidecar::Markdown,
             &review::markdown::summary(&found, header),
+            places.baseline.as_deref(),
         )
         .map_err(|e| after(format!("--markdown {e}")))?;
     }
