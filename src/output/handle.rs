@@ -318,6 +318,23 @@ impl Folder {
         written
     }
 
+    /// Renames `name` here to `to_name` in `to`, which must be free: never over anything
+    /// (where the system cannot promise that, over an empty folder at most).
+    pub(crate) fn rename_new(&self, name: &OsStr, to: &Folder, to_name: &OsStr) -> io::Result<()> {
+        #[cfg(any(target_os = "linux", target_os = "android", target_vendor = "apple"))]
+        {
+            use rustix::fs::RenameFlags;
+            match rustix::fs::renameat_with(&self.fd, name, &to.fd, to_name, RenameFlags::NOREPLACE)
+            {
+                Err(
+                    rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::NOTSUP,
+                ) => {}
+                other => return Ok(other?),
+            }
+        }
+        self.rename(name, to, to_name)
+    }
+
     /// Exchanges the entries `name` here and `to_name` in `to` in one step, where the system
     /// and the file system can (`Unsupported` where not).
     pub(crate) fn exchange(&self, name: &OsStr, to: &Folder, to_name: &OsStr) -> io::Result<()> {

@@ -154,32 +154,43 @@ impl Staging {
         self.parent_path.join(&self.name)
     }
 
+    /// Whether the folder named `target` here is still the one with the identity `standing`
+    /// (`None`: nothing stands there), as when the write began: what was read is what the
+    /// swap replaces.
+    pub(crate) fn holds(&self, target: &OsStr, standing: Option<(u64, u64)>) -> bool {
+        match self.parent.child(target) {
+            Ok(folder) => folder.identity().ok() == standing && standing.is_some(),
+            Err(e) => e.kind() == io::ErrorKind::NotFound && standing.is_none(),
+        }
+    }
+
     /// Puts the staged report in the place of the output folder `target`: renamed there when
-    /// nothing stands there, otherwise exchanged with what does (atomically where the system
-    /// can; else the previous report is first moved aside to `previous/`). So that a signal
-    /// sees either the staged state or the swapped one, never the moment between, this runs
-    /// under the registry's lock. Returns the name, in the staging folder, of what stood at
-    /// `target` before, if anything did.
+    /// nothing stood there (`standing` is `None`; never over anything that came meanwhile),
+    /// otherwise exchanged with the folder that does (atomically where the system can; else
+    /// the previous report is first moved aside to `previous/`). So that a signal sees either
+    /// the staged state or the swapped one, never the moment between, this runs under the
+    /// registry's lock. Returns the name, in the staging folder, of what stood at `target`.
     pub(crate) fn swap_in(
         &self,
         target: &OsStr,
         manifest: &Manifest,
+        standing: Option<(u64, u64)>,
     ) -> io::Result<Option<OsString>> {
         let mut guard = active();
         let report = OsStr::new(REPORT);
-        let old = match self.parent.kind(target) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                self.container.rename(report, &self.parent, target)?;
+        let old = match standing {
+            None => {
+                self.container.rename_new(report, &self.parent, target)?;
                 None
             }
-            _ => match self.container.exchange(report, &self.parent, target) {
+            Some(_) => match self.container.exchange(report, &self.parent, target) {
                 Ok(()) => Some(OsString::from(REPORT)),
                 Err(e) if e.kind() == io::ErrorKind::Unsupported => {
                     // Move the old report aside, then the new one in; put the old one back if
                     // the second rename fails, so a failure leaves the folder as it was.
                     let parked = OsStr::new(PREVIOUS);
                     self.parent.rename(target, &self.container, parked)?;
-                    if let Err(e) = self.container.rename(report, &self.parent, target) {
+                    if let Err(e) = self.container.rename_new(report, &self.parent, target) {
                         self.container.rename(parked, &self.parent, target)?;
                         return Err(e);
                     }

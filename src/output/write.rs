@@ -164,7 +164,7 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
     };
     let manifest = manifest.as_ref();
     let created = create_missing(&target.parent)?;
-    let opened = open_places(target, manifest.is_some());
+    let opened = open_places(target);
     let (parent, old) = match opened {
         Ok(opened) => opened,
         Err(e) => {
@@ -186,31 +186,53 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
             });
         }
     };
-    let old = old.as_ref().zip(manifest);
+    // What stands there now, to be found there still at the swap.
+    let standing = match &old {
+        Some(folder) => Some(folder.identity().map_err(io_error(&target.given))?),
+        None => None,
+    };
     let mut warnings = Vec::new();
     let staged = stage(
         staging.report(),
         &target.given,
         artifacts,
-        old,
+        old.as_ref().zip(manifest),
         &writes,
         &mut warnings,
     );
+    let changed = || OutputError::Changed {
+        path: target.given.clone(),
+    };
+    let staged = staged.and_then(|()| match staging.holds(ours, standing) {
+        true => Ok(()),
+        false => Err(changed()),
+    });
     if let Err(e) = staged {
         staging.discard();
         remove_created(&created);
         return Err(e);
     }
     let empty = Manifest::default();
-    let swapped = staging.swap_in(ours, manifest.unwrap_or(&empty));
+    let swapped = staging.swap_in(ours, manifest.unwrap_or(&empty), standing);
     let old = match swapped {
         Ok(old) => old,
         Err(e) => {
             staging.discard();
             remove_created(&created);
-            return Err(OutputError::Io {
-                path: target.given.clone(),
-                source: e,
+            // Something came, went or changed at the output folder's name since it was read.
+            let moved = matches!(
+                e.kind(),
+                io::ErrorKind::AlreadyExists
+                    | io::ErrorKind::DirectoryNotEmpty
+                    | io::ErrorKind::NotFound
+                    | io::ErrorKind::NotADirectory
+            );
+            return Err(match moved {
+                true => changed(),
+                false => OutputError::Io {
+                    path: target.given.clone(),
+                    source: e,
+                },
             });
         }
     };
@@ -228,10 +250,10 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
     Ok(())
 }
 
-/// Opens the folder that holds `target` (no link at any level of its path) and, when a
-/// report stands there (`existing`), the output folder itself (not followed); checks, on
-/// the folder opened, that it is not inside the folder `target` keeps apart from.
-fn open_places(target: &Target, existing: bool) -> Result<(Folder, Option<Folder>)> {
+/// Opens the folder that holds `target` (no link at any level of its path) and, when it
+/// exists, the output folder itself (not followed); checks, on the folder opened, that it is
+/// not inside the folder `target` keeps apart from.
+fn open_places(target: &Target) -> Result<(Folder, Option<Folder>)> {
     let changed = |e: io::Error| {
         if is_not_a_folder(&e) {
             OutputError::Changed {
@@ -246,9 +268,10 @@ fn open_places(target: &Target, existing: bool) -> Result<(Folder, Option<Folder
     };
     let parent = Folder::open(&target.parent).map_err(changed)?;
     let ours = target.path.file_name().unwrap_or_default();
-    let old = match existing {
-        true => Some(parent.child(ours).map_err(changed)?),
-        false => None,
+    let old = match parent.child(ours) {
+        Ok(old) => Some(old),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(changed(e)),
     };
     if let Some(apart) = &target.apart
         && let Ok(apart_folder) = Folder::open_following(apart)

@@ -13,6 +13,7 @@ mod support;
 mod folders;
 mod fuzz;
 mod limits;
+mod races;
 mod trust;
 
 use std::fs;
@@ -115,6 +116,14 @@ fn main() {
         Trial::test(
             "a_runaway_template_is_stopped",
             trust::a_runaway_template_is_stopped,
+        ),
+        Trial::test(
+            "a_run_never_carries_through_a_swapped_folder",
+            races::a_run_never_carries_through_a_swapped_folder,
+        ),
+        Trial::test(
+            "a_review_never_writes_through_a_swapped_folder",
+            races::a_review_never_writes_through_a_swapped_folder,
         ),
         Trial::test(
             "git_is_read_never_asked_to_fetch",

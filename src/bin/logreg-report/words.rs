@@ -82,7 +82,9 @@ pub(crate) fn in_flag_words(error: &Error, names: Names<'_>) -> String {
             | OutputError::Unwritable { .. }
             | OutputError::Io { .. }
             | OutputError::KeepUserFile { .. }
-            | OutputError::RootOutput { .. },
+            | OutputError::RootOutput { .. }
+            | OutputError::Changed { .. }
+            | OutputError::Inside { .. },
         ) => format!("{} {error}", names.name(Key::Out)),
         Error::Output(OutputError::NoReport { .. }) => {
             format!("--check: {} {error}", names.name(Key::Out))
