@@ -120,7 +120,8 @@ impl Folder {
     }
 
     /// The regular file `name` here, for reading: a link is not followed and a FIFO never
-    /// blocks; anything but a regular file is `None`.
+    /// blocks; anything but a regular file is `None`. (The file stays opened non-blocking,
+    /// which changes nothing for a regular file's reads.)
     pub(crate) fn open_file(&self, name: &OsStr) -> io::Result<Option<File>> {
         let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
         let fd = match rustix::fs::openat(&self.fd, name, flags, Mode::empty()) {
@@ -132,9 +133,6 @@ impl Folder {
         if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
             return Ok(None);
         }
-        // Reads block as usual from here on.
-        let flags = rustix::fs::fcntl_getfl(&fd)?;
-        rustix::fs::fcntl_setfl(&fd, flags - OFlags::NONBLOCK)?;
         Ok(Some(File::from(fd)))
     }
 
@@ -296,9 +294,9 @@ impl Folder {
     }
 
     /// Replaces (or makes) the file `name` here with `bytes`, whole or not at all: a new
-    /// file beside it, synced, then renamed over it. The new file has the mode a new file
-    /// gets (read and write for all, less the umask).
-    pub(crate) fn replace_file(&self, name: &OsStr, bytes: &[u8]) -> io::Result<()> {
+    /// file beside it, synced to disk first when `durable`, then renamed over it. The new
+    /// file has the mode a new file gets (read and write for all, less the umask).
+    pub(crate) fn replace_file(&self, name: &OsStr, bytes: &[u8], durable: bool) -> io::Result<()> {
         use std::io::Write;
         let (temp, mut file) = loop {
             let temp = OsString::from(format!(".logreg-report-{}.tmp", random_letters(6)));
@@ -310,7 +308,7 @@ impl Folder {
         };
         let written = file
             .write_all(bytes)
-            .and_then(|()| file.sync_all())
+            .and_then(|()| if durable { file.sync_all() } else { Ok(()) })
             .and_then(|()| self.rename(&temp, self, name));
         if written.is_err() {
             let _ = self.unlink(&temp);

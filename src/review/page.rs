@@ -472,5 +472,6 @@ pub fn mark_unfinished(dir: &std::path::Path) -> std::io::Result<()> {
     });
     let mut text = serde_json::to_vec_pretty(&record).map_err(std::io::Error::other)?;
     text.push(b'\n');
-    folder.replace_file(marker, &text)
+    // A marker that a power cut loses says no less than the file it replaced: not synced.
+    folder.replace_file(marker, &text, false)
 }

@@ -246,7 +246,7 @@ pub fn write(
         )));
     }
     standing_in(&folder, name, kind).map_err(refuse)?;
-    folder.replace_file(name, text.as_bytes()).map_err(io)
+    folder.replace_file(name, text.as_bytes(), true).map_err(io)
 }
 
 /// `path` made absolute with every link in the part that exists resolved; the part that does
