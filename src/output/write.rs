@@ -2,7 +2,7 @@
 //! previous report given second names in it, everything synced, then the atomic swap and the
 //! removal of the previous report's own files (see the guarantees in the documentation of `output`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::fs;
 use std::io::{self, Read, Write};
@@ -302,11 +302,18 @@ fn stage(
     writes: &BTreeSet<&str>,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
+    // Each folder made once and kept open: every file is then made from its folder's handle.
+    let mut folders: BTreeMap<&str, Folder> = BTreeMap::new();
     for artifact in artifacts {
         if staging::aborting() {
             return Err(OutputError::Interrupted);
         }
-        make_folders_for(root, &artifact.path).map_err(io_error(shown))?;
+        if let Some((folder, _)) = artifact.path.rsplit_once('/')
+            && !folders.contains_key(folder)
+        {
+            let made = make_folders(root, folder).map_err(io_error(shown))?;
+            folders.insert(folder, made);
+        }
     }
     // Files with bytes of their own are written concurrently: at large N two CSVs of
     // hundreds of MB dominate, and the disk takes both at once better than one after the
@@ -316,7 +323,13 @@ fn stage(
         if staging::aborting() {
             return Err(OutputError::Interrupted);
         }
-        let file = create_file_in(root, &artifact.path).map_err(io_error(&destination))?;
+        let (folder, name) = match artifact.path.rsplit_once('/') {
+            Some((folder, name)) => (&folders[folder], name),
+            None => (root, artifact.path.as_str()),
+        };
+        let file = folder
+            .create_new(OsStr::new(name), 0o666)
+            .map_err(io_error(&destination))?;
         let mut tally = Tally::new(file);
         artifact::feed(artifact, made, &mut |piece| {
             tally.see(piece);
@@ -357,32 +370,21 @@ fn stage(
 /// one call instead of one per file, which on a small report is a third of the run.
 const SYNC_WHOLE_FILE_SYSTEM: bool = cfg!(any(target_os = "linux", target_os = "android"));
 
-/// Makes the folders on the way to the file `relative` ('/'-separated) in `root`, below it
-/// only: where `root` itself is gone (a signal removed the staging folder) this fails.
-fn make_folders_for(root: &Folder, relative: &str) -> io::Result<()> {
-    let Some((folders, _)) = relative.rsplit_once('/') else {
-        return Ok(());
-    };
-    let mut at = root.try_clone()?;
-    for name in folders.split('/').map(OsStr::new) {
-        match at.make_folder(name, 0o777) {
+/// Makes the folders of `relative` ('/'-separated) in `root` where missing, below it only
+/// (where `root` itself is gone, a signal removed the staging folder, this fails), and opens
+/// the last.
+fn make_folders(root: &Folder, relative: &str) -> io::Result<Folder> {
+    let mut at: Option<Folder> = None;
+    for name in relative.split('/').map(OsStr::new) {
+        let here = at.as_ref().unwrap_or(root);
+        match here.make_folder(name, 0o777) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(e),
         }
-        at = at.child(name)?;
+        at = Some(here.child(name)?);
     }
-    Ok(())
-}
-
-/// A new file at `relative` in `root`, its folders made already.
-fn create_file_in(root: &Folder, relative: &str) -> io::Result<fs::File> {
-    match relative.rsplit_once('/') {
-        Some((folders, name)) => root
-            .descend(Path::new(folders))?
-            .create_new(OsStr::new(name), 0o666),
-        None => root.create_new(OsStr::new(relative), 0o666),
-    }
+    at.map_or_else(|| root.try_clone(), Ok)
 }
 
 /// What carrying the user's files over needs: where the output folder is (for messages),
