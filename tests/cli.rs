@@ -395,6 +395,14 @@ fn check_reports_a_stale_folder_and_writes_nothing() {
     let listed = String::from_utf8(result.get_output().stdout.clone()).expect("UTF-8");
     assert!(listed.contains("changed  data/fuzzy.csv"), "{listed}");
     assert_eq!(snapshot(root.path()), before, "--check wrote something");
+    // A file the report's run wrote and that is gone is missing, in the review's word.
+    std::fs::remove_file(out.join("figures/fuzzy.svg")).expect("removable");
+    binary()
+        .args(["--check", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout("missing  figures/fuzzy.svg\nchanged  figures/sigmoid.svg\n");
 }
 
 #[test]

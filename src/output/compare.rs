@@ -16,20 +16,6 @@ use super::target::{Existing, Target};
 
 type Result<T, E = OutputError> = std::result::Result<T, E>;
 
-/// How one file of a fresh run compares with the report on disk.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Difference {
-    /// The file would be written with other bytes.
-    Changed(String),
-    /// The file is new.
-    Added(String),
-    /// The report holds a file the run no longer writes.
-    Removed(String),
-    /// What stands where the run writes a file cannot be read as one (the path, and why: a
-    /// symbolic link, a folder, …).
-    Unreadable(String, String),
-}
-
 /// What one file is, byte for byte, next to the report on disk.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -75,22 +61,15 @@ pub struct FileVerdict {
     pub candidate: Option<Vec<u8>>,
 }
 
-/// Every difference between `artifacts` and the report in `target`, in path order; empty
-/// when the report is exactly what the run would write. What `--check` lists.
-pub fn compare(target: &Target, artifacts: &[Artifact]) -> Result<Vec<Difference>> {
+/// Every file of `artifacts` (and of the report in `target`) that is not identical, in path
+/// order, with the review's verdict; empty when the report is exactly what the run would
+/// write. What `--check` lists.
+pub fn compare(target: &Target, artifacts: &[Artifact]) -> Result<Vec<FileVerdict>> {
     let baseline = Baseline::Folder(target.clone());
-    let mut differences: Vec<Difference> = verdicts(&baseline, artifacts, &|_| false)?
+    Ok(verdicts(&baseline, artifacts, &|_| false)?
         .into_iter()
-        .filter_map(|file| match file.verdict {
-            Verdict::Identical => None,
-            Verdict::Changed => Some(Difference::Changed(file.path)),
-            Verdict::Unreadable(why) => Some(Difference::Unreadable(file.path, why)),
-            Verdict::New | Verdict::Missing => Some(Difference::Added(file.path)),
-            Verdict::Removed => Some(Difference::Removed(file.path)),
-        })
-        .collect();
-    differences.sort();
-    Ok(differences)
+        .filter(|file| file.verdict != Verdict::Identical)
+        .collect())
 }
 
 /// A verdict for every file of `artifacts` and for every file of the report in `target` that

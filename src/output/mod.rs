@@ -43,7 +43,7 @@ mod write;
 pub use artifact::{Artifact, Body, Ledger, Made, Pieces};
 pub use baseline::Baseline;
 pub use committed::{Committed, MAX_COMMITTED_BYTES};
-pub use compare::{Difference, FileVerdict, Verdict, compare, verdicts};
+pub use compare::{FileVerdict, Verdict, compare, verdicts};
 pub use error::{MakeError, OutputError};
 pub use manifest::{
     Foreign, Kind, MAX_MANIFEST_FILES, MAX_RESULTS_BYTES, Manifest, RESULTS, REVIEW, TOOL,

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use logreg_report::config::{self, Template};
-use logreg_report::output::{self, Difference, OutputError, Target};
+use logreg_report::output::{self, OutputError, Target, Verdict};
 use logreg_report::progress::Progress;
 use logreg_report::project::{Lookup, Overrides, Project};
 use logreg_report::report::ReportError;
@@ -110,11 +110,11 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, String> {
         // A reader that went away (`| head -1`) does not change the verdict.
         let mut stdout = std::io::stdout().lock();
         for difference in &differences {
-            let line = match difference {
-                Difference::Changed(path) => format!("changed  {path}"),
-                Difference::Added(path) => format!("added    {path}"),
-                Difference::Removed(path) => format!("removed  {path}"),
-                Difference::Unreadable(path, why) => format!("unreadable  {path}: {why}"),
+            // The review's words for the same verdicts.
+            let (word, path) = (difference.verdict.word(), &difference.path);
+            let line = match &difference.verdict {
+                Verdict::Unreadable(why) => format!("{word} {path}: {why}"),
+                _ => format!("{word:<8} {path}"),
             };
             if writeln!(stdout, "{line}").is_err() {
                 break;
