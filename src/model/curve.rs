@@ -356,12 +356,17 @@ mod tests {
     fn the_same_bits_whatever_the_threads() {
         let data = Dataset::fuzzy(5 * PARALLEL_MIN_ROWS + 3, &mut study_rng(4)).unwrap();
         let line = Line::spanning(-3.0, 1.0, 100);
-        let parallel = loss_along_w1(&data, 0.1, 0.2, -1.5, line);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap();
-        let serial = pool.install(|| loss_along_w1(&data, 0.1, 0.2, -1.5, line));
-        assert_eq!(parallel, serial);
+        // Pools of their own: the machine's core count plays no part.
+        let with = |threads| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| loss_along_w1(&data, 0.1, 0.2, -1.5, line))
+        };
+        let serial = with(1);
+        for threads in [2, 3, 4] {
+            assert_eq!(with(threads), serial, "{threads} threads");
+        }
     }
 }

@@ -174,11 +174,16 @@ fn parallel_and_serial_passes_give_the_same_bits() {
     let data = Dataset::fuzzy(3 * PARALLEL_MIN_ROWS + 5, &mut study_rng(8)).unwrap();
     let objective = LogisticObjective::new(&data, Lambda::new(0.1).unwrap());
     let w = [0.1, 0.2, 0.3];
-    let parallel = objective.evaluate::<HESSIAN>(w);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap();
-    let serial = pool.install(|| objective.evaluate::<HESSIAN>(w));
-    assert_eq!(format!("{parallel:?}"), format!("{serial:?}"));
+    // Pools of their own: the machine's core count (one, on a small runner) plays no part.
+    let with = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| objective.evaluate::<HESSIAN>(w))
+    };
+    let serial = format!("{:?}", with(1));
+    for threads in [2, 3, 4] {
+        assert_eq!(format!("{:?}", with(threads)), serial, "{threads} threads");
+    }
 }
