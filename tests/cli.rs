@@ -131,11 +131,15 @@ fn out_names_a_file() {
 
 #[test]
 fn out_is_unwritable() {
-    // Not even root may create folders in /proc.
-    one_line(&refuses(
-        &["--out", "/proc/logreg-report-test/output"],
-        "/proc",
-    ));
+    // Not even root may create folders in /proc: the message names the flag, the folder as
+    // given, the folder that could not be made and the system's reason, and says nothing
+    // changed.
+    let stderr = refuses(&["--out", "/proc/logreg-report-test/output"], "");
+    one_line(&stderr);
+    let expected = "error: --out /proc/logreg-report-test/output: could not make the folder \
+                    /proc/logreg-report-test (";
+    assert!(stderr.starts_with(expected), "{stderr}");
+    assert!(stderr.trim_end().ends_with("); nothing was changed"), "{stderr}");
 }
 
 #[test]

@@ -99,6 +99,20 @@ pub enum OutputError {
         /// The operating system's reason.
         source: io::Error,
     },
+    /// A folder on the way to the output folder (or the output folder itself) was missing and
+    /// could not be made.
+    #[error(
+        "{}: could not make the folder {} ({source}); nothing was changed",
+        path.display(), folder.display()
+    )]
+    CannotMake {
+        /// The output folder, as given.
+        path: PathBuf,
+        /// The folder that could not be made.
+        folder: PathBuf,
+        /// The operating system's reason.
+        source: io::Error,
+    },
     /// A folder on the way to the output folder, or the output folder itself, was swapped
     /// (for a symbolic link, or anything else) after it was checked: the write stops there.
     #[error(

@@ -83,8 +83,9 @@ fn check_writable(folder: &Path, shown: &Path, kind: Kind) -> Result<()> {
     Ok(())
 }
 
-/// Makes the folders missing on the way to `folder`; returns them, outermost first.
-fn create_missing(folder: &Path) -> Result<Vec<PathBuf>> {
+/// Makes the folders missing on the way to `folder` (for the output folder `shown`, as the
+/// user gave it); returns them, outermost first.
+fn create_missing(folder: &Path, shown: &Path) -> Result<Vec<PathBuf>> {
     let mut missing = Vec::new();
     let mut at = folder;
     while fs::symlink_metadata(at).is_err() {
@@ -97,9 +98,13 @@ fn create_missing(folder: &Path) -> Result<Vec<PathBuf>> {
     missing.reverse();
     let mut created = Vec::new();
     for dir in missing {
-        if let Err(e) = fs::create_dir(&dir) {
+        if let Err(source) = fs::create_dir(&dir) {
             remove_created(&created);
-            return Err(io_error(&dir)(e));
+            return Err(OutputError::CannotMake {
+                path: shown.to_path_buf(),
+                folder: dir,
+                source,
+            });
         }
         created.push(dir);
     }
@@ -163,7 +168,7 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
         _ => None,
     };
     let manifest = manifest.as_ref();
-    let created = create_missing(&target.parent)?;
+    let created = create_missing(&target.parent, &target.given)?;
     let opened = open_places(target);
     let (parent, old) = match opened {
         Ok(opened) => opened,

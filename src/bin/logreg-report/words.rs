@@ -84,6 +84,7 @@ pub(crate) fn in_flag_words(error: &Error, names: Names<'_>) -> String {
             | OutputError::KeepUserFile { .. }
             | OutputError::RootOutput { .. }
             | OutputError::Changed { .. }
+            | OutputError::CannotMake { .. }
             | OutputError::Inside { .. },
         ) => format!("{} {error}", names.name(Key::Out)),
         Error::Output(OutputError::NoReport { .. }) => {
