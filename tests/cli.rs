@@ -139,7 +139,10 @@ fn out_is_unwritable() {
     let expected = "error: --out /proc/logreg-report-test/output: could not make the folder \
                     /proc/logreg-report-test (";
     assert!(stderr.starts_with(expected), "{stderr}");
-    assert!(stderr.trim_end().ends_with("); nothing was changed"), "{stderr}");
+    assert!(
+        stderr.trim_end().ends_with("); nothing was changed"),
+        "{stderr}"
+    );
 }
 
 #[test]
