@@ -67,6 +67,18 @@ pub fn files_of(snapshot: &BTreeMap<PathBuf, Vec<u8>>) -> BTreeMap<PathBuf, Vec<
         .collect()
 }
 
+/// How many files the report in `out` says its run wrote: the files its `results.json`
+/// lists, and `results.json` itself.
+pub fn files_listed(out: &Path) -> usize {
+    let results = std::fs::read(out.join("results.json")).expect("a report's marker");
+    let results: serde_json::Value = serde_json::from_slice(&results).expect("JSON");
+    results["artifacts"]
+        .as_object()
+        .expect("a list of files")
+        .len()
+        + 1
+}
+
 /// Writes the default report into `out`, quietly.
 pub fn write_report(out: &Path) {
     binary()
