@@ -39,17 +39,41 @@ impl Lambda {
         }
     }
 
-    /// A strength written into the program; a value that is not one fails to compile.
+    /// A strength written into the program; −0 becomes 0, as in [`Lambda::new`]. In a `const`
+    /// a value that is not a strength fails to compile; called at run time with one, this
+    /// panics (a value from outside the program goes through [`Lambda::new`]).
+    ///
+    /// ```compile_fail
+    /// use logreg_report::model::Lambda;
+    /// const NEGATIVE: Lambda = Lambda::constant(-1.0);
+    /// ```
     pub const fn constant(value: f64) -> Lambda {
         assert!(
             value >= 0.0 && value <= MAX_LAMBDA,
             "a strength is from 0 to MAX_LAMBDA"
         );
-        Lambda(value)
+        Lambda(if value == 0.0 { 0.0 } else { value })
     }
 
     /// The number.
     pub fn get(self) -> f64 {
         self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_constant_is_checked_and_has_no_negative_zero() {
+        const ZERO_FROM_BELOW: Lambda = Lambda::constant(-0.0);
+        assert!(ZERO_FROM_BELOW.get().is_sign_positive());
+        assert_eq!(ZERO_FROM_BELOW, Lambda::new(-0.0).unwrap());
+        let at_run_time = std::panic::catch_unwind(|| Lambda::constant(std::hint::black_box(-1.0)));
+        assert!(
+            at_run_time.is_err(),
+            "a bad strength made at run time panics"
+        );
     }
 }
