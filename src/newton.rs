@@ -15,7 +15,7 @@
 //!   minimum (separable data). Newton stops there, after a few steps, instead of following
 //!   the weights to infinity; this confirms BFGS's verdict independently.
 
-use crate::fit::{DISTANCE_TOLERANCE, FitError, Status};
+use crate::fit::{DISTANCE_TOLERANCE, FitError, Status, damped_step};
 use crate::linalg::{max_abs, solve_spd};
 use crate::model::{LogisticObjective, Objective};
 use crate::numbers::{capitalised, counted, two_digits};
@@ -134,23 +134,14 @@ pub fn newton(
         }
         // Newton decrement: the decrease the quadratic model promises, times two.
         let decrement: f64 = (0..3).map(|k| grad[k] * step[k]).sum();
-        // Where the promised decrease is below E's rounding, values cannot rank points any
-        // more; the full step is then the right one (the quadratic model is exact there).
-        let resolved = 0.5 * decrement <= 64.0 * f64::EPSILON * fun.abs();
-        let mut alpha = 1.0;
-        let accepted = loop {
+        // The finishing steps' line search, the same rule and constants.
+        let accepted = damped_step(fun, decrement, |alpha| {
             let trial: [f64; 3] = std::array::from_fn(|k| w[k] - alpha * step[k]);
             let evaluated = objective.value_gradient_hessian(trial);
             nfev += 1;
-            if resolved || evaluated.0 <= fun - 1e-4 * alpha * decrement {
-                break Some((trial, evaluated));
-            }
-            alpha *= 0.5;
-            if alpha < 1e-10 {
-                break None;
-            }
-        };
-        let Some((trial, evaluated)) = accepted else {
+            (evaluated.0, (trial, evaluated))
+        });
+        let Some(((trial, evaluated), resolved)) = accepted else {
             break Status::PrecisionLoss("backtracking could not lower the objective".into());
         };
         nit += 1;

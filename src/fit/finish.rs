@@ -2,7 +2,7 @@
 //! minimum exists, and the damped Newton steps that finish a fit whose certificate is not met
 //! yet (see the module documentation of `fit`).
 
-use super::rules::{DISTANCE_TOLERANCE, MAX_FINISHING_STEPS};
+use super::rules::{DISTANCE_TOLERANCE, MAX_FINISHING_STEPS, damped_step};
 use super::status::{BfgsStop, DistanceEstimate, EstimateKind, Status};
 use crate::linalg::max_abs;
 use crate::model::Objective;
@@ -126,10 +126,7 @@ pub(super) fn judge<O: Objective + ?Sized>(
     }
 }
 
-/// One damped Newton step: w − α·`step`, halving α from 1 until E drops by the Armijo
-/// fraction of what the quadratic model promises. Where that promise is below the rounding of
-/// E, values cannot rank the points, and the full step (exact for the quadratic model) is
-/// taken. `None` if no α ≥ 1e−10 lowers E.
+/// One damped Newton step: w − α·`step`, α chosen by [`damped_step`]. `None` if no α lowers E.
 fn newton_step_from<O: Objective + ?Sized>(
     objective: &O,
     from: &Point,
@@ -140,9 +137,7 @@ fn newton_step_from<O: Objective + ?Sized>(
     if decrement.is_nan() || decrement <= 0.0 {
         return None;
     }
-    let resolved = 0.5 * decrement <= 64.0 * f64::EPSILON * from.fun.abs();
-    let mut alpha = 1.0;
-    while alpha >= 1e-10 {
+    let (point, _) = damped_step(from.fun, decrement, |alpha| {
         let x: Vec<f64> = from
             .x
             .iter()
@@ -152,10 +147,7 @@ fn newton_step_from<O: Objective + ?Sized>(
         let mut jac = vec![0.0; x.len()];
         let fun = objective.value_and_gradient(&x, &mut jac);
         *passes += 1;
-        if resolved || fun <= from.fun - 1e-4 * alpha * decrement {
-            return Some(Point { x, fun, jac });
-        }
-        alpha *= 0.5;
-    }
-    None
+        (fun, Point { x, fun, jac })
+    })?;
+    Some(point)
 }

@@ -75,6 +75,7 @@ use solver::{FusedProblem, StoppingRule};
 
 pub use check::{CheckMethod, GradientCheck, check_gradient, check_gradient_against};
 pub use error::FitError;
+pub(crate) use rules::damped_step;
 pub use rules::{
     DISTANCE_TOLERANCE, GRADIENT_CHECK_TOLERANCE, GRADIENT_TOLERANCE, MAX_FINISHING_STEPS,
     MAX_ITERS_PER_PARAMETER, RESOLUTION_ULPS, STEP_TOLERANCE,

@@ -16,3 +16,37 @@ pub const MAX_ITERS_PER_PARAMETER: u64 = 200;
 pub const MAX_FINISHING_STEPS: u64 = 60;
 /// The largest gradient-check error accepted, relative to max(1, ‖∇E‖₂).
 pub const GRADIENT_CHECK_TOLERANCE: f64 = 1e-6;
+
+/// A damped Newton step is accepted when E drops by this fraction of what the quadratic model
+/// promises (Armijo's rule).
+pub(crate) const ARMIJO_FRACTION: f64 = 1e-4;
+/// Each refused damped step halves α.
+pub(crate) const STEP_SHRINK: f64 = 0.5;
+/// The smallest α a damped step tries.
+pub(crate) const SMALLEST_STEP: f64 = 1e-10;
+/// Below this many units of E's rounding, the promised decrease cannot be told from rounding.
+pub(crate) const NEWTON_RESOLUTION_ULPS: f64 = 64.0;
+
+/// The one line search of the Newton steps (the finishing steps after BFGS and the Newton
+/// cross-check): α from 1, times [`STEP_SHRINK`] while `try_alpha(α)`'s value does not drop
+/// below `fun` by [`ARMIJO_FRACTION`] · α · `decrement` (the decrease the quadratic model
+/// promises, times two), down to [`SMALLEST_STEP`]. Where the promise is below E's rounding
+/// values cannot rank the points, and the full step (exact for the quadratic model) is taken.
+/// Returns what `try_alpha` made at the accepted α, and whether the step was unresolved
+/// that way; `None` when no α lowers E.
+pub(crate) fn damped_step<T>(
+    fun: f64,
+    decrement: f64,
+    mut try_alpha: impl FnMut(f64) -> (f64, T),
+) -> Option<(T, bool)> {
+    let resolved = 0.5 * decrement <= NEWTON_RESOLUTION_ULPS * f64::EPSILON * fun.abs();
+    let mut alpha = 1.0;
+    while alpha >= SMALLEST_STEP {
+        let (value, made) = try_alpha(alpha);
+        if resolved || value <= fun - ARMIJO_FRACTION * alpha * decrement {
+            return Some((made, resolved));
+        }
+        alpha *= STEP_SHRINK;
+    }
+    None
+}

@@ -14,7 +14,8 @@ pub(crate) const HESSIAN: u8 = 2;
 /// Below this many rows, spreading a pass over threads costs more than it saves.
 pub(crate) const PARALLEL_MIN_ROWS: usize = 4 * CHUNK_ROWS;
 
-/// Independent accumulators inside a block: enough for 512-bit vectors of f64.
+/// Rows taken side by side, each in accumulators of its own (the passes' sums and the loss
+/// curve's products): enough for 512-bit vectors of f64.
 pub(crate) const LANES: usize = 8;
 
 /// Sums over a block of rows: loss, gradient and (optionally) the Hessian's upper triangle

@@ -17,12 +17,10 @@
 
 use rayon::prelude::*;
 
-use super::blocks::{CHUNK_ROWS, PARALLEL_MIN_ROWS};
+use super::blocks::{CHUNK_ROWS, LANES, PARALLEL_MIN_ROWS};
 use crate::data::{Dataset, visits};
 use crate::fastmath::{exp_neg, logistic_parts};
 
-/// Rows processed side by side.
-const LANES: usize = 8;
 /// Values of the line between two fresh exponentials of a row.
 const RESTART: usize = 25;
 /// Rows multiplied into a lane's products before they are renormalised: 2⁵¹² is far from

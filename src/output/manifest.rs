@@ -188,10 +188,27 @@ impl Manifest {
     }
 }
 
+/// How much of the start of a file tells whether this tool wrote it (a marker file naming
+/// the tool, a JUnit or Markdown file of a review).
+pub(crate) const SNIFF_BYTES: u64 = 256;
+
+/// Whether the marker file of `dir`, a folder of `kind`, begins as this tool writes it,
+/// whatever follows (see [`names_tool`]); only its start is read.
+pub(crate) fn marker_names_tool(dir: &Path, kind: Kind) -> bool {
+    let Ok(Some(file)) = Folder::open_following(dir)
+        .and_then(|folder| folder.open_file(OsStr::new(kind.marker())))
+    else {
+        return false;
+    };
+    let mut start = Vec::new();
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, SNIFF_BYTES), &mut start).is_ok()
+        && names_tool(&start)
+}
+
 /// Whether a marker file's text begins as this tool writes it, `{ "tool": "logreg-report"`,
 /// whatever follows: the sign of a report of ours whose marker was cut short or damaged.
 pub(crate) fn names_tool(bytes: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]);
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(SNIFF_BYTES as usize)]);
     let rest = text.trim_start().strip_prefix('{').map(str::trim_start);
     let rest = rest
         .and_then(|r| r.strip_prefix("\"tool\""))

@@ -33,6 +33,7 @@ mod compare;
 mod error;
 pub(crate) mod fsx;
 pub(crate) mod handle;
+pub(crate) use manifest::SNIFF_BYTES;
 mod layout;
 mod manifest;
 mod staging;

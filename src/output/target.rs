@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::error::{OutputError, io_error};
 use super::fsx;
-use super::manifest::{Foreign, Kind, Manifest, RESULTS, names_tool};
+use super::manifest::{Foreign, Kind, Manifest, marker_names_tool};
 
 type Result<T, E = OutputError> = std::result::Result<T, E>;
 
@@ -79,10 +79,7 @@ impl Target {
                 kind,
                 reason: Foreign::Unreadable(why),
             }) => {
-                let marker = fsx::read_regular(&path.join(RESULTS), 16 << 20)
-                    .ok()
-                    .flatten();
-                if !marker.as_deref().is_some_and(names_tool) {
+                if !marker_names_tool(&path, kind) {
                     return Err(OutputError::NotAReport {
                         path,
                         kind,

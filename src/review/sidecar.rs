@@ -191,7 +191,7 @@ fn standing_in(folder: &Folder, name: &OsStr, kind: Sidecar) -> Result<(), Strin
         return Err("it changed while it was being read".into());
     };
     let mut start = Vec::new();
-    file.take(256)
+    file.take(crate::output::SNIFF_BYTES)
         .read_to_end(&mut start)
         .map_err(|e| e.to_string())?;
     if kind.owns(&start) {

@@ -113,7 +113,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, String> {
             // The review's words for the same verdicts.
             let (word, path) = (difference.verdict.word(), &difference.path);
             let line = match &difference.verdict {
-                Verdict::Unreadable(why) => format!("{word} {path}: {why}"),
+                Verdict::Unreadable(why) => format!("{word}  {path}: {why}"),
                 _ => format!("{word:<8} {path}"),
             };
             if writeln!(stdout, "{line}").is_err() {
