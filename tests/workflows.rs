@@ -19,6 +19,9 @@ fn here() -> PathBuf {
 /// `output/`) committed on `main`.
 struct Repository {
     root: tempfile::TempDir,
+    /// The runner's own folder, where the job summary goes: one per repository, so that
+    /// tests running at once never share it.
+    runner: tempfile::TempDir,
 }
 
 impl Repository {
@@ -37,7 +40,8 @@ impl Repository {
         .expect("writable");
         // As in this repository: the review folder is the reviewer's, never committed.
         fs::write(root.path().join(".gitignore"), "/review\n").expect("writable");
-        let repository = Repository { root };
+        let runner = tempfile::tempdir().expect("temp dir");
+        let repository = Repository { root, runner };
         assert!(repository.program(&["--quiet"]).status.success());
         repository.git(&["init", "--quiet", "--initial-branch", "main"]);
         repository.commit("The report as committed on main");
@@ -83,7 +87,7 @@ impl Repository {
     /// Runs one of the scripts the workflows run, as a GitHub runner would: with a job
     /// summary file and the variables the workflow sets.
     fn script(&self, name: &str, env: &[(&str, &str)]) -> (Output, String) {
-        let summary = self.path().join("../summary-of-the-job.md");
+        let summary = self.runner.path().join("summary-of-the-job.md");
         let _ = fs::remove_file(&summary);
         let output = Command::new("bash")
             .arg(here().join(".ci").join(name))
