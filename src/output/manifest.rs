@@ -195,8 +195,8 @@ pub(crate) const SNIFF_BYTES: u64 = 256;
 /// Whether the marker file of `dir`, a folder of `kind`, begins as this tool writes it,
 /// whatever follows (see [`names_tool`]); only its start is read.
 pub(crate) fn marker_names_tool(dir: &Path, kind: Kind) -> bool {
-    let Ok(Some(file)) = Folder::open_following(dir)
-        .and_then(|folder| folder.open_file(OsStr::new(kind.marker())))
+    let Ok(Some(file)) =
+        Folder::open_following(dir).and_then(|folder| folder.open_file(OsStr::new(kind.marker())))
     else {
         return false;
     };

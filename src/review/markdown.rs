@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::findings::Review;
 use super::numbers::{Leaf, Scope};
 use super::sidecar::MARKER;
-use super::verdict::{Header, error_line, last_line, parameter_lines, state};
+use super::verdict::{Header, State, error_line, last_line, parameter_lines, state};
 use crate::numbers::short;
 use crate::output::Verdict;
 
@@ -19,10 +19,10 @@ pub fn summary(review: &Review, header: &Header) -> String {
     let mut out = String::new();
     let state = state(review, header);
     let mark = match state {
-        "identical" => "PASS, identical",
-        "within" => "PASS, within the tolerances (baseline stale)",
-        "accepted" => "ACCEPTED",
-        _ => "FAIL",
+        State::Identical => "PASS, identical",
+        State::Within => "PASS, within the tolerances (baseline stale)",
+        State::Accepted => "ACCEPTED",
+        State::Failed | State::Error | State::Unfinished => "FAIL",
     };
     let _ = writeln!(out, "{MARKER}");
     let _ = writeln!(out, "### logreg-report review: {mark}\n");
@@ -141,7 +141,7 @@ pub fn summary(review: &Review, header: &Header) -> String {
             page_link(&header.review_page)
         );
     }
-    if matches!(state, "within" | "failed") {
+    if state.acceptable() {
         let _ = writeln!(
             out,
             "To make this run the baseline (all files or none), run {} and commit the \

@@ -56,7 +56,7 @@ pub use error::{ReviewError, Tolerance};
 pub use findings::{FigureReview, FileReview, ImageReview, Review, Standing, TextReview};
 pub use parameters::ParameterChange;
 pub use tolerances::Tolerances;
-pub use verdict::{Accepted, Header, last_line};
+pub use verdict::{Accepted, Header, State, last_line};
 
 /// The largest `results.json` whose numbers are compared: the limit within which it is read
 /// as a report's marker too. Larger, and it is unreadable (its bytes are still compared).

@@ -16,7 +16,7 @@ use super::inputs::Cause;
 use super::pictures::{Look, Picture, Png, SCALE};
 use super::record;
 use super::sections::{HunkView, NumberGroup, TextFile, code_spans, hunks, numbers, page_text};
-use super::verdict::{Header, error_line, last_line, state};
+use super::verdict::{Header, State, error_line, last_line, state};
 use crate::numbers::{counted, short};
 use crate::output::{Artifact, Body, Ledger, REVIEW, Verdict};
 use crate::report::{FIGURES_DIR, PAGE, RESULTS};
@@ -52,7 +52,9 @@ pub fn artifacts(review: &Review, header: &Header) -> Result<Vec<Artifact>, Revi
 pub fn error_artifacts(message: &str, header: &Header) -> Result<Vec<Artifact>, ReviewError> {
     let context = PageContext {
         version: env!("CARGO_PKG_VERSION"),
-        state: "error",
+        state: State::Error,
+        acceptable: false,
+        compared: false,
         headline: "the review could not be made".into(),
         verdict_parts: code_spans(&error_line(message)),
         verdict_line: error_line(message),
@@ -88,7 +90,12 @@ fn marker(record: serde_json::Value) -> Artifact {
 #[derive(Serialize, Default)]
 struct PageContext {
     version: &'static str,
-    state: &'static str,
+    /// Serialised in one word, the verdict's class on the page.
+    state: State,
+    /// Whether the page offers the accept command ([`State::acceptable`]).
+    acceptable: bool,
+    /// Whether anything was compared (not an error page).
+    compared: bool,
     headline: String,
     verdict_line: String,
     /// The parameters the baseline was made with that this run does not share, one line each.
@@ -322,6 +329,8 @@ fn context(review: &Review, header: &Header, images: &mut Vec<(String, Vec<u8>)>
     PageContext {
         version: env!("CARGO_PKG_VERSION"),
         state: state(review, header),
+        acceptable: state(review, header).acceptable(),
+        compared: true,
         headline: headline(review, header),
         verdict_parts: code_spans(&last_line(review, header)),
         parameters: super::verdict::parameter_lines(review, header),
@@ -464,7 +473,7 @@ pub fn mark_unfinished(dir: &std::path::Path) -> std::io::Result<()> {
         "tool": crate::output::TOOL,
         "version": env!("CARGO_PKG_VERSION"),
         "parameters": [],
-        "state": "unfinished",
+        "state": State::Unfinished,
         "passed": false,
         "last_line": super::verdict::error_line(UNFINISHED),
         "files": [],

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::findings::Review;
 use super::numbers::Leaf;
 use super::pictures::{Look, SCALE};
-use super::verdict::{Accepted, Header, error_line, last_line, parameter_lines, state};
+use super::verdict::{Accepted, Header, State, error_line, last_line, parameter_lines, state};
 use crate::output::TOOL;
 
 fn leaf(value: &Leaf) -> Option<Value> {
@@ -144,7 +144,7 @@ pub(super) fn error_record(message: &str, header: &Header) -> Value {
         "tool": TOOL,
         "version": env!("CARGO_PKG_VERSION"),
         "parameters": [],
-        "state": "error",
+        "state": State::Error,
         "passed": false,
         "error": message,
         "last_line": error_line(message),

@@ -123,14 +123,41 @@ impl Accepted {
     }
 }
 
-/// The state of a review in one word, for `review.json`, the page's colours and CI:
-/// `identical`, `within` (passed, the baseline stale), `failed`, `accepted` or `error`.
-pub fn state(review: &Review, header: &Header) -> &'static str {
+/// The state of a review, for `review.json` (in one word, as serialised), the page's colours,
+/// the Markdown summary's heading and CI.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Every file is byte for byte the baseline's.
+    Identical,
+    /// Passed within the tolerances, but the baseline's bytes are stale.
+    Within,
+    /// Something changed beyond the tolerances (or is new, missing, removed or unreadable).
+    Failed,
+    /// `--accept` made the run the baseline.
+    Accepted,
+    /// The review could not be made.
+    Error,
+    /// The review was started and has not finished (or was stopped).
+    #[default]
+    Unfinished,
+}
+
+impl State {
+    /// Whether the baseline's bytes are not what the code writes and accepting would change
+    /// them: the states that name the accept command.
+    pub fn acceptable(self) -> bool {
+        matches!(self, State::Within | State::Failed)
+    }
+}
+
+/// The state of a finished review.
+pub fn state(review: &Review, header: &Header) -> State {
     match (header.accepted, review.standing()) {
-        (_, Standing::Identical) => "identical",
-        (true, _) => "accepted",
-        (false, Standing::Within { .. }) => "within",
-        (false, Standing::Beyond { .. }) => "failed",
+        (_, Standing::Identical) => State::Identical,
+        (true, _) => State::Accepted,
+        (false, Standing::Within { .. }) => State::Within,
+        (false, Standing::Beyond { .. }) => State::Failed,
     }
 }
 
@@ -208,15 +235,44 @@ pub fn notice(review: &Review, header: &Header) -> Option<String> {
             counted(numbers.changes.len(), "number", "numbers")
         ));
     }
-    let state = if header.accepted {
-        "accepted"
-    } else if review.passed() {
-        "within the tolerances"
-    } else {
-        "beyond the tolerances"
+    let state = match state(review, header) {
+        State::Accepted => "accepted",
+        State::Failed => "beyond the tolerances",
+        _ => "within the tolerances",
     };
     Some(format!(
         "{} ({state}); see the job summary",
         parts.join("; ")
     ))
+}
+
+#[cfg(test)]
+mod state_tests {
+    use super::State;
+
+    #[test]
+    fn states_keep_the_words_readers_know() {
+        let words: Vec<String> = [
+            State::Identical,
+            State::Within,
+            State::Failed,
+            State::Accepted,
+            State::Error,
+            State::Unfinished,
+        ]
+        .iter()
+        .map(|s| serde_json::to_string(s).unwrap())
+        .collect();
+        assert_eq!(
+            words,
+            [
+                "\"identical\"",
+                "\"within\"",
+                "\"failed\"",
+                "\"accepted\"",
+                "\"error\"",
+                "\"unfinished\""
+            ]
+        );
+    }
 }
