@@ -35,6 +35,7 @@ pub mod fastmath;
 pub mod figures;
 pub mod fit;
 pub mod linalg;
+mod markup;
 pub mod memory;
 pub mod model;
 pub mod newton;

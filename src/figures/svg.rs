@@ -98,21 +98,7 @@ pub(crate) fn finish(plotters_svg: &str, extra: &str, id: &str, title: &str, des
     out
 }
 
-/// Escapes text for XML content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
+pub(crate) use crate::markup::xml as escape;
 
 /// A study parameter as people write it: `0`, `0.1`, `10`.
 pub(crate) fn number(value: f64) -> String {

@@ -2,6 +2,7 @@
 //! report's own title, its run's parameters and two of its figures by the pinned renderer
 //! (bundled DejaVu Sans only), so that the same run gives the same PNG bytes everywhere.
 
+use crate::markup::xml as escape;
 use std::fmt::Write;
 
 use super::error::ReportError;
@@ -86,13 +87,6 @@ fn size_of(svg: &str, name: &str) -> Option<f64> {
     let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
     let value = &tag[at..];
     value[..value.find('"')?].parse().ok()
-}
-
-/// Escapes text for XML content.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

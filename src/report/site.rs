@@ -3,6 +3,8 @@
 //! inline favicon, the page's description, the link-preview tags `--site-url` allows, the
 //! redirect from the old `report.html`, `_headers` and `.nojekyll`.
 
+use crate::markup::html as escape;
+
 use serde::Serialize;
 
 use super::files::{PAGE, SOCIAL_CARD, TITLE};
@@ -86,21 +88,13 @@ pub(super) fn parameters(study: &Study) -> String {
     )
 }
 
-/// Escapes text for an HTML attribute value in double quotes.
-fn attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// The old page's address, `report.html`, kept as a page that sends readers on to the page:
 /// links people saved or shared keep working, and search engines are told not to index it.
 pub(super) fn redirect_page(site: Option<&SiteUrl>) -> String {
     let canonical = site.map_or_else(String::new, |url| {
         format!(
             "<link rel=\"canonical\" href=\"{}\">\n",
-            attribute(url.as_str())
+            escape(url.as_str())
         )
     });
     format!(
@@ -120,8 +114,8 @@ pub(super) fn redirect_page(site: Option<&SiteUrl>) -> String {
          <p>This report has moved to <a href=\"{PAGE}\">{PAGE}</a> in the same folder.</p>\n\
          </body>\n\
          </html>\n",
-        csp = attribute(CSP),
-        icon = attribute(FAVICON),
+        csp = escape(CSP),
+        icon = escape(FAVICON),
     )
 }
 
@@ -142,7 +136,7 @@ mod tests {
     #[test]
     fn the_redirect_carries_the_policy_and_no_absolute_url_unless_asked() {
         let page = redirect_page(None);
-        assert!(page.contains(&format!("content=\"{}\"", attribute(CSP))));
+        assert!(page.contains(&format!("content=\"{}\"", escape(CSP))));
         assert!(page.contains("<meta http-equiv=\"refresh\" content=\"0; url=index.html\">"));
         assert!(page.contains("<a href=\"index.html\">"));
         assert!(page.contains("noindex"));

@@ -7,6 +7,7 @@ use super::findings::Review;
 use super::page::anchor;
 use super::sidecar::MARKER;
 use super::verdict::{Header, error_line, last_line, parameter_lines};
+use crate::markup::xml as escape;
 use crate::output::Verdict;
 
 /// The XML text of `review`. After `--accept`, changes were taken on purpose: every case
@@ -121,23 +122,4 @@ pub fn error_xml(message: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{MARKER}\n<testsuites name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"1\">\n  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">\n    <testcase classname=\"logreg-report.review\" name=\"review\">\n      <error type=\"error\" message=\"{line}\">{line}</error>\n    </testcase>\n  </testsuite>\n</testsuites>\n"
     )
-}
-
-/// `text` with the five XML special characters escaped, and characters XML 1.0 cannot hold
-/// (most control characters) replaced.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' | '\t' => out.push(c),
-            c if (c as u32) < 0x20 => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
 }

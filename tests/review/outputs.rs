@@ -455,3 +455,48 @@ fn the_printed_accept_command_runs_when_pasted_whatever_the_folder_is_called() {
         assert_eq!(results["seed"], 5, "{name}: {command}");
     }
 }
+
+/// A baseline file with a name holding every character markup gives a meaning to, and a
+/// control character: JUnit and the review page stay well-formed and name it; review.json
+/// and the Markdown name it too.
+#[test]
+fn every_kind_of_name_reads_back_from_every_output() {
+    let setup = Setup::new();
+    let name = "figures/a&b<c>\"d'e\u{1}f.svg";
+    fs::copy(
+        setup.baseline().join("figures/sigmoid.svg"),
+        setup.baseline().join(name),
+    )
+    .expect("copied");
+    let results = setup.baseline().join("results.json");
+    let mut record: serde_json::Value =
+        serde_json::from_slice(&fs::read(&results).expect("readable")).expect("JSON");
+    record["artifacts"][name] = serde_json::json!("0".repeat(64));
+    fs::write(&results, serde_json::to_vec_pretty(&record).expect("JSON")).expect("writable");
+    let output = setup.review(&["--junit", "junit.xml", "--markdown", "summary.md"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_of(&output));
+    // XML 1.0 holds no U+0001: the replacement character stands for it.
+    let shown = name.replace('\u{1}', "\u{FFFD}");
+    let junit = fs::read_to_string(setup.root.path().join("junit.xml")).expect("written");
+    let doc = roxmltree::Document::parse(&junit).expect("well-formed JUnit");
+    assert!(
+        doc.descendants()
+            .any(|n| n.has_tag_name("testcase") && n.attribute("name") == Some(&shown)),
+        "{junit}"
+    );
+    let page = fs::read_to_string(setup.review_dir().join("review.html")).expect("written");
+    assert!(page.contains("a&amp;b&lt;c&gt;&quot;d&#39;e"), "the page");
+    let json = fs::read_to_string(setup.review_dir().join("review.json")).expect("written");
+    let json: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert!(
+        json["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .any(|f| f["path"] == name),
+        "review.json"
+    );
+    let markdown = fs::read_to_string(setup.root.path().join("summary.md")).expect("written");
+    // In a code span, where nothing is escaped.
+    assert!(markdown.contains("| `figures/a&b<c>\"d'e"), "{markdown}");
+}
