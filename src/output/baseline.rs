@@ -2,11 +2,13 @@
 //! answer the same questions (which files its run wrote, what stands at a path, its bytes),
 //! so `--check` and the review read either the same way.
 
+use std::ffi::OsStr;
 use std::io::{self, Cursor, Read};
 use std::path::Path;
 
 use super::committed::{Blob, Committed};
 use super::fsx::{self, Entry};
+use super::handle::{EntryKind, Folder, describe_mode};
 use super::target::{Existing, Target};
 
 /// A report to compare a run with.
@@ -119,22 +121,29 @@ impl Baseline {
 }
 
 /// What stands at `path` in the folder instead of a file, in words; links on the way are
-/// named, never followed.
+/// named, never followed (each folder is opened from the one before).
 fn what_stands(root: &Path, path: &str) -> String {
+    let Ok(mut at) = Folder::open_following(root) else {
+        return "it is gone".into();
+    };
     let parts: Vec<&str> = path.split('/').collect();
-    for k in 1..=parts.len() {
-        let on_the_way = parts[..k].join("/");
-        let Ok(meta) = std::fs::symlink_metadata(fsx::join(root, &on_the_way)) else {
+    for (k, part) in parts.iter().enumerate() {
+        let Ok(stat) = at.stat(OsStr::new(part)) else {
             break;
         };
-        let kind = fsx::describe(meta.file_type());
-        if k == parts.len() {
+        let kind = describe_mode(stat.st_mode);
+        if k + 1 == parts.len() {
             return format!("{kind} stands there, not a file");
         }
-        if !meta.file_type().is_dir() {
+        if EntryKind::of_mode(stat.st_mode) != EntryKind::Folder {
+            let on_the_way = parts[..=k].join("/");
             return format!(
                 "{on_the_way} is {kind}, not a folder, and nothing behind it is the report's"
             );
+        }
+        match at.child(OsStr::new(part)) {
+            Ok(next) => at = next,
+            Err(_) => break,
         }
     }
     "it is gone".into()

@@ -50,7 +50,7 @@ pub use manifest::{
     Foreign, Kind, MAX_MANIFEST_FILES, MAX_RESULTS_BYTES, Manifest, RESULTS, REVIEW, TOOL,
 };
 pub use staging::install_signal_cleanup;
-pub use target::{Existing, Target};
+pub use target::{Existing, Target, resolve_lenient};
 pub use write::{ready, write};
 
 #[cfg(test)]

@@ -159,36 +159,47 @@ fn resolve_path(given: &Path) -> Result<PathBuf> {
             path: given.to_path_buf(),
             kind: fsx::describe(meta.file_type()),
         }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            // Resolve the deepest part that exists; the rest will be made.
-            let absolute = std::path::absolute(given).map_err(io_error(given))?;
-            let mut existing = absolute.as_path();
-            let mut rest = Vec::new();
-            while fs::symlink_metadata(existing).is_err() {
-                let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
-                    break;
-                };
-                rest.push(name.to_os_string());
-                existing = parent;
-            }
-            let plain = absolute
-                .strip_prefix(existing)
-                .map(|r| r.components().all(|c| matches!(c, Component::Normal(_))))
-                .unwrap_or(false);
-            if !plain {
-                return Err(OutputError::NotAFolder {
-                    path: given.to_path_buf(),
-                    kind: "a path through folders that do not exist",
-                });
-            }
-            let mut path = fs::canonicalize(existing).map_err(io_error(existing))?;
-            path.extend(rest.iter().rev());
-            Ok(path)
-        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match resolve_lenient(given) {
+            Ok(Some(path)) => Ok(path),
+            Ok(None) => Err(OutputError::NotAFolder {
+                path: given.to_path_buf(),
+                kind: "a path through folders that do not exist",
+            }),
+            Err(e) => Err(io_error(given)(e)),
+        },
         Err(e) => Err(OutputError::Io {
             path: given.to_path_buf(),
             source: e,
         }),
+    }
+}
+
+/// The absolute path of `given`, every symbolic link in the part that exists resolved, the
+/// part still to be made appended name by name: how every path a flag names is placed (the
+/// output and review folders, `--junit`, `--markdown`). `None` when the part still to be made
+/// climbs out (`..`) of a folder that does not exist, which nothing can place.
+pub fn resolve_lenient(given: &Path) -> io::Result<Option<PathBuf>> {
+    let absolute = std::path::absolute(given)?;
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while fs::symlink_metadata(existing).is_err() {
+        let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+            break;
+        };
+        rest.push(name);
+        existing = parent;
+    }
+    let plain = absolute
+        .strip_prefix(existing)
+        .is_ok_and(|r| r.components().all(|c| matches!(c, Component::Normal(_))));
+    match fs::canonicalize(existing) {
+        Ok(mut path) if plain => {
+            path.extend(rest.iter().rev());
+            Ok(Some(path))
+        }
+        Ok(_) => Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
 }
 
@@ -210,4 +221,23 @@ pub(crate) fn inspect(given: &Path, path: &Path, kind: Kind) -> Result<Existing>
             kind,
             reason,
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_is_placed_with_its_links_resolved_and_the_rest_appended() {
+        let root = tempfile::tempdir().unwrap();
+        let real = fs::canonicalize(root.path()).unwrap();
+        fs::create_dir(real.join("real")).unwrap();
+        std::os::unix::fs::symlink(real.join("real"), real.join("link")).unwrap();
+        let placed = |p: &str| resolve_lenient(&real.join(p)).unwrap();
+        assert_eq!(placed("link/new/file"), Some(real.join("real/new/file")));
+        assert_eq!(placed("real/./new"), Some(real.join("real/new")));
+        assert_eq!(placed("real/../real/new"), Some(real.join("real/new")));
+        // A `..` out of a folder still to be made cannot be placed.
+        assert_eq!(placed("real/missing/../new"), None);
+    }
 }

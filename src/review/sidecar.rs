@@ -9,10 +9,11 @@
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::error::ReviewError;
 use crate::output::handle::{EntryKind, Folder, describe_mode};
+use crate::output::resolve_lenient;
 
 /// The marker every such file starts with (after the XML declaration, for JUnit): what tells
 /// a file of this tool's from anything else.
@@ -89,7 +90,12 @@ pub fn check(path: &Path, kind: Sidecar, places: &Places<'_>) -> Result<(), Revi
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let folder = resolve_lenient(parent);
+    let Ok(Some(folder)) = resolve_lenient(parent) else {
+        return Err(refuse(format!(
+            "its folder {} does not exist",
+            parent.display()
+        )));
+    };
     let resolved = folder.join(name);
     if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
         return Err(refuse("it is a folder, not a file".into()));
@@ -247,29 +253,4 @@ pub fn write(
     }
     standing_in(&folder, name, kind).map_err(refuse)?;
     folder.replace_file(name, text.as_bytes(), true).map_err(io)
-}
-
-/// `path` made absolute with every link in the part that exists resolved; the part that does
-/// not exist yet is appended as written (`..` taken off lexically).
-pub(crate) fn resolve_lenient(path: &Path) -> PathBuf {
-    let absolute = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
-    let mut existing = absolute.clone();
-    let mut missing: Vec<std::ffi::OsString> = Vec::new();
-    loop {
-        if let Ok(mut real) = fs::canonicalize(&existing) {
-            for part in missing.iter().rev() {
-                real.push(part);
-            }
-            return real;
-        }
-        let (Some(name), Some(parent)) = (existing.file_name(), existing.parent()) else {
-            return absolute;
-        };
-        missing.push(name.to_os_string());
-        existing = parent.to_path_buf();
-    }
 }

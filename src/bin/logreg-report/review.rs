@@ -294,18 +294,10 @@ fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinatio
     Ok((baseline, places))
 }
 
-/// Whether two paths name the same file (as far as their folders can be resolved).
+/// Whether two paths name the same file, placed as every path a flag names is.
 fn sidecar_same(a: &Path, b: &Path) -> bool {
-    let full = |p: &Path| {
-        let parent = p
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::canonicalize(parent)
-            .unwrap_or_else(|_| parent.to_path_buf())
-            .join(p.file_name().unwrap_or_default())
-    };
-    full(a) == full(b)
+    let full = |p: &Path| output::resolve_lenient(p).ok().flatten();
+    matches!((full(a), full(b)), (Some(a), Some(b)) if a == b)
 }
 
 /// A folder name beside `baseline` that a review would accept.
