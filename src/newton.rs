@@ -53,11 +53,6 @@ impl NewtonResult {
         self.status.success()
     }
 
-    /// ‖∇E(x)‖∞.
-    pub fn grad_max(&self) -> f64 {
-        self.jac.iter().fold(0.0f64, |m, g| m.max(g.abs()))
-    }
-
     /// A sentence saying why it ended.
     pub fn message(&self) -> String {
         let estimate = match self.distance_estimate {

@@ -15,10 +15,6 @@ use crate::study::{self, Study, StudyConfig};
 
 /// What a run produced: the numbers, the figures and every file of the output folder.
 pub struct Report {
-    /// The study's numbers.
-    pub study: Study,
-    /// The figures, in report order.
-    pub figures: Vec<Figure>,
     /// Every file of the output folder, `results.json` last.
     pub artifacts: Vec<Artifact>,
 }
@@ -29,11 +25,7 @@ pub fn generate(config: &Config, progress: &mut dyn Progress) -> Result<Report> 
     let template = report::template(config)?;
     let (study, figures) = compute(&config.study, progress)?;
     let artifacts = assemble(config, &template, &study, &figures, progress)?;
-    Ok(Report {
-        study,
-        figures,
-        artifacts,
-    })
+    Ok(Report { artifacts })
 }
 
 /// The study and its figures: everything that depends on the study's parameters alone.

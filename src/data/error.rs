@@ -40,6 +40,7 @@ pub enum DataError {
         value: f64,
     },
     /// A CSV file could not be understood.
+    #[cfg(any(test, feature = "test-support"))]
     #[error("{path}: line {line}: {message}")]
     Csv {
         /// The file read.

@@ -19,6 +19,7 @@ pub(crate) fn visit(counter: &AtomicU64) {
 }
 
 /// Blocks visited so far by the fused pass, the reference and the loss curve, in that order.
+#[cfg(feature = "test-support")]
 pub fn blocks_visited() -> [u64; 3] {
     [&FUSED, &REFERENCE, &CURVE].map(|c| c.load(Ordering::Relaxed))
 }

@@ -185,15 +185,8 @@ pub struct BfgsOptions {
 }
 
 /// Checks the gradient at `w0`, then minimises `objective` by BFGS (argmin, More–Thuente
-/// line search, H₀ = I), judged and finished as the module documentation describes.
-pub fn minimize_bfgs<O: Objective + ?Sized>(
-    objective: &O,
-    w0: &[f64],
-) -> Result<FitResult, FitError> {
-    minimize_bfgs_with(objective, w0, &BfgsOptions::default())
-}
-
-/// [`minimize_bfgs`] with explicit [`BfgsOptions`].
+/// line search, H₀ = I by default), judged and finished as the module documentation
+/// describes, with the choices in `options`.
 pub fn minimize_bfgs_with<O: Objective + ?Sized>(
     objective: &O,
     w0: &[f64],

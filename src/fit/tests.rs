@@ -6,6 +6,11 @@ use super::*;
 use crate::model::Lambda;
 use crate::study::OptimizerDemo;
 
+/// BFGS with the default options.
+fn minimize_bfgs<O: Objective + ?Sized>(objective: &O, w0: &[f64]) -> Result<FitResult, FitError> {
+    minimize_bfgs_with(objective, w0, &BfgsOptions::default())
+}
+
 /// A gradient that is wrong by a constant.
 struct WrongGradient;
 

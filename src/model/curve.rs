@@ -116,6 +116,7 @@ fn block_sums(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> 
 
 /// The block's sums built without and with AVX2 (for the test of the vector path,
 /// in `paths`); `None` where the CPU has no AVX2.
+#[cfg(feature = "test-support")]
 pub(crate) fn block_sums_both(
     x1: &[f64],
     x2: &[f64],

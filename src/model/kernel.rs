@@ -20,6 +20,7 @@ pub(crate) fn block_sums<const DEPTH: u8>(
 }
 
 /// The same sums on the scalar path only (for the test of the vector path, in `paths`).
+#[cfg(feature = "test-support")]
 pub(crate) fn block_sums_scalar<const DEPTH: u8>(
     w: [f64; 3],
     x1: &[f64],

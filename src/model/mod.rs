@@ -18,7 +18,7 @@ mod error;
 pub(crate) mod kernel;
 mod lambda;
 mod passes;
-#[doc(hidden)]
+#[cfg(feature = "test-support")]
 pub mod paths;
 
 use std::sync::{Arc, Mutex};

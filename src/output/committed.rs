@@ -35,7 +35,6 @@ pub(crate) enum Blob {
 pub struct Committed {
     rev: String,
     dir: String,
-    commit: String,
     pub(crate) files: BTreeMap<String, Blob>,
     pub(crate) existing: Existing,
 }
@@ -175,7 +174,6 @@ impl Committed {
         Ok(Committed {
             rev: rev.to_string(),
             dir: dir_text,
-            commit,
             files,
             existing,
         })
@@ -197,11 +195,6 @@ impl Committed {
                 _ => None,
             }
         })
-    }
-
-    /// The full commit id the revision named.
-    pub fn commit(&self) -> &str {
-        &self.commit
     }
 }
 

@@ -102,11 +102,6 @@ struct Header {
 }
 
 impl Manifest {
-    /// The manifest of the report in `dir`, read from its `results.json`.
-    pub fn read(dir: &Path) -> Result<Manifest, Foreign> {
-        Self::read_kind(dir, Kind::Report)
-    }
-
     /// The manifest of the folder of `kind` in `dir`, read from its marker file.
     pub fn read_kind(dir: &Path, kind: Kind) -> Result<Manifest, Foreign> {
         let bytes = match fsx::read_regular(&dir.join(kind.marker()), MAX_RESULTS_BYTES) {

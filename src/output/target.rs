@@ -122,11 +122,6 @@ impl Target {
         &self.existing
     }
 
-    /// Which kind of folder it is (or becomes).
-    pub fn kind(&self) -> Kind {
-        self.kind
-    }
-
     /// The files the report there was written with, if a report is there.
     pub fn manifest(&self) -> Option<&Manifest> {
         match &self.existing {

@@ -206,12 +206,8 @@ pub fn fit_logistic(
     FitPlan::new(data, dataset, w0, None).fit(lambda)
 }
 
-/// The BFGS fit of the study: gradient check, then BFGS from `w0`.
-pub fn bfgs_fit(objective: &LogisticObjective<'_>, w0: [f64; 3]) -> Result<FitResult, FitError> {
-    bfgs_fit_with(objective, w0, BfgsOptions::default())
-}
-
-/// [`bfgs_fit`] with explicit options (the iteration limit, a precomputed reference gradient).
+/// The BFGS fit of the study: gradient check, then BFGS from `w0` with `options` (the
+/// iteration limit, a precomputed reference gradient).
 ///
 /// With λ > 0 the first inverse-Hessian estimate is the exact one at `w0` (one extra pass
 /// over the data), so that the first step is a Newton step rather than a step as long as

@@ -15,8 +15,7 @@ pub mod views;
 pub use demo::OptimizerDemo;
 pub use error::StudyError;
 pub use fits::{
-    DatasetName, FitPlan, LogisticFit, NewtonCheck, bfgs_fit, bfgs_fit_with, fit_logistic,
-    training_accuracy,
+    DatasetName, FitPlan, LogisticFit, NewtonCheck, bfgs_fit_with, fit_logistic, training_accuracy,
 };
 pub use views::{
     CONTOUR_LEVELS, CURVE_POINTS, CURVE_RANGE, ColourRamp, Curve, LOSS_WINDOW, LevelLine,
