@@ -44,7 +44,7 @@ pub enum ConfigError {
         /// What was given.
         text: String,
         /// What is wrong with it.
-        reason: &'static str,
+        reason: String,
     },
     /// An empty list of strengths.
     #[error("at least one lambda is needed")]
@@ -190,18 +190,19 @@ pub struct SiteUrl(String);
 impl SiteUrl {
     /// Checks an address as a user typed it: absolute, http or https, with a host, without
     /// a query, fragment, user name or characters that need escaping (`%XX` escapes are
-    /// kept as they are). A missing final `/` is added: the address names the folder.
+    /// kept as they are). What passes is written in its canonical form (the `url` crate's:
+    /// scheme and host in lower case, no default port, `.` and `..` segments resolved),
+    /// with a final `/` added where it is missing: the address names the folder.
     pub fn parse(text: &str) -> Result<SiteUrl> {
-        let refuse = |reason: &'static str| ConfigError::SiteUrl {
+        let refuse = |reason: &str| ConfigError::SiteUrl {
             text: text.to_string(),
-            reason,
+            reason: reason.to_string(),
         };
         let trimmed = text.trim();
         let (scheme, rest) = trimmed
             .split_once("://")
             .ok_or_else(|| refuse("it must start with http:// or https://"))?;
-        let scheme = scheme.to_ascii_lowercase();
-        if scheme != "http" && scheme != "https" {
+        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
             return Err(refuse("it must start with http:// or https://"));
         }
         if let Some(bad) = rest.chars().find(|&c| !url_char(c)) {
@@ -225,27 +226,19 @@ impl SiteUrl {
         if bad_escape {
             return Err(refuse("a % must start an escape of two hex digits"));
         }
-        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        if authority.contains('@') {
-            return Err(refuse("a public address has no user name or password"));
-        }
-        let (host, port) = match authority.rsplit_once(':') {
-            // An IPv6 literal's colons are inside its brackets.
-            Some((host, port)) if !port.contains(']') => (host, Some(port)),
-            _ => (authority, None),
-        };
-        if host.is_empty() {
+        if rest.starts_with('/') {
+            // The url crate would take the first path segment for the host.
             return Err(refuse("it has no host name"));
         }
-        if port.is_some_and(|p| p.parse::<u16>().is_err()) {
-            return Err(refuse("its port is not a number from 0 to 65535"));
+        let url = url::Url::parse(trimmed).map_err(|e| refuse(&e.to_string()))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(refuse("a public address has no user name or password"));
         }
-        let mut url = format!("{scheme}://{}", authority.to_ascii_lowercase());
-        url.push_str(path);
-        if !url.ends_with('/') {
-            url.push('/');
+        let mut canonical = String::from(url);
+        if !canonical.ends_with('/') {
+            canonical.push('/');
         }
-        Ok(SiteUrl(url))
+        Ok(SiteUrl(canonical))
     }
 
     /// The address, ending with `/`.
@@ -355,7 +348,8 @@ mod tests {
             ok("http://127.0.0.1:8080/a/b/"),
             "http://127.0.0.1:8080/a/b/"
         );
-        assert_eq!(ok("https://[::1]:443/x%20y"), "https://[::1]:443/x%20y/");
+        assert_eq!(ok("https://[::1]:443/x%20y"), "https://[::1]/x%20y/");
+        assert_eq!(ok("https://h.example/a/../b"), "https://h.example/b/");
         let card = SiteUrl::parse("https://h.example/p").unwrap();
         assert_eq!(
             card.join("social-card.png"),
@@ -373,6 +367,10 @@ mod tests {
             "https://example.org:99999/",
             "https://exämple.org/",
             "https://example.org/100%",
+            "https://[::1",
+            "https://[::1]x/",
+            "https://ex]ample.org/",
+            "https://example.org:port/",
             "/relative/path",
             "",
         ] {
