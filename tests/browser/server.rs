@@ -1,14 +1,15 @@
-//! A static file server for the browser tests: a folder mounted under a sub-path of
-//! `http://127.0.0.1:PORT`, as a static host publishes a project's site, answering GET of its
-//! files and 404 to anything else, with a log of every request and its status.
+//! A static file server for the browser tests, on `tiny_http` as `serve` is: a folder mounted
+//! under a sub-path of `http://127.0.0.1:PORT`, as a static host publishes a project's site,
+//! answering GET of its files and 404 to anything else, with a log of every request.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response};
 
 /// One request as the server saw it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,35 +25,32 @@ pub struct Server {
     addr: SocketAddr,
     mount: String,
     log: Arc<Mutex<Vec<Logged>>>,
-    stop: Arc<AtomicBool>,
+    server: Arc<tiny_http::Server>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Server {
     /// Serves `root` under `mount`, a path that starts and ends with `/`.
     pub fn start(root: &Path, mount: &str) -> std::io::Result<Server> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
-        let addr = listener.local_addr()?;
+        let server =
+            Arc::new(tiny_http::Server::http("127.0.0.1:0").map_err(std::io::Error::other)?);
+        let addr = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| std::io::Error::other("not an IP address"))?;
         let log = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
         let (root, prefix) = (root.to_path_buf(), mount.to_string());
-        let (thread_log, thread_stop) = (Arc::clone(&log), Arc::clone(&stop));
+        let (thread_server, thread_log) = (Arc::clone(&server), Arc::clone(&log));
         let thread = std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if thread_stop.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(stream) = stream else { continue };
-                let (root, prefix, log) = (root.clone(), prefix.clone(), Arc::clone(&thread_log));
-                // A connection per thread: browsers open connections they send nothing on.
-                std::thread::spawn(move || answer(stream, &root, &prefix, &log));
+            for request in thread_server.incoming_requests() {
+                answer(request, &root, &prefix, &thread_log);
             }
         });
         Ok(Server {
             addr,
             mount: mount.to_string(),
             log,
-            stop,
+            server,
             thread: Some(thread),
         })
     }
@@ -70,63 +68,43 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop so that it sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        self.server.unblock();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-/// Reads one request from `stream`, answers it and closes the connection.
-fn answer(stream: TcpStream, root: &Path, prefix: &str, log: &Mutex<Vec<Logged>>) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut reader = BufReader::new(&stream);
-    let mut first = String::new();
-    if reader.read_line(&mut first).unwrap_or(0) == 0 {
-        return;
-    }
-    // The headers are read and ignored; the body of a GET is empty.
-    let mut line = String::new();
-    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-        line.clear();
-    }
-    let mut parts = first.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let (status, body, kind) = match (method, file_for(root, prefix, target)) {
-        ("GET", Some(path)) => match std::fs::read(&path) {
+/// Answers one request: a file under the mount to GET, 404 or 405 to anything else.
+fn answer(request: Request, root: &Path, prefix: &str, log: &Mutex<Vec<Logged>>) {
+    let target = request.url().to_string();
+    let (status, body, kind) = match (request.method(), file_for(root, prefix, &target)) {
+        (Method::Get, Some(path)) => match std::fs::read(&path) {
             Ok(bytes) => (200, bytes, content_type(&path)),
             Err(_) => (404, b"not found\n".to_vec(), "text/plain"),
         },
-        ("GET", None) => (404, b"not found\n".to_vec(), "text/plain"),
+        (Method::Get, None) => (404, b"not found\n".to_vec(), "text/plain"),
         _ => (405, b"only GET\n".to_vec(), "text/plain"),
     };
     log.lock().unwrap_or_else(|p| p.into_inner()).push(Logged {
-        request: format!("{method} {target}"),
+        request: format!("{} {target}", request.method()),
         status,
     });
-    let reason = match status {
-        200 => "OK",
-        404 => "Not Found",
-        _ => "Method Not Allowed",
-    };
-    let head = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n\
-         Connection: close\r\n\r\n",
-        body.len()
-    );
-    let mut stream = &stream;
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
-    let _ = stream.flush();
+    let mut response = Response::from_data(body).with_status_code(status);
+    if let Ok(header) = Header::from_bytes("Content-Type", kind) {
+        response.add_header(header);
+    }
+    let _ = request.respond(response);
 }
 
 /// The file a request target names: under `prefix`, percent-decoded, `index.html` for a
 /// folder, nothing that climbs out of `root` or is not a regular file.
 fn file_for(root: &Path, prefix: &str, target: &str) -> Option<PathBuf> {
     let path = target.split(['?', '#']).next()?;
-    let relative = String::from_utf8(percent_decode(path.strip_prefix(prefix)?)).ok()?;
+    let relative = percent_encoding::percent_decode_str(path.strip_prefix(prefix)?)
+        .decode_utf8()
+        .ok()?
+        .into_owned();
     let relative = if relative.is_empty() || relative.ends_with('/') {
         format!("{relative}index.html")
     } else {
@@ -154,31 +132,6 @@ fn content_type(path: &Path) -> &'static str {
         Some("png") => "image/png",
         _ => "application/octet-stream",
     }
-}
-
-/// Decodes `%XX` escapes; anything else is kept as it is.
-pub fn percent_decode(s: &str) -> Vec<u8> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        // from_str_radix alone would also take a sign, as in "%+1".
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
-            .and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(decoded)) => {
-                out.push(decoded);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 /// Fetches `url` (an `http://127.0.0.1:PORT/...` address) and returns its status.
