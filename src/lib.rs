@@ -27,6 +27,11 @@
 //! ```
 #![warn(missing_docs)]
 
+#[cfg(not(unix))]
+compile_error!(
+    "logreg-report runs on Unix-like systems: it writes through folder handles (openat and friends)"
+);
+
 pub mod budget;
 pub mod config;
 pub mod data;

@@ -104,29 +104,16 @@ pub fn shortfall(n: usize) -> Option<Shortfall> {
     })
 }
 
-#[cfg(unix)]
 fn rlimit(resource: rustix::process::Resource) -> Option<u64> {
     rustix::process::getrlimit(resource).current
 }
 
-#[cfg(unix)]
 fn rlimit_address_space() -> Option<u64> {
     rlimit(rustix::process::Resource::As)
 }
 
-#[cfg(unix)]
 fn rlimit_data() -> Option<u64> {
     rlimit(rustix::process::Resource::Data)
-}
-
-#[cfg(not(unix))]
-fn rlimit_address_space() -> Option<u64> {
-    None
-}
-
-#[cfg(not(unix))]
-fn rlimit_data() -> Option<u64> {
-    None
 }
 
 /// cgroup v2's `memory.max` for this process, when one is set.

@@ -3,11 +3,12 @@
 //! comes, and reading a device could never end).
 
 use std::ffi::OsStr;
-use std::fs::{self, File, FileType};
+use std::fs::{self, File};
 use std::io::{self, Read};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::handle::{Folder, is_not_a_folder};
+use super::handle::{Folder, describe_mode, is_not_a_folder};
 
 /// What stands at a path inside a folder.
 #[derive(Debug)]
@@ -18,33 +19,6 @@ pub(crate) enum Entry {
     File(File),
     /// Something else: a symbolic link, a folder, a FIFO, … (never opened).
     Other,
-}
-
-/// Describes what a file type is, for messages.
-pub(crate) fn describe(kind: FileType) -> &'static str {
-    if kind.is_symlink() {
-        return "a symbolic link";
-    }
-    if kind.is_dir() {
-        return "a folder";
-    }
-    if kind.is_file() {
-        return "a file";
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "a FIFO";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-        if kind.is_block_device() || kind.is_char_device() {
-            return "a device";
-        }
-    }
-    "a special file"
 }
 
 /// `root` joined with a '/'-separated relative path.
@@ -147,21 +121,15 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>
 /// Reads the regular file `path` names, following symbolic links, of at most `limit` bytes;
 /// anything else (a FIFO, a device, a folder) is an error, found without blocking.
 pub(crate) fn read_following(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    #[cfg(unix)]
-    let file = {
-        use std::os::unix::fs::OpenOptionsExt;
-        fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(path)?
-    };
-    #[cfg(not(unix))]
-    let file = File::open(path)?;
-    let kind = file.metadata()?.file_type();
-    if !kind.is_file() {
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
-            format!("is {}, not a file", describe(kind)),
+            format!("is {}, not a file", describe_mode(meta.mode())),
         ));
     }
     let mut bytes = Vec::new();
@@ -177,29 +145,15 @@ pub(crate) fn read_following(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
 
 /// Whether this process may list, make and remove entries in the folder `folder`; the
 /// error is the system's reason (`Permission denied`, `Read-only file system`).
-#[cfg(unix)]
 pub(crate) fn may_change(folder: &Path) -> io::Result<()> {
     use rustix::fs::Access;
     rustix::fs::access(folder, Access::READ_OK | Access::WRITE_OK | Access::EXEC_OK)
         .map_err(io::Error::from)
 }
 
-#[cfg(not(unix))]
-pub(crate) fn may_change(_folder: &Path) -> io::Result<()> {
-    Ok(())
-}
-
 /// Whether the running user owns the file `meta` describes.
-#[cfg(unix)]
 pub(crate) fn meta_owned_by_us(meta: &fs::Metadata) -> bool {
-    use std::os::unix::fs::MetadataExt;
     meta.uid() == rustix::process::geteuid().as_raw()
-}
-
-/// Whether the running user owns the file `meta` describes.
-#[cfg(not(unix))]
-pub(crate) fn meta_owned_by_us(_meta: &fs::Metadata) -> bool {
-    true
 }
 
 #[cfg(test)]
@@ -221,31 +175,27 @@ mod tests {
             open_inside(root.path(), "sub/none").unwrap(),
             Entry::Missing
         ));
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::symlink(outside.path(), root.path().join("link")).unwrap();
-            std::os::unix::fs::symlink(outside.path().join("secret"), root.path().join("f"))
-                .unwrap();
-            assert!(matches!(
-                open_inside(root.path(), "link/secret").unwrap(),
-                Entry::Other
-            ));
-            assert!(matches!(
-                open_inside(root.path(), "f").unwrap(),
-                Entry::Other
-            ));
-            rustix::fs::mkfifoat(
-                rustix::fs::CWD,
-                root.path().join("fifo"),
-                rustix::fs::Mode::from_raw_mode(0o600),
-            )
-            .unwrap();
-            assert!(matches!(
-                open_inside(root.path(), "fifo").unwrap(),
-                Entry::Other
-            ));
-            assert!(read_regular(&root.path().join("fifo"), 10).is_err());
-        }
+        std::os::unix::fs::symlink(outside.path(), root.path().join("link")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), root.path().join("f")).unwrap();
+        assert!(matches!(
+            open_inside(root.path(), "link/secret").unwrap(),
+            Entry::Other
+        ));
+        assert!(matches!(
+            open_inside(root.path(), "f").unwrap(),
+            Entry::Other
+        ));
+        rustix::fs::mkfifoat(
+            rustix::fs::CWD,
+            root.path().join("fifo"),
+            rustix::fs::Mode::from_raw_mode(0o600),
+        )
+        .unwrap();
+        assert!(matches!(
+            open_inside(root.path(), "fifo").unwrap(),
+            Entry::Other
+        ));
+        assert!(read_regular(&root.path().join("fifo"), 10).is_err());
         assert_eq!(
             read_regular(&root.path().join("sub/a.txt"), 10).unwrap(),
             Some(b"inside".to_vec())

@@ -416,6 +416,11 @@ pub(crate) fn describe_mode(mode: rustix::fs::RawMode) -> &'static str {
     }
 }
 
+/// What the file `meta` describes is, in words.
+pub(crate) fn describe(meta: &std::fs::Metadata) -> &'static str {
+    describe_mode(std::os::unix::fs::MetadataExt::mode(meta))
+}
+
 /// Whether opening a folder failed because something else (a link, a file) stands there.
 pub(crate) fn is_not_a_folder(e: &io::Error) -> bool {
     matches!(

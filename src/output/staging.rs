@@ -309,7 +309,6 @@ pub(crate) fn clean_up_for_signal() -> MutexGuard<'static, Option<Active>> {
 
 /// Removes this run's staging folder when SIGINT, SIGTERM or SIGHUP arrives, then ends the
 /// process as that signal would have. Call once, early; later calls do nothing.
-#[cfg(unix)]
 pub fn install_signal_cleanup() -> io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     static INSTALLED: std::sync::OnceLock<()> = std::sync::OnceLock::new();
@@ -328,12 +327,6 @@ pub fn install_signal_cleanup() -> io::Result<()> {
             }
         })?;
     let _ = INSTALLED.set(());
-    Ok(())
-}
-
-/// Where the signals above do not exist, nothing is installed.
-#[cfg(not(unix))]
-pub fn install_signal_cleanup() -> io::Result<()> {
     Ok(())
 }
 

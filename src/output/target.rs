@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 use super::error::{OutputError, io_error};
-use super::fsx;
+use super::handle;
 use super::manifest::{Foreign, Kind, Manifest, marker_names_tool};
 
 type Result<T, E = OutputError> = std::result::Result<T, E>;
@@ -152,7 +152,7 @@ fn resolve_path(given: &Path) -> Result<PathBuf> {
         Ok(meta) if meta.is_dir() => fs::canonicalize(given).map_err(io_error(given)),
         Ok(meta) => Err(OutputError::NotAFolder {
             path: given.to_path_buf(),
-            kind: fsx::describe(meta.file_type()),
+            kind: handle::describe(&meta),
         }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => match resolve_lenient(given) {
             Ok(Some(path)) => Ok(path),

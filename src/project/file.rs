@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::error::ProjectError;
 use super::keys::{Key, Place};
-use crate::output::fsx;
+use crate::output::{fsx, handle};
 
 /// A project file larger than this is not one: it holds a dozen lines.
 pub const MAX_PROJECT_FILE_BYTES: u64 = 1 << 20;
@@ -62,7 +62,7 @@ impl ProjectFile {
         if !meta.is_file() {
             return Err(ProjectError::NotAFile {
                 path: path.to_path_buf(),
-                kind: fsx::describe(meta.file_type()),
+                kind: handle::describe(&meta),
             });
         }
         let bytes = fsx::read_following(path, MAX_PROJECT_FILE_BYTES).map_err(read)?;

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use crate::budget::Exceeded;
 use crate::config::{Config, Template};
 use crate::figures::Figure;
-use crate::output::{Artifact, Body, Ledger, fsx};
+use crate::output::{Artifact, Body, Ledger, fsx, handle};
 use crate::study::Study;
 use context::{PageContext, page_context};
 use data_files::data_files;
@@ -144,7 +144,7 @@ fn read_template(dir: &Path) -> Result<PageTemplate> {
     if !meta.is_file() {
         return Err(ReportError::TemplateNotAFile {
             path,
-            kind: fsx::describe(meta.file_type()),
+            kind: handle::describe(&meta),
         });
     }
     let bytes = fsx::read_following(&path, LIMIT).map_err(|source| ReportError::Io {

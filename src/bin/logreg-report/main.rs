@@ -24,7 +24,6 @@ static ALLOCATOR: logreg_report::budget::BudgetAllocator = logreg_report::budget
 fn main() -> ExitCode {
     // A file-size limit (`ulimit -f`) must end a run with an error that leaves the previous
     // report in place, not kill it by SIGXFSZ halfway through a write.
-    #[cfg(unix)]
     // SAFETY: setting a signal's disposition to "ignore" before any thread starts.
     unsafe {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);

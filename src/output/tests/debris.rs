@@ -32,7 +32,6 @@ fn written() -> (tempfile::TempDir, PathBuf) {
     (root, out)
 }
 
-#[cfg(unix)]
 fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
@@ -40,7 +39,6 @@ fn set_mode(path: &Path, mode: u32) {
 
 /// A clean-up that failed part-way took the lock with it, leaving a read-only staged report:
 /// the next run knows it by the report's own marker and removes it.
-#[cfg(unix)]
 #[test]
 fn a_staging_folder_without_its_lock_is_removed_by_the_next_run() {
     let (root, out) = written();
@@ -82,7 +80,6 @@ fn a_folder_named_like_a_staging_folder_but_not_ours_is_kept() {
 /// untouched, and no staging folder is left. A read-only folder of the user's is refused up
 /// front where its mode binds; for root, whom no mode binds, the run goes on, and its staged
 /// copy, read-only too, is still removed.
-#[cfg(unix)]
 #[test]
 fn a_run_that_fails_after_staging_began_leaves_nothing_behind() {
     let (root, out) = written();
@@ -118,7 +115,6 @@ fn a_run_that_fails_after_staging_began_leaves_nothing_behind() {
 
 /// A link the user put where the report writes a file, or where it needs a folder, is
 /// refused by name before anything is written, and its target is never written.
-#[cfg(unix)]
 #[test]
 fn a_link_where_the_report_writes_is_refused_and_kept() {
     for (link, target_is_folder) in [("index.html", false), ("figures", true)] {
@@ -151,7 +147,6 @@ fn a_link_where_the_report_writes_is_refused_and_kept() {
 
 /// Whether something stands at a path inside a folder is decided through real folders
 /// only: an entry behind a linked folder is not part of the folder.
-#[cfg(unix)]
 #[test]
 fn an_entry_behind_a_linked_folder_does_not_stand_inside() {
     let root = tempfile::tempdir().unwrap();

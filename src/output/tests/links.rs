@@ -4,7 +4,6 @@ use std::fs;
 
 use super::*;
 
-#[cfg(unix)]
 #[test]
 fn a_link_to_a_folder_is_written_through_and_stays_a_link() {
     let root = tempfile::tempdir().unwrap();
@@ -30,7 +29,6 @@ fn a_link_to_a_folder_is_written_through_and_stays_a_link() {
     assert!(!root.path().join("nowhere").exists());
 }
 
-#[cfg(unix)]
 #[test]
 fn links_and_special_files_of_the_user_are_kept_as_they_are() {
     let root = tempfile::tempdir().unwrap();
