@@ -1,4 +1,4 @@
-"""The default study done the straightforward Python way, as a speed baseline for bench/report.sh.
+"""The default study done the straightforward Python way, as a speed baseline for bench/run.sh.
 
 NumPy data, SciPy's check_grad and BFGS, nine matplotlib figures saved as SVG: the work the
 original notebook did for its report, written afresh for timing only (its numbers are not

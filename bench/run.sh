@@ -6,7 +6,7 @@
 #
 #   bash bench/run.sh                          # default x21, --n 1e6 and 1e7 x5
 #   RUNS=31 LARGE_RUNS=3 bash bench/run.sh     # other repetition counts
-#   FULL=1 bash bench/run.sh                   # also --n 1e8 (minutes, ~5 GiB, ~10 GB of disk)
+#   FULL=1 bash bench/run.sh                   # also --n 1e8 (minutes, ~3.2 GiB, ~10 GB of disk)
 #   OTHER=/path/to/logreg-report bash bench/run.sh   # also another build's default run (A/B)
 #
 # The compared commands alternate (A, B, A, B, ...) so that a busy moment of this shared

@@ -350,6 +350,10 @@ mod tests {
         );
         assert_eq!(ok("https://[::1]:443/x%20y"), "https://[::1]/x%20y/");
         assert_eq!(ok("https://h.example/a/../b"), "https://h.example/b/");
+        assert_eq!(
+            ok("https://XN--bcher-kva.example"),
+            "https://xn--bcher-kva.example/"
+        );
         let card = SiteUrl::parse("https://h.example/p").unwrap();
         assert_eq!(
             card.join("social-card.png"),

@@ -1,13 +1,13 @@
 //! The gradient check's reference: the loss written out plainly and differentiated
 //! mechanically, sharing nothing with the model's fused pass.
 //!
-//! Each term is max(z, 0) + ln(1 + e^−|z|) − y·z as SPEC.md states it, evaluated on dual
-//! numbers (forward-mode automatic differentiation): every operation carries its derivative
-//! along by the chain rule, so the gradient that comes out is the derivative of the formula as
-//! written, not of a hand-derived gradient formula. `exp` and `log1p` are the `libm` crate's
-//! (pure Rust, the same bits on every machine), not `fastmath`'s. Rows are taken in blocks of
-//! [`REFERENCE_BLOCK_ROWS`], the blocks on all cores, their sums added in block order, so the
-//! result does not depend on the number of threads.
+//! Each term is one point's loss in its stable form, max(z, 0) + ln(1 + e^−|z|) − y·z,
+//! evaluated on dual numbers (forward-mode automatic differentiation): every operation carries
+//! its derivative along by the chain rule, so the gradient that comes out is the derivative of
+//! the formula as written, not of a hand-derived gradient formula. `exp` and `log1p` are the
+//! `libm` crate's (pure Rust, the same bits on every machine), not `fastmath`'s. Rows are taken
+//! in blocks of [`REFERENCE_BLOCK_ROWS`], the blocks on all cores, their sums added in block
+//! order, so the result does not depend on the number of threads.
 //!
 //! The data part of the gradient does not depend on λ: the study computes it once per data set
 //! at w0 and adds 2λ·w0 for each fit.

@@ -4,11 +4,11 @@
 
 use std::ffi::OsStr;
 use std::fs::{self, File};
-use std::io::{self, Read};
+use std::io;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::handle::{Folder, describe_mode, is_not_a_folder};
+use super::handle::{Folder, describe, is_not_a_folder, not_a_file, read_up_to};
 
 /// What stands at a path inside a folder.
 #[derive(Debug)]
@@ -127,20 +127,9 @@ pub(crate) fn read_following(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
         .open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("is {}, not a file", describe_mode(meta.mode())),
-        ));
+        return Err(not_a_file(describe(&meta)));
     }
-    let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("is larger than {limit} bytes"),
-        ));
-    }
-    Ok(bytes)
+    read_up_to(file, limit)
 }
 
 /// Whether this process may list, make and remove entries in the folder `folder`; the

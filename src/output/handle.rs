@@ -371,28 +371,13 @@ impl Folder {
     /// The regular file `name` here, read whole if it has at most `limit` bytes: `Ok(None)`
     /// when nothing is there, an error when something else is or it is larger.
     pub(crate) fn read_limited(&self, name: &OsStr, limit: u64) -> io::Result<Option<Vec<u8>>> {
-        use std::io::Read;
         let file = match self.open_file(name) {
             Ok(Some(file)) => file,
-            Ok(None) => {
-                let what = describe_mode(self.stat(name)?.st_mode);
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("is {what}, not a file"),
-                ));
-            }
+            Ok(None) => return Err(not_a_file(describe_mode(self.stat(name)?.st_mode))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
-        let mut bytes = Vec::new();
-        file.take(limit + 1).read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > limit {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                format!("is larger than {limit} bytes"),
-            ));
-        }
-        Ok(Some(bytes))
+        read_up_to(file, limit).map(Some)
     }
 }
 
@@ -414,6 +399,28 @@ pub(crate) fn describe_mode(mode: rustix::fs::RawMode) -> &'static str {
         FileType::BlockDevice | FileType::CharacterDevice => "a device",
         FileType::Unknown => "a special file",
     }
+}
+
+/// The error for `what` ("a FIFO", …) standing where a file is read.
+pub(crate) fn not_a_file(what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("is {what}, not a file"),
+    )
+}
+
+/// The whole of `file`, or an error where it holds more than `limit` bytes.
+pub(crate) fn read_up_to(file: std::fs::File, limit: u64) -> io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("is larger than {limit} bytes"),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// What the file `meta` describes is, in words.
