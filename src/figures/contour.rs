@@ -17,47 +17,52 @@ pub(crate) fn cut_gaps(levels: &[LevelLines], labels: &[ContourLabel]) -> Vec<Le
     let rects: Vec<OrientedRect> = labels.iter().map(|l| l.rect().grown(0.5)).collect();
     levels
         .iter()
-        .map(|level| {
-            let mut pieces: Vec<Vec<Point>> = Vec::new();
-            for line in &level.lines {
-                let mut current: Vec<Point> = Vec::new();
-                for pair in line.windows(2) {
-                    let (p, q) = (pair[0], pair[1]);
-                    let mut hidden: Vec<(f64, f64)> =
-                        rects.iter().filter_map(|r| r.clip_segment(p, q)).collect();
-                    hidden.sort_by(|a, b| a.0.total_cmp(&b.0));
-                    let at = |t: f64| (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1));
-                    let mut t = 0.0;
-                    for (h0, h1) in hidden {
-                        if h0 > t {
-                            if current.is_empty() {
-                                current.push(at(t));
-                            }
-                            current.push(at(h0));
-                        }
-                        if current.len() >= 2 {
-                            pieces.push(std::mem::take(&mut current));
-                        }
-                        current.clear();
-                        t = t.max(h1);
-                    }
-                    if t < 1.0 {
-                        if current.is_empty() {
-                            current.push(at(t));
-                        }
-                        current.push(q);
-                    }
-                }
-                if current.len() >= 2 {
-                    pieces.push(current);
-                }
-            }
-            LevelLines {
-                level: level.level,
-                lines: pieces,
-            }
+        .map(|level| LevelLines {
+            level: level.level,
+            lines: level
+                .lines
+                .iter()
+                .flat_map(|line| cut_line(line, &rects))
+                .collect(),
         })
         .collect()
+}
+
+/// The pieces of one line left where it does not pass under any of `rects`.
+fn cut_line(line: &[Point], rects: &[OrientedRect]) -> Vec<Vec<Point>> {
+    let mut pieces: Vec<Vec<Point>> = Vec::new();
+    let mut current: Vec<Point> = Vec::new();
+    for pair in line.windows(2) {
+        let (p, q) = (pair[0], pair[1]);
+        let mut hidden: Vec<(f64, f64)> =
+            rects.iter().filter_map(|r| r.clip_segment(p, q)).collect();
+        hidden.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let at = |t: f64| (p.0 + t * (q.0 - p.0), p.1 + t * (q.1 - p.1));
+        let mut t = 0.0;
+        for (h0, h1) in hidden {
+            if h0 > t {
+                if current.is_empty() {
+                    current.push(at(t));
+                }
+                current.push(at(h0));
+            }
+            if current.len() >= 2 {
+                pieces.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            t = t.max(h1);
+        }
+        if t < 1.0 {
+            if current.is_empty() {
+                current.push(at(t));
+            }
+            current.push(q);
+        }
+    }
+    if current.len() >= 2 {
+        pieces.push(current);
+    }
+    pieces
 }
 
 /// The lines as one `<path>` per level, and the labels as `<text>` elements turned along them.

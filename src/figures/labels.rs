@@ -151,12 +151,7 @@ pub(crate) fn place_labels(
                 }
                 s += 2.0;
             }
-            if let Some((_, label)) = best {
-                placed.push(ContourLabel {
-                    level: level.level,
-                    ..label
-                });
-            }
+            placed.extend(best.map(|(_, label)| label));
         }
     }
     placed
@@ -212,25 +207,8 @@ fn candidate(
     if placed.iter().any(|other| roomy.overlaps(&other.rect())) {
         return None;
     }
-    let mut crossings = 0usize;
-    for (li, level) in levels.iter().enumerate() {
-        for (pi, line) in level.lines.iter().enumerate() {
-            let own = li == level_index && pi == line_index;
-            let own_walk = own.then(|| Walk::new(line));
-            for (k, pair) in line.windows(2).enumerate() {
-                if let Some(w) = &own_walk {
-                    // The label's own stretch of line is meant to pass through its box.
-                    let (lo, hi) = (w.arc[k], w.arc[k + 1]);
-                    if hi >= s0 - half_height && lo <= s1 + half_height {
-                        continue;
-                    }
-                }
-                if roomy.clip_segment(pair[0], pair[1]).is_some() {
-                    crossings += 1;
-                }
-            }
-        }
-    }
+    let own_stretch = (s0 - half_height, s1 + half_height);
+    let crossings = crossings(levels, (level_index, line_index), walk, own_stretch, &roomy);
     // Spread labels out along crowded lines instead of stacking them in the middle: being
     // near another label costs more than moving away from the middle.
     let nearest = placed
@@ -250,4 +228,28 @@ fn candidate(
         + (s - walk.length() / 2.0).abs()
         + SPREAD_WEIGHT * crowding;
     Some((cost, label))
+}
+
+/// How many segments of the lines cross `roomy`, but for those of the label's own line (`own`,
+/// walked by `walk`) within arc lengths `lo` to `hi`, which are meant to pass through it.
+fn crossings(
+    levels: &[LevelLines],
+    own: (usize, usize),
+    walk: &Walk<'_>,
+    (lo, hi): (f64, f64),
+    roomy: &OrientedRect,
+) -> usize {
+    let mut crossings = 0;
+    for (li, level) in levels.iter().enumerate() {
+        for (pi, line) in level.lines.iter().enumerate() {
+            let own_line = (li, pi) == own;
+            for (k, pair) in line.windows(2).enumerate() {
+                let on_stretch = own_line && walk.arc[k + 1] >= lo && walk.arc[k] <= hi;
+                if !on_stretch && roomy.clip_segment(pair[0], pair[1]).is_some() {
+                    crossings += 1;
+                }
+            }
+        }
+    }
+    crossings
 }

@@ -37,24 +37,15 @@ pub(super) fn judge<O: Objective + ?Sized>(
     iterations_left: u64,
 ) -> Ending {
     let (mut steps, mut passes, mut hessian_passes) = (0, 0, 0);
-    let status = loop {
+    let (status, estimate) = loop {
         let tolerance = DISTANCE_TOLERANCE * max_abs(&point.x).max(1.0);
-        let ending = |point, status, estimate| Ending {
-            point,
-            status,
-            estimate,
-            tolerance,
-            steps,
-            passes,
-            hessian_passes,
-        };
         let finite =
             point.fun.is_finite() && point.x.iter().chain(&point.jac).all(|v| v.is_finite());
         if *stop == BfgsStop::NotFinite || !finite {
-            return ending(point, Status::NotFinite, None);
+            break (Status::NotFinite, None);
         }
         if let Some(why) = objective.no_minimum_at(&point.x) {
-            return ending(point, Status::Unbounded(why), None);
+            break (Status::Unbounded(why), None);
         }
         let (estimate, newton_step) = match objective.second_order(&point.x) {
             Some(second) => {
@@ -114,7 +105,6 @@ pub(super) fn judge<O: Objective + ?Sized>(
             }
         }
     };
-    let (status, estimate) = status;
     Ending {
         tolerance: DISTANCE_TOLERANCE * max_abs(&point.x).max(1.0),
         point,

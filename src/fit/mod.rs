@@ -192,40 +192,10 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
     w0: &[f64],
     options: &BfgsOptions,
 ) -> Result<FitResult, FitError> {
-    if w0.len() != objective.dim() {
-        return Err(FitError::StartingPointLength {
-            len: w0.len(),
-            expected: objective.dim(),
-            objective: objective.name(),
-        });
-    }
-    if w0.iter().any(|v| !v.is_finite()) {
-        return Err(FitError::StartingPointNotFinite { start: w0.to_vec() });
-    }
-    let dim = objective.dim();
-    let h0 = match &options.initial_inverse_hessian {
-        Some(h0) if h0.dim() == (dim, dim) && h0.iter().all(|v| v.is_finite()) => h0.clone(),
-        Some(h0) => {
-            let (rows, cols) = h0.dim();
-            return Err(FitError::InitialInverseHessian { rows, cols, dim });
-        }
-        None => Array2::eye(dim),
-    };
+    let (h0, grad_check) = check_start(objective, w0, options)?;
     let max_iters = options
         .max_iters
-        .unwrap_or(MAX_ITERS_PER_PARAMETER * dim as u64);
-    let grad_check = match &options.reference_gradient {
-        Some(reference) => check_gradient_against(objective, w0, reference),
-        None => check_gradient(objective, w0),
-    };
-    if !grad_check.passed() {
-        return Err(FitError::GradientCheck {
-            objective: objective.name(),
-            error: grad_check.error,
-            relative: grad_check.relative,
-            tolerance: grad_check.tolerance,
-        });
-    }
+        .unwrap_or(MAX_ITERS_PER_PARAMETER * objective.dim() as u64);
 
     let problem = FusedProblem::new(objective);
     let linesearch = MoreThuenteLineSearch::new();
@@ -292,6 +262,47 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         max_iters,
         grad_check,
     })
+}
+
+/// Checks `w0` and H₀ (the identity unless `options` gives one) against the objective, then
+/// the gradient at `w0`; returns H₀ and the gradient check.
+fn check_start<O: Objective + ?Sized>(
+    objective: &O,
+    w0: &[f64],
+    options: &BfgsOptions,
+) -> Result<(Array2<f64>, GradientCheck), FitError> {
+    if w0.len() != objective.dim() {
+        return Err(FitError::StartingPointLength {
+            len: w0.len(),
+            expected: objective.dim(),
+            objective: objective.name(),
+        });
+    }
+    if w0.iter().any(|v| !v.is_finite()) {
+        return Err(FitError::StartingPointNotFinite { start: w0.to_vec() });
+    }
+    let dim = objective.dim();
+    let h0 = match &options.initial_inverse_hessian {
+        Some(h0) if h0.dim() == (dim, dim) && h0.iter().all(|v| v.is_finite()) => h0.clone(),
+        Some(h0) => {
+            let (rows, cols) = h0.dim();
+            return Err(FitError::InitialInverseHessian { rows, cols, dim });
+        }
+        None => Array2::eye(dim),
+    };
+    let grad_check = match &options.reference_gradient {
+        Some(reference) => check_gradient_against(objective, w0, reference),
+        None => check_gradient(objective, w0),
+    };
+    if !grad_check.passed() {
+        return Err(FitError::GradientCheck {
+            objective: objective.name(),
+            error: grad_check.error,
+            relative: grad_check.relative,
+            tolerance: grad_check.tolerance,
+        });
+    }
+    Ok((h0, grad_check))
 }
 
 #[cfg(test)]

@@ -262,12 +262,8 @@ fn add_groups<const G: usize>(
             for g in 0..G {
                 for lane in 0..LANES {
                     let m = a[g][lane] + kf * d[g][lane];
-                    relu[lane] += if m > 0.0 { m } else { 0.0 };
-                    let t = if up[g][lane] < down[g][lane] {
-                        up[g][lane]
-                    } else {
-                        down[g][lane]
-                    };
+                    relu[lane] += positive_part(m);
+                    let t = smaller(up[g][lane], down[g][lane]);
                     product[lane] *= 1.0 + t;
                     up[g][lane] *= ratio[g][lane];
                     down[g][lane] *= inverse[g][lane];
@@ -278,13 +274,25 @@ fn add_groups<const G: usize>(
     }
 }
 
+/// `m` where it is positive, else 0 (NaN and −0 too, which `f64::max` does not promise).
+#[inline(always)]
+fn positive_part(m: f64) -> f64 {
+    if m > 0.0 { m } else { 0.0 }
+}
+
+/// The smaller of `a` and `b` by one comparison: `b` on a tie or a NaN, unlike `f64::min`.
+#[inline(always)]
+fn smaller(a: f64, b: f64) -> f64 {
+    if a < b { a } else { b }
+}
+
 /// One row, value by value, with the fused pass's own terms: for scores so large that the
 /// sequences would saturate, and for the rows that do not fill a group of eight.
 fn add_row_exactly(acc: &mut Accumulators, lane: usize, (a, d): (f64, f64), count: usize) {
     for k in 0..count {
         let m = a + k as f64 * d;
         let p = logistic_parts(m);
-        acc.relu[k][lane] += if m > 0.0 { m } else { 0.0 };
+        acc.relu[k][lane] += positive_part(m);
         // ln(1 + e^−|m|) enters as a factor e^(that) ∈ (1, 2]: kept exact by adding it to the
         // relu sum instead, where it belongs just as well.
         acc.relu[k][lane] += p.log1p_exp;

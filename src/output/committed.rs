@@ -61,116 +61,10 @@ impl Committed {
             })?
             .trim_end_matches('/')
             .to_string();
-        let inside = git(
-            &["rev-parse", "--is-inside-work-tree"],
-            None,
-            Bound::bytes(64),
-        )
-        .map_err(|e| {
-            // git's own words, unless they only say that this is no repository.
-            refuse(if e.contains("not a git repository") {
-                "the current folder is not inside a git repository".into()
-            } else {
-                e
-            })
-        })?;
-        if inside.trim_ascii() != b"true" {
-            return Err(refuse(
-                "the current folder is not inside a git work tree".into(),
-            ));
-        }
-        let commit = git(
-            &[
-                "rev-parse",
-                "--verify",
-                "--quiet",
-                &format!("{rev}^{{commit}}"),
-            ],
-            None,
-            Bound::bytes(128),
-        )
-        .map_err(|e| {
-            refuse(if e.starts_with("git rev-parse failed") {
-                "names no commit of this repository".into()
-            } else {
-                e
-            })
-        })?;
-        let commit = String::from_utf8_lossy(commit.trim_ascii()).into_owned();
-        let tree = format!("{commit}:./{dir_text}");
-        let listing = git(
-            &["ls-tree", "-r", "-l", "-z", &tree],
-            None,
-            Bound {
-                bytes: MAX_LISTING_BYTES,
-                records: Some(MAX_COMMITTED_ENTRIES),
-            },
-        )
-        .map_err(|e| {
-            refuse(if e.contains("Not a valid object name") || e.contains("not a tree object") {
-                format!(
-                    "holds no folder {dir_text}/ (no report of logreg-report was committed there)"
-                )
-            } else {
-                e.replace(
-                    "more than the records read",
-                    &format!("{dir_text}/ lists more than {MAX_COMMITTED_ENTRIES} entries"),
-                )
-            })
-        })?;
-        let entries = parse_listing(&listing).map_err(&refuse)?;
-        let total: u64 = entries.iter().filter_map(|e| e.size).sum();
-        if total > MAX_COMMITTED_BYTES {
-            return Err(refuse(format!(
-                "{dir_text}/ holds {total} bytes, more than the {MAX_COMMITTED_BYTES} a committed \
-                 report may have"
-            )));
-        }
-        let ids: Vec<&str> = entries
-            .iter()
-            .filter(|e| e.size.is_some())
-            .map(|e| e.id.as_str())
-            .collect();
-        let mut request = ids.join("\n").into_bytes();
-        request.push(b'\n');
-        let contents = if ids.is_empty() {
-            Vec::new()
-        } else {
-            git(
-                &["cat-file", "--batch"],
-                Some(&request),
-                Bound::bytes(total + 64 * ids.len() as u64 + 1024),
-            )
-            .map_err(&refuse)?
-        };
-        let mut blobs = split_batch(&contents, ids.len())
-            .map_err(&refuse)?
-            .into_iter();
-        let mut files = BTreeMap::new();
-        for entry in entries {
-            let blob = match entry.size {
-                Some(_) => Blob::File(blobs.next().unwrap_or_default()),
-                None => Blob::Other(entry.kind),
-            };
-            files.insert(entry.path, blob);
-        }
-        let existing = match files.get(RESULTS) {
-            Some(Blob::File(bytes)) => match Manifest::parse(bytes) {
-                Ok(manifest) => Existing::Report(manifest),
-                Err(Foreign::Unreadable(why)) if names_tool(bytes) => Existing::Damaged(why),
-                Err(reason) => {
-                    return Err(refuse(format!(
-                        "{dir_text}/ there is not a report of logreg-report ({})",
-                        reason.describe(super::manifest::Kind::Report)
-                    )));
-                }
-            },
-            _ => {
-                return Err(refuse(format!(
-                    "holds no report of logreg-report in {dir_text}/ (no {dir_text}/{RESULTS})"
-                )));
-            }
-        };
+        let commit = commit_named(rev).map_err(&refuse)?;
+        let entries = list_folder(&commit, &dir_text).map_err(&refuse)?;
+        let files = read_files(entries).map_err(&refuse)?;
+        let existing = report_in(&files, &dir_text).map_err(&refuse)?;
         Ok(Committed {
             rev: rev.to_string(),
             dir: dir_text,
@@ -195,6 +89,120 @@ impl Committed {
                 _ => None,
             }
         })
+    }
+}
+
+/// The full name of the commit `rev` names, in the git work tree the current folder is in.
+fn commit_named(rev: &str) -> Result<String, String> {
+    let inside = git(
+        &["rev-parse", "--is-inside-work-tree"],
+        None,
+        Bound::bytes(64),
+    )
+    .map_err(|e| {
+        // git's own words, unless they only say that this is no repository.
+        if e.contains("not a git repository") {
+            "the current folder is not inside a git repository".into()
+        } else {
+            e
+        }
+    })?;
+    if inside.trim_ascii() != b"true" {
+        return Err("the current folder is not inside a git work tree".into());
+    }
+    let spec = format!("{rev}^{{commit}}");
+    let commit = git(
+        &["rev-parse", "--verify", "--quiet", &spec],
+        None,
+        Bound::bytes(128),
+    )
+    .map_err(|e| {
+        if e.starts_with("git rev-parse failed") {
+            "names no commit of this repository".into()
+        } else {
+            e
+        }
+    })?;
+    Ok(String::from_utf8_lossy(commit.trim_ascii()).into_owned())
+}
+
+/// Every entry of `commit:./dir_text`, within the bounds a committed report keeps.
+fn list_folder(commit: &str, dir_text: &str) -> Result<Vec<Entry>, String> {
+    let tree = format!("{commit}:./{dir_text}");
+    let listing = git(
+        &["ls-tree", "-r", "-l", "-z", &tree],
+        None,
+        Bound {
+            bytes: MAX_LISTING_BYTES,
+            records: Some(MAX_COMMITTED_ENTRIES),
+        },
+    )
+    .map_err(|e| {
+        if e.contains("Not a valid object name") || e.contains("not a tree object") {
+            format!("holds no folder {dir_text}/ (no report of logreg-report was committed there)")
+        } else {
+            e.replace(
+                "more than the records read",
+                &format!("{dir_text}/ lists more than {MAX_COMMITTED_ENTRIES} entries"),
+            )
+        }
+    })?;
+    let entries = parse_listing(&listing)?;
+    let total: u64 = entries.iter().filter_map(|e| e.size).sum();
+    if total > MAX_COMMITTED_BYTES {
+        return Err(format!(
+            "{dir_text}/ holds {total} bytes, more than the {MAX_COMMITTED_BYTES} a committed \
+             report may have"
+        ));
+    }
+    Ok(entries)
+}
+
+/// What stands at each entry's path: the files' bytes, read in one `git cat-file --batch`.
+fn read_files(entries: Vec<Entry>) -> Result<BTreeMap<String, Blob>, String> {
+    let ids: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.size.is_some())
+        .map(|e| e.id.as_str())
+        .collect();
+    let total: u64 = entries.iter().filter_map(|e| e.size).sum();
+    let mut request = ids.join("\n").into_bytes();
+    request.push(b'\n');
+    let contents = if ids.is_empty() {
+        Vec::new()
+    } else {
+        git(
+            &["cat-file", "--batch"],
+            Some(&request),
+            Bound::bytes(total + 64 * ids.len() as u64 + 1024),
+        )?
+    };
+    let mut blobs = split_batch(&contents, ids.len())?.into_iter();
+    let mut files = BTreeMap::new();
+    for entry in entries {
+        let blob = match entry.size {
+            Some(_) => Blob::File(blobs.next().unwrap_or_default()),
+            None => Blob::Other(entry.kind),
+        };
+        files.insert(entry.path, blob);
+    }
+    Ok(files)
+}
+
+/// What the committed folder holds: a report of this tool (perhaps damaged), or an error.
+fn report_in(files: &BTreeMap<String, Blob>, dir_text: &str) -> Result<Existing, String> {
+    match files.get(RESULTS) {
+        Some(Blob::File(bytes)) => match Manifest::parse(bytes) {
+            Ok(manifest) => Ok(Existing::Report(manifest)),
+            Err(Foreign::Unreadable(why)) if names_tool(bytes) => Ok(Existing::Damaged(why)),
+            Err(reason) => Err(format!(
+                "{dir_text}/ there is not a report of logreg-report ({})",
+                reason.describe(super::manifest::Kind::Report)
+            )),
+        },
+        _ => Err(format!(
+            "holds no report of logreg-report in {dir_text}/ (no {dir_text}/{RESULTS})"
+        )),
     }
 }
 
@@ -296,11 +304,7 @@ fn git(args: &[&str], input: Option<&[u8]>, bound: Bound) -> Result<Vec<u8>, Str
         .env("GIT_NO_LAZY_FETCH", "1")
         .env("GIT_OPTIONAL_LOCKS", "0")
         .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(if input.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
+        .stdin(input.map_or_else(Stdio::null, |_| Stdio::piped()))
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -314,53 +318,15 @@ fn git(args: &[&str], input: Option<&[u8]>, bound: Bound) -> Result<Vec<u8>, Str
             }
         })
     });
-    // Standard error is drained to its end (only its start kept), so git never blocks on it.
-    let errors = child.stderr.take().map(|mut err| {
-        std::thread::spawn(move || {
-            let mut kept = Vec::new();
-            let mut chunk = [0u8; 8192];
-            while let Ok(n) = err.read(&mut chunk) {
-                if n == 0 {
-                    break;
-                }
-                let room = MAX_GIT_ERROR_BYTES.saturating_sub(kept.len());
-                kept.extend_from_slice(&chunk[..n.min(room)]);
-            }
-            kept
-        })
-    });
-    let mut stdout = Vec::new();
-    let mut over = None;
-    if let Some(mut out) = child.stdout.take() {
-        let mut records = 0usize;
-        let mut chunk = vec![0u8; 64 << 10];
-        loop {
-            let n = match out.read(&mut chunk) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) => {
-                    over = Some(format!("reading from git: {e}"));
-                    break;
-                }
-            };
-            if stdout.len() as u64 + n as u64 > bound.bytes {
-                over = Some(format!(
-                    "git {} printed more than the {} bytes read",
-                    args[0], bound.bytes
-                ));
-                break;
-            }
-            if let Some(most) = bound.records {
-                records += chunk[..n].iter().filter(|&&b| b == 0).count();
-                if records > most {
-                    over = Some("more than the records read".into());
-                    break;
-                }
-            }
-            stdout.extend_from_slice(&chunk[..n]);
-        }
-    }
-    if over.is_some() {
+    let errors = child
+        .stderr
+        .take()
+        .map(|err| std::thread::spawn(move || drain_errors(err)));
+    let stdout = match child.stdout.take() {
+        Some(out) => read_bounded(out, &bound, args[0]),
+        None => Ok(Vec::new()),
+    };
+    if stdout.is_err() {
         let _ = child.kill();
     }
     let status = child.wait().map_err(|e| format!("git: {e}"));
@@ -368,24 +334,58 @@ fn git(args: &[&str], input: Option<&[u8]>, bound: Bound) -> Result<Vec<u8>, Str
         let _ = writer.join();
     }
     let stderr = errors.and_then(|e| e.join().ok()).unwrap_or_default();
-    if let Some(over) = over {
-        return Err(over);
-    }
+    let stdout = stdout?;
     let status = status?;
     if status.success() {
-        Ok(stdout)
+        return Ok(stdout);
+    }
+    let said = String::from_utf8_lossy(&stderr);
+    let first = said.lines().map(str::trim).find(|l| !l.is_empty());
+    let line: String = first.unwrap_or("").chars().take(300).collect();
+    Err(if line.is_empty() {
+        format!("git {} failed ({status})", args[0])
     } else {
-        let said = String::from_utf8_lossy(&stderr);
-        let line = said
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("")
-            .trim();
-        let line: String = line.chars().take(300).collect();
-        Err(if line.is_empty() {
-            format!("git {} failed ({status})", args[0])
-        } else {
-            format!("git: {line}")
-        })
+        format!("git: {line}")
+    })
+}
+
+/// Git's standard error read to its end, so that git never blocks on it; only its start kept.
+fn drain_errors(mut err: impl Read) -> Vec<u8> {
+    let mut kept = Vec::new();
+    let mut chunk = [0u8; 8192];
+    while let Ok(n) = err.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        let room = MAX_GIT_ERROR_BYTES.saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..n.min(room)]);
+    }
+    kept
+}
+
+/// What git (running `command`) prints on its standard output, read to its end within `bound`.
+fn read_bounded(mut out: impl Read, bound: &Bound, command: &str) -> Result<Vec<u8>, String> {
+    let mut stdout = Vec::new();
+    let mut records = 0usize;
+    let mut chunk = vec![0u8; 64 << 10];
+    loop {
+        let n = match out.read(&mut chunk) {
+            Ok(0) => return Ok(stdout),
+            Ok(n) => n,
+            Err(e) => return Err(format!("reading from git: {e}")),
+        };
+        if stdout.len() as u64 + n as u64 > bound.bytes {
+            return Err(format!(
+                "git {command} printed more than the {} bytes read",
+                bound.bytes
+            ));
+        }
+        if let Some(most) = bound.records {
+            records += chunk[..n].iter().filter(|&&b| b == 0).count();
+            if records > most {
+                return Err("more than the records read".into());
+            }
+        }
+        stdout.extend_from_slice(&chunk[..n]);
     }
 }

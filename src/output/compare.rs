@@ -142,11 +142,7 @@ pub fn verdicts(
                 _ => Verdict::Changed,
             },
         };
-        let candidate = if verdict == Verdict::Identical {
-            None
-        } else {
-            bytes
-        };
+        let candidate = bytes.filter(|_| verdict != Verdict::Identical);
         found
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -159,14 +155,15 @@ pub fn verdicts(
     })?;
     let mut files = found.into_inner().unwrap_or_else(|p| p.into_inner());
     let written: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
-    for path in manifest.paths().filter(|p| !written.contains(p)) {
-        if baseline.has(path) {
-            files.push(FileVerdict {
-                path: path.to_string(),
-                verdict: Verdict::Removed,
-                candidate: None,
-            });
-        }
+    for path in manifest
+        .paths()
+        .filter(|p| !written.contains(p) && baseline.has(p))
+    {
+        files.push(FileVerdict {
+            path: path.to_string(),
+            verdict: Verdict::Removed,
+            candidate: None,
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -169,33 +169,17 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
     };
     let manifest = manifest.as_ref();
     let created = create_missing(&target.parent, &target.given)?;
-    let opened = open_places(target);
-    let (parent, old) = match opened {
-        Ok(opened) => opened,
-        Err(e) => {
-            remove_created(&created);
-            return Err(e);
-        }
-    };
+    let (parent, old) = open_places(target).inspect_err(|_| remove_created(&created))?;
     let ours = target.path.file_name().unwrap_or_default();
     for warning in sweep::remove_abandoned(&parent, &target.parent, ours) {
         progress.warn(&warning);
     }
-    let staging = match staging::Staging::create(parent, &target.parent, ours) {
-        Ok(staging) => staging,
-        Err(e) => {
-            remove_created(&created);
-            return Err(OutputError::Io {
-                path: target.parent.clone(),
-                source: e,
-            });
-        }
-    };
+    let staging = staging::Staging::create(parent, &target.parent, ours)
+        .inspect_err(|_| remove_created(&created))
+        .map_err(io_error(&target.parent))?;
     // What stands there now, to be found there still at the swap.
-    let standing = match &old {
-        Some(folder) => Some(folder.identity().map_err(io_error(&target.given))?),
-        None => None,
-    };
+    let standing = old.as_ref().map(Folder::identity).transpose();
+    let standing = standing.map_err(io_error(&target.given))?;
     let mut warnings = Vec::new();
     let staged = stage(
         staging.report(),

@@ -121,21 +121,19 @@ impl Project {
     /// defaults under it, and checks every value. `built_in` is the page template used where
     /// neither names a templates folder. `SOURCE_DATE_EPOCH` sets the report's timestamp.
     pub fn load(lookup: &Lookup, overrides: &Overrides, built_in: &Template) -> Result<Project> {
+        let here = Path::new(FILE_NAME);
         let file = match lookup {
             Lookup::File(path) => Some(ProjectFile::read(path)?),
-            Lookup::CurrentFolder => {
-                let path = Path::new(FILE_NAME);
-                match std::fs::symlink_metadata(path) {
-                    Ok(_) => Some(ProjectFile::read(path)?),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-                    Err(source) => {
-                        return Err(ProjectError::Read {
-                            path: path.into(),
-                            source,
-                        });
-                    }
+            Lookup::CurrentFolder => match std::fs::symlink_metadata(here) {
+                Ok(_) => Some(ProjectFile::read(here)?),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(source) => {
+                    return Err(ProjectError::Read {
+                        path: here.into(),
+                        source,
+                    });
                 }
-            }
+            },
         };
         Resolver {
             file: file.as_ref(),
@@ -215,49 +213,20 @@ struct Resolver<'a> {
 type FromFile<V> = Option<(std::ops::Range<usize>, Result<V, Error>)>;
 
 impl Resolver<'_> {
+    /// The project: every value laid out and checked, in the order of [`Key::ALL`].
     fn resolve(mut self, built_in: &Template) -> Result<Project> {
+        let study = self.study()?;
         let o = self.overrides;
         let values = self.file.map(|f| &f.values);
         let review = values.and_then(|v| v.review.as_ref());
-        let seed = self.value(
-            Key::Seed,
-            o.seed.map(Ok),
-            self.in_file(values.and_then(|v| v.seed.as_ref()), |&s| Ok(s)),
-            || DEFAULT_SEED,
-        )?;
-        let n = self.value(
-            Key::N,
-            o.n.map(|n| Ok(config::check_n(n)?)),
-            self.in_file(values.and_then(|v| v.n.as_ref()), |&n| {
-                Ok(config::check_n(n)?)
-            }),
-            || DEFAULT_N,
-        )?;
-        let lambdas = self.value(
-            Key::Lambdas,
-            o.lambdas
-                .as_deref()
-                .map(|text| Ok(config::parse_lambdas(text)?)),
-            self.in_file(values.and_then(|v| v.lambdas.as_ref()), |values| {
-                Ok(config::check_lambdas(values)?)
-            }),
-            || DEFAULT_LAMBDAS.to_vec(),
-        )?;
+        let url = |text: &String| -> Result<_, Error> { Ok(Some(SiteUrl::parse(text)?)) };
         let site_url = self.value(
             Key::SiteUrl,
-            o.site_url
-                .as_deref()
-                .map(|text| Ok(Some(SiteUrl::parse(text)?))),
-            self.in_file(values.and_then(|v| v.site_url.as_ref()), |text| {
-                Ok(Some(SiteUrl::parse(text)?))
-            }),
+            o.site_url.as_ref().map(url),
+            self.in_file(values.and_then(|v| v.site_url.as_ref()), url),
             || None,
         )?;
-        let base = self
-            .file
-            .and_then(|f| f.path.parent())
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let base = self.base();
         let templates = self.path(
             Key::Templates,
             o.templates.clone(),
@@ -284,8 +253,69 @@ impl Resolver<'_> {
             review.and_then(|r| r.dir.as_ref()),
             Some(base.join(DEFAULT_REVIEW_DIR)),
         )?;
+        let tolerances = self.tolerances()?;
+        let timestamp = config::source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH"))
+            .map_err(ProjectError::Environment)?;
+        let config = Config {
+            study,
+            out: out.clone(),
+            template: templates.map_or_else(|| built_in.clone(), Template::Folder),
+            timestamp,
+            site_url,
+        };
+        Ok(Project {
+            file: self.file.map(|f| f.path.clone()),
+            baseline: baseline.unwrap_or_else(|| out.clone()),
+            review_dir: review_dir.unwrap_or_else(|| DEFAULT_REVIEW_DIR.into()),
+            config,
+            tolerances,
+            sources: self.sources,
+            changed_by_flags: self.changed_by_flags,
+            overridden: self.overridden,
+        })
+    }
+
+    /// The study's parameters: seed, N and the lambdas.
+    fn study(&mut self) -> Result<StudyConfig> {
+        let o = self.overrides;
+        let values = self.file.map(|f| &f.values);
+        let seed = self.value(
+            Key::Seed,
+            o.seed.map(Ok),
+            self.in_file(values.and_then(|v| v.seed.as_ref()), |&s| Ok(s)),
+            || DEFAULT_SEED,
+        )?;
+        let checked_n = |&n: &usize| -> Result<_, Error> { Ok(config::check_n(n)?) };
+        let n = self.value(
+            Key::N,
+            o.n.as_ref().map(checked_n),
+            self.in_file(values.and_then(|v| v.n.as_ref()), checked_n),
+            || DEFAULT_N,
+        )?;
+        let lambdas = self.value(
+            Key::Lambdas,
+            o.lambdas
+                .as_deref()
+                .map(|text| Ok(config::parse_lambdas(text)?)),
+            self.in_file(values.and_then(|v| v.lambdas.as_ref()), |values| {
+                Ok(config::check_lambdas(values)?)
+            }),
+            || DEFAULT_LAMBDAS.to_vec(),
+        )?;
+        Ok(StudyConfig {
+            seed,
+            n,
+            lambdas,
+            max_iterations: None,
+        })
+    }
+
+    /// How much change a review lets pass.
+    fn tolerances(&mut self) -> Result<Tolerances> {
+        let o = self.overrides;
+        let review = self.file.and_then(|f| f.values.review.as_ref());
         let defaults = Tolerances::default();
-        let tolerance = self.tolerance(
+        let rms = self.tolerance(
             Key::Tolerance,
             o.tolerance,
             review.and_then(|r| r.tolerance.as_ref()),
@@ -303,42 +333,26 @@ impl Resolver<'_> {
             self.in_file(review.and_then(|r| r.max_diff_pixels.as_ref()), |&p| Ok(p)),
             || defaults.max_diff_pixels,
         )?;
-        let number_tolerance = self.tolerance(
+        let numbers = self.tolerance(
             Key::NumberTolerance,
             o.number_tolerance,
             review.and_then(|r| r.number_tolerance.as_ref()),
             defaults.numbers,
         )?;
-        let tolerances = Tolerances {
-            rms: tolerance,
+        Ok(Tolerances {
+            rms,
             threshold,
             max_diff_pixels,
-            numbers: number_tolerance,
-        };
-        let timestamp = config::source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH"))
-            .map_err(ProjectError::Environment)?;
-        let config = Config {
-            study: StudyConfig {
-                seed,
-                n,
-                lambdas,
-                max_iterations: None,
-            },
-            out: out.clone(),
-            template: templates.map_or_else(|| built_in.clone(), Template::Folder),
-            timestamp,
-            site_url,
-        };
-        Ok(Project {
-            file: self.file.map(|f| f.path.clone()),
-            baseline: baseline.unwrap_or_else(|| out.clone()),
-            review_dir: review_dir.unwrap_or_else(|| DEFAULT_REVIEW_DIR.into()),
-            config,
-            tolerances,
-            sources: self.sources,
-            changed_by_flags: self.changed_by_flags,
-            overridden: self.overridden,
+            numbers,
         })
+    }
+
+    /// The folder the project file's paths are relative to (the current one without a file).
+    fn base(&self) -> PathBuf {
+        self.file
+            .and_then(|f| f.path.parent())
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
     }
 
     /// A value of the file, checked by `check`, with where it stands.
@@ -404,25 +418,15 @@ impl Resolver<'_> {
         file: Option<&toml::Spanned<PathBuf>>,
         default: Option<PathBuf>,
     ) -> Result<Option<PathBuf>> {
-        let base = self
-            .file
-            .and_then(|f| f.path.parent())
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
-        let in_file = self.in_file(file, |path| {
-            if path.as_os_str().is_empty() {
-                Err(config::ConfigError::EmptyPath.into())
-            } else {
-                Ok(Some(base.join(path)))
+        let base = self.base();
+        let not_empty = |path: &Path| -> Result<(), Error> {
+            match path.as_os_str().is_empty() {
+                true => Err(config::ConfigError::EmptyPath.into()),
+                false => Ok(()),
             }
-        });
-        let flag = flag.map(|path| {
-            if path.as_os_str().is_empty() {
-                Err(config::ConfigError::EmptyPath.into())
-            } else {
-                Ok(Some(path))
-            }
-        });
+        };
+        let in_file = self.in_file(file, |path| not_empty(path).map(|()| Some(base.join(path))));
+        let flag = flag.map(|path| not_empty(&path).map(|()| Some(path)));
         self.value(key, flag, in_file, || default)
     }
 

@@ -29,22 +29,15 @@ impl fmt::Debug for Image {
 impl Image {
     /// An image from straight-alpha RGBA bytes; pixels that are not opaque are composited
     /// onto white.
-    pub fn from_rgba(width: u32, height: u32, mut rgba: Vec<u8>) -> Result<Image, RasterError> {
-        let pixels = u64::from(width) * u64::from(height);
-        if pixels > MAX_PIXELS {
+    pub fn from_rgba(width: u32, height: u32, rgba: Vec<u8>) -> Result<Image, RasterError> {
+        if u64::from(width) * u64::from(height) > MAX_PIXELS {
             return Err(RasterError::TooLarge {
                 width: width.into(),
                 height: height.into(),
             });
         }
-        if rgba.len() as u64 != pixels * 4 {
-            return Err(RasterError::BufferSize {
-                width,
-                height,
-                len: rgba.len(),
-            });
-        }
-        for pixel in rgba.chunks_exact_mut(4) {
+        let mut image = Image::from_opaque(width, height, rgba)?;
+        for pixel in image.rgba.chunks_exact_mut(4) {
             let alpha = u32::from(pixel[3]);
             if alpha < 255 {
                 for channel in &mut pixel[..3] {
@@ -54,11 +47,7 @@ impl Image {
                 pixel[3] = 255;
             }
         }
-        Ok(Image {
-            width,
-            height,
-            rgba,
-        })
+        Ok(image)
     }
 
     /// Wraps a buffer the renderer drew onto opaque white: no compositing needed.
@@ -138,20 +127,7 @@ impl Image {
         let mut rgba = Vec::with_capacity(width as usize * height as usize * 4);
         for ty in 0..height {
             for tx in 0..width {
-                let mut sum = [0u32; 3];
-                let mut count = 0u32;
-                for y in ty * factor..((ty + 1) * factor).min(self.height) {
-                    for x in tx * factor..((tx + 1) * factor).min(self.width) {
-                        if let Some(p) = self.pixel(x, y) {
-                            for k in 0..3 {
-                                sum[k] += u32::from(p[k]);
-                            }
-                            count += 1;
-                        }
-                    }
-                }
-                let mean = |k: usize| ((sum[k] + count / 2) / count.max(1)) as u8;
-                rgba.extend_from_slice(&[mean(0), mean(1), mean(2), 255]);
+                rgba.extend_from_slice(&self.block_mean(tx, ty, factor));
             }
         }
         Image {
@@ -159,6 +135,24 @@ impl Image {
             height,
             rgba,
         }
+    }
+
+    /// The opaque mean colour of the block of pixels that thumbnail pixel (`tx`, `ty`) covers.
+    fn block_mean(&self, tx: u32, ty: u32, factor: u32) -> [u8; 4] {
+        let mut sum = [0u32; 3];
+        let mut count = 0u32;
+        for y in ty * factor..((ty + 1) * factor).min(self.height) {
+            for x in tx * factor..((tx + 1) * factor).min(self.width) {
+                if let Some(p) = self.pixel(x, y) {
+                    for k in 0..3 {
+                        sum[k] += u32::from(p[k]);
+                    }
+                    count += 1;
+                }
+            }
+        }
+        let mean = |k: usize| ((sum[k] + count / 2) / count.max(1)) as u8;
+        [mean(0), mean(1), mean(2), 255]
     }
 
     /// PNG bytes: 8-bit RGB (the image is opaque), with the encoder's settings spelled out so

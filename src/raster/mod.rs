@@ -202,9 +202,9 @@ fn check_content(root: &usvg::Group, unmatched: &[char]) -> Result<(), RasterErr
                 let content: String = text.chunks().iter().map(|c| c.text()).collect();
                 let lacks_glyph = content.chars().any(|c| unmatched.contains(&c));
                 seen_unmatched |= lacks_glyph;
-                if lacks_glyph || (paints_ink(text) && !text.flattened().has_children()) {
-                    found = Some(RasterError::MissingGlyphs { text: content });
-                }
+                let no_outlines = || paints_ink(text) && !text.flattened().has_children();
+                found = (lacks_glyph || no_outlines())
+                    .then_some(RasterError::MissingGlyphs { text: content });
             }
             usvg::Node::Image(image) if !matches!(image.kind(), usvg::ImageKind::SVG(_)) => {
                 found = Some(RasterError::RasterImage);

@@ -246,10 +246,7 @@ fn fit_context(result: &FitResult, fit: Option<&LogisticFit>) -> FitContext {
 
 /// An SVG document from its `<svg` on, ready to be inlined.
 fn inline(svg: &str) -> String {
-    match svg.find("<svg") {
-        Some(start) => svg[start..].to_string(),
-        None => svg.to_string(),
-    }
+    svg[svg.find("<svg").unwrap_or(0)..].to_string()
 }
 
 /// The "Files" list: `results.json`, the data sets, the figures and the social card.
@@ -284,6 +281,41 @@ fn files(
     files
 }
 
+/// A figure as the page inlines it, whole and panel by panel.
+fn figure_context(f: &Figure) -> FigureContext {
+    FigureContext {
+        file: format!("{FIGURES_DIR}/{}", f.file_name),
+        title: f.title,
+        svg: inline(&f.svg),
+        panels: f
+            .panels
+            .iter()
+            .flat_map(|p| p.svgs.iter().map(|svg| inline(svg)))
+            .collect(),
+        note: f.panels.as_ref().and_then(|p| p.note.clone()),
+    }
+}
+
+/// A data set's download: embedded in the page up to [`EMBED_CSV_LIMIT`], linked beyond.
+fn download_context(d: &DataFile) -> DownloadContext {
+    let embedded = d.bytes().filter(|b| b.len() <= EMBED_CSV_LIMIT);
+    let href = match embedded {
+        Some(bytes) => format!(
+            "data:text/csv;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        ),
+        None => d.path.clone(),
+    };
+    DownloadContext {
+        name: d.name,
+        file: d.path.clone(),
+        href,
+        embedded: embedded.is_some(),
+        // A CSV made as it is written gets its size then (`set_download_size`).
+        size: kib(d.bytes().map_or(0, |b| b.len() as u64)),
+    }
+}
+
 pub(super) fn page_context(
     config: &Config,
     study: &Study,
@@ -293,42 +325,9 @@ pub(super) fn page_context(
 ) -> PageContext {
     let fig = figures
         .iter()
-        .map(|f| {
-            let context = FigureContext {
-                file: format!("{FIGURES_DIR}/{}", f.file_name),
-                title: f.title,
-                svg: inline(&f.svg),
-                panels: f
-                    .panels
-                    .iter()
-                    .flat_map(|p| p.svgs.iter().map(|svg| inline(svg)))
-                    .collect(),
-                note: f.panels.as_ref().and_then(|p| p.note.clone()),
-            };
-            (template_key(f.id), context)
-        })
+        .map(|f| (template_key(f.id), figure_context(f)))
         .collect();
-    let downloads: Vec<DownloadContext> = downloads
-        .iter()
-        .map(|d| {
-            let embedded = d.bytes().filter(|b| b.len() <= EMBED_CSV_LIMIT);
-            let href = match embedded {
-                Some(bytes) => format!(
-                    "data:text/csv;base64,{}",
-                    base64::engine::general_purpose::STANDARD.encode(bytes)
-                ),
-                None => d.path.clone(),
-            };
-            DownloadContext {
-                name: d.name,
-                file: d.path.clone(),
-                href,
-                embedded: embedded.is_some(),
-                // A CSV made as it is written gets its size then (`set_download_size`).
-                size: kib(d.bytes().map_or(0, |b| b.len() as u64)),
-            }
-        })
-        .collect();
+    let downloads: Vec<DownloadContext> = downloads.iter().map(download_context).collect();
     let separable_zero = study
         .separable_fits
         .iter()

@@ -15,7 +15,7 @@ use logreg_report::report::ReportError;
 use logreg_report::review::page::{IMAGES_DIR, REVIEW_PAGE};
 use logreg_report::review::parameters::PARAMETER_KEYS;
 use logreg_report::review::sidecar::{self, Places, Sidecar};
-use logreg_report::review::{self, Accepted, Header, Review, verdict};
+use logreg_report::review::{self, Accepted, Header, Review, Standing, verdict};
 
 use crate::args::ReviewArgs;
 use crate::printer::{Quiet, StepPrinter, say};
@@ -30,6 +30,18 @@ struct Destinations {
     /// The baseline's folder, when it is one: checked again, on the folder each write opens,
     /// at the moment it writes.
     baseline: Option<PathBuf>,
+}
+
+impl Destinations {
+    /// The JUnit and Markdown files asked for, each with its kind and its flag.
+    fn sidecars(&self) -> impl Iterator<Item = (&Path, Sidecar, &'static str)> {
+        [
+            (&self.junit, Sidecar::Junit, "--junit"),
+            (&self.markdown, Sidecar::Markdown, "--markdown"),
+        ]
+        .into_iter()
+        .filter_map(|(path, kind, flag)| Some((path.as_deref()?, kind, flag)))
+    }
 }
 
 /// `logreg-report review`: regenerates the report in memory, compares it with the baseline,
@@ -103,17 +115,9 @@ fn record_refusal(args: &ReviewArgs, message: &str) {
 /// finished, so that a review stopped half-way (Ctrl-C) leaves no earlier verdict to be read
 /// as its own. A place that holds nothing yet is left as it is.
 fn mark_unfinished(places: &Destinations) {
-    let unfinished = review::page::UNFINISHED;
-    for (path, kind) in [
-        (&places.junit, Sidecar::Junit),
-        (&places.markdown, Sidecar::Markdown),
-    ] {
-        let Some(path) = path else { continue };
+    for (path, kind, _) in places.sidecars() {
         if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
-            let text = match kind {
-                Sidecar::Junit => review::junit::error_xml(unfinished),
-                Sidecar::Markdown => review::markdown::error_summary(unfinished),
-            };
+            let text = error_text(kind, review::page::UNFINISHED);
             let _ = sidecar::write(path, kind, &text, places.baseline.as_deref());
         }
     }
@@ -126,21 +130,17 @@ fn record_error(places: &Destinations, header: &Header, message: &str) {
     if let Ok(files) = review::page::error_artifacts(message, header) {
         let _ = output::write(&places.review_dir, &files, &mut Quiet);
     }
-    if let Some(path) = &places.junit {
-        let _ = sidecar::write(
-            path,
-            Sidecar::Junit,
-            &review::junit::error_xml(message),
-            places.baseline.as_deref(),
-        );
+    for (path, kind, _) in places.sidecars() {
+        let text = error_text(kind, message);
+        let _ = sidecar::write(path, kind, &text, places.baseline.as_deref());
     }
-    if let Some(path) = &places.markdown {
-        let _ = sidecar::write(
-            path,
-            Sidecar::Markdown,
-            &review::markdown::error_summary(message),
-            places.baseline.as_deref(),
-        );
+}
+
+/// A JUnit report or a Markdown summary that says only that the review could not be made.
+fn error_text(kind: Sidecar, message: &str) -> String {
+    match kind {
+        Sidecar::Junit => review::junit::error_xml(message),
+        Sidecar::Markdown => review::markdown::error_summary(message),
     }
 }
 
@@ -242,8 +242,6 @@ fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinatio
         .map_err(prefixed(names.name(Key::ReviewDir)))?;
     if let Some(folder) = baseline.folder() {
         review_dir.keep_apart_from(folder.path());
-    }
-    if let Some(folder) = baseline.folder() {
         let (b, r) = (folder.path(), review_dir.path());
         if r.starts_with(b) || b.starts_with(r) {
             let how = if r.starts_with(b) {
@@ -263,19 +261,20 @@ fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinatio
     }
     let images = format!("{IMAGES_DIR}/");
     let review_files = [REVIEW_PAGE, output::REVIEW, images.as_str()];
+    let destinations = Destinations {
+        baseline: baseline.folder().map(|f| f.path().to_path_buf()),
+        review_dir,
+        junit: args.junit.clone(),
+        markdown: args.markdown.clone(),
+    };
     let places = Places {
         baseline: baseline.folder().map(Target::path),
-        review_dir: review_dir.path(),
+        review_dir: destinations.review_dir.path(),
         review_dir_given: &project.review_dir,
         review_files: &review_files,
     };
-    for (path, kind, name) in [
-        (&args.junit, Sidecar::Junit, "--junit"),
-        (&args.markdown, Sidecar::Markdown, "--markdown"),
-    ] {
-        if let Some(path) = path {
-            sidecar::check(path, kind, &places).map_err(|e| format!("{name} {e}"))?;
-        }
+    for (path, kind, flag) in destinations.sidecars() {
+        sidecar::check(path, kind, &places).map_err(|e| format!("{flag} {e}"))?;
     }
     if let (Some(junit), Some(markdown)) = (&args.junit, &args.markdown)
         && sidecar_same(junit, markdown)
@@ -285,13 +284,7 @@ fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinatio
             markdown.display()
         ));
     }
-    let places = Destinations {
-        baseline: baseline.folder().map(|f| f.path().to_path_buf()),
-        review_dir,
-        junit: args.junit.clone(),
-        markdown: args.markdown.clone(),
-    };
-    Ok((baseline, places))
+    Ok((baseline, destinations))
 }
 
 /// Whether two paths name the same file, placed as every path a flag names is.
@@ -319,20 +312,7 @@ fn compare(
 ) -> Result<Outcome, String> {
     let options = &args.run;
     let words = words(project);
-    // The report a run would write into the baseline.
-    let mut config = project.config.clone();
-    config.out = project.baseline.clone();
-    if let Template::Folder(templates) = &config.template
-        && let Some(folder) = baseline.folder()
-        && std::fs::canonicalize(templates).is_ok_and(|t| t == folder.path())
-    {
-        return Err(words(
-            ReportError::TemplatesInOutput {
-                path: templates.clone(),
-            }
-            .into(),
-        ));
-    }
+    let config = run_config(project, baseline).map_err(|e| words(e.into()))?;
     if !options.quiet {
         say(format_args!("{}", parameters_line(project)));
     }
@@ -345,40 +325,73 @@ fn compare(
     let report = pipeline::generate(&config, progress).map_err(&words)?;
     let found = review::review(baseline, &report.artifacts, &project.tolerances, progress)
         .map_err(|e| words(e.into()))?;
-    let unchanged = found
-        .files
-        .iter()
-        .all(|f| f.verdict == output::Verdict::Identical);
-    if args.accept && !unchanged {
-        let Some(folder) = baseline.folder() else {
-            return Err("--accept: a baseline read from git cannot be written".into());
-        };
-        // All or nothing, side outputs included: every place this review writes after the
-        // baseline must be known writable before the baseline changes.
-        let names = Names::of(project);
-        let review_files = [REVIEW_PAGE, output::REVIEW];
-        output::ready(&places.review_dir, &review_files)
-            .map_err(prefixed(names.name(Key::ReviewDir)))?;
-        for (path, kind, name) in [
-            (&places.junit, Sidecar::Junit, "--junit"),
-            (&places.markdown, Sidecar::Markdown, "--markdown"),
-        ] {
-            if let Some(path) = path {
-                sidecar::ready(path, kind)
-                    .map_err(|e| format!("{name} {e}; nothing was changed"))?;
-            }
-        }
-        progress.start("accepting");
-        let started = std::time::Instant::now();
-        output::write(folder, &report.artifacts, progress)
-            .map_err(prefixed(Names::of(project).name(Key::Baseline)))?;
-        progress.finish(
-            &format!("accepted: wrote {}", project.baseline.display()),
-            started.elapsed(),
-        );
+    if args.accept && found.standing() != Standing::Identical {
+        accept(project, baseline, places, &report, progress)?;
         header.accepted = true;
         warn_overridden(project);
     }
+    write_review(project, places, &found, header, progress)?;
+    print(&found, header, options.quiet);
+    Ok(if header.accepted || found.passed() {
+        Outcome::UpToDate
+    } else {
+        Outcome::Stale
+    })
+}
+
+/// What a run would write into the baseline, refused where the baseline holds the templates.
+fn run_config(project: &Project, baseline: &Baseline) -> Result<config::Config, ReportError> {
+    let mut config = project.config.clone();
+    config.out = project.baseline.clone();
+    if let Template::Folder(templates) = &config.template
+        && let Some(folder) = baseline.folder()
+        && std::fs::canonicalize(templates).is_ok_and(|t| t == folder.path())
+    {
+        return Err(ReportError::TemplatesInOutput {
+            path: templates.clone(),
+        });
+    }
+    Ok(config)
+}
+
+/// Writes the run as the new baseline. All or nothing, side outputs included: every place
+/// this review writes after the baseline must be known writable before the baseline changes.
+fn accept(
+    project: &Project,
+    baseline: &Baseline,
+    places: &Destinations,
+    report: &pipeline::Report,
+    progress: &mut dyn Progress,
+) -> Result<(), String> {
+    let Some(folder) = baseline.folder() else {
+        return Err("--accept: a baseline read from git cannot be written".into());
+    };
+    let names = Names::of(project);
+    let review_files = [REVIEW_PAGE, output::REVIEW];
+    output::ready(&places.review_dir, &review_files)
+        .map_err(prefixed(names.name(Key::ReviewDir)))?;
+    for (path, kind, flag) in places.sidecars() {
+        sidecar::ready(path, kind).map_err(|e| format!("{flag} {e}; nothing was changed"))?;
+    }
+    progress.start("accepting");
+    let started = std::time::Instant::now();
+    output::write(folder, &report.artifacts, progress)
+        .map_err(prefixed(names.name(Key::Baseline)))?;
+    progress.finish(
+        &format!("accepted: wrote {}", project.baseline.display()),
+        started.elapsed(),
+    );
+    Ok(())
+}
+
+/// Writes the review folder, then the JUnit and Markdown files asked for.
+fn write_review(
+    project: &Project,
+    places: &Destinations,
+    found: &Review,
+    header: &Header,
+    progress: &mut dyn Progress,
+) -> Result<(), String> {
     // Once the baseline is accepted, an error says so: the baseline did change.
     let after = |message: String| {
         if header.accepted {
@@ -390,32 +403,22 @@ fn compare(
             message
         }
     };
-    let artifacts = review::page::artifacts(&found, header).map_err(|e| after(words(e.into())))?;
+    let artifacts =
+        review::page::artifacts(found, header).map_err(|e| after(words(project)(e.into())))?;
     progress.start("writing the review");
     let started = std::time::Instant::now();
     output::write(&places.review_dir, &artifacts, progress)
         .map_err(|e| after(format!("{} {e}", Names::of(project).name(Key::ReviewDir))))?;
     progress.finish(&format!("wrote {}", header.review_page), started.elapsed());
-    if let Some(path) = &places.junit {
-        let xml = review::junit::xml(&found, header);
-        sidecar::write(path, Sidecar::Junit, &xml, places.baseline.as_deref())
-            .map_err(|e| after(format!("--junit {e}")))?;
+    for (path, kind, flag) in places.sidecars() {
+        let text = match kind {
+            Sidecar::Junit => review::junit::xml(found, header),
+            Sidecar::Markdown => review::markdown::summary(found, header),
+        };
+        sidecar::write(path, kind, &text, places.baseline.as_deref())
+            .map_err(|e| after(format!("{flag} {e}")))?;
     }
-    if let Some(path) = &places.markdown {
-        sidecar::write(
-            path,
-            Sidecar::Markdown,
-            &review::markdown::summary(&found, header),
-            places.baseline.as_deref(),
-        )
-        .map_err(|e| after(format!("--markdown {e}")))?;
-    }
-    print(&found, header, options.quiet);
-    Ok(if header.accepted || found.passed() {
-        Outcome::UpToDate
-    } else {
-        Outcome::Stale
-    })
+    Ok(())
 }
 
 /// What the terminal shows: a line per file that is not identical (or, after `--accept`, per
