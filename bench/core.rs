@@ -20,7 +20,7 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use logreg_report::data::study_rng;
-use logreg_report::study::{DatasetName, FUZZY_LAMBDA, W0, fit_logistic};
+use logreg_report::study::{DatasetName, FUZZY_LAMBDA, LogisticFit, W0, fit_logistic};
 use logreg_report::{Dataset, LogisticObjective, Objective};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -255,55 +255,79 @@ fn row(name: &str, samples: &Samples, plain: Option<f64>, python: Option<f64>, n
     println!("{}", line.trim_end());
 }
 
+/// Every time measured at one size, and the two fits' outcomes.
+#[derive(Default)]
+struct Timings {
+    read: Samples,
+    plain: Samples,
+    fused_one: Samples,
+    fused_all: Samples,
+    value_all: Samples,
+    numpy: Samples,
+    ours: Samples,
+    scipy: Samples,
+    our_fit: Option<LogisticFit>,
+    scipy_fit: Value,
+}
+
 fn bench_size(size: &Size, python: &mut Option<Python>) -> Result<()> {
     let data = Dataset::fuzzy(size.n, &mut study_rng(0))?;
-    let objective = LogisticObjective::new(&data, FUZZY_LAMBDA);
     if let Some(python) = python.as_mut() {
         // Removed as soon as Python has read it: NumPy keeps its own copy in memory.
         let folder = tempfile::tempdir()?;
         write_columns(&data, folder.path())?;
         python.load(folder.path())?;
     }
-    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
-    let threads = rayon::current_num_threads();
+    let mut timings = Timings::default();
+    time_passes(size, &data, python, &mut timings)?;
+    for _ in 0..=size.fit_rounds {
+        let fit = timings
+            .ours
+            .time(|| fit_logistic(&data, DatasetName::Fuzzy, FUZZY_LAMBDA, W0))?;
+        timings.our_fit = Some(fit);
+        if let Some(python) = python.as_mut() {
+            timings.scipy_fit = python.time("fit", &mut timings.scipy)?;
+        }
+    }
+    print_size(size, &timings);
+    Ok(())
+}
 
-    let [
-        mut read,
-        mut plain,
-        mut fused_one,
-        mut fused_all,
-        mut value_all,
-        mut numpy,
-    ]: [Samples; 6] = Default::default();
+/// Times every kind of pass, one round per repetition and every kind once per round, so
+/// that a slow moment of the machine lands on all of them rather than on one.
+fn time_passes(
+    size: &Size,
+    data: &Dataset,
+    python: &mut Option<Python>,
+    t: &mut Timings,
+) -> Result<()> {
+    let objective = LogisticObjective::new(data, FUZZY_LAMBDA);
+    let one_thread = rayon::ThreadPoolBuilder::new().num_threads(1).build()?;
     let mut grad = [0.0; 3];
-    // One round per repetition, every kind of work once per round, so that a slow moment
-    // of the machine lands on all of them rather than on one.
     for round in 0..=size.pass_rounds {
-        read.time(|| read_only(&data));
-        plain.time(|| plain_pass(&data, FUZZY_LAMBDA.get(), W0));
+        t.read.time(|| read_only(data));
+        t.plain.time(|| plain_pass(data, FUZZY_LAMBDA.get(), W0));
         // A point of its own for every pass: the objective remembers its recent passes, and a
         // remembered one would time a lookup, not a pass.
         let at = |k: usize| distinct_point(3 * round + k);
+        let fused_one = &mut t.fused_one;
         one_thread.install(|| fused_one.time(|| objective.value_and_gradient(&at(0), &mut grad)));
-        fused_all.time(|| objective.value_and_gradient(&at(1), &mut grad));
-        value_all.time(|| objective.value(at(2)));
+        t.fused_all
+            .time(|| objective.value_and_gradient(&at(1), &mut grad));
+        t.value_all.time(|| objective.value(at(2)));
         if let Some(python) = python.as_mut() {
-            python.time("eval", &mut numpy)?;
+            python.time("eval", &mut t.numpy)?;
         }
     }
+    Ok(())
+}
 
-    let (mut ours, mut scipy) = (Samples::default(), Samples::default());
-    let (mut our_fit, mut scipy_fit) = (None, Value::Null);
-    for _ in 0..=size.fit_rounds {
-        our_fit = Some(ours.time(|| fit_logistic(&data, DatasetName::Fuzzy, FUZZY_LAMBDA, W0))?);
-        if let Some(python) = python.as_mut() {
-            scipy_fit = python.time("fit", &mut scipy)?;
-        }
-    }
-
-    let plain_median = plain.median();
-    let numpy_median = numpy.median();
-    let pass = fused_all.median();
+/// The table of one size: each time, its ratio to the plain pass and to Python.
+fn print_size(size: &Size, t: &Timings) {
+    let threads = rayon::current_num_threads();
+    let plain_median = t.plain.median();
+    let numpy_median = t.numpy.median();
+    let pass = t.fused_all.median();
     println!(
         "\n{:<42} {:>12} {:>5} {:>8} {:>9}",
         format!("N = {}", size.label),
@@ -312,33 +336,39 @@ fn bench_size(size: &Size, python: &mut Option<Python>) -> Result<()> {
         "÷ plain",
         "÷ Python"
     );
-    row("read the columns only, all threads", &read, None, None, "");
+    row(
+        "read the columns only, all threads",
+        &t.read,
+        None,
+        None,
+        "",
+    );
     let plain_note = "std exp and ln_1p";
     row(
         "value+gradient, plain, 1 thread",
-        &plain,
+        &t.plain,
         None,
         numpy_median,
         plain_note,
     );
     row(
         "value+gradient, fused, 1 thread",
-        &fused_one,
+        &t.fused_one,
         plain_median,
         numpy_median,
         "",
     );
     let all = format!("value+gradient, fused, {threads} threads");
-    row(&all, &fused_all, plain_median, numpy_median, "the pass");
+    row(&all, &t.fused_all, plain_median, numpy_median, "the pass");
     row(
         &format!("value only, fused, {threads} threads"),
-        &value_all,
+        &t.value_all,
         plain_median,
         None,
         "",
     );
-    row("NumPy value+gradient", &numpy, None, None, "");
-    let fit_note = match (&our_fit, ours.median(), pass) {
+    row("NumPy value+gradient", &t.numpy, None, None, "");
+    let fit_note = match (&t.our_fit, t.ours.median(), pass) {
         (Some(fit), Some(seconds), Some(pass)) => format!(
             "= {:.0} passes; success {}, BFGS nfev {}, Newton nfev {}",
             seconds / pass,
@@ -349,19 +379,19 @@ fn bench_size(size: &Size, python: &mut Option<Python>) -> Result<()> {
         _ => String::new(),
     };
     let fit_name = "fit_logistic: check, BFGS, Newton";
-    row(fit_name, &ours, None, scipy.median(), &fit_note);
+    row(fit_name, &t.ours, None, t.scipy.median(), &fit_note);
+    let scipy_fit = &t.scipy_fit;
     let scipy_note = format!(
         "success {}, nit {}, nfev {}",
         scipy_fit["success"], scipy_fit["nit"], scipy_fit["nfev"]
     );
     row(
         "SciPy minimize(method=\"BFGS\")",
-        &scipy,
+        &t.scipy,
         None,
         None,
         &scipy_note,
     );
-    Ok(())
 }
 
 fn main() -> Result<()> {

@@ -172,6 +172,29 @@ fn the_published_site_reads_well_on_every_screen() {
     }
     problems.extend(min_text(&desktop, DESKTOP_MIN_TEXT).map(|p| format!("1280 px: {p}")));
     problems.extend(min_text(&phone, PHONE_MIN_TEXT).map(|p| format!("390 px: {p}")));
+    problems.extend(colour_problems(&desktop, &dark));
+    if moved.location != server.url(PAGE) {
+        problems.push(format!(
+            "report.html led to {}, not to {PAGE}",
+            moved.location
+        ));
+    }
+
+    problems.extend(request_and_link_problems(&server, &desktop));
+    eprintln!(
+        "smallest figure text: {:.2} px at 1280 px ({}), {:.2} px at 390 px ({})",
+        desktop.min_text_px.unwrap_or(f64::NAN),
+        desktop.min_text_at,
+        phone.min_text_px.unwrap_or(f64::NAN),
+        phone.min_text_at
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// What is wrong with the colours: a light page in light mode, a dark one in dark mode, and
+/// every figure on a light card in both.
+fn colour_problems(desktop: &PageReport, dark: &PageReport) -> Vec<String> {
+    let mut problems = Vec::new();
     let background = luminance(&dark.body_background);
     if background.is_nan() || background >= 0.05 {
         problems.push(format!(
@@ -190,14 +213,13 @@ fn the_published_site_reads_well_on_every_screen() {
             problems.push(format!("dark: a figure on {colour:?}, not on a light card"));
         }
     }
-    if moved.location != server.url(PAGE) {
-        problems.push(format!(
-            "report.html led to {}, not to {PAGE}",
-            moved.location
-        ));
-    }
+    problems
+}
 
-    // Every request the pages made stayed inside the page: the site is self-contained.
+/// What is wrong with the requests and links: every request the pages made stayed inside the
+/// site, and every link a visitor can follow leads to a file of it.
+fn request_and_link_problems(server: &Server, desktop: &PageReport) -> Vec<String> {
+    let mut problems = Vec::new();
     let page_requests: Vec<_> = server.log().into_iter().map(|l| l.request).collect();
     let expected = [
         format!("GET {MOUNT}"),
@@ -209,7 +231,6 @@ fn the_published_site_reads_well_on_every_screen() {
             problems.push(format!("the page requested {request}"));
         }
     }
-    // Every link a visitor can follow leads to a file of the site.
     assert!(desktop.links.len() >= 12, "{:#?}", desktop.links);
     for link in &desktop.links {
         if !link.starts_with(&server.url("")) {
@@ -225,14 +246,7 @@ fn the_published_site_reads_well_on_every_screen() {
             problems.push(format!("{} answered {}", logged.request, logged.status));
         }
     }
-    eprintln!(
-        "smallest figure text: {:.2} px at 1280 px ({}), {:.2} px at 390 px ({})",
-        desktop.min_text_px.unwrap_or(f64::NAN),
-        desktop.min_text_at,
-        phone.min_text_px.unwrap_or(f64::NAN),
-        phone.min_text_at
-    );
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    problems
 }
 
 /// Without this, a checker that silently saw nothing would pass the site.

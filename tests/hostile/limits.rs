@@ -195,12 +195,12 @@ fn wide_json() -> Vec<u8> {
     .into_bytes()
 }
 
-pub fn hostile_baselines() -> Result<(), Failed> {
-    let template = Template::new()?;
+/// Every hostile file a baseline may hold, with what it is and where it stands: built from
+/// `template`'s own social card and page where it is one of them, damaged.
+fn hostile_files(template: &Template) -> Result<Vec<(&'static str, &'static str, Put)>, Failed> {
     let png = template.file("social-card.png")?;
-    let page = template.file("index.html")?;
     let (png1, png2) = (png.clone(), png);
-    let cases: Vec<(&str, &str, Put)> = vec![
+    let mut cases: Vec<(&str, &str, Put)> = vec![
         (
             "5 000 nested groups",
             "figures/sigmoid.svg",
@@ -260,6 +260,14 @@ pub fn hostile_baselines() -> Result<(), Failed> {
             "social-card.png",
             bytes(|| vec![0x89; 20 << 20]),
         ),
+    ];
+    cases.extend(hostile_pages_and_places(template.file("index.html")?));
+    Ok(cases)
+}
+
+/// The hostile JSON, pages, CSV and things other than files; `page` is the report's page.
+fn hostile_pages_and_places(page: Vec<u8>) -> Vec<(&'static str, &'static str, Put)> {
+    vec![
         (
             "a JSON nested a million deep",
             "results.json",
@@ -315,9 +323,13 @@ pub fn hostile_baselines() -> Result<(), Failed> {
         ),
         ("a folder", "figures/sigmoid.svg", Put::Folder),
         ("a link to a folder", "data", Put::Link("/usr".into())),
-    ];
+    ]
+}
+
+pub fn hostile_baselines() -> Result<(), Failed> {
+    let template = Template::new()?;
     let mut peaks = Vec::new();
-    for (what, file, put) in cases {
+    for (what, file, put) in hostile_files(&template)? {
         let dir = template.copy()?;
         let path = dir.path().join("output").join(file);
         if path.is_dir() {

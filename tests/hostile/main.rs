@@ -30,6 +30,118 @@ const LAUNCH: &str = "--launch-and-measure";
 /// Where the launcher writes how the tool ended.
 const REPORT_TO: &str = "LOGREG_REPORT_TEST_MEASURE_TO";
 
+/// A test.
+type Test = fn() -> Result<(), Failed>;
+/// A test run as a user whose folder modes bind.
+type UserTest = fn(&User) -> Result<(), Failed>;
+
+/// The tests any user can run, in the order they are listed.
+const TESTS: &[(&str, Test)] = &[
+    (
+        "a_file_size_limit_stops_a_run_whole",
+        folders::file_size_limit_run,
+    ),
+    (
+        "a_file_size_limit_stops_a_review_whole",
+        folders::file_size_limit_review,
+    ),
+    (
+        "the_review_folder_and_the_baseline_are_kept_apart",
+        folders::review_dir_apart,
+    ),
+    (
+        "concurrent_reviews_write_every_file_from_one_run",
+        folders::concurrent_reviews,
+    ),
+    (
+        "hostile_baselines_get_a_verdict_within_the_memory_bound",
+        limits::hostile_baselines,
+    ),
+    (
+        "thirty_large_figures_stay_within_the_memory_bound",
+        limits::many_large_figures,
+    ),
+    (
+        "a_manifest_of_thousands_of_files_is_refused_whole",
+        limits::a_manifest_of_thousands_of_files,
+    ),
+    (
+        "any_mutated_baseline_gets_a_verdict",
+        fuzz::mutated_baselines,
+    ),
+    ("any_flag_values_get_a_run_or_one_error", fuzz::random_flags),
+    ("any_committed_tree_gets_a_verdict", fuzz::random_git_trees),
+    (
+        "a_lock_never_chooses_a_destination",
+        trust::a_lock_never_chooses_a_destination,
+    ),
+    (
+        "what_a_run_writes_its_readers_read",
+        trust::what_a_run_writes_its_readers_read,
+    ),
+    (
+        "an_interrupted_review_leaves_no_earlier_verdict",
+        trust::an_interrupted_review_leaves_no_earlier_verdict,
+    ),
+    (
+        "a_long_figure_name_gets_a_verdict",
+        trust::a_long_figure_name_gets_a_verdict,
+    ),
+    (
+        "a_runaway_template_is_stopped",
+        trust::a_runaway_template_is_stopped,
+    ),
+    (
+        "a_run_never_carries_through_a_swapped_folder",
+        races::a_run_never_carries_through_a_swapped_folder,
+    ),
+    (
+        "a_review_never_writes_through_a_swapped_folder",
+        races::a_review_never_writes_through_a_swapped_folder,
+    ),
+    (
+        "git_is_read_never_asked_to_fetch",
+        trust::git_is_read_never_asked_to_fetch,
+    ),
+    (
+        "a_tree_of_a_million_entries_is_refused_in_bounded_time",
+        trust::a_tree_of_a_million_entries_is_refused_in_bounded_time,
+    ),
+    (
+        "a_committed_link_reads_as_on_disk",
+        trust::a_committed_link_reads_as_on_disk,
+    ),
+];
+
+/// The tests only root can run: one fails a clean-up by a mode root alone can set; in the
+/// other, root plays the victim and hands the planted folder to `nobody`, the attacker.
+const ROOT_TESTS: &[(&str, Test)] = &[
+    (
+        "a_clean_up_that_fails_after_the_swap_is_a_warning",
+        folders::cleanup_after_the_swap,
+    ),
+    (
+        "another_users_staging_folder_is_never_touched",
+        trust::another_users_staging_folder_is_never_touched,
+    ),
+];
+
+/// The tests that need a user whose folder modes bind (not root).
+const UNPRIVILEGED_TESTS: &[(&str, UserTest)] = &[
+    (
+        "a_read_only_folder_stops_a_run_up_front_with_nothing_left",
+        folders::read_only_run,
+    ),
+    (
+        "a_read_only_review_folder_stops_a_review_with_nothing_left",
+        folders::read_only_review,
+    ),
+    (
+        "accept_with_an_unwritable_side_output_changes_nothing",
+        folders::accept_with_an_unwritable_side_output,
+    ),
+];
+
 fn main() {
     let mut given = std::env::args_os().skip(1);
     if given.next().is_some_and(|first| first == LAUNCH) {
@@ -37,117 +149,24 @@ fn main() {
     }
     let args = Arguments::from_args();
     let user = User::find();
-    let unprivileged = |name: &str, test: fn(&User) -> Result<(), Failed>| {
+    let root = rustix::process::geteuid().is_root();
+    let unprivileged = UNPRIVILEGED_TESTS.iter().map(|&(name, test)| {
         let user = user.clone();
         let cannot = user.is_err();
         Trial::test(name, move || {
             test(user.as_ref().map_err(|why| why.as_str())?)
         })
         .with_ignored_flag(cannot)
-    };
-    let mut trials = vec![
-        unprivileged(
-            "a_read_only_folder_stops_a_run_up_front_with_nothing_left",
-            folders::read_only_run,
-        ),
-        unprivileged(
-            "a_read_only_review_folder_stops_a_review_with_nothing_left",
-            folders::read_only_review,
-        ),
-        unprivileged(
-            "accept_with_an_unwritable_side_output_changes_nothing",
-            folders::accept_with_an_unwritable_side_output,
-        ),
-        Trial::test(
-            "a_file_size_limit_stops_a_run_whole",
-            folders::file_size_limit_run,
-        ),
-        Trial::test(
-            "a_file_size_limit_stops_a_review_whole",
-            folders::file_size_limit_review,
-        ),
-        Trial::test(
-            "a_clean_up_that_fails_after_the_swap_is_a_warning",
-            folders::cleanup_after_the_swap,
-        )
-        .with_ignored_flag(!rustix::process::geteuid().is_root()),
-        Trial::test(
-            "the_review_folder_and_the_baseline_are_kept_apart",
-            folders::review_dir_apart,
-        ),
-        Trial::test(
-            "concurrent_reviews_write_every_file_from_one_run",
-            folders::concurrent_reviews,
-        ),
-        Trial::test(
-            "hostile_baselines_get_a_verdict_within_the_memory_bound",
-            limits::hostile_baselines,
-        ),
-        Trial::test(
-            "thirty_large_figures_stay_within_the_memory_bound",
-            limits::many_large_figures,
-        ),
-        Trial::test(
-            "a_manifest_of_thousands_of_files_is_refused_whole",
-            limits::a_manifest_of_thousands_of_files,
-        ),
-        Trial::test(
-            "any_mutated_baseline_gets_a_verdict",
-            fuzz::mutated_baselines,
-        ),
-        Trial::test("any_flag_values_get_a_run_or_one_error", fuzz::random_flags),
-        Trial::test("any_committed_tree_gets_a_verdict", fuzz::random_git_trees),
-        Trial::test(
-            "a_lock_never_chooses_a_destination",
-            trust::a_lock_never_chooses_a_destination,
-        ),
-        Trial::test(
-            "what_a_run_writes_its_readers_read",
-            trust::what_a_run_writes_its_readers_read,
-        ),
-        Trial::test(
-            "an_interrupted_review_leaves_no_earlier_verdict",
-            trust::an_interrupted_review_leaves_no_earlier_verdict,
-        ),
-        Trial::test(
-            "a_long_figure_name_gets_a_verdict",
-            trust::a_long_figure_name_gets_a_verdict,
-        ),
-        Trial::test(
-            "a_runaway_template_is_stopped",
-            trust::a_runaway_template_is_stopped,
-        ),
-        Trial::test(
-            "a_run_never_carries_through_a_swapped_folder",
-            races::a_run_never_carries_through_a_swapped_folder,
-        ),
-        Trial::test(
-            "a_review_never_writes_through_a_swapped_folder",
-            races::a_review_never_writes_through_a_swapped_folder,
-        ),
-        Trial::test(
-            "git_is_read_never_asked_to_fetch",
-            trust::git_is_read_never_asked_to_fetch,
-        ),
-        Trial::test(
-            "a_tree_of_a_million_entries_is_refused_in_bounded_time",
-            trust::a_tree_of_a_million_entries_is_refused_in_bounded_time,
-        ),
-        Trial::test(
-            "a_committed_link_reads_as_on_disk",
-            trust::a_committed_link_reads_as_on_disk,
-        ),
-        // Root plays the victim and hands the planted folder to `nobody`, the attacker.
-        Trial::test(
-            "another_users_staging_folder_is_never_touched",
-            trust::another_users_staging_folder_is_never_touched,
-        )
-        .with_ignored_flag(!rustix::process::geteuid().is_root()),
-    ];
+    });
+    let plain = TESTS.iter().map(|&(name, test)| Trial::test(name, test));
+    let rooted = ROOT_TESTS
+        .iter()
+        .map(|&(name, test)| Trial::test(name, test).with_ignored_flag(!root));
+    let trials: Vec<Trial> = unprivileged.chain(plain).chain(rooted).collect();
     if let Err(why) = &user {
         eprintln!("{why}: the tests that need a folder's mode to bind are not run here");
     }
-    let conclusion = libtest_mimic::run(&args, std::mem::take(&mut trials));
+    let conclusion = libtest_mimic::run(&args, trials);
     // The copy of the binary goes before the exit, which runs no destructor.
     drop(user);
     conclusion.exit();

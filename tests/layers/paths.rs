@@ -29,21 +29,7 @@ pub(super) fn tokens(text: &str) -> (Vec<Token>, Vec<String>) {
             }
             i = end;
         } else if c == '/' && at(i + 1) == '*' {
-            let mut depth = 0;
-            while i < chars.len() {
-                if chars[i] == '/' && at(i + 1) == '*' {
-                    depth += 1;
-                    i += 2;
-                } else if chars[i] == '*' && at(i + 1) == '/' {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
+            i = after_block_comment(&chars, i);
         } else if c == 'r' && (at(i + 1) == '"' || (at(i + 1) == '#' && at(i + 2) != '[')) {
             // A raw string: r"…" or r#"…"#.
             let hashes = (i + 1..).take_while(|&k| at(k) == '#').count();
@@ -99,6 +85,25 @@ pub(super) fn tokens(text: &str) -> (Vec<Token>, Vec<String>) {
     (out, docs)
 }
 
+/// The index after the block comment (nested ones included) that opens at `chars[i]`.
+fn after_block_comment(chars: &[char], mut i: usize) -> usize {
+    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
+    let mut depth = 0;
+    while i < chars.len() {
+        match (chars[i], at(i + 1)) {
+            ('/', '*') => depth += 1,
+            ('*', '/') if depth <= 1 => return i + 2,
+            ('*', '/') => depth -= 1,
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        i += 2;
+    }
+    i
+}
+
 /// Every path of a file that may name a module of the crate, with the inline modules it is
 /// written in (`mod tests { … }`): `use` trees are expanded into their leaves.
 pub(super) fn named_paths(text: &str) -> Vec<(Vec<String>, Vec<String>)> {
@@ -131,21 +136,7 @@ pub(super) fn named_paths(text: &str) -> Vec<(Vec<String>, Vec<String>)> {
                 };
                 if is_cfg_test(&tokens[..i]) {
                     // Unit tests are no part of the program's structure: skip the block.
-                    let mut open = 0usize;
-                    i += 2;
-                    while let Some(token) = tokens.get(i) {
-                        i += 1;
-                        match token {
-                            Token::Open => open += 1,
-                            Token::Close => {
-                                open -= 1;
-                                if open == 0 {
-                                    break;
-                                }
-                            }
-                            _ => {}
-                        }
-                    }
+                    i = after_block(&tokens, i + 2);
                     continue;
                 }
                 depth += 1;
@@ -164,25 +155,47 @@ pub(super) fn named_paths(text: &str) -> Vec<(Vec<String>, Vec<String>)> {
             _ => i += 1,
         }
     }
-    // Doc links: `crate::a::b`, `super::x` in the text of doc comments (not in any inline
-    // module's scope: good enough, since test modules have no doc links).
-    for doc in docs {
-        let (tokens, _) = tokens_of_doc(&doc);
-        let mut i = 0;
-        while i < tokens.len() {
-            if let Token::Ident(word) = &tokens[i]
-                && matches!(word.as_str(), "crate" | "super" | "self")
-                && tokens.get(i + 1) == Some(&Token::PathSep)
-            {
-                let mut leaves = Vec::new();
-                i = use_tree(&tokens, i, Vec::new(), &mut leaves);
-                found.extend(leaves.into_iter().map(|leaf| (Vec::new(), leaf)));
-            } else {
-                i += 1;
-            }
+    // Doc links (not in any inline module's scope: good enough, since test modules have no
+    // doc links).
+    found.extend(
+        docs.iter()
+            .flat_map(|doc| doc_paths(doc))
+            .map(|leaf| (Vec::new(), leaf)),
+    );
+    found
+}
+
+/// The index after the block that opens at `tokens[i]`.
+fn after_block(tokens: &[Token], mut i: usize) -> usize {
+    let mut open = 0usize;
+    while let Some(token) = tokens.get(i) {
+        i += 1;
+        match token {
+            Token::Open => open += 1,
+            Token::Close if open <= 1 => break,
+            Token::Close => open -= 1,
+            _ => {}
         }
     }
-    found
+    i
+}
+
+/// The paths a doc comment links: `crate::a::b`, `super::x`, `self::y` in its text.
+fn doc_paths(doc: &str) -> Vec<Vec<String>> {
+    let (tokens, _) = tokens_of_doc(doc);
+    let mut leaves = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Token::Ident(word) = &tokens[i]
+            && matches!(word.as_str(), "crate" | "super" | "self")
+            && tokens.get(i + 1) == Some(&Token::PathSep)
+        {
+            i = use_tree(&tokens, i, Vec::new(), &mut leaves);
+        } else {
+            i += 1;
+        }
+    }
+    leaves
 }
 
 /// Whether the tokens before a `mod` end with `#[cfg(test)]`.
@@ -197,6 +210,24 @@ fn is_cfg_test(before: &[Token]) -> bool {
 /// literals.
 fn tokens_of_doc(doc: &str) -> (Vec<Token>, Vec<String>) {
     tokens(&doc.replace(['\'', '"'], " "))
+}
+
+/// Reads the trees of a `{ … }` group of `use` from `tokens[i]`, after its brace, each under
+/// `prefix`; returns the index after the closing brace.
+fn use_group(
+    tokens: &[Token],
+    mut i: usize,
+    prefix: &[String],
+    leaves: &mut Vec<Vec<String>>,
+) -> usize {
+    loop {
+        match tokens.get(i) {
+            Some(Token::Close) => return i + 1,
+            None => return i,
+            Some(Token::Ident(_)) => i = use_tree(tokens, i, prefix.to_vec(), leaves),
+            Some(_) => i += 1,
+        }
+    }
 }
 
 /// Reads a path or `use` tree from `tokens[i]`, pushing each leaf path (prefix included);
@@ -219,22 +250,7 @@ fn use_tree(
                 }
                 break;
             }
-            Some(Token::Open) => {
-                i += 1;
-                loop {
-                    match tokens.get(i) {
-                        Some(Token::Close) => {
-                            i += 1;
-                            break;
-                        }
-                        Some(Token::Comma) => i += 1,
-                        None => break,
-                        Some(Token::Ident(_)) => i = use_tree(tokens, i, path.clone(), leaves),
-                        Some(_) => i += 1,
-                    }
-                }
-                return i;
-            }
+            Some(Token::Open) => return use_group(tokens, i + 1, &path, leaves),
             _ => break,
         }
     }
