@@ -8,7 +8,7 @@ use std::io;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::handle::{Folder, describe, is_not_a_folder, not_a_file, read_up_to};
+use super::handle::{Folder, describe, is_not_a_folder, read_up_to};
 
 /// What stands at a path inside a folder.
 #[derive(Debug)]
@@ -118,18 +118,31 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>
         })
 }
 
+/// Why [`read_following`] read nothing.
+pub(crate) enum NotRead {
+    /// Something other than a regular file stands there: "a folder", "a FIFO", ….
+    NotAFile(&'static str),
+    /// The system's reason.
+    Io(io::Error),
+}
+
 /// Reads the regular file `path` names, following symbolic links, of at most `limit` bytes;
-/// anything else (a FIFO, a device, a folder) is an error, found without blocking.
-pub(crate) fn read_following(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-    let file = fs::OpenOptions::new()
+/// anything else (a FIFO, a socket, a folder) is refused by its kind, found without blocking.
+pub(crate) fn read_following(path: &Path, limit: u64) -> Result<Vec<u8>, NotRead> {
+    let opened = fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
-        .open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Err(not_a_file(describe(&meta)));
+        .open(path);
+    // A socket cannot be opened at all: what stands there is told by its kind all the same.
+    let meta = match &opened {
+        Ok(file) => file.metadata(),
+        Err(_) => fs::metadata(path),
+    };
+    match (opened, meta) {
+        (_, Ok(meta)) if !meta.is_file() => Err(NotRead::NotAFile(describe(&meta))),
+        (Ok(file), Ok(_)) => read_up_to(file, limit).map_err(NotRead::Io),
+        (Err(e), _) | (_, Err(e)) => Err(NotRead::Io(e)),
     }
-    read_up_to(file, limit)
 }
 
 /// Whether this process may list, make and remove entries in the folder `folder`; the

@@ -402,7 +402,7 @@ pub(crate) fn describe_mode(mode: rustix::fs::RawMode) -> &'static str {
 }
 
 /// The error for `what` ("a FIFO", …) standing where a file is read.
-pub(crate) fn not_a_file(what: &str) -> io::Error {
+fn not_a_file(what: &str) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidInput,
         format!("is {what}, not a file"),

@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::error::ProjectError;
 use super::keys::{Key, Place};
-use crate::output::{fsx, handle};
+use crate::output::fsx::{self, NotRead};
 
 /// A project file larger than this is not one: it holds a dozen lines.
 pub const MAX_PROJECT_FILE_BYTES: u64 = 1 << 20;
@@ -54,18 +54,16 @@ pub(super) struct ProjectFile {
 impl ProjectFile {
     /// Reads and parses the file at `path`.
     pub fn read(path: &Path) -> Result<ProjectFile, ProjectError> {
-        let read = |source| ProjectError::Read {
-            path: path.to_path_buf(),
-            source,
-        };
-        let meta = std::fs::metadata(path).map_err(read)?;
-        if !meta.is_file() {
-            return Err(ProjectError::NotAFile {
+        let bytes = fsx::read_following(path, MAX_PROJECT_FILE_BYTES).map_err(|why| match why {
+            NotRead::NotAFile(kind) => ProjectError::NotAFile {
                 path: path.to_path_buf(),
-                kind: handle::describe(&meta),
-            });
-        }
-        let bytes = fsx::read_following(path, MAX_PROJECT_FILE_BYTES).map_err(read)?;
+                kind,
+            },
+            NotRead::Io(source) => ProjectError::Read {
+                path: path.to_path_buf(),
+                source,
+            },
+        })?;
         let text = String::from_utf8(bytes).map_err(|e| {
             let offset = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();

@@ -20,7 +20,8 @@ use std::sync::Arc;
 use crate::budget::Exceeded;
 use crate::config::{Config, Template};
 use crate::figures::Figure;
-use crate::output::{Artifact, Body, Ledger, fsx, handle};
+use crate::output::fsx::{self, NotRead};
+use crate::output::{Artifact, Body, Ledger};
 use crate::study::Study;
 use context::{PageContext, page_context};
 use data_files::data_files;
@@ -137,19 +138,15 @@ fn read_template(dir: &Path) -> Result<PageTemplate> {
     /// A template larger than this is not a page template.
     const LIMIT: u64 = 64 << 20;
     let path = dir.join(TEMPLATE);
-    let meta = std::fs::metadata(&path).map_err(|source| ReportError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    if !meta.is_file() {
-        return Err(ReportError::TemplateNotAFile {
-            path,
-            kind: handle::describe(&meta),
-        });
-    }
-    let bytes = fsx::read_following(&path, LIMIT).map_err(|source| ReportError::Io {
-        path: path.clone(),
-        source,
+    let bytes = fsx::read_following(&path, LIMIT).map_err(|why| match why {
+        NotRead::NotAFile(kind) => ReportError::TemplateNotAFile {
+            path: path.clone(),
+            kind,
+        },
+        NotRead::Io(source) => ReportError::Io {
+            path: path.clone(),
+            source,
+        },
     })?;
     let name = path.display().to_string();
     let text = String::from_utf8(bytes).map_err(|e| {

@@ -339,6 +339,31 @@ pub fn random_flags() -> Result<(), Failed> {
         .map_err(|e| Failed::from(e.to_string()))
 }
 
+/// One level of a tree for `git mktree`: `fanout` empty files (or, above the first level,
+/// `fanout` copies of the tree `inner`), then a link and a submodule where asked.
+fn tree_level(
+    empty: &str,
+    inner: Option<&str>,
+    level: u32,
+    fanout: usize,
+    link: bool,
+    submodule: bool,
+) -> String {
+    let mut lines: String = (0..fanout)
+        .map(|k| match inner {
+            None => format!("100644 blob {empty}\tf{k}\n"),
+            Some(inner) => format!("040000 tree {inner}\td{level}-{k}\n"),
+        })
+        .collect();
+    if link {
+        lines.push_str(&format!("120000 blob {empty}\tlink{level}\n"));
+    }
+    if submodule {
+        lines.push_str(&format!("160000 commit {}\tsub{level}\n", "1".repeat(40)));
+    }
+    lines
+}
+
 /// Committed trees of any shape, read with `--baseline-rev`: folders `fanout` wide and
 /// `depth` deep of empty files, links and submodules where files and folders should be.
 /// Each gets a verdict (exit 0, 1 or 2) in bounded time and memory.
@@ -352,21 +377,7 @@ pub fn random_git_trees() -> Result<(), Failed> {
             let empty = super::trust::empty_blob(dir).map_err(fail)?;
             let mut tree = None;
             for level in 0..depth {
-                let mut lines = String::new();
-                for k in 0..fanout {
-                    match &tree {
-                        None => lines.push_str(&format!("100644 blob {empty}\tf{k}\n")),
-                        Some(inner) => {
-                            lines.push_str(&format!("040000 tree {inner}\td{level}-{k}\n"))
-                        }
-                    }
-                }
-                if link {
-                    lines.push_str(&format!("120000 blob {empty}\tlink{level}\n"));
-                }
-                if submodule {
-                    lines.push_str(&format!("160000 commit {}\tsub{level}\n", "1".repeat(40)));
-                }
+                let lines = tree_level(&empty, tree.as_deref(), level, fanout, link, submodule);
                 tree = Some(super::trust::mktree(dir, &lines).map_err(fail)?);
             }
             let output = tree.unwrap_or_default();

@@ -102,14 +102,18 @@ fn no_line_passes_under_a_label() {
                 let (w, h) = label_half_size(&label.text);
                 // Coordinates are written to a tenth of a pixel: allow for that rounding.
                 let inner = OrientedRect::new(label.centre, label.angle, w - 0.3, h - 0.3);
-                for (level, pieces) in &lines {
-                    for segment in pieces.iter().flat_map(|p| p.windows(2)) {
-                        assert!(
-                            inner.clip_segment(segment[0], segment[1]).is_none(),
-                            "{id:?}: a line of level {level} crosses label {}",
-                            label.text
-                        );
-                    }
+                let segments = lines.iter().flat_map(|(level, pieces)| {
+                    pieces
+                        .iter()
+                        .flat_map(|p| p.windows(2))
+                        .map(move |s| (level, s))
+                });
+                for (level, segment) in segments {
+                    assert!(
+                        inner.clip_segment(segment[0], segment[1]).is_none(),
+                        "{id:?}: a line of level {level} crosses label {}",
+                        label.text
+                    );
                 }
             }
         }
