@@ -3,7 +3,7 @@
 //! or unreadable, each naming the place on the review page that shows it; the suite carries
 //! the review's last line.
 
-use super::findings::Review;
+use super::findings::{FileReview, Review};
 use super::page::anchor;
 use super::sidecar::MARKER;
 use super::verdict::{Header, error_line, last_line, parameter_lines};
@@ -37,75 +37,9 @@ pub fn xml(review: &Review, header: &Header) -> String {
         escape(&header.review_page),
         escape(&last_line(review, header))
     ));
-    out.push_str("    <testcase classname=\"logreg-report.review\" name=\"parameters\"");
-    if parameters.is_empty() {
-        out.push_str("/>\n");
-    } else {
-        let lines = escape(&parameters.join("\n"));
-        let head = "the baseline was made with other parameters";
-        if parameters_fail {
-            out.push_str(&format!(
-                ">\n      <failure type=\"parameters\" message=\"{head}\">{lines}</failure>\n    </testcase>\n"
-            ));
-        } else {
-            out.push_str(&format!(
-                ">\n      <system-out>accepted: {head}:\n{lines}</system-out>\n    </testcase>\n"
-            ));
-        }
-    }
+    out.push_str(&parameters_case(&parameters, parameters_fail));
     for file in &review.files {
-        out.push_str(&format!(
-            "    <testcase classname=\"logreg-report.review\" name=\"{}\"",
-            escape(&file.path)
-        ));
-        let detail = if file.verdict == Verdict::Identical {
-            String::new()
-        } else {
-            format!("{}: {}", file.verdict.word(), file.note)
-        };
-        if detail.is_empty() {
-            out.push_str("/>\n");
-            continue;
-        }
-        out.push_str(">\n");
-        let figure = review
-            .figures
-            .iter()
-            .find(|f| file.path.ends_with(&format!("/{}", f.file_name)));
-        let causes = match figure {
-            Some(f) if f.causes.is_empty() && file.verdict == Verdict::Changed => {
-                "None of the numbers or data it is drawn from moved: the change comes from how \
-                 it is drawn."
-                    .to_string()
-            }
-            Some(f) if !f.causes.is_empty() => {
-                let lines: Vec<String> = f.causes.iter().map(ToString::to_string).collect();
-                format!("What it is drawn from that moved:\n{}", lines.join("\n"))
-            }
-            _ => String::new(),
-        };
-        let see = format!("See {}#{}", header.review_page, anchor(&file.path));
-        let causes = if causes.is_empty() {
-            see
-        } else {
-            format!("{causes}\n{see}")
-        };
-        if file.passed || accepted {
-            let prefix = if file.passed { "" } else { "accepted: " };
-            out.push_str(&format!(
-                "      <system-out>{}{}</system-out>\n",
-                prefix,
-                escape(&detail)
-            ));
-        } else {
-            out.push_str(&format!(
-                "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
-                file.verdict.word(),
-                escape(&detail),
-                escape(&causes)
-            ));
-        }
-        out.push_str("    </testcase>\n");
+        out.push_str(&file_case(review, header, file));
     }
     out.push_str(&format!(
         "    <system-out>{}</system-out>\n",
@@ -113,6 +47,76 @@ pub fn xml(review: &Review, header: &Header) -> String {
     ));
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
+}
+
+/// The case of the parameters the run does not share with the baseline: failing when `fail`.
+fn parameters_case(parameters: &[String], fail: bool) -> String {
+    let open = "    <testcase classname=\"logreg-report.review\" name=\"parameters\"";
+    if parameters.is_empty() {
+        return format!("{open}/>\n");
+    }
+    let lines = escape(&parameters.join("\n"));
+    let head = "the baseline was made with other parameters";
+    if fail {
+        format!(
+            "{open}>\n      <failure type=\"parameters\" message=\"{head}\">{lines}</failure>\n    </testcase>\n"
+        )
+    } else {
+        format!(
+            "{open}>\n      <system-out>accepted: {head}:\n{lines}</system-out>\n    </testcase>\n"
+        )
+    }
+}
+
+/// A file's case: a failure says what moved and where the review page shows it.
+fn file_case(review: &Review, header: &Header, file: &FileReview) -> String {
+    let open = format!(
+        "    <testcase classname=\"logreg-report.review\" name=\"{}\"",
+        escape(&file.path)
+    );
+    if file.verdict == Verdict::Identical {
+        return format!("{open}/>\n");
+    }
+    let detail = escape(&format!("{}: {}", file.verdict.word(), file.note));
+    if file.passed || header.accepted {
+        let prefix = if file.passed { "" } else { "accepted: " };
+        return format!(
+            "{open}>\n      <system-out>{prefix}{detail}</system-out>\n    </testcase>\n"
+        );
+    }
+    let see = format!("See {}#{}", header.review_page, anchor(&file.path));
+    let why = match causes(review, file) {
+        Some(causes) => format!("{causes}\n{see}"),
+        None => see,
+    };
+    format!(
+        "{open}>\n      <failure type=\"{}\" message=\"{detail}\">{}</failure>\n    </testcase>\n",
+        file.verdict.word(),
+        escape(&why)
+    )
+}
+
+/// For a figure's file: whether what it is drawn from moved, and what.
+fn causes(review: &Review, file: &FileReview) -> Option<String> {
+    let figure = review
+        .figures
+        .iter()
+        .find(|f| file.path.ends_with(&format!("/{}", f.file_name)))?;
+    if !figure.causes.is_empty() {
+        let lines: Vec<String> = figure.causes.iter().map(ToString::to_string).collect();
+        Some(format!(
+            "What it is drawn from that moved:\n{}",
+            lines.join("\n")
+        ))
+    } else if file.verdict == Verdict::Changed {
+        Some(
+            "None of the numbers or data it is drawn from moved: the change comes from how it \
+             is drawn."
+                .to_string(),
+        )
+    } else {
+        None
+    }
 }
 
 /// The XML of a review that could not be made: one case, in error, with the reason.

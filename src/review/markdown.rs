@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::findings::Review;
-use super::numbers::{Leaf, Scope};
+use super::numbers::{Change, Leaf, Scope};
 use super::sidecar::MARKER;
 use super::verdict::{Header, State, error_line, last_line, parameter_lines, state};
 use crate::numbers::short;
@@ -45,95 +45,9 @@ pub fn summary(review: &Review, header: &Header) -> String {
         code_span(&header.baseline),
         escape(&header.run)
     );
-    let changed: Vec<_> = review
-        .files
-        .iter()
-        .filter(|f| f.verdict != Verdict::Identical)
-        .collect();
-    if !changed.is_empty() {
-        let _ = writeln!(out, "| file | verdict | result | why |\n|---|---|---|---|");
-        let mut rows = changed.clone();
-        rows.sort_by_key(|f| f.passed);
-        for f in rows.iter().take(MOST) {
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                cell_code(&f.path),
-                f.verdict.word(),
-                if f.passed { "pass" } else { "**FAIL**" },
-                cell(&f.note)
-            );
-        }
-        if rows.len() > MOST {
-            let _ = writeln!(out, "\n… and {} more files.", rows.len() - MOST);
-        }
-        let identical = review.files.len() - changed.len();
-        let _ = writeln!(out, "\n{identical} other files are identical.\n");
-    }
-    let moved: Vec<String> = review
-        .figures
-        .iter()
-        .filter(|f| !f.causes.is_empty())
-        .map(|f| {
-            let name = match f.number {
-                Some(n) => format!("Figure {n} ({})", code_span(&f.file_name)),
-                None => code_span(&f.file_name),
-            };
-            let causes: Vec<String> = f.causes.iter().map(|c| escape(&c.to_string())).collect();
-            format!("- {name}: {}", causes.join("; "))
-        })
-        .collect();
-    if !moved.is_empty() {
-        let _ = writeln!(out, "**Why the figures moved**\n");
-        list(&mut out, &moved);
-    }
-    if let Some(numbers) = &review.numbers
-        && !numbers.changes.is_empty()
-    {
-        let _ = writeln!(
-            out,
-            "**Numbers beyond the tolerance {}**: {} of {} values, by part of `results.json`:\n",
-            short(review.tolerances.numbers),
-            numbers.changes.len(),
-            numbers.compared
-        );
-        let mut scopes: Vec<&Scope> = Vec::new();
-        for change in &numbers.changes {
-            if !scopes.contains(&&change.key.scope) {
-                scopes.push(&change.key.scope);
-            }
-        }
-        let lines: Vec<String> = scopes
-            .iter()
-            .map(|scope| {
-                let here: Vec<_> = numbers
-                    .changes
-                    .iter()
-                    .filter(|c| &c.key.scope == *scope)
-                    .collect();
-                let what = if here.iter().all(|c| c.old == Leaf::Absent) {
-                    format!("new in this run, {} values", here.len())
-                } else if here.iter().all(|c| c.new == Leaf::Absent) {
-                    format!("gone from this run, {} values", here.len())
-                } else {
-                    let some: Vec<String> = here
-                        .iter()
-                        .filter(|c| c.key.field != "lambda")
-                        .take(4)
-                        .map(|c| escape(&super::inputs::movement(c)))
-                        .collect();
-                    let more = if here.len() > 4 {
-                        format!(", … ({} in all)", here.len())
-                    } else {
-                        String::new()
-                    };
-                    format!("{}{more}", some.join(", "))
-                };
-                format!("- {}: {what}", escape(&scope.to_string()))
-            })
-            .collect();
-        list(&mut out, &lines);
-    }
+    write_files(&mut out, review);
+    write_moved_figures(&mut out, review);
+    write_numbers(&mut out, review);
     if !header.review_page.is_empty() {
         let _ = writeln!(
             out,
@@ -150,6 +64,107 @@ pub fn summary(review: &Review, header: &Header) -> String {
         );
     }
     out
+}
+
+/// The table of the files that are not identical, failing ones first.
+fn write_files(out: &mut String, review: &Review) {
+    let mut rows: Vec<_> = review
+        .files
+        .iter()
+        .filter(|f| f.verdict != Verdict::Identical)
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let identical = review.files.len() - rows.len();
+    let _ = writeln!(out, "| file | verdict | result | why |\n|---|---|---|---|");
+    rows.sort_by_key(|f| f.passed);
+    for f in rows.iter().take(MOST) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} |",
+            cell_code(&f.path),
+            f.verdict.word(),
+            if f.passed { "pass" } else { "**FAIL**" },
+            cell(&f.note)
+        );
+    }
+    if rows.len() > MOST {
+        let _ = writeln!(out, "\n… and {} more files.", rows.len() - MOST);
+    }
+    let _ = writeln!(out, "\n{identical} other files are identical.\n");
+}
+
+/// Why the figures moved: for each, what it is drawn from that moved.
+fn write_moved_figures(out: &mut String, review: &Review) {
+    let moved: Vec<String> = review
+        .figures
+        .iter()
+        .filter(|f| !f.causes.is_empty())
+        .map(|f| {
+            let name = match f.number {
+                Some(n) => format!("Figure {n} ({})", code_span(&f.file_name)),
+                None => code_span(&f.file_name),
+            };
+            let causes: Vec<String> = f.causes.iter().map(|c| escape(&c.to_string())).collect();
+            format!("- {name}: {}", causes.join("; "))
+        })
+        .collect();
+    if !moved.is_empty() {
+        let _ = writeln!(out, "**Why the figures moved**\n");
+        list(out, &moved);
+    }
+}
+
+/// The numbers beyond the tolerance, a line for each part of `results.json` they are in.
+fn write_numbers(out: &mut String, review: &Review) {
+    let Some(numbers) = review.numbers.as_ref().filter(|n| !n.changes.is_empty()) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "**Numbers beyond the tolerance {}**: {} of {} values, by part of `results.json`:\n",
+        short(review.tolerances.numbers),
+        numbers.changes.len(),
+        numbers.compared
+    );
+    let mut scopes: Vec<(&Scope, Vec<&Change>)> = Vec::new();
+    for change in &numbers.changes {
+        match scopes
+            .iter_mut()
+            .find(|(scope, _)| *scope == &change.key.scope)
+        {
+            Some((_, here)) => here.push(change),
+            None => scopes.push((&change.key.scope, vec![change])),
+        }
+    }
+    let lines: Vec<String> = scopes
+        .iter()
+        .map(|(scope, here)| format!("- {}: {}", escape(&scope.to_string()), moved(here)))
+        .collect();
+    list(out, &lines);
+}
+
+/// What moved in one part of `results.json`: new or gone as a whole, else its first changes.
+fn moved(here: &[&Change]) -> String {
+    if here.iter().all(|c| c.old == Leaf::Absent) {
+        return format!("new in this run, {} values", here.len());
+    }
+    if here.iter().all(|c| c.new == Leaf::Absent) {
+        return format!("gone from this run, {} values", here.len());
+    }
+    let some: Vec<String> = here
+        .iter()
+        .filter(|c| c.key.field != "lambda")
+        .take(4)
+        .map(|c| escape(&super::inputs::movement(c)))
+        .collect();
+    let more = if here.len() > 4 {
+        format!(", … ({} in all)", here.len())
+    } else {
+        String::new()
+    };
+    format!("{}{more}", some.join(", "))
 }
 
 /// The summary of a review that could not be made.

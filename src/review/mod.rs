@@ -45,7 +45,7 @@ use crate::figures::FIGURES;
 use crate::numbers::{counted, short};
 use crate::output::{Artifact, Baseline, Body, FileVerdict, Verdict};
 use crate::progress::{Progress, step};
-use crate::raster::Renderer;
+use crate::raster::{CompareOptions, Renderer};
 use crate::report::{FIGURES_DIR, PAGE, RESULTS};
 use findings::{figure_path, is_figure, is_raster};
 use numbers::Numbers;
@@ -68,16 +68,12 @@ pub const MAX_PNG_BYTES: u64 = 16 << 20;
 
 /// How much of a baseline's file the review reads whole, by what the file is.
 fn read_limit(path: &str) -> u64 {
-    if is_figure(path) {
-        crate::raster::MAX_SVG_BYTES as u64
-    } else if is_raster(path) {
-        MAX_PNG_BYTES
-    } else if path == RESULTS {
-        MAX_RESULTS_BYTES
-    } else if path == PAGE {
-        MAX_PAGE_BYTES
-    } else {
-        TEXT_DIFF_LIMIT
+    match path {
+        _ if is_figure(path) => crate::raster::MAX_SVG_BYTES as u64,
+        _ if is_raster(path) => MAX_PNG_BYTES,
+        RESULTS => MAX_RESULTS_BYTES,
+        PAGE => MAX_PAGE_BYTES,
+        _ => TEXT_DIFF_LIMIT,
     }
 }
 
@@ -99,98 +95,147 @@ pub fn review(
     tolerances: &Tolerances,
     progress: &mut dyn Progress,
 ) -> Result<Review, ReviewError> {
-    // The run's bytes are kept for the files a layer reads; a text file only when it is held
-    // in memory and small (a CSV at large N is made piece by piece, and never held).
-    let keep = |artifact: &Artifact| {
-        let path = artifact.path.as_str();
-        if is_text(path) {
-            matches!(&artifact.body, Body::Bytes(bytes) if bytes.len() as u64 <= TEXT_DIFF_LIMIT)
-        } else {
-            true
-        }
-    };
     let verdicts = step(progress, "comparing with the baseline", || {
-        crate::output::verdicts(baseline, artifacts, &keep)
+        crate::output::verdicts(baseline, artifacts, &held_for_layers)
     })?;
     let read = |path: &str| baseline.read(path, read_limit(path));
-    let changed = |v: &FileVerdict| v.verdict == Verdict::Changed;
-    let find = |path: &str| verdicts.iter().find(|v| v.path == path);
-
+    let changed = |path: &str| {
+        verdicts
+            .iter()
+            .find(|v| v.path == path && v.verdict == Verdict::Changed)
+    };
     let mut parameters = Vec::new();
-    let numbers = match find(RESULTS) {
-        Some(v) if changed(v) => Some(read(RESULTS).and_then(|old| {
-            let new = v.candidate.as_deref().unwrap_or_default();
-            parameters = parameters::compare(&old, new);
-            numbers::compare(&old, new, tolerances.numbers).map_err(|e| e.to_string())
-        })),
-        _ => None,
-    };
-    let page_text = match find(PAGE) {
-        Some(v) if changed(v) => Some(read(PAGE).and_then(|old| {
-            let new = v.candidate.as_deref().unwrap_or_default();
-            text::diff_pages(
-                &String::from_utf8_lossy(&old),
-                &String::from_utf8_lossy(new),
-            )
-        })),
-        _ => None,
-    };
+    let numbers = changed(RESULTS).map(|v| {
+        let (old, new) = (read(RESULTS)?, v.candidate.as_deref().unwrap_or_default());
+        parameters = parameters::compare(&old, new);
+        numbers::compare(&old, new, tolerances.numbers).map_err(|e| e.to_string())
+    });
+    let page_text = changed(PAGE).map(|v| {
+        let new = String::from_utf8_lossy(v.candidate.as_deref().unwrap_or_default());
+        read(PAGE).and_then(|old| text::diff_pages(&String::from_utf8_lossy(&old), &new))
+    });
+    let pictures = draw_pictures(&verdicts, &read, tolerances, progress)?;
+    let figures = figure_reviews(&verdicts, &pictures, &numbers);
+    let files = verdicts
+        .iter()
+        .map(|v| judge(v, pictures.get(&v.path), &numbers, &page_text, tolerances))
+        .collect();
+    let images = verdicts
+        .iter()
+        .filter(|v| is_raster(&v.path) && v.verdict != Verdict::Identical)
+        .filter_map(|v| {
+            Some(ImageReview {
+                path: v.path.clone(),
+                picture: pictures.get(&v.path)?.clone(),
+            })
+        })
+        .collect();
+    let texts = verdicts
+        .iter()
+        .filter(|v| is_text(&v.path) && v.verdict != Verdict::Identical)
+        .map(|v| {
+            let diff = text_diff(v, &read);
+            let note = diff.as_ref().err().cloned().unwrap_or_default();
+            TextReview {
+                path: v.path.clone(),
+                diff: diff.ok(),
+                note,
+            }
+        })
+        .collect();
+    Ok(Review {
+        parameters,
+        files,
+        figures,
+        numbers: numbers.and_then(Result::ok),
+        page_text: page_text.and_then(Result::ok),
+        images,
+        texts,
+        tolerances: *tolerances,
+    })
+}
 
+/// Reads a baseline's file for a layer of the review; Err says why it cannot be read.
+type Read<'a> = &'a (dyn Fn(&str) -> Result<Vec<u8>, String> + Sync);
+
+/// Whether the run's bytes of a file are kept for the layer that reads it: a text file's only
+/// when it is held in memory and small (a CSV at large N is made piece by piece, never held).
+fn held_for_layers(artifact: &Artifact) -> bool {
+    let path = artifact.path.as_str();
+    !is_text(path)
+        || matches!(&artifact.body, Body::Bytes(bytes) if bytes.len() as u64 <= TEXT_DIFF_LIMIT)
+}
+
+/// Draws and compares every figure and image that is not identical.
+fn draw_pictures(
+    verdicts: &[FileVerdict],
+    read: Read,
+    tolerances: &Tolerances,
+    progress: &mut dyn Progress,
+) -> Result<HashMap<String, Picture>, ReviewError> {
     let drawn: Vec<&FileVerdict> = verdicts
         .iter()
         .filter(|v| (is_figure(&v.path) || is_raster(&v.path)) && v.verdict != Verdict::Identical)
         .collect();
-    let mut pictures: HashMap<String, Picture> = HashMap::new();
-    if !drawn.is_empty() {
-        let renderer = Renderer::new();
-        let options = tolerances.compare_options();
-        let name = format!("drawing {}", counted(drawn.len(), "figure", "figures"));
-        pictures = step(progress, &name, || {
-            // A few at a time (as many as there are threads), each drawn, compared and encoded
-            // whole before the next: memory holds the drawings in flight and the images kept,
-            // which stop at MAX_IMAGE_BYTES.
-            let mut kept = HashMap::new();
-            let mut budget = pictures::MAX_IMAGE_BYTES;
-            for chunk in drawn.chunks(rayon::current_num_threads().max(1)) {
-                let made: Vec<(String, Picture)> = chunk
-                    .par_iter()
-                    .map(|v| {
-                        let old = matches!(v.verdict, Verdict::Changed | Verdict::Removed)
-                            .then(|| read(&v.path));
-                        let old = old.as_ref().map(|b| b.as_deref().map_err(Clone::clone));
-                        let new = v.candidate.as_deref();
-                        let picture = if is_raster(&v.path) {
-                            pictures::raster_picture(old, new, &options)
-                        } else {
-                            let id = FIGURES
-                                .iter()
-                                .find(|spec| figure_path(spec.file_name) == v.path)
-                                .map(|spec| spec.id);
-                            let boxes = |size| {
-                                id.map(|id| crate::figures::panel_boxes(id, size))
-                                    .unwrap_or_default()
-                            };
-                            pictures::picture(&renderer, old, new, &options, &boxes)
-                        };
-                        (v.path.clone(), picture)
-                    })
-                    .collect();
-                for (path, mut picture) in made {
-                    let bytes = picture.image_bytes();
-                    if bytes > budget {
-                        picture.withhold();
-                    } else {
-                        budget -= bytes;
-                    }
-                    kept.insert(path, picture);
-                }
-            }
-            Ok::<_, ReviewError>(kept)
-        })?;
-        release_freed_memory();
+    if drawn.is_empty() {
+        return Ok(HashMap::new());
     }
+    let renderer = Renderer::new();
+    let options = tolerances.compare_options();
+    let name = format!("drawing {}", counted(drawn.len(), "figure", "figures"));
+    let pictures = step(progress, &name, || {
+        // A few at a time (as many as there are threads), each drawn, compared and encoded
+        // whole before the next: memory holds the drawings in flight and the images kept,
+        // which stop at MAX_IMAGE_BYTES.
+        let mut kept = HashMap::new();
+        let mut budget = pictures::MAX_IMAGE_BYTES;
+        for chunk in drawn.chunks(rayon::current_num_threads().max(1)) {
+            let made: Vec<(String, Picture)> = chunk
+                .par_iter()
+                .map(|v| (v.path.clone(), draw(v, &renderer, &options, read)))
+                .collect();
+            for (path, mut picture) in made {
+                let bytes = picture.image_bytes();
+                if bytes > budget {
+                    picture.withhold();
+                } else {
+                    budget -= bytes;
+                }
+                kept.insert(path, picture);
+            }
+        }
+        Ok::<_, ReviewError>(kept)
+    })?;
+    release_freed_memory();
+    Ok(pictures)
+}
 
-    let changes = match &numbers {
+/// Draws and compares one figure or image that is not identical.
+fn draw(v: &FileVerdict, renderer: &Renderer, options: &CompareOptions, read: Read) -> Picture {
+    let old = matches!(v.verdict, Verdict::Changed | Verdict::Removed).then(|| read(&v.path));
+    let old = old.as_ref().map(|b| b.as_deref().map_err(Clone::clone));
+    let new = v.candidate.as_deref();
+    if is_raster(&v.path) {
+        return pictures::raster_picture(old, new, options);
+    }
+    let id = FIGURES
+        .iter()
+        .find(|spec| figure_path(spec.file_name) == v.path)
+        .map(|spec| spec.id);
+    let boxes = |size| {
+        id.map(|id| crate::figures::panel_boxes(id, size))
+            .unwrap_or_default()
+    };
+    pictures::picture(renderer, old, new, options, &boxes)
+}
+
+/// Every figure of the table, in report order, with its picture and the inputs that moved.
+fn figure_reviews(
+    verdicts: &[FileVerdict],
+    pictures: &HashMap<String, Picture>,
+    numbers: &Option<Result<Numbers, String>>,
+) -> Vec<FigureReview> {
+    let changes = match numbers {
         Some(Ok(numbers)) => numbers.changes.as_slice(),
         _ => &[],
     };
@@ -202,7 +247,9 @@ pub fn review(
     let mut figures = Vec::new();
     for (k, spec) in FIGURES.iter().enumerate() {
         let path = figure_path(spec.file_name);
-        let Some(v) = find(&path) else { continue };
+        let Some(v) = verdicts.iter().find(|v| v.path == path) else {
+            continue;
+        };
         let causes = if v.verdict == Verdict::Identical {
             Vec::new()
         } else {
@@ -231,35 +278,15 @@ pub fn review(
             });
         }
     }
-    let files = verdicts
-        .iter()
-        .map(|v| judge(v, pictures.get(&v.path), &numbers, &page_text, tolerances))
-        .collect();
-    let images = verdicts
-        .iter()
-        .filter(|v| is_raster(&v.path) && v.verdict != Verdict::Identical)
-        .filter_map(|v| {
-            Some(ImageReview {
-                path: v.path.clone(),
-                picture: pictures.get(&v.path)?.clone(),
-            })
-        })
-        .collect();
-    let texts = verdicts
-        .iter()
-        .filter(|v| is_text(&v.path) && v.verdict != Verdict::Identical)
-        .map(|v| text_review(v, &read))
-        .collect();
-    Ok(Review {
-        parameters,
-        files,
-        figures,
-        numbers: numbers.and_then(Result::ok),
-        page_text: page_text.and_then(Result::ok),
-        images,
-        texts,
-        tolerances: *tolerances,
-    })
+    figures
+}
+
+/// A file's verdict, whether it passes, and why.
+type Judgement = (Verdict, bool, String);
+
+/// A failing judgement.
+fn fail(verdict: Verdict, note: impl Into<String>) -> Judgement {
+    (verdict, false, note.into())
 }
 
 /// Whether a file passes and why: the byte-level verdict, refined by the layer that reads
@@ -271,96 +298,21 @@ fn judge(
     page_text: &Option<Result<PageText, String>>,
     tolerances: &Tolerances,
 ) -> FileReview {
-    let fail = |verdict: Verdict, note: String| (verdict, false, note);
     let (verdict, passed, note) = match &v.verdict {
         Verdict::Identical => (Verdict::Identical, true, String::new()),
-        Verdict::New => fail(Verdict::New, "the baseline has no such file".into()),
+        Verdict::New => fail(Verdict::New, "the baseline has no such file"),
         Verdict::Missing => fail(
             Verdict::Missing,
-            "the baseline's run wrote it, but it is not in the folder".into(),
+            "the baseline's run wrote it, but it is not in the folder",
         ),
-        Verdict::Removed => fail(Verdict::Removed, "the run no longer writes it".into()),
-        Verdict::Unreadable(why) => fail(v.verdict.clone(), why.clone()),
+        Verdict::Removed => fail(Verdict::Removed, "the run no longer writes it"),
+        Verdict::Unreadable(why) => fail(v.verdict.clone(), why),
         Verdict::Changed if is_figure(&v.path) || is_raster(&v.path) => {
-            match picture.map(|p| &p.look) {
-                Some(Look::Compared(stats)) if stats.changed == 0 => (
-                    Verdict::Changed,
-                    true,
-                    "visually identical: the bytes differ, the pixels do not".into(),
-                ),
-                Some(Look::Compared(stats)) => {
-                    let within = stats.rms <= tolerances.rms
-                        && stats.differing <= tolerances.max_diff_pixels;
-                    let note = format!(
-                        "RMS {:.3} (limit {}); {} ({:.3} %, limit {}); {} anti-aliased; of {} pixels",
-                        stats.rms,
-                        short(tolerances.rms),
-                        counted(
-                            stats.differing as usize,
-                            "real differing pixel",
-                            "real differing pixels"
-                        ),
-                        stats.differing_share() * 100.0,
-                        tolerances.max_diff_pixels,
-                        stats.antialiased,
-                        stats.total
-                    );
-                    (Verdict::Changed, within, note)
-                }
-                Some(Look::SizeMismatch {
-                    baseline,
-                    candidate,
-                }) => fail(
-                    Verdict::Changed,
-                    format!(
-                        "the size changed from {}×{} to {}×{} pixels",
-                        baseline.0, baseline.1, candidate.0, candidate.1
-                    ),
-                ),
-                Some(Look::Unreadable(why)) => fail(Verdict::Unreadable(why.clone()), why.clone()),
-                Some(Look::OneSide) | None => fail(Verdict::Changed, "the bytes differ".into()),
-            }
+            judge_picture(picture, tolerances)
         }
-        Verdict::Changed if v.path == RESULTS => match numbers {
-            Some(Ok(numbers)) if numbers.changes.is_empty() => (
-                Verdict::Changed,
-                true,
-                format!(
-                    "no number changed beyond the tolerance {} ({} within it); only the files' \
-                     hashes differ",
-                    short(tolerances.numbers),
-                    numbers.within
-                ),
-            ),
-            Some(Ok(numbers)) => fail(
-                Verdict::Changed,
-                format!(
-                    "{} beyond the tolerance {}",
-                    counted(numbers.changes.len(), "value changed", "values changed"),
-                    short(tolerances.numbers)
-                ),
-            ),
-            Some(Err(why)) => fail(Verdict::Unreadable(why.clone()), why.clone()),
-            None => fail(Verdict::Changed, "the bytes differ".into()),
-        },
-        Verdict::Changed if v.path == PAGE => match page_text {
-            Some(Ok(text)) if text.same() => (
-                Verdict::Changed,
-                true,
-                "the same text: only markup or inline figures differ".into(),
-            ),
-            Some(Ok(text)) => fail(
-                Verdict::Changed,
-                format!(
-                    "text: {} removed, {} added",
-                    counted(text.removed, "line", "lines"),
-                    counted(text.added, "line", "lines")
-                ),
-            ),
-            Some(Err(why)) => fail(Verdict::Unreadable(why.clone()), why.clone()),
-            None => fail(Verdict::Changed, "the bytes differ".into()),
-        },
-        Verdict::Changed => fail(Verdict::Changed, "the bytes differ".into()),
+        Verdict::Changed if v.path == RESULTS => judge_numbers(numbers.as_ref(), tolerances),
+        Verdict::Changed if v.path == PAGE => judge_page_text(page_text.as_ref()),
+        Verdict::Changed => fail(Verdict::Changed, "the bytes differ"),
     };
     FileReview {
         path: v.path.clone(),
@@ -370,47 +322,125 @@ fn judge(
     }
 }
 
+/// A changed figure or image by its pixels: the same, or within the tolerances, pass.
+fn judge_picture(picture: Option<&Picture>, tolerances: &Tolerances) -> Judgement {
+    match picture.map(|p| &p.look) {
+        Some(Look::Compared(stats)) if stats.changed == 0 => (
+            Verdict::Changed,
+            true,
+            "visually identical: the bytes differ, the pixels do not".into(),
+        ),
+        Some(Look::Compared(stats)) => {
+            let within =
+                stats.rms <= tolerances.rms && stats.differing <= tolerances.max_diff_pixels;
+            let note = format!(
+                "RMS {:.3} (limit {}); {} ({:.3} %, limit {}); {} anti-aliased; of {} pixels",
+                stats.rms,
+                short(tolerances.rms),
+                counted(
+                    stats.differing as usize,
+                    "real differing pixel",
+                    "real differing pixels"
+                ),
+                stats.differing_share() * 100.0,
+                tolerances.max_diff_pixels,
+                stats.antialiased,
+                stats.total
+            );
+            (Verdict::Changed, within, note)
+        }
+        Some(Look::SizeMismatch {
+            baseline,
+            candidate,
+        }) => fail(
+            Verdict::Changed,
+            format!(
+                "the size changed from {}×{} to {}×{} pixels",
+                baseline.0, baseline.1, candidate.0, candidate.1
+            ),
+        ),
+        Some(Look::Unreadable(why)) => fail(Verdict::Unreadable(why.clone()), why),
+        Some(Look::OneSide) | None => fail(Verdict::Changed, "the bytes differ"),
+    }
+}
+
+/// A changed `results.json` by its numbers: it passes when none moved beyond the tolerance.
+fn judge_numbers(numbers: Option<&Result<Numbers, String>>, tolerances: &Tolerances) -> Judgement {
+    match numbers {
+        Some(Ok(numbers)) if numbers.changes.is_empty() => (
+            Verdict::Changed,
+            true,
+            format!(
+                "no number changed beyond the tolerance {} ({} within it); only the files' \
+                 hashes differ",
+                short(tolerances.numbers),
+                numbers.within
+            ),
+        ),
+        Some(Ok(numbers)) => fail(
+            Verdict::Changed,
+            format!(
+                "{} beyond the tolerance {}",
+                counted(numbers.changes.len(), "value changed", "values changed"),
+                short(tolerances.numbers)
+            ),
+        ),
+        Some(Err(why)) => fail(Verdict::Unreadable(why.clone()), why),
+        None => fail(Verdict::Changed, "the bytes differ"),
+    }
+}
+
+/// A changed page by its visible text: it passes when the text is the same.
+fn judge_page_text(page_text: Option<&Result<PageText, String>>) -> Judgement {
+    match page_text {
+        Some(Ok(text)) if text.same() => (
+            Verdict::Changed,
+            true,
+            "the same text: only markup or inline figures differ".into(),
+        ),
+        Some(Ok(text)) => fail(
+            Verdict::Changed,
+            format!(
+                "text: {} removed, {} added",
+                counted(text.removed, "line", "lines"),
+                counted(text.added, "line", "lines")
+            ),
+        ),
+        Some(Err(why)) => fail(Verdict::Unreadable(why.clone()), why),
+        None => fail(Verdict::Changed, "the bytes differ"),
+    }
+}
+
 /// The line diff of a text file that is not identical: the run's bytes against the
-/// baseline's (a new file against nothing, a removed one against nothing).
-fn text_review(v: &FileVerdict, read: &dyn Fn(&str) -> Result<Vec<u8>, String>) -> TextReview {
-    let none = |note: String| TextReview {
-        path: v.path.clone(),
-        diff: None,
-        note,
-    };
+/// baseline's (a new file against nothing, a removed one against nothing), or why there is none.
+fn text_diff(v: &FileVerdict, read: Read) -> Result<PageText, String> {
     let old = match &v.verdict {
-        Verdict::Changed | Verdict::Removed => match read(&v.path) {
-            Ok(bytes) => bytes,
-            Err(why) => return none(format!("the baseline's file cannot be read: {why}")),
-        },
+        Verdict::Changed | Verdict::Removed => {
+            read(&v.path).map_err(|why| format!("the baseline's file cannot be read: {why}"))?
+        }
         Verdict::New | Verdict::Missing => Vec::new(),
-        Verdict::Unreadable(why) => return none(why.clone()),
-        Verdict::Identical => return none(String::new()),
+        Verdict::Unreadable(why) => return Err(why.clone()),
+        Verdict::Identical => return Err(String::new()),
     };
     let new = match (&v.verdict, &v.candidate) {
-        (Verdict::Removed, _) => Vec::new(),
-        (_, Some(bytes)) => bytes.clone(),
+        (Verdict::Removed, _) => &[][..],
+        (_, Some(bytes)) => bytes.as_slice(),
         (_, None) => {
-            return none(format!(
+            return Err(format!(
                 "the run's file is larger than {TEXT_DIFF_LIMIT} bytes: no diff is shown"
             ));
         }
     };
     if old.len() as u64 > TEXT_DIFF_LIMIT {
-        return none(format!(
+        return Err(format!(
             "the baseline's file is larger than {TEXT_DIFF_LIMIT} bytes: no diff is shown"
         ));
     }
-    match (std::str::from_utf8(&old), std::str::from_utf8(&new)) {
-        (Ok(old), Ok(new)) => match text::diff_lines(old, new) {
-            Ok(diff) => TextReview {
-                path: v.path.clone(),
-                diff: Some(diff),
-                note: String::new(),
-            },
-            Err(why) => none(format!("{why}: no diff is shown")),
-        },
-        _ => none("not UTF-8 text: no diff is shown".into()),
+    match (std::str::from_utf8(&old), std::str::from_utf8(new)) {
+        (Ok(old), Ok(new)) => {
+            text::diff_lines(old, new).map_err(|why| format!("{why}: no diff is shown"))
+        }
+        _ => Err("not UTF-8 text: no diff is shown".into()),
     }
 }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::error::ReviewError;
-use super::findings::{FigureReview, Review};
+use super::findings::{FigureReview, FileReview, Review};
 use super::inputs::Cause;
 use super::pictures::{Look, Picture, Png, SCALE};
 use super::record;
@@ -30,6 +30,12 @@ pub const TEMPLATE: &str = include_str!("../../templates/review.html");
 
 /// Figures wider than this (in pixels) are shown one image a row.
 const WIDE: u32 = 640;
+
+/// The review folder's image files: path and PNG bytes.
+type ImageFiles = Vec<(String, Vec<u8>)>;
+
+/// Where the page shows each file's evidence: its anchor and thumbnail, by path.
+type Anchors = BTreeMap<String, (String, Option<ImageView>)>;
 
 /// The files of a review folder: the page, the images at full size and, last, `review.json`
 /// with every file's sha256.
@@ -200,122 +206,11 @@ fn slug(path: &str) -> String {
     format!("{}-{hex}", &slug[..MOST - 13])
 }
 
-fn context(review: &Review, header: &Header, images: &mut Vec<(String, Vec<u8>)>) -> PageContext {
-    let mut view = |png: &Option<Png>, name: String| {
-        let png = png.as_ref()?;
-        let file = format!("{IMAGES_DIR}/{name}.png");
-        images.push((file.clone(), png.bytes.clone()));
-        Some(ImageView {
-            src: data_uri(&png.bytes),
-            file,
-            width: png.size.0,
-            height: png.size.1,
-        })
-    };
-    let mut cards = Vec::new();
-    let mut look_same = Vec::new();
-    let mut anchors: BTreeMap<String, (String, Option<ImageView>)> = BTreeMap::new();
-    let shown = |picture: &Option<Picture>| {
-        picture
-            .as_ref()
-            .is_some_and(|p| !matches!(p.look, Look::Compared(stats) if stats.changed == 0))
-    };
-    let pictures = review
-        .figures
-        .iter()
-        .map(|f| {
-            (
-                format!("{FIGURES_DIR}/{}", f.file_name),
-                Some(f),
-                f.picture.clone(),
-            )
-        })
-        .chain(
-            review
-                .images
-                .iter()
-                .map(|i| (i.path.clone(), None, Some(i.picture.clone()))),
-        );
-    for (path, figure, picture) in pictures {
-        let Some(file) = review.file(&path) else {
-            continue;
-        };
-        let name = figure.map_or_else(|| path.clone(), figure_name);
-        if !shown(&picture) {
-            let how = if file.verdict == Verdict::Identical {
-                "identical".to_string()
-            } else {
-                format!("changed, {}", file.note)
-            };
-            look_same.push(format!("{name}: {how}"));
-            continue;
-        }
-        let id = slug(&path);
-        let anchor = anchor(&path);
-        let picture = picture.unwrap_or_else(|| Picture {
-            look: Look::OneSide,
-            images: Default::default(),
-            panels: Vec::new(),
-            size: None,
-            withheld: false,
-        });
-        let i = &picture.images;
-        let thumbnail = view(&i.thumbnail, format!("{id}.thumbnail"));
-        anchors.insert(path.clone(), (anchor.clone(), thumbnail));
-        let causes: Vec<Cause> = figure.map(|f| f.causes.clone()).unwrap_or_default();
-        cards.push(Card {
-            drawing_only: figure.is_some() && causes.is_empty() && file.verdict == Verdict::Changed,
-            causes,
-            anchor,
-            heading: name,
-            result: result(file.passed),
-            note: if picture.withheld {
-                format!(
-                    "{}: {} (its images are not kept: a review keeps at most {} MiB of images)",
-                    file.verdict.word(),
-                    file.note,
-                    super::pictures::MAX_IMAGE_BYTES >> 20
-                )
-            } else {
-                format!("{}: {}", file.verdict.word(), file.note)
-            },
-            wide: picture.size.is_some_and(|(width, _)| width > WIDE),
-            overlay: matches!(picture.look, Look::Compared(_)),
-            baseline: view(&i.baseline, format!("{id}.baseline")),
-            candidate: view(&i.candidate, format!("{id}.candidate")),
-            diff: view(&i.diff, format!("{id}.diff")),
-            panels: picture
-                .panels
-                .iter()
-                .enumerate()
-                .map(|(k, p)| PanelView {
-                    name: format!("panel {} of {}", k + 1, picture.panels.len()),
-                    baseline: view(&p.baseline, format!("{id}.panel-{}.baseline", k + 1)),
-                    candidate: view(&p.candidate, format!("{id}.panel-{}.candidate", k + 1)),
-                    diff: view(&p.diff, format!("{id}.panel-{}.diff", k + 1)),
-                })
-                .collect(),
-            id,
-        });
-    }
-    let text_files: Vec<TextFile> = review
-        .texts
-        .iter()
-        .map(|t| TextFile {
-            anchor: anchor(&t.path),
-            path: t.path.clone(),
-            note: match &t.diff {
-                Some(diff) if diff.same() => "the same lines".into(),
-                Some(diff) => format!(
-                    "{} removed, {} added",
-                    counted(diff.removed, "line", "lines"),
-                    counted(diff.added, "line", "lines")
-                ),
-                None => t.note.clone(),
-            },
-            hunks: t.diff.as_ref().map(hunks).unwrap_or_default(),
-        })
-        .collect();
+/// What the page shows, its images filed in `images`.
+fn context(review: &Review, header: &Header, images: &mut ImageFiles) -> PageContext {
+    let mut anchors = Anchors::new();
+    let (cards, look_same) = cards(review, images, &mut anchors);
+    let text_files = text_files(review);
     for t in &text_files {
         anchors.insert(t.path.clone(), (t.anchor.clone(), None));
     }
@@ -363,12 +258,130 @@ fn context(review: &Review, header: &Header, images: &mut Vec<(String, Vec<u8>)>
     }
 }
 
+/// A card for each figure and image that looks different, a line for each that looks the same.
+fn cards(
+    review: &Review,
+    images: &mut ImageFiles,
+    anchors: &mut Anchors,
+) -> (Vec<Card>, Vec<String>) {
+    let figures = review.figures.iter().map(|f| {
+        let path = format!("{FIGURES_DIR}/{}", f.file_name);
+        (path, Some(f), f.picture.as_ref())
+    });
+    let rasters = review
+        .images
+        .iter()
+        .map(|i| (i.path.clone(), None, Some(&i.picture)));
+    let mut cards = Vec::new();
+    let mut look_same = Vec::new();
+    for (path, figure, picture) in figures.chain(rasters) {
+        let Some(file) = review.file(&path) else {
+            continue;
+        };
+        let name = figure.map_or_else(|| path.clone(), figure_name);
+        match picture.filter(|p| !matches!(p.look, Look::Compared(stats) if stats.changed == 0)) {
+            Some(picture) => {
+                let (card, thumbnail) = card(&path, name, figure, file, picture, images);
+                anchors.insert(path, (card.anchor.clone(), thumbnail));
+                cards.push(card);
+            }
+            None if file.verdict == Verdict::Identical => {
+                look_same.push(format!("{name}: identical"))
+            }
+            None => look_same.push(format!("{name}: changed, {}", file.note)),
+        }
+    }
+    (cards, look_same)
+}
+
+/// The card of a figure or image that looks different, and its thumbnail for the list of files.
+fn card(
+    path: &str,
+    heading: String,
+    figure: Option<&FigureReview>,
+    file: &FileReview,
+    picture: &Picture,
+    images: &mut ImageFiles,
+) -> (Card, Option<ImageView>) {
+    let id = slug(path);
+    let i = &picture.images;
+    let thumbnail = view(images, &i.thumbnail, format!("{id}.thumbnail"));
+    let causes: Vec<Cause> = figure.map(|f| f.causes.clone()).unwrap_or_default();
+    let mut note = format!("{}: {}", file.verdict.word(), file.note);
+    if picture.withheld {
+        let most = super::pictures::MAX_IMAGE_BYTES >> 20;
+        note += &format!(" (its images are not kept: a review keeps at most {most} MiB of images)");
+    }
+    let panels = picture.panels.len();
+    let card = Card {
+        drawing_only: figure.is_some() && causes.is_empty() && file.verdict == Verdict::Changed,
+        causes,
+        anchor: anchor(path),
+        heading,
+        result: result(file.passed),
+        note,
+        wide: picture.size.is_some_and(|(width, _)| width > WIDE),
+        overlay: matches!(picture.look, Look::Compared(_)),
+        baseline: view(images, &i.baseline, format!("{id}.baseline")),
+        candidate: view(images, &i.candidate, format!("{id}.candidate")),
+        diff: view(images, &i.diff, format!("{id}.diff")),
+        panels: picture
+            .panels
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                let name = |side: &str| format!("{id}.panel-{}.{side}", k + 1);
+                PanelView {
+                    name: format!("panel {} of {panels}", k + 1),
+                    baseline: view(images, &p.baseline, name("baseline")),
+                    candidate: view(images, &p.candidate, name("candidate")),
+                    diff: view(images, &p.diff, name("diff")),
+                }
+            })
+            .collect(),
+        id,
+    };
+    (card, thumbnail)
+}
+
+/// An image of the page, shown inline and filed in `images` at full size as `name`.png.
+fn view(images: &mut ImageFiles, png: &Option<Png>, name: String) -> Option<ImageView> {
+    let png = png.as_ref()?;
+    let file = format!("{IMAGES_DIR}/{name}.png");
+    images.push((file.clone(), png.bytes.clone()));
+    Some(ImageView {
+        src: data_uri(&png.bytes),
+        file,
+        width: png.size.0,
+        height: png.size.1,
+    })
+}
+
+/// The line diffs of the text files that are not identical, or why there is none.
+fn text_files(review: &Review) -> Vec<TextFile> {
+    review
+        .texts
+        .iter()
+        .map(|t| TextFile {
+            anchor: anchor(&t.path),
+            path: t.path.clone(),
+            note: match &t.diff {
+                Some(diff) if diff.same() => "the same lines".into(),
+                Some(diff) => format!(
+                    "{} removed, {} added",
+                    counted(diff.removed, "line", "lines"),
+                    counted(diff.added, "line", "lines")
+                ),
+                None => t.note.clone(),
+            },
+            hunks: t.diff.as_ref().map(hunks).unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// The files that are not identical (failing ones first), each with the anchor of its
 /// evidence; and the identical ones by name.
-fn files(
-    review: &Review,
-    anchors: &mut BTreeMap<String, (String, Option<ImageView>)>,
-) -> (Vec<FileRow>, Vec<String>) {
+fn files(review: &Review, anchors: &mut Anchors) -> (Vec<FileRow>, Vec<String>) {
     let mut changed: Vec<FileRow> = Vec::new();
     let mut identical = Vec::new();
     for file in &review.files {

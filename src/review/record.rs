@@ -3,8 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::findings::Review;
-use super::numbers::Leaf;
+use super::findings::{FigureReview, Review};
+use super::numbers::{Leaf, Numbers};
 use super::pictures::{Look, SCALE};
 use super::verdict::{Accepted, Header, State, error_line, last_line, parameter_lines, state};
 use crate::output::TOOL;
@@ -28,54 +28,6 @@ pub(super) fn record(review: &Review, header: &Header) -> Value {
         .iter()
         .map(|f| json!({ "path": f.path, "verdict": f.verdict.word(), "passed": f.passed, "note": f.note }))
         .collect();
-    let figures: Vec<Value> = review
-        .figures
-        .iter()
-        .map(|figure| {
-            let mut entry = json!({
-                "file": figure.file_name,
-                "number": figure.number,
-                "title": figure.title,
-                "causes": figure.causes,
-            });
-            match figure.picture.as_ref().map(|p| &p.look) {
-                Some(Look::Compared(stats)) => {
-                    entry["rms"] = json!(stats.rms);
-                    entry["changed_pixels"] = json!(stats.changed);
-                    entry["differing_pixels"] = json!(stats.differing);
-                    entry["antialiased_pixels"] = json!(stats.antialiased);
-                    entry["total_pixels"] = json!(stats.total);
-                }
-                Some(Look::SizeMismatch {
-                    baseline,
-                    candidate,
-                }) => {
-                    entry["baseline_size"] = json!([baseline.0, baseline.1]);
-                    entry["candidate_size"] = json!([candidate.0, candidate.1]);
-                }
-                Some(Look::Unreadable(why)) => entry["unreadable"] = json!(why),
-                Some(Look::OneSide) | None => {}
-            }
-            entry
-        })
-        .collect();
-    let numbers = review.numbers.as_ref().map(|n| {
-        let changes: Vec<Value> = n
-            .changes
-            .iter()
-            .map(|c| {
-                let mut change = json!({ "key": c.key.to_string(), "absolute": c.absolute(), "relative": c.relative() });
-                if let Some(old) = leaf(&c.old) {
-                    change["old"] = old;
-                }
-                if let Some(new) = leaf(&c.new) {
-                    change["new"] = new;
-                }
-                change
-            })
-            .collect();
-        json!({ "compared": n.compared, "within_tolerance": n.within, "changes": changes })
-    });
     let page_text = review.page_text.as_ref().map(
         |text| json!({ "removed": text.removed, "added": text.added, "diff": text.unified() }),
     );
@@ -96,24 +48,10 @@ pub(super) fn record(review: &Review, header: &Header) -> Value {
             .files
             .iter()
             .any(|f| f.verdict != crate::output::Verdict::Identical);
-    let lines = parameter_lines(review, header);
-    let parameters: Vec<Value> = review
-        .parameters
-        .iter()
-        .zip(&lines)
-        .map(|(change, line)| {
-            json!({
-                "key": change.key,
-                "baseline": change.baseline,
-                "run": change.run,
-                "line": line,
-            })
-        })
-        .collect();
     json!({
         "tool": TOOL,
         "version": env!("CARGO_PKG_VERSION"),
-        "parameters": parameters,
+        "parameters": parameters(review, header),
         "state": state(review, header),
         "passed": review.passed(),
         "baseline_stale": stale,
@@ -130,12 +68,78 @@ pub(super) fn record(review: &Review, header: &Header) -> Value {
             "scale": SCALE,
         },
         "files": files,
-        "figures": figures,
-        "numbers": numbers,
+        "figures": review.figures.iter().map(figure).collect::<Vec<_>>(),
+        "numbers": review.numbers.as_ref().map(numbers),
         "page_text": page_text,
         "texts": texts,
         "artifacts": {},
     })
+}
+
+/// The parameters the baseline was made with that this run does not share, with their lines.
+fn parameters(review: &Review, header: &Header) -> Vec<Value> {
+    let lines = parameter_lines(review, header);
+    review
+        .parameters
+        .iter()
+        .zip(&lines)
+        .map(|(change, line)| {
+            json!({
+                "key": change.key,
+                "baseline": change.baseline,
+                "run": change.run,
+                "line": line,
+            })
+        })
+        .collect()
+}
+
+/// A figure: its place in the report, what moved it, and what its pixels showed.
+fn figure(figure: &FigureReview) -> Value {
+    let mut entry = json!({
+        "file": figure.file_name,
+        "number": figure.number,
+        "title": figure.title,
+        "causes": figure.causes,
+    });
+    match figure.picture.as_ref().map(|p| &p.look) {
+        Some(Look::Compared(stats)) => {
+            entry["rms"] = json!(stats.rms);
+            entry["changed_pixels"] = json!(stats.changed);
+            entry["differing_pixels"] = json!(stats.differing);
+            entry["antialiased_pixels"] = json!(stats.antialiased);
+            entry["total_pixels"] = json!(stats.total);
+        }
+        Some(Look::SizeMismatch {
+            baseline,
+            candidate,
+        }) => {
+            entry["baseline_size"] = json!([baseline.0, baseline.1]);
+            entry["candidate_size"] = json!([candidate.0, candidate.1]);
+        }
+        Some(Look::Unreadable(why)) => entry["unreadable"] = json!(why),
+        Some(Look::OneSide) | None => {}
+    }
+    entry
+}
+
+/// The numbers of `results.json`: how many were compared, and each change beyond the tolerance.
+fn numbers(numbers: &Numbers) -> Value {
+    let changes: Vec<Value> = numbers
+        .changes
+        .iter()
+        .map(|c| {
+            let mut change = json!({ "key": c.key.to_string(), "absolute": c.absolute(), "relative": c.relative() });
+            if let Some(old) = leaf(&c.old) {
+                change["old"] = old;
+            }
+            if let Some(new) = leaf(&c.new) {
+                change["new"] = new;
+            }
+            change
+        })
+        .collect();
+    json!({ "compared": numbers.compared, "within_tolerance": numbers.within, "changes": changes })
 }
 
 /// `review.json` of a review that could not be made.

@@ -4,7 +4,7 @@
 //! run's.
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
-use similar::{Algorithm, ChangeTag, TextDiff};
+use similar::{Algorithm, ChangeTag, DiffOp, TextDiff};
 
 /// Lines longer than this (in bytes) are not compared word by word.
 const INLINE_LINE_LIMIT: usize = 4000;
@@ -73,17 +73,12 @@ pub fn visible_text(html: &str) -> String {
         match token {
             Token::StartTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-                if let Some((skipped, depth)) = &mut skipping {
-                    if *skipped == name && !tag.self_closing {
-                        *depth += 1;
-                    }
+                if skipped(&mut skipping, &name, isize::from(!tag.self_closing)) {
                     continue;
                 }
                 if SKIPPED.contains(&name.as_str()) {
                     line.push(' ');
-                    if !tag.self_closing {
-                        skipping = Some((name, 1));
-                    }
+                    skipping = (!tag.self_closing).then_some((name, 1));
                     continue;
                 }
                 if name == "math" {
@@ -102,16 +97,9 @@ pub fn visible_text(html: &str) -> String {
             }
             Token::EndTag(tag) => {
                 let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-                if let Some((skipped, depth)) = &mut skipping {
-                    if *skipped == name {
-                        *depth -= 1;
-                        if *depth == 0 {
-                            skipping = None;
-                        }
-                    }
-                    continue;
-                }
-                if BLOCKS.contains(&name.as_str()) || (name == "math" && block_math) {
+                if !skipped(&mut skipping, &name, -1)
+                    && (BLOCKS.contains(&name.as_str()) || (name == "math" && block_math))
+                {
                     flush(&mut line, &mut lines);
                 }
             }
@@ -125,6 +113,21 @@ pub fn visible_text(html: &str) -> String {
     let mut text = lines.join("\n");
     text.push('\n');
     text
+}
+
+/// Whether the reader is inside a left-out element, whose levels a tag of its name opens
+/// (`step` 1) or closes (-1).
+fn skipped(skipping: &mut Option<(String, usize)>, name: &str, step: isize) -> bool {
+    let Some((element, depth)) = skipping else {
+        return false;
+    };
+    if element == name {
+        *depth = depth.saturating_add_signed(step);
+    }
+    if *depth == 0 {
+        *skipping = None;
+    }
+    true
 }
 
 /// A stretch of a changed line: words that changed are marked, so a reader finds the one
@@ -221,80 +224,80 @@ pub fn diff_lines(old: &str, new: &str) -> Result<PageText, String> {
         let (Some(first), Some(last)) = (group.first(), group.last()) else {
             continue;
         };
-        let (old_start, new_start) = (first.old_range().start, first.new_range().start);
-        let (old_len, new_len) = (
-            last.old_range().end - old_start,
-            last.new_range().end - new_start,
-        );
-        let mut hunk = Hunk {
+        let old_lines = first.old_range().start..last.old_range().end;
+        let new_lines = first.new_range().start..last.new_range().end;
+        let lines: Vec<DiffLine> = group
+            .iter()
+            .flat_map(|op| line_pieces(&diff, op))
+            .map(|(tag, pieces)| diff_line(tag, pieces))
+            .collect();
+        text.removed += lines.iter().filter(|line| line.sign == '-').count();
+        text.added += lines.iter().filter(|line| line.sign == '+').count();
+        // `similar`'s UnifiedHunkHeader writes a one-line range as `-5` and an empty one from
+        // the line before (`-4,0`), as GNU diff does; review.json has always held `-5,1`, `-5,0`.
+        text.hunks.push(Hunk {
             header: format!(
-                "@@ -{},{old_len} +{},{new_len} @@",
-                old_start + 1,
-                new_start + 1
+                "@@ -{},{} +{},{} @@",
+                old_lines.start + 1,
+                old_lines.len(),
+                new_lines.start + 1,
+                new_lines.len()
             ),
-            lines: Vec::new(),
-        };
-        for op in &group {
-            // Words are compared only in lines short enough for it to be quick: a long line
-            // is marked as a whole by its sign.
-            let short = diff
-                .iter_changes(op)
-                .all(|c| c.value().len() <= INLINE_LINE_LIMIT);
-            let changes: Vec<(ChangeTag, Vec<(bool, String)>)> = if short {
-                diff.iter_inline_changes_deadline(op, None)
-                    .map(|c| {
-                        let pieces = c
-                            .iter_strings_lossy()
-                            .map(|(changed, text)| (changed, text.into_owned()))
-                            .collect();
-                        (c.tag(), pieces)
-                    })
-                    .collect()
-            } else {
-                diff.iter_changes(op)
-                    .map(|c| (c.tag(), vec![(false, c.value().to_string())]))
-                    .collect()
-            };
-            for (tag, pieces) in changes {
-                let sign = match tag {
-                    ChangeTag::Delete => {
-                        text.removed += 1;
-                        '-'
-                    }
-                    ChangeTag::Insert => {
-                        text.added += 1;
-                        '+'
-                    }
-                    ChangeTag::Equal => ' ',
-                };
-                let mut parts: Vec<Part> = Vec::new();
-                for (changed, piece) in pieces {
-                    let piece = piece.trim_end_matches('\n');
-                    match parts.last_mut() {
-                        Some(last) if last.changed == changed => last.text.push_str(piece),
-                        _ if piece.is_empty() => {}
-                        _ => parts.push(Part {
-                            changed,
-                            text: piece.to_string(),
-                        }),
-                    }
-                }
-                // A line with no counterpart is marked whole by `similar`; unmark it: the
-                // sign already says it is new or gone.
-                if parts.iter().all(|p| p.changed) {
-                    for part in &mut parts {
-                        part.changed = false;
-                    }
-                }
-                let text_of_line: String = parts.iter().map(|p| p.text.as_str()).collect();
-                hunk.lines.push(DiffLine {
-                    sign,
-                    text: text_of_line,
-                    parts,
-                });
-            }
-        }
-        text.hunks.push(hunk);
+            lines,
+        });
     }
     Ok(text)
+}
+
+/// The lines of one step of a diff, in pieces marked changed or not. Words are compared only in
+/// lines short enough for it to be quick: a long line is marked as a whole by its sign.
+fn line_pieces(diff: &TextDiff<'_, '_, str>, op: &DiffOp) -> Vec<(ChangeTag, Vec<(bool, String)>)> {
+    if diff
+        .iter_changes(op)
+        .any(|c| c.value().len() > INLINE_LINE_LIMIT)
+    {
+        return diff
+            .iter_changes(op)
+            .map(|c| (c.tag(), vec![(false, c.value().to_string())]))
+            .collect();
+    }
+    diff.iter_inline_changes_deadline(op, None)
+        .map(|c| {
+            let pieces = c
+                .iter_strings_lossy()
+                .map(|(changed, text)| (changed, text.into_owned()))
+                .collect();
+            (c.tag(), pieces)
+        })
+        .collect()
+}
+
+/// One line of a hunk from its pieces: neighbouring pieces alike joined, the line end dropped.
+fn diff_line(tag: ChangeTag, pieces: Vec<(bool, String)>) -> DiffLine {
+    let sign = match tag {
+        ChangeTag::Delete => '-',
+        ChangeTag::Insert => '+',
+        ChangeTag::Equal => ' ',
+    };
+    let mut parts: Vec<Part> = Vec::new();
+    for (changed, piece) in pieces {
+        let piece = piece.trim_end_matches('\n');
+        match parts.last_mut() {
+            Some(last) if last.changed == changed => last.text.push_str(piece),
+            _ if piece.is_empty() => {}
+            _ => parts.push(Part {
+                changed,
+                text: piece.to_string(),
+            }),
+        }
+    }
+    // A line with no counterpart is marked whole by `similar`; unmark it: the sign already
+    // says it is new or gone.
+    if parts.iter().all(|p| p.changed) {
+        for part in &mut parts {
+            part.changed = false;
+        }
+    }
+    let text = parts.iter().map(|p| p.text.as_str()).collect();
+    DiffLine { sign, text, parts }
 }
