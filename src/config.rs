@@ -216,14 +216,7 @@ impl SiteUrl {
                 )
             });
         }
-        let bytes = rest.as_bytes();
-        let bad_escape = bytes.iter().enumerate().any(|(k, &b)| {
-            b == b'%'
-                && !bytes
-                    .get(k + 1..k + 3)
-                    .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
-        });
-        if bad_escape {
+        if !crate::markup::percent_escapes_well_formed(rest) {
             return Err(refuse("a % must start an escape of two hex digits"));
         }
         if rest.starts_with('/') {

@@ -40,7 +40,7 @@ pub mod fastmath;
 pub mod figures;
 pub mod fit;
 pub mod linalg;
-mod markup;
+pub mod markup;
 pub mod memory;
 pub mod model;
 pub mod newton;

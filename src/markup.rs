@@ -1,7 +1,8 @@
 //! Text put into markup: one escaper per language, each serving element text and attribute
 //! values alike, so that a name reads the same wherever it is written. XML for the figures'
 //! SVG, the social card and the JUnit report; HTML for the site's own pages (the page itself
-//! is escaped by its template engine).
+//! is escaped by its template engine). And the one rule the program holds URLs' `%XX` escapes
+//! to.
 
 /// `text` made safe inside an element, or inside an attribute quoted with `"` or `'`, of XML
 /// 1.0: `&`, `<`, `>`, `"` and `'` as entities, and each character XML 1.0 does not allow (the
@@ -15,6 +16,17 @@ pub fn xml(text: &str) -> String {
 /// [`xml`].
 pub fn html(text: &str) -> String {
     escape(text, false)
+}
+
+/// Whether every `%` in `text` starts an escape of two hex digits, as in a URL.
+pub fn percent_escapes_well_formed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(k, &b)| {
+        b != b'%'
+            || bytes
+                .get(k + 1..k + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    })
 }
 
 fn escape(text: &str, apostrophe: bool) -> String {

@@ -1,8 +1,6 @@
 //! What can be wrong with a data set: its shape, its values, or the CSV file it came from.
 
-use std::path::PathBuf;
-
-/// A data set that cannot be made or read, each with a message fit for one line on stderr.
+/// A data set that cannot be made, each with a message fit for one line on stderr.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     /// A data set needs at least two points, one per class.
@@ -38,24 +36,5 @@ pub enum DataError {
         row: usize,
         /// The offending value.
         value: f64,
-    },
-    /// A CSV file could not be understood.
-    #[cfg(any(test, feature = "test-support"))]
-    #[error("{path}: line {line}: {message}")]
-    Csv {
-        /// The file read.
-        path: PathBuf,
-        /// One-based line number.
-        line: usize,
-        /// What is wrong with it.
-        message: String,
-    },
-    /// A CSV file could not be read.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The operating system's reason.
-        source: std::io::Error,
     },
 }

@@ -22,8 +22,6 @@ use rayon::prelude::*;
 pub use error::DataError;
 
 mod csv;
-#[cfg(any(test, feature = "test-support"))]
-mod csv_read;
 mod error;
 pub mod visits;
 

@@ -1,7 +1,5 @@
 //! Tests of the data sets: class sizes and regions, thread-count independence, CSV.
 
-use std::path::Path;
-
 use super::*;
 
 #[test]
@@ -124,39 +122,4 @@ fn rows_are_shuffled_not_grouped_by_class() {
     let data = Dataset::fuzzy(100, &mut study_rng(0)).unwrap();
     let first_half_a = data.labels()[..50].iter().filter(|&&l| l == 1).count();
     assert!(first_half_a > 10 && first_half_a < 40, "{first_half_a}");
-}
-
-#[test]
-fn csv_round_trips_bit_exactly() {
-    let data = Dataset::fuzzy(1000, &mut study_rng(9)).unwrap();
-    let mut bytes = Vec::new();
-    data.write_csv(&mut bytes).unwrap();
-    let back = Dataset::read_csv(bytes.as_slice(), Path::new("mem.csv")).unwrap();
-    for (a, b) in data.x1().iter().zip(back.x1()) {
-        assert_eq!(a.to_bits(), b.to_bits());
-    }
-    for (a, b) in data.x2().iter().zip(back.x2()) {
-        assert_eq!(a.to_bits(), b.to_bits());
-    }
-    assert_eq!(data.labels(), back.labels());
-}
-
-#[test]
-fn csv_errors_name_the_line() {
-    let read = |text: &str| Dataset::read_csv(text.as_bytes(), Path::new("d.csv"));
-    let message = |text: &str| read(text).unwrap_err().to_string();
-    assert!(message("").contains("empty"));
-    assert!(message("a,b,c\n").contains("header"));
-    assert!(message("x1,x2,label\n").contains("no rows"));
-    assert_eq!(
-        message("x1,x2,label\n1,2,1\n1,2,0.5\n"),
-        "d.csv: line 3: label 0.5 is not 0 or 1"
-    );
-    assert!(message("x1,x2,label\n1,2,1\nnan,2,0\n").contains("line 3: x1 is NaN"));
-    assert!(message("x1,x2,label\n1,2\n").contains("line 2: expected 3 fields"));
-    assert!(message("x1,x2,label\n1,abc,1\n2,2,0\n").contains("\"abc\" is not a number"));
-    assert!(matches!(
-        read("x1,x2,label\n1,2,1\n"),
-        Err(DataError::TooFewPoints { n: 1 })
-    ));
 }

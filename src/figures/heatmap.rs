@@ -63,48 +63,48 @@ fn colour_map(frame: &Frame, w: [f64; 3], ramp: &ColourRamp, id: &str) -> String
         let t = (z - z_centre) / g2;
         (centre.0 + t * gx, centre.1 + t * gy)
     };
-    let (p0, p1) = (end(z_min), end(z_max));
+    let mut out = gradient(id, end(z_min), end(z_max), stops.iter().copied());
+    let _ = writeln!(
+        out,
+        "<rect class=\"colour-map\" {rect} fill=\"url(#{id})\"/>"
+    );
+    out
+}
+
+/// A linear gradient `id` in a `<defs>`, from `from` to `to` (in pixels), through `stops`
+/// (offset, σ) coloured by viridis.
+fn gradient(
+    id: &str,
+    from: (f64, f64),
+    to: (f64, f64),
+    stops: impl Iterator<Item = (f64, f64)>,
+) -> String {
     let mut out = format!(
         "<defs><linearGradient id=\"{id}\" gradientUnits=\"userSpaceOnUse\" x1=\"{}\" y1=\"{}\" \
          x2=\"{}\" y2=\"{}\">\n",
-        px(p0.0),
-        px(p0.1),
-        px(p1.0),
-        px(p1.1)
+        px(from.0),
+        px(from.1),
+        px(to.0),
+        px(to.1)
     );
-    for &(offset, sigma) in stops {
+    for (offset, sigma) in stops {
+        let colour = viridis_hex(sigma);
         let _ = writeln!(
             out,
-            "<stop offset=\"{offset:.4}\" stop-color=\"{}\"/>",
-            viridis_hex(sigma)
+            "<stop offset=\"{offset:.4}\" stop-color=\"{colour}\"/>"
         );
     }
-    let _ = write!(
-        out,
-        "</linearGradient></defs>\n<rect class=\"colour-map\" {rect} fill=\"url(#{id})\"/>\n"
-    );
+    out.push_str("</linearGradient></defs>\n");
     out
 }
 
 /// The colour bar's fill: viridis from 0 at the bottom to 1 at the top.
 fn colour_bar(frame: &Frame, id: &str) -> String {
-    let mut out = format!(
-        "<defs><linearGradient id=\"{id}\" gradientUnits=\"userSpaceOnUse\" x1=\"0\" y1=\"{}\" \
-         x2=\"0\" y2=\"{}\">\n",
-        px(frame.bottom),
-        px(frame.top)
-    );
-    for k in 0..=16 {
-        let s = k as f64 / 16.0;
-        let _ = writeln!(
-            out,
-            "<stop offset=\"{s:.4}\" stop-color=\"{}\"/>",
-            viridis_hex(s)
-        );
-    }
+    let stops = (0..=16).map(|k| (k as f64 / 16.0, k as f64 / 16.0));
+    let mut out = gradient(id, (0.0, frame.bottom), (0.0, frame.top), stops);
     let _ = writeln!(
         out,
-        "</linearGradient></defs>\n<rect class=\"colour-bar\" x=\"{}\" y=\"{}\" width=\"{}\" \
+        "<rect class=\"colour-bar\" x=\"{}\" y=\"{}\" width=\"{}\" \
          height=\"{}\" fill=\"url(#{id})\" stroke=\"#000\"/>",
         px(frame.left),
         px(frame.top),

@@ -53,7 +53,7 @@
 //!    loss is flat) and at large N, where BFGS stops on the rounding of E.
 //!
 //! With λ > 0 the study also starts BFGS from the exact inverse Hessian at w0 (see
-//! `study::bfgs_fit`), so its first step is a Newton step.
+//! `study::bfgs_fit_with`), so its first step is a Newton step.
 
 mod check;
 mod error;

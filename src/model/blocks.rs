@@ -18,6 +18,18 @@ pub(crate) const PARALLEL_MIN_ROWS: usize = 4 * CHUNK_ROWS;
 /// curve's products): enough for 512-bit vectors of f64.
 pub(crate) const LANES: usize = 8;
 
+/// Whether this CPU runs the AVX2 paths.
+pub fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 /// Sums over a block of rows: loss, gradient and (optionally) the Hessian's upper triangle
 /// in the order h00, h01, h02, h11, h12, h22.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]

@@ -17,7 +17,7 @@
 
 use rayon::prelude::*;
 
-use super::blocks::{CHUNK_ROWS, LANES, PARALLEL_MIN_ROWS};
+use super::blocks::{CHUNK_ROWS, LANES, PARALLEL_MIN_ROWS, has_avx2};
 use crate::data::{Dataset, visits};
 use crate::fastmath::{exp_neg, logistic_parts};
 
@@ -106,7 +106,7 @@ pub fn loss_along_w1(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -
 fn block_sums(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> Vec<f64> {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") {
+        if has_avx2() {
             // SAFETY: the CPU supports AVX2, checked just above.
             return unsafe { block_sums_avx2(x1, x2, y, b, w2, line) };
         }
@@ -114,33 +114,16 @@ fn block_sums(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> 
     block_sums_portable(x1, x2, y, b, w2, line)
 }
 
-/// The block's sums built without and with AVX2 (for the test of the vector path,
-/// in `paths`); `None` where the CPU has no AVX2.
-#[cfg(feature = "test-support")]
-pub(crate) fn block_sums_both(
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+pub(super) fn block_sums_avx2(
     x1: &[f64],
     x2: &[f64],
     y: &[u8],
     b: f64,
     w2: f64,
     line: Line,
-) -> Option<(Vec<f64>, Vec<f64>)> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            let portable = block_sums_portable(x1, x2, y, b, w2, line);
-            // SAFETY: the CPU supports AVX2, checked just above.
-            let vector = unsafe { block_sums_avx2(x1, x2, y, b, w2, line) };
-            return Some((portable, vector));
-        }
-    }
-    let _ = (x1, x2, y, b, w2, line);
-    None
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn block_sums_avx2(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> Vec<f64> {
+) -> Vec<f64> {
     block_sums_portable(x1, x2, y, b, w2, line)
 }
 
@@ -155,7 +138,14 @@ struct Accumulators {
 }
 
 #[inline(always)]
-fn block_sums_portable(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> Vec<f64> {
+pub(super) fn block_sums_portable(
+    x1: &[f64],
+    x2: &[f64],
+    y: &[u8],
+    b: f64,
+    w2: f64,
+    line: Line,
+) -> Vec<f64> {
     let count = line.count;
     let mut acc = Accumulators {
         relu: vec![[0.0; LANES]; count],

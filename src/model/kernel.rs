@@ -1,7 +1,7 @@
 //! One block's sums: the row loop of the fused pass, on the scalar path and (where the CPU
 //! has it) AVX2, which do the same IEEE operations in the same order.
 
-use super::blocks::{BlockSums, GRADIENT, HESSIAN, LANES, LaneSums};
+use super::blocks::{BlockSums, GRADIENT, HESSIAN, LANES, LaneSums, has_avx2};
 use crate::fastmath::logistic_parts;
 
 #[cfg(target_arch = "x86_64")]
@@ -37,7 +37,7 @@ fn sums<const DEPTH: u8>(w: [f64; 3], x1: &[f64], x2: &[f64], y: &[u8], vector: 
     let mut done = 0;
     #[cfg(target_arch = "x86_64")]
     {
-        if vector && std::arch::is_x86_feature_detected!("avx2") {
+        if vector && has_avx2() {
             // SAFETY: the CPU supports AVX2, checked just above.
             done = unsafe { avx2::add_rows::<DEPTH>(&mut acc, w, x1, x2, y) };
         }

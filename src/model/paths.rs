@@ -1,6 +1,7 @@
 //! The vector and scalar paths of each pass, side by side, for the test that holds them to
 //! the same bits on every CPU with AVX2 (`tests/vector_paths.rs`). Not part of the API.
 
+pub use super::blocks::has_avx2;
 use super::blocks::{BlockSums, HESSIAN};
 use super::curve::{self, Line};
 use super::kernel;
@@ -38,17 +39,14 @@ pub fn curve_block(
     w2: f64,
     line: Line,
 ) -> Option<(Vec<f64>, Vec<f64>)> {
-    curve::block_sums_both(x1, x2, y, b, w2, line)
-}
-
-/// Whether this CPU runs the AVX2 paths.
-pub fn has_avx2() -> bool {
+    if !has_avx2() {
+        return None;
+    }
+    let portable = curve::block_sums_portable(x1, x2, y, b, w2, line);
     #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
+    // SAFETY: the CPU supports AVX2, checked just above.
+    let vector = unsafe { curve::block_sums_avx2(x1, x2, y, b, w2, line) };
     #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+    let vector = portable.clone();
+    Some((portable, vector))
 }

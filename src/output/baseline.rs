@@ -2,13 +2,12 @@
 //! answer the same questions (which files its run wrote, what stands at a path, its bytes),
 //! so `--check` and the review read either the same way.
 
-use std::ffi::OsStr;
 use std::io::{self, Cursor, Read};
 use std::path::Path;
 
 use super::committed::{Blob, Committed};
 use super::fsx::{self, Entry};
-use super::handle::{EntryKind, Folder, describe_mode};
+use super::handle::read_up_to;
 use super::target::{Existing, Target};
 
 /// A report to compare a run with.
@@ -70,7 +69,7 @@ impl Baseline {
             Baseline::Folder(target) => Ok(match fsx::open_inside(target.path(), path)? {
                 Entry::Missing => Opened::Missing,
                 Entry::File(file) => Opened::File(Box::new(file)),
-                Entry::Other => Opened::Other(what_stands(target.path(), path)),
+                Entry::Other(what) => Opened::Other(what),
             }),
             Baseline::Committed(committed) => Ok(match committed.files.get(path) {
                 // As on disk: a link or submodule committed where a folder is needed makes
@@ -103,48 +102,10 @@ impl Baseline {
     /// The file at `path` whole, if it is a file of at most `limit` bytes; otherwise why not.
     pub fn read(&self, path: &str, limit: u64) -> Result<Vec<u8>, String> {
         match self.open(path) {
-            Ok(Opened::File(file)) => {
-                let mut bytes = Vec::new();
-                file.take(limit + 1)
-                    .read_to_end(&mut bytes)
-                    .map_err(|e| e.to_string())?;
-                if bytes.len() as u64 > limit {
-                    return Err(format!("larger than {limit} bytes"));
-                }
-                Ok(bytes)
-            }
+            Ok(Opened::File(file)) => read_up_to(file, limit).map_err(|e| e.to_string()),
             Ok(Opened::Missing) => Err("it is gone".into()),
             Ok(Opened::Other(what)) => Err(what),
             Err(e) => Err(e.to_string()),
         }
     }
-}
-
-/// What stands at `path` in the folder instead of a file, in words; links on the way are
-/// named, never followed (each folder is opened from the one before).
-fn what_stands(root: &Path, path: &str) -> String {
-    let Ok(mut at) = Folder::open_following(root) else {
-        return "it is gone".into();
-    };
-    let parts: Vec<&str> = path.split('/').collect();
-    for (k, part) in parts.iter().enumerate() {
-        let Ok(stat) = at.stat(OsStr::new(part)) else {
-            break;
-        };
-        let kind = describe_mode(stat.st_mode);
-        if k + 1 == parts.len() {
-            return format!("{kind} stands there, not a file");
-        }
-        if EntryKind::of_mode(stat.st_mode) != EntryKind::Folder {
-            let on_the_way = parts[..=k].join("/");
-            return format!(
-                "{on_the_way} is {kind}, not a folder, and nothing behind it is the report's"
-            );
-        }
-        match at.child(OsStr::new(part)) {
-            Ok(next) => at = next,
-            Err(_) => break,
-        }
-    }
-    "it is gone".into()
 }

@@ -8,7 +8,7 @@ use std::io;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
-use super::handle::{Folder, describe, is_not_a_folder, read_up_to};
+use super::handle::{Folder, describe, describe_mode, is_not_a_folder, read_up_to};
 
 /// What stands at a path inside a folder.
 #[derive(Debug)]
@@ -17,8 +17,8 @@ pub(crate) enum Entry {
     Missing,
     /// A regular file, opened for reading.
     File(File),
-    /// Something else: a symbolic link, a folder, a FIFO, … (never opened).
-    Other,
+    /// Something else: a symbolic link, a folder, a FIFO, … (never opened); what, in words.
+    Other(String),
 }
 
 /// `root` joined with a '/'-separated relative path.
@@ -35,11 +35,18 @@ pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Entry> {
     let (folder, name) = match reach(root, relative)? {
         Reached::At(folder, name) => (folder, name),
         Reached::Missing => return Ok(Entry::Missing),
-        Reached::Blocked => return Ok(Entry::Other),
+        Reached::Blocked(what) => return Ok(Entry::Other(what)),
     };
-    match folder.open_file(OsStr::new(name)) {
+    let name = OsStr::new(name);
+    match folder.open_file(name) {
         Ok(Some(file)) => Ok(Entry::File(file)),
-        Ok(None) => Ok(Entry::Other),
+        Ok(None) => Ok(match folder.stat(name) {
+            Ok(stat) => Entry::Other(format!(
+                "{} stands there, not a file",
+                describe_mode(stat.st_mode)
+            )),
+            Err(_) => Entry::Missing,
+        }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Entry::Missing),
         Err(e) => Err(e),
     }
@@ -51,8 +58,8 @@ enum Reached<'a> {
     At(Folder, &'a str),
     /// A folder on the way is missing.
     Missing,
-    /// Something other than a folder stands on the way.
-    Blocked,
+    /// Something other than a folder stands on the way (what, in words).
+    Blocked(String),
 }
 
 /// Opens the folder that holds `root/relative`, as [`open_inside`] describes.
@@ -63,20 +70,29 @@ fn reach<'a>(root: &Path, relative: &'a str) -> io::Result<Reached<'a>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Reached::Missing),
         Err(e) => return Err(e),
     };
-    for part in folders.split('/').filter(|p| !p.is_empty()) {
-        at = match at.child(OsStr::new(part)) {
+    for (k, part) in folders
+        .split('/')
+        .enumerate()
+        .filter(|(_, p)| !p.is_empty())
+    {
+        let part = OsStr::new(part);
+        at = match at.child(part) {
             Ok(next) => next,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Reached::Missing),
-            Err(e) if is_not_a_folder(&e) => return Ok(Reached::Blocked),
+            Err(e) if is_not_a_folder(&e) => {
+                let Ok(stat) = at.stat(part) else {
+                    return Ok(Reached::Missing);
+                };
+                let on_the_way = folders.split('/').take(k + 1).collect::<Vec<_>>().join("/");
+                let kind = describe_mode(stat.st_mode);
+                return Ok(Reached::Blocked(format!(
+                    "{on_the_way} is {kind}, not a folder, and nothing behind it is the report's"
+                )));
+            }
             Err(e) => return Err(e),
         };
     }
     Ok(Reached::At(at, name))
-}
-
-/// Whether `path` is a folder itself, not a link to one.
-pub(crate) fn is_real_folder(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_dir())
 }
 
 /// Whether anything (a file, a link, a folder, …) stands at `root/relative`, reached through
@@ -181,11 +197,11 @@ mod tests {
         std::os::unix::fs::symlink(outside.path().join("secret"), root.path().join("f")).unwrap();
         assert!(matches!(
             open_inside(root.path(), "link/secret").unwrap(),
-            Entry::Other
+            Entry::Other(_)
         ));
         assert!(matches!(
             open_inside(root.path(), "f").unwrap(),
-            Entry::Other
+            Entry::Other(_)
         ));
         rustix::fs::mkfifoat(
             rustix::fs::CWD,
@@ -195,7 +211,7 @@ mod tests {
         .unwrap();
         assert!(matches!(
             open_inside(root.path(), "fifo").unwrap(),
-            Entry::Other
+            Entry::Other(_)
         ));
         assert!(read_regular(&root.path().join("fifo"), 10).is_err());
         assert_eq!(

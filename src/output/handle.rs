@@ -410,7 +410,7 @@ fn not_a_file(what: &str) -> io::Error {
 }
 
 /// The whole of `file`, or an error where it holds more than `limit` bytes.
-pub(crate) fn read_up_to(file: std::fs::File, limit: u64) -> io::Result<Vec<u8>> {
+pub(crate) fn read_up_to(file: impl std::io::Read, limit: u64) -> io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::new();
     file.take(limit + 1).read_to_end(&mut bytes)?;

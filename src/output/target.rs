@@ -78,14 +78,7 @@ impl Target {
                 path,
                 kind,
                 reason: Foreign::Unreadable(why),
-            }) => {
-                if !marker_names_tool(&path, kind) {
-                    return Err(OutputError::NotAReport {
-                        path,
-                        kind,
-                        reason: Foreign::Unreadable(why),
-                    });
-                }
+            }) if marker_names_tool(&path, kind) => {
                 let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
                 Ok(Target {
                     given: given.to_path_buf(),

@@ -76,7 +76,7 @@ fn check_writable(folder: &Path, shown: &Path, kind: Kind) -> Result<()> {
     let entries = fs::read_dir(folder).map_err(io_error(shown))?;
     for entry in entries {
         let entry = entry.map_err(io_error(shown))?;
-        if fsx::is_real_folder(&entry.path()) {
+        if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
             check_writable(&entry.path(), &shown.join(entry.file_name()), kind)?;
         }
     }
@@ -86,18 +86,13 @@ fn check_writable(folder: &Path, shown: &Path, kind: Kind) -> Result<()> {
 /// Makes the folders missing on the way to `folder` (for the output folder `shown`, as the
 /// user gave it); returns them, outermost first.
 fn create_missing(folder: &Path, shown: &Path) -> Result<Vec<PathBuf>> {
-    let mut missing = Vec::new();
-    let mut at = folder;
-    while fs::symlink_metadata(at).is_err() {
-        missing.push(at.to_path_buf());
-        match at.parent() {
-            Some(parent) => at = parent,
-            None => break,
-        }
-    }
+    let mut missing: Vec<&Path> = folder
+        .ancestors()
+        .take_while(|at| fs::symlink_metadata(at).is_err())
+        .collect();
     missing.reverse();
     let mut created = Vec::new();
-    for dir in missing {
+    for dir in missing.into_iter().map(Path::to_path_buf) {
         if let Err(source) = fs::create_dir(&dir) {
             remove_created(&created);
             return Err(OutputError::CannotMake {
@@ -135,13 +130,13 @@ pub fn ready(target: &Target, writes: &[&str]) -> Result<()> {
         check_writable(&target.path, &target.given, target.kind)?;
     }
     // The folder that holds it, or (where that is still to be made) the nearest one that is.
-    let mut holder = target.parent.as_path();
-    while fs::symlink_metadata(holder).is_err() {
-        match holder.parent() {
-            Some(up) if !up.as_os_str().is_empty() => holder = up,
-            _ => return Ok(()),
-        }
-    }
+    let holder = target
+        .parent
+        .ancestors()
+        .find(|at| fs::symlink_metadata(at).is_ok());
+    let Some(holder) = holder.filter(|at| !at.as_os_str().is_empty()) else {
+        return Ok(());
+    };
     fsx::may_change(holder).map_err(|source| OutputError::Unwritable {
         path: holder.to_path_buf(),
         kind: target.kind,

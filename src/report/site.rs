@@ -57,34 +57,28 @@ pub(super) const CARD_ALT: &str = "The report's title and run parameters over tw
 
 /// The page's description: one sentence about this run, for search results and previews.
 pub(super) fn description(study: &Study) -> String {
-    let lambdas: Vec<String> = study
-        .config
-        .lambdas
-        .iter()
-        .map(|l| prose(l.get()))
-        .collect();
     format!(
         "{TITLE} on two seeded data sets (seed {}, N = {} points each): gradient checks, fits \
          cross-checked by Newton's method, and the linearly separable data fitted with λ = {}.",
         study.config.seed,
         count(study.config.n),
-        and_list(&lambdas)
+        and_list(&lambda_words(study))
     )
+}
+
+/// The run's strengths in words.
+fn lambda_words(study: &Study) -> Vec<String> {
+    let lambdas = study.config.lambdas.iter();
+    lambdas.map(|l| prose(l.get())).collect()
 }
 
 /// The run's parameters in one line, as the social card writes them.
 pub(super) fn parameters(study: &Study) -> String {
-    let lambdas: Vec<String> = study
-        .config
-        .lambdas
-        .iter()
-        .map(|l| prose(l.get()))
-        .collect();
     format!(
         "seed {} · N = {} points per data set · λ = {}",
         study.config.seed,
         count(study.config.n),
-        lambdas.join(", ")
+        lambda_words(study).join(", ")
     )
 }
 

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::findings::Review;
-use super::numbers::{Change, Leaf, Scope};
+use super::numbers::{Change, Moved, by_scope};
 use super::sidecar::MARKER;
 use super::verdict::{Header, State, error_line, last_line, parameter_lines, state};
 use crate::numbers::short;
@@ -128,30 +128,21 @@ fn write_numbers(out: &mut String, review: &Review) {
         numbers.changes.len(),
         numbers.compared
     );
-    let mut scopes: Vec<(&Scope, Vec<&Change>)> = Vec::new();
-    for change in &numbers.changes {
-        match scopes
-            .iter_mut()
-            .find(|(scope, _)| *scope == &change.key.scope)
-        {
-            Some((_, here)) => here.push(change),
-            None => scopes.push((&change.key.scope, vec![change])),
-        }
-    }
-    let lines: Vec<String> = scopes
+    let lines: Vec<String> = by_scope(&numbers.changes)
         .iter()
-        .map(|(scope, here)| format!("- {}: {}", escape(&scope.to_string()), moved(here)))
+        .map(|(scope, here, how)| {
+            format!("- {}: {}", escape(&scope.to_string()), moved(here, *how))
+        })
         .collect();
     list(out, &lines);
 }
 
 /// What moved in one part of `results.json`: new or gone as a whole, else its first changes.
-fn moved(here: &[&Change]) -> String {
-    if here.iter().all(|c| c.old == Leaf::Absent) {
-        return format!("new in this run, {} values", here.len());
-    }
-    if here.iter().all(|c| c.new == Leaf::Absent) {
-        return format!("gone from this run, {} values", here.len());
+fn moved(here: &[&Change], how: Moved) -> String {
+    match how {
+        Moved::New => return format!("new in this run, {} values", here.len()),
+        Moved::Gone => return format!("gone from this run, {} values", here.len()),
+        Moved::Changed => {}
     }
     let some: Vec<String> = here
         .iter()

@@ -174,6 +174,48 @@ pub struct Change {
     pub new: Leaf,
 }
 
+/// How one part of `results.json` (a fit, the data, …) moved as a whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Moved {
+    /// Every value of it is new in this run.
+    New,
+    /// Every value of it is gone from this run.
+    Gone,
+    /// Some of its values changed.
+    Changed,
+}
+
+/// `changes` grouped by their part of `results.json`, in the order each part first comes,
+/// with how each part moved.
+pub fn by_scope(changes: &[Change]) -> Vec<(&Scope, Vec<&Change>, Moved)> {
+    let mut groups: Vec<(&Scope, Vec<&Change>)> = Vec::new();
+    for change in changes {
+        match groups
+            .iter_mut()
+            .find(|(scope, _)| *scope == &change.key.scope)
+        {
+            Some((_, here)) => here.push(change),
+            None => groups.push((&change.key.scope, vec![change])),
+        }
+    }
+    let moved = |here: &[&Change]| {
+        if here.iter().all(|c| c.old == Leaf::Absent) {
+            Moved::New
+        } else if here.iter().all(|c| c.new == Leaf::Absent) {
+            Moved::Gone
+        } else {
+            Moved::Changed
+        }
+    };
+    groups
+        .into_iter()
+        .map(|(scope, here)| {
+            let how = moved(&here);
+            (scope, here, how)
+        })
+        .collect()
+}
+
 impl Leaf {
     /// The value as a double, if it is a number.
     pub fn as_f64(&self) -> Option<f64> {

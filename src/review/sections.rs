@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::findings::Review;
 use super::inputs::sig2;
-use super::numbers::{Change, Leaf, Scope};
+use super::numbers::{Moved, by_scope};
 use super::text::{PageText, Part};
 use crate::numbers::counted;
 use crate::output::Verdict;
@@ -72,23 +72,14 @@ pub(super) fn numbers(review: &Review) -> (String, Vec<NumberGroup>) {
         (None, Some(f)) => format!("results.json could not be compared: {}.", f.note),
         (None, None) => "results.json could not be compared.".into(),
     };
-    let mut scopes: Vec<&Scope> = Vec::new();
     let changes = numbers.map(|n| n.changes.as_slice()).unwrap_or_default();
-    for change in changes {
-        if !scopes.contains(&&change.key.scope) {
-            scopes.push(&change.key.scope);
-        }
-    }
-    let groups = scopes
+    let groups = by_scope(changes)
         .into_iter()
-        .map(|scope| {
-            let here: Vec<&Change> = changes.iter().filter(|c| &c.key.scope == scope).collect();
-            let kind = if here.iter().all(|c| c.old == Leaf::Absent) {
-                "new"
-            } else if here.iter().all(|c| c.new == Leaf::Absent) {
-                "gone"
-            } else {
-                "changed"
+        .map(|(scope, here, moved)| {
+            let kind = match moved {
+                Moved::New => "new",
+                Moved::Gone => "gone",
+                Moved::Changed => "changed",
             };
             let (rows, texts): (Vec<NumberRow>, Vec<NumberRow>) = here
                 .iter()

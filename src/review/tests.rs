@@ -21,6 +21,16 @@ fn visible_text_leaves_out_svg_style_and_script_and_keeps_mathml() {
     );
 }
 
+/// Hunk headers as GNU diff writes them, so that `patch` puts each change where it was: a
+/// one-line range without its count, an empty range from the line before it.
+#[test]
+fn hunk_headers_place_a_change_as_patch_reads_them() {
+    let header = |old: &str, new: &str| text::diff_lines(old, new).unwrap().hunks[0].header.clone();
+    assert_eq!(header("", "a\nb\n"), "@@ -0,0 +1,2 @@");
+    assert_eq!(header("a\n", "b\n"), "@@ -1 +1 @@");
+    assert_eq!(header("a\nb\n", ""), "@@ -1,2 +0,0 @@");
+}
+
 #[test]
 fn the_page_diff_counts_lines_and_shows_context() {
     let old = "<p>a</p><p>b</p><p>c</p><p>d</p><p>e</p><p>f</p><p>g</p><p>h</p>";

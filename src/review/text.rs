@@ -4,6 +4,7 @@
 //! run's.
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
+use similar::udiff::UnifiedHunkHeader;
 use similar::{Algorithm, ChangeTag, DiffOp, TextDiff};
 
 /// Lines longer than this (in bytes) are not compared word by word.
@@ -155,7 +156,8 @@ pub struct DiffLine {
 /// Consecutive changed lines with their context.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Hunk {
-    /// `@@ -a,b +c,d @@`, as in a unified diff.
+    /// `@@ -a,b +c,d @@`, as in a unified diff (GNU diff's: `-5` for one line, `-4,0` for
+    /// none after line 4).
     pub header: String,
     /// The lines.
     pub lines: Vec<DiffLine>,
@@ -221,11 +223,9 @@ pub fn diff_lines(old: &str, new: &str) -> Result<PageText, String> {
         .diff_lines(old, new);
     let mut text = PageText::default();
     for group in diff.grouped_ops(3) {
-        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+        if group.is_empty() {
             continue;
-        };
-        let old_lines = first.old_range().start..last.old_range().end;
-        let new_lines = first.new_range().start..last.new_range().end;
+        }
         let lines: Vec<DiffLine> = group
             .iter()
             .flat_map(|op| line_pieces(&diff, op))
@@ -233,16 +233,8 @@ pub fn diff_lines(old: &str, new: &str) -> Result<PageText, String> {
             .collect();
         text.removed += lines.iter().filter(|line| line.sign == '-').count();
         text.added += lines.iter().filter(|line| line.sign == '+').count();
-        // `similar`'s UnifiedHunkHeader writes a one-line range as `-5` and an empty one from
-        // the line before (`-4,0`), as GNU diff does; review.json has always held `-5,1`, `-5,0`.
         text.hunks.push(Hunk {
-            header: format!(
-                "@@ -{},{} +{},{} @@",
-                old_lines.start + 1,
-                old_lines.len(),
-                new_lines.start + 1,
-                new_lines.len()
-            ),
+            header: UnifiedHunkHeader::new(&group).to_string(),
             lines,
         });
     }

@@ -3,6 +3,8 @@
 //! `.` or `..` segments, empty segments, a backslash, a NUL or an encoded slash, in any
 //! spelling, is not found; no path ever reaches the file system.
 
+use logreg_report::markup;
+
 /// The path of the reload channel the served pages listen on. No file of a report starts
 /// with two underscores.
 pub(super) const RELOAD_PATH: &str = "/__reload";
@@ -66,24 +68,14 @@ pub(super) fn route(url: &str) -> Route {
 /// The path with its `%XX` escapes decoded; None where an escape is malformed, decodes to a
 /// slash, a backslash or a NUL (which a file's path never needs), or the result is not UTF-8.
 fn decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut k = 0;
-    while k < bytes.len() {
-        if bytes[k] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(k + 1..k + 3)?).ok()?;
-            let byte = u8::from_str_radix(hex, 16).ok()?;
-            if matches!(byte, b'/' | b'\\' | 0) {
-                return None;
-            }
-            out.push(byte);
-            k += 3;
-        } else {
-            out.push(bytes[k]);
-            k += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    // A backslash or a NUL is refused by the caller however it was written; an escaped
+    // slash would make two names one.
+    let slashes = |text: &str| text.matches('/').count();
+    (markup::percent_escapes_well_formed(path) && slashes(&decoded) == slashes(path))
+        .then(|| decoded.into_owned())
 }
 
 /// The `Content-Type` of a served file, by its name.
@@ -136,6 +128,7 @@ mod tests {
             "/a%00b",
             "/%zz",
             "/%",
+            "/%+1",
             "/%c0%ae%c0%ae/x",
             "http://127.0.0.1/index.html",
             "*",
