@@ -5,7 +5,7 @@
 use std::ffi::OsStr;
 use std::fs::{self, File};
 use std::io;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::handle::{Folder, describe, describe_mode, is_not_a_folder, read_up_to};
@@ -167,11 +167,6 @@ pub(crate) fn may_change(folder: &Path) -> io::Result<()> {
     use rustix::fs::Access;
     rustix::fs::access(folder, Access::READ_OK | Access::WRITE_OK | Access::EXEC_OK)
         .map_err(io::Error::from)
-}
-
-/// Whether the running user owns the file `meta` describes.
-pub(crate) fn meta_owned_by_us(meta: &fs::Metadata) -> bool {
-    meta.uid() == rustix::process::geteuid().as_raw()
 }
 
 #[cfg(test)]

@@ -221,8 +221,7 @@ impl Folder {
 
     /// Whether the running user owns this folder.
     pub(crate) fn owned_by_us(&self) -> bool {
-        rustix::fs::fstat(&self.fd)
-            .is_ok_and(|stat| stat.st_uid == rustix::process::geteuid().as_raw())
+        owned_by_us(&self.fd)
     }
 
     /// Gives the owner read, write and search permission on this folder if it lacks them, so
@@ -421,6 +420,11 @@ pub(crate) fn read_up_to(file: impl std::io::Read, limit: u64) -> io::Result<Vec
         ));
     }
     Ok(bytes)
+}
+
+/// Whether the running user owns the file (or folder) open as `fd`.
+pub(crate) fn owned_by_us(fd: impl rustix::fd::AsFd) -> bool {
+    rustix::fs::fstat(fd).is_ok_and(|stat| stat.st_uid == rustix::process::geteuid().as_raw())
 }
 
 /// What the file `meta` describes is, in words.

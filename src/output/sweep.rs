@@ -226,8 +226,7 @@ struct Place<'a> {
 /// folder is not one of ours or its run is still going.
 fn abandoned(container: &Folder) -> Option<LockRecord> {
     let file = container.open_file(OsStr::new(LOCK)).ok()??;
-    let meta = file.metadata().ok()?;
-    if !super::fsx::meta_owned_by_us(&meta) {
+    if !super::handle::owned_by_us(&file) {
         return None;
     }
     let bytes = container.read_limited(OsStr::new(LOCK), 1 << 16).ok()??;
