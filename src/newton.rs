@@ -15,7 +15,7 @@
 //!   minimum (separable data). Newton stops there, after a few steps, instead of following
 //!   the weights to infinity; this confirms BFGS's verdict independently.
 
-use crate::fit::{DISTANCE_TOLERANCE, FitError, Status, damped_step};
+use crate::fit::{DISTANCE_TOLERANCE, FitError, Iterate, Status, damped_step, record};
 use crate::linalg::{max_abs, solve_spd};
 use crate::model::{LogisticObjective, Objective};
 use crate::numbers::{capitalised, counted, two_digits};
@@ -45,6 +45,8 @@ pub struct NewtonResult {
     pub distance_estimate: Option<f64>,
     /// The largest estimate that counts as converged: [`DISTANCE_TOLERANCE`]`·max(1, ‖x‖∞)`.
     pub distance_tolerance: f64,
+    /// Every iterate, from the start to `x`.
+    pub iterates: Vec<Iterate>,
 }
 
 impl NewtonResult {
@@ -107,6 +109,8 @@ pub fn newton(
     let (mut fun, mut grad, mut hessian) = objective.value_gradient_hessian(w);
     let mut nfev = 1;
     let mut nit = 0;
+    let mut iterates = Vec::new();
+    record(&mut iterates, &w, fun, &grad, nfev);
     // Set once a full step was taken below E's rounding: the point it reached is the last.
     let mut last = false;
     let finite = |fun: f64, grad: [f64; 3]| fun.is_finite() && grad.iter().all(|g| g.is_finite());
@@ -143,6 +147,7 @@ pub fn newton(
         w = trial;
         (fun, grad, hessian) = evaluated;
         last = resolved;
+        record(&mut iterates, &w, fun, &grad, nfev);
     };
     let distance_tolerance = DISTANCE_TOLERANCE * max_abs(&w).max(1.0);
     let distance_estimate = match status {
@@ -169,5 +174,6 @@ pub fn newton(
         status,
         distance_estimate,
         distance_tolerance,
+        iterates,
     })
 }

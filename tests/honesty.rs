@@ -174,3 +174,93 @@ fn an_unbounded_fit_reads_as_no_minimum_on_the_page() {
          data-label=\"distance estimate\">—"
     ));
 }
+
+/// The iterates of one fit or cross-check, as `results.json` keeps them, checked against the
+/// fit's own numbers: they run from `w0` to `x`, one per iteration, with the passes counted so
+/// far never falling and never above the fit's; `what` names the fit in failures.
+fn check_iterates(what: &str, iterates: &Value, w0: &Value, x: &Value, nit: &Value, nfev: &Value) {
+    let list = iterates.as_array().expect("a list of iterates");
+    let nit = nit.as_u64().expect("nit");
+    assert_eq!(
+        list.len() as u64,
+        nit + 1,
+        "{what}: one iterate per iteration and the start"
+    );
+    assert_eq!(&list[0]["w"], w0, "{what}: the first iterate is the start");
+    assert_eq!(list[0]["step"], 0.0, "{what}");
+    assert_eq!(
+        &list[list.len() - 1]["w"],
+        x,
+        "{what}: the last iterate is the answer"
+    );
+    let passes: Vec<u64> = list
+        .iter()
+        .map(|i| i["passes"].as_u64().expect("passes"))
+        .collect();
+    assert!(
+        passes.windows(2).all(|p| p[0] <= p[1]),
+        "{what}: {passes:?}"
+    );
+    assert!(
+        passes[passes.len() - 1] <= nfev.as_u64().expect("nfev"),
+        "{what}: {passes:?}"
+    );
+    for pair in list.windows(2) {
+        let moved: f64 = (0..3)
+            .map(|k| {
+                pair[1]["w"][k].as_f64().unwrap_or(f64::NAN)
+                    - pair[0]["w"][k].as_f64().unwrap_or(f64::NAN)
+            })
+            .map(|d| d * d)
+            .sum::<f64>()
+            .sqrt();
+        let step = pair[1]["step"].as_f64().expect("a step length");
+        assert!(
+            (moved - step).abs() <= 1e-12 * moved.max(1.0),
+            "{what}: {moved} against {step}"
+        );
+        // E falls at every step, but for its rounding: Newton's last step may be taken
+        // below E's resolution, where the value can come out an ulp or two higher.
+        let (before, after) = (pair[0]["E"].as_f64(), pair[1]["E"].as_f64());
+        let (Some(before), Some(after)) = (before, after) else {
+            panic!("{what}: E is not a number: {pair:?}");
+        };
+        assert!(
+            after <= before + 16.0 * f64::EPSILON * before.abs(),
+            "{what}: E rose from {before} to {after}"
+        );
+    }
+}
+
+#[test]
+fn every_fit_keeps_its_iterates_from_the_start_to_its_answer() {
+    let (report, _) = generate("0,0.1,10", None);
+    let written = results(&report);
+    let fits = written["fits"].as_array().expect("the fits");
+    assert_eq!(fits.len(), 4);
+    for fit in fits {
+        let what = format!("{} λ = {}", fit["dataset"], fit["lambda"]);
+        check_iterates(
+            &what,
+            &fit["iterates"],
+            &fit["w0"],
+            &fit["x"],
+            &fit["nit"],
+            &fit["nfev"],
+        );
+        let newton = &fit["newton"];
+        let what = format!("Newton on {what}");
+        check_iterates(
+            &what,
+            &newton["iterates"],
+            &fit["w0"],
+            &newton["x"],
+            &newton["nit"],
+            &newton["nfev"],
+        );
+    }
+    // Capped: an iteration limit of 2 keeps three iterates.
+    let (report, _) = generate("0.1", Some(2));
+    let fit = &results(&report)["fits"][0];
+    assert_eq!(fit["iterates"].as_array().map(Vec::len), Some(3));
+}

@@ -2,6 +2,7 @@
 //! minimum exists, and the damped Newton steps that finish a fit whose certificate is not met
 //! yet (see the module documentation of `fit`).
 
+use super::iterates::{Iterate, record};
 use super::rules::{DISTANCE_TOLERANCE, MAX_FINISHING_STEPS, damped_step};
 use super::status::{BfgsStop, DistanceEstimate, EstimateKind, Status};
 use crate::linalg::max_abs;
@@ -28,13 +29,15 @@ pub(super) struct Ending {
 /// Judges the point where BFGS stopped and finishes the fit with Newton steps where the
 /// certificate is not met yet (see the module documentation). `quasi_newton_step` is Hₖ·g
 /// there, the estimate for objectives without a Hessian; `iterations_left` is what the
-/// iteration limit leaves.
+/// iteration limit leaves. Each finishing step is recorded in `iterates`, whose passes so
+/// far were `passes_before`.
 pub(super) fn judge<O: Objective + ?Sized>(
     objective: &O,
     mut point: Point,
     quasi_newton_step: &[f64],
     stop: &BfgsStop,
     iterations_left: u64,
+    (iterates, passes_before): (&mut Vec<Iterate>, u64),
 ) -> Ending {
     let (mut steps, mut passes, mut hessian_passes) = (0, 0, 0);
     let (status, estimate) = loop {
@@ -96,6 +99,8 @@ pub(super) fn judge<O: Objective + ?Sized>(
             Some(next) => {
                 point = next;
                 steps += 1;
+                let so_far = passes_before + passes;
+                record(iterates, &point.x, point.fun, &point.jac, so_far);
             }
             None => {
                 break (

@@ -58,6 +58,7 @@
 mod check;
 mod error;
 mod finish;
+mod iterates;
 mod rules;
 mod solver;
 mod status;
@@ -75,6 +76,8 @@ use solver::{FusedProblem, StoppingRule};
 
 pub use check::{CheckMethod, GradientCheck, check_gradient, check_gradient_against};
 pub use error::FitError;
+pub use iterates::Iterate;
+pub(crate) use iterates::record;
 pub(crate) use rules::damped_step;
 pub use rules::{
     DISTANCE_TOLERANCE, GRADIENT_CHECK_TOLERANCE, GRADIENT_TOLERANCE, MAX_FINISHING_STEPS,
@@ -118,6 +121,9 @@ pub struct FitResult {
     pub max_iters: u64,
     /// The gradient check made before the fit, at the starting point.
     pub grad_check: GradientCheck,
+    /// Every iterate, from the start to `x`: BFGS's, then the finishing steps'. At most one
+    /// more than the iteration limit.
+    pub iterates: Vec<Iterate>,
 }
 
 impl FitResult {
@@ -204,7 +210,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         .with_tolerance_grad(0.0)
         .and_then(|b| b.with_tolerance_cost(0.0))
         .map_err(|e| FitError::Optimizer(e.to_string()))?;
-    let solver = StoppingRule::new(bfgs);
+    let solver = StoppingRule::new(bfgs, std::rc::Rc::clone(&problem.passes));
     let start = Array1::from(w0.to_vec());
     let result = Executor::new(problem, solver)
         .configure(|state| state.param(start).inv_hessian(h0).max_iters(max_iters))
@@ -212,7 +218,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         .run()
         .map_err(|e| FitError::Optimizer(e.to_string()))?;
 
-    let solver = result.solver;
+    let mut solver = result.solver;
     let state = result.state;
     let passes = result
         .problem
@@ -244,6 +250,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         &quasi_newton_step,
         &bfgs_stop,
         max_iters.saturating_sub(bfgs_nit),
+        (&mut solver.iterates, passes),
     );
     Ok(FitResult {
         fun: end.point.fun,
@@ -261,6 +268,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         distance_tolerance: end.tolerance,
         max_iters,
         grad_check,
+        iterates: solver.iterates,
     })
 }
 

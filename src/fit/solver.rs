@@ -4,6 +4,7 @@
 //! depend on the CPU.
 
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use argmin::core::{
     CostFunction, Gradient, IterState, KV, Problem, Solver, State, TerminationReason,
@@ -11,6 +12,7 @@ use argmin::core::{
 };
 use ndarray::{Array1, Array2};
 
+use super::iterates::{Iterate, record};
 use super::rules::{GRADIENT_TOLERANCE, RESOLUTION_ULPS, STEP_TOLERANCE};
 use super::status::{BfgsStop, StopRule};
 use crate::model::Objective;
@@ -24,7 +26,8 @@ pub(super) type BfgsState = IterState<Param, Param, (), Array2<f64>, (), f64>;
 pub(super) struct FusedProblem<'o, O: ?Sized> {
     objective: &'o O,
     last: RefCell<Option<(Param, f64, Param)>>,
-    pub passes: Cell<u64>,
+    /// Passes over the data so far, shared with the [`StoppingRule`] that records iterates.
+    pub passes: Rc<Cell<u64>>,
 }
 
 impl<'o, O: Objective + ?Sized> FusedProblem<'o, O> {
@@ -32,7 +35,7 @@ impl<'o, O: Objective + ?Sized> FusedProblem<'o, O> {
         FusedProblem {
             objective,
             last: RefCell::new(None),
-            passes: Cell::new(0),
+            passes: Rc::new(Cell::new(0)),
         }
     }
 
@@ -81,18 +84,38 @@ impl<O: Objective + ?Sized> Gradient for FusedProblem<'_, O> {
 /// (an error from the line search, a step that does not lower E, lost curvature, a
 /// non-finite value) into a reported stop on the last good iterate instead of an error that
 /// would throw the iterate away.
+/// It also records every iterate it accepts, the start included.
 pub(super) struct StoppingRule<S> {
     inner: S,
     pub stopped: Option<BfgsStop>,
     pub undone: bool,
+    passes: Rc<Cell<u64>>,
+    pub iterates: Vec<Iterate>,
 }
 
 impl<S> StoppingRule<S> {
-    pub fn new(inner: S) -> Self {
+    /// `passes` counts the passes over the data, for the iterates' record.
+    pub fn new(inner: S, passes: Rc<Cell<u64>>) -> Self {
         StoppingRule {
             inner,
             stopped: None,
             undone: false,
+            passes,
+            iterates: Vec::new(),
+        }
+    }
+
+    /// Records `state`'s iterate.
+    fn record(&mut self, state: &BfgsState) {
+        if let (Some(w), Some(g)) = (state.get_param(), state.get_gradient()) {
+            let (w, g) = (w.to_vec(), g.to_vec());
+            record(
+                &mut self.iterates,
+                &w,
+                state.get_cost(),
+                &g,
+                self.passes.get(),
+            );
         }
     }
 
@@ -215,6 +238,7 @@ where
         if !(state.get_cost().is_finite() && gradient_finite) {
             self.stopped = Some(BfgsStop::NotFinite);
         }
+        self.record(&state);
         Ok((state, kv))
     }
 
@@ -228,7 +252,10 @@ where
             Ok((after, kv)) => {
                 let after = portable_update(&before, after);
                 match breakdown(&before, &after) {
-                    None => return Ok((after, kv)),
+                    None => {
+                        self.record(&after);
+                        return Ok((after, kv));
+                    }
                     Some(status) => status,
                 }
             }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::config::SiteUrl;
-use crate::fit::FitResult;
+use crate::fit::{FitResult, Iterate};
 use crate::output::Ledger;
 use crate::study::{DEMO_X0, LogisticFit, Study};
 
@@ -76,6 +76,9 @@ pub struct Optimisation {
     pub max_iterations: u64,
     /// The check of the analytic gradient at `w0`.
     pub grad_check: GradCheck,
+    /// Every iterate from `w0` to `x`: the weights, E, ‖∇E‖∞, the step's length and the
+    /// passes over the data so far.
+    pub iterates: Vec<Iterate>,
 }
 
 /// The gradient check as stored.
@@ -116,6 +119,8 @@ pub struct Newton {
     pub distance: Option<f64>,
     /// How the cross-check contradicts the fit, if it does.
     pub disagreement: Option<String>,
+    /// Every Newton iterate from `w0` to `x`, as the fit's.
+    pub iterates: Vec<Iterate>,
 }
 
 /// One logistic fit.
@@ -168,6 +173,7 @@ fn optimisation(w0: &[f64], r: &FitResult) -> Optimisation {
             tolerance: r.grad_check.tolerance,
             method: r.grad_check.method.as_str(),
         },
+        iterates: r.iterates.clone(),
     }
 }
 
@@ -189,6 +195,7 @@ fn fit(f: &LogisticFit) -> Fit {
             distance_estimate: n.distance_estimate,
             distance: f.newton.distance,
             disagreement: f.newton.disagreement.clone(),
+            iterates: n.iterates.clone(),
         },
         accuracy: f.accuracy,
         weight_norm: f.weight_norm,
