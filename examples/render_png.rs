@@ -1,4 +1,4 @@
-//! Renders the nine figures of a default study to SVG and PNG in a directory, for looking at
+//! Renders the figures of a default study to SVG and PNG in a directory, for looking at
 //! them beside the originals: `cargo run --release --example render_png -- out/`.
 
 use std::path::PathBuf;

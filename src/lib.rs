@@ -35,6 +35,7 @@ compile_error!(
 pub mod budget;
 pub mod config;
 pub mod data;
+pub mod descent;
 pub mod error;
 pub mod fastmath;
 pub mod figures;

@@ -14,6 +14,17 @@ pub fn short(value: f64) -> String {
     }
 }
 
+/// A strength as a label: [`short`] where that is at most eight characters (`0.1`, `1e-3`),
+/// else three significant digits (`0.00178`, `31.6`), as the path's grid needs.
+pub fn label(value: f64) -> String {
+    let exact = short(value);
+    if exact.len() <= 8 || !value.is_finite() || value == 0.0 {
+        return exact;
+    }
+    let decimals = (2 - libm::floor(libm::log10(value.abs())) as i64).max(0) as usize;
+    format!("{value:.decimals$}")
+}
+
 /// A count with its noun, singular for one: `1 point`, `2 points`, `0 points`.
 pub fn counted<N>(n: N, singular: &str, plural: &str) -> String
 where

@@ -264,3 +264,154 @@ fn every_fit_keeps_its_iterates_from_the_start_to_its_answer() {
     let fit = &results(&report)["fits"][0];
     assert_eq!(fit["iterates"].as_array().map(Vec::len), Some(3));
 }
+
+/// The path's fits are warm-started in order, certified like the run's fits, and say so.
+#[test]
+fn the_path_is_warm_started_certified_and_agrees_with_the_fits_from_w0() {
+    let (report, _) = generate("0,0.1,10", None);
+    let written = results(&report);
+    let path = written["path"].as_array().expect("the path");
+    let lambdas: Vec<f64> = path.iter().map(|f| f["lambda"].as_f64().unwrap()).collect();
+    let grid = logreg_report::study::path_lambdas();
+    assert_eq!(lambdas.len(), grid.len());
+    assert_eq!(lambdas[0], 0.0);
+    assert_eq!((lambdas[1], lambdas[lambdas.len() - 1]), (1e-3, 1e3));
+    assert!(lambdas.windows(2).all(|p| p[0] < p[1]), "{lambdas:?}");
+    for (k, fit) in path.iter().enumerate() {
+        let what = format!("path λ = {}", fit["lambda"]);
+        check_iterates(
+            &what,
+            &fit["iterates"],
+            &fit["w0"],
+            &fit["x"],
+            &fit["nit"],
+            &fit["nfev"],
+        );
+        // Each starts where the fit at the next larger λ ended; the largest from w0.
+        let start = match path.get(k + 1) {
+            Some(larger) => &larger["x"],
+            None => &written["fits"][0]["w0"],
+        };
+        assert_eq!(&fit["w0"], start, "{what}");
+        let lambda = fit["lambda"].as_f64().unwrap();
+        let success = fit["success"].as_bool().unwrap();
+        // Without a penalty separable data have no minimum; with one, every fit is confirmed.
+        assert_eq!(success, lambda > 0.0, "{what}");
+        assert_eq!(
+            fit["newton"]["success"].as_bool(),
+            Some(lambda > 0.0),
+            "{what}"
+        );
+        // Where the run fitted the same λ from w0, the warm start found the same optimum.
+        let same = written["fits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["dataset"] == "separable" && f["lambda"] == fit["lambda"]);
+        if let (Some(from_w0), true) = (same, success) {
+            for i in 0..3 {
+                let (a, b) = (
+                    fit["x"][i].as_f64().unwrap(),
+                    from_w0["x"][i].as_f64().unwrap(),
+                );
+                assert!(
+                    (a - b).abs() <= 2e-6 * a.abs().max(1.0),
+                    "{what}: x[{i}] {a} vs {b}"
+                );
+            }
+        }
+    }
+    // The run counts the path's passes and gradient descent's in its total.
+    let passes = &written["passes"];
+    let part = |name: &str| -> u64 {
+        let p = &passes[name];
+        p.as_u64().unwrap_or_else(|| {
+            ["value", "gradient", "hessian"]
+                .iter()
+                .map(|k| p[*k].as_u64().unwrap())
+                .sum()
+        })
+    };
+    let parts: u64 = [
+        "fits",
+        "path",
+        "gradient_descent",
+        "gradient_check_reference",
+        "loss_curve",
+    ]
+    .iter()
+    .map(|name| part(name))
+    .sum();
+    assert_eq!(passes["total"].as_u64(), Some(parts));
+}
+
+/// Gradient descent keeps its record like the fits, and claims success only with the fits'
+/// certificate; capped by the iteration limit it says so.
+#[test]
+fn gradient_descent_is_recorded_and_claims_only_what_it_certified() {
+    use logreg_report::data::{Dataset, study_rng};
+    use logreg_report::descent::gradient_descent;
+    use logreg_report::model::{Lambda, LogisticObjective};
+    let (report, _) = generate("0.1", None);
+    let written = results(&report);
+    let gd = &written["gradient_descent"];
+    check_iterates(
+        "gradient descent",
+        &gd["iterates"],
+        &gd["w0"],
+        &gd["x"],
+        &gd["nit"],
+        &gd["nfev"],
+    );
+    assert!(gd["nit"].as_u64().unwrap() <= gd["max_iterations"].as_u64().unwrap());
+    assert_eq!(gd["success"].as_bool(), Some(gd["status"] == 0));
+    let data = Dataset::fuzzy(DEFAULT_N, &mut study_rng(DEFAULT_SEED)).unwrap();
+    let objective = LogisticObjective::new(&data, Lambda::new(0.1).unwrap());
+    let capped = gradient_descent(&objective, [2.0, 1.5, -2.0], 3).unwrap();
+    assert_eq!((capped.nit, capped.status.code()), (3, 1));
+    assert_eq!(capped.iterates.len(), 4);
+    // Strictly downhill: every accepted step met Armijo's rule.
+    assert!(capped.iterates.windows(2).all(|p| p[1].fun < p[0].fun));
+}
+
+/// Figure 10 measures distances to the optimum Newton's method certified, and draws nothing
+/// when no optimum was certified.
+#[test]
+fn convergence_is_measured_only_from_a_certified_optimum() {
+    use logreg_report::study::{self, Convergence, StudyConfig};
+    let run = study::run(&StudyConfig::default()).unwrap();
+    let Convergence::Certified { optimum, traces } = &run.views.convergence else {
+        panic!("the default fuzzy fit is certified");
+    };
+    assert_eq!(*optimum, run.fuzzy_fit.newton.result.x);
+    let gd = &traces[2];
+    assert_eq!(gd.iterations, run.descent.nit);
+    let first = &run.descent.iterates[0].w;
+    let d: f64 = (0..3)
+        .map(|k| (first[k] - optimum[k]).powi(2))
+        .sum::<f64>()
+        .sqrt();
+    assert_eq!(gd.points[0].0, 0);
+    assert!(
+        (gd.points[0].1 - d).abs() <= 1e-15 * d,
+        "{:?} vs {d}",
+        gd.points[0]
+    );
+    // With two iterations nothing is certified, and the figure says so instead of drawing.
+    let capped = study::run(&StudyConfig {
+        max_iterations: Some(2),
+        ..StudyConfig::default()
+    })
+    .unwrap();
+    assert!(matches!(
+        capped.views.convergence,
+        Convergence::Uncertified(_)
+    ));
+    let svg = logreg_report::figures::render_all(&capped)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.file_name == "convergence.svg")
+        .unwrap()
+        .svg;
+    assert!(svg.contains("No certified optimum") && !svg.contains("class=\"series\""));
+}

@@ -41,9 +41,26 @@ fn check(n: usize) {
         })
         .sum();
     assert_eq!(per_fit, fit_total, "N = {n}: the fits' passes add up");
+    let path = &passes["path"];
+    let path_total = count(&path["value"]) + count(&path["gradient"]) + count(&path["hessian"]);
+    let per_path_fit: u64 = results["path"]
+        .as_array()
+        .expect("the path")
+        .iter()
+        .map(|f| {
+            let p = &f["passes"];
+            count(&p["value"]) + count(&p["gradient"]) + count(&p["hessian"])
+        })
+        .sum();
+    assert_eq!(
+        per_path_fit, path_total,
+        "N = {n}: the path's passes add up"
+    );
+    let descent = count(&passes["gradient_descent"]);
+    assert!(descent <= count(&results["gradient_descent"]["nfev"]));
     assert_eq!(
         after[0] - before[0],
-        fit_total * blocks,
+        (fit_total + path_total + descent) * blocks,
         "N = {n}: fused passes"
     );
     assert_eq!(
@@ -58,7 +75,11 @@ fn check(n: usize) {
     );
     assert_eq!(
         count(&passes["total"]),
-        fit_total + count(&passes["gradient_check_reference"]) + count(&passes["loss_curve"])
+        fit_total
+            + path_total
+            + descent
+            + count(&passes["gradient_check_reference"])
+            + count(&passes["loss_curve"])
     );
 }
 

@@ -187,9 +187,16 @@ fn inline_figures_tables_and_equations_are_marked_up_for_everyone() {
     let unique: BTreeSet<&String> = ids.iter().collect();
     assert_eq!(unique.len(), ids.len(), "an id is used twice");
 
-    // Figure 9 is inlined panel by panel: one SVG per λ.
+    // Figure 9 is inlined panel by panel, one SVG per λ; figure 13 as its data and one layer
+    // per strength of the path, which are hidden from assistive technology (the numbers beside
+    // them say in words what each shows).
     let svgs: Vec<&str> = page.split("<svg ").skip(1).collect();
-    assert_eq!(svgs.len(), FIGURES.len() - 1 + 3);
+    let layers = logreg_report::study::path_lambdas().len();
+    assert_eq!(svgs.len(), FIGURES.len() - 2 + 3 + 1 + layers);
+    let (hidden, svgs): (Vec<&str>, Vec<&str>) = svgs
+        .into_iter()
+        .partition(|svg| svg.contains("aria-hidden=\"true\""));
+    assert_eq!(hidden.len(), layers);
     for svg in svgs {
         let svg = &svg[..svg.find("</svg>").expect("closed")];
         let tag = &svg[..svg.find('>').expect("a tag")];
@@ -208,7 +215,7 @@ fn inline_figures_tables_and_equations_are_marked_up_for_everyone() {
     }
 
     let tables: Vec<&str> = page.split("<table").skip(1).collect();
-    assert_eq!(tables.len(), 3);
+    assert_eq!(tables.len(), 4);
     for table in tables {
         let body = &table[table.find('>').expect("a tag") + 1..];
         assert!(body.starts_with("\n<caption>"), "{:.80}", table);

@@ -21,14 +21,16 @@ mod geometry;
 mod heatmap;
 mod labels;
 mod markers;
+mod motion;
 mod panels;
 mod scatter;
 mod spec;
 pub mod style;
 mod svg;
+mod traces;
 
 pub use panels::panel_boxes;
-pub use spec::{FIGURES, Figure, FigureError, FigureId, FigureSpec, Panels};
+pub use spec::{FIGURES, Figure, FigureError, FigureId, FigureSpec, Frames, Panels};
 
 #[cfg(test)]
 mod tests;
@@ -57,6 +59,7 @@ fn render(
     let views = &study.views;
     let [fuzzy, separable] = samples;
     let mut panels = None;
+    let mut frames = None;
     let svg = match id {
         FigureId::Fuzzy => scatter::data_figure(spec, &study.fuzzy, fuzzy, "fuzzy", study)?,
         FigureId::Sigmoid => curves::sigmoid_curve(spec, &views.sigmoid)?,
@@ -90,6 +93,17 @@ fn render(
             panels = Some(each);
             whole
         }
+        FigureId::Convergence => motion::convergence(spec, &views.convergence)?,
+        FigureId::WeightGrowth => motion::growth(spec, &views.growth)?,
+        FigureId::LambdaPath => {
+            let run: Vec<f64> = study.config.lambdas.iter().map(|l| l.get()).collect();
+            motion::path(spec, &study.path, &run)?
+        }
+        FigureId::LambdaFrames => {
+            let (whole, layers) = panels::path_frames(spec, study, separable)?;
+            frames = Some(layers);
+            whole
+        }
     };
     Ok(Figure {
         id,
@@ -97,5 +111,6 @@ fn render(
         title: spec.title,
         svg,
         panels,
+        frames,
     })
 }

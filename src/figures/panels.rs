@@ -12,7 +12,7 @@ use super::contour;
 use super::markers::{
     Sample, Shown, describe_points, fmt_weight, footer, legend, points, subsample_note,
 };
-use super::spec::{FigureError, FigureId, FigureSpec, Panels};
+use super::spec::{FigureError, FigureId, FigureSpec, Frames, Panels};
 use super::style::{AXIS_LABEL_SIZE, MAX_MARKERS_PER_FIGURE, TITLE_SIZE};
 use super::svg::{
     Area, FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, draw_title, finish, number,
@@ -31,7 +31,7 @@ fn panel_title(lambda: f64) -> String {
     if lambda == 0.0 {
         "λ = 0 (no regularisation)".to_string()
     } else {
-        format!("λ = {}", number(lambda))
+        format!("λ = {}", crate::numbers::label(lambda))
     }
 }
 
@@ -117,6 +117,115 @@ pub(crate) fn reg_vs_no(
             note: subsample_note(&shown),
         },
     ))
+}
+
+/// Panels a row of figure 13's file.
+const FRAME_COLUMNS: usize = 6;
+/// Figure 13's file is drawn at this share of its panels' size (its viewBox keeps their
+/// units): 26 panels at full size would be six megapixels, beyond what a review rasterises.
+const FRAME_SCALE: (u32, u32) = (3, 4);
+
+/// Figure 13: every fit of the regularisation path, as a grid of panels in the file and, for
+/// the page, the data drawn once with one layer of contour lines per fit.
+pub(crate) fn path_frames(
+    spec: &FigureSpec,
+    study: &Study,
+    sample: &Sample,
+) -> Result<(String, Frames), FigureError> {
+    let panels: Vec<(&LogisticFit, &Plane)> = study.path.iter().zip(&study.views.path).collect();
+    let prefix = spec.id.prefix();
+    let rows = panels.len().div_ceil(FRAME_COLUMNS).max(1);
+    let width = PANEL_WIDTH * FRAME_COLUMNS as u32;
+    let height = TITLE_BAND + PANEL_HEIGHT * rows as u32 + FOOTER_BAND;
+    let thinned = sample.thinned(MAX_MARKERS_PER_FIGURE / (2 * panels.len().max(1)));
+    let mut shown = Vec::new();
+    let (plotters_svg, extra) = with_canvas(spec, (width, height), |root| {
+        draw_title(root, spec, spec.title, TITLE_SIZE)?;
+        let (_, below_title) = root.split_vertically(TITLE_BAND);
+        let (grid, _) = below_title.split_vertically(PANEL_HEIGHT * rows as u32);
+        let mut extra = String::new();
+        let areas = grid.split_evenly((rows, FRAME_COLUMNS));
+        for (k, (area, (fit, plane))) in areas.iter().zip(&panels).enumerate() {
+            let clip = format!("{prefix}-clip-{k}");
+            let (elements, counts) =
+                draw_panel(area, spec, &study.separable, &thinned, fit, plane, &clip)?;
+            extra.push_str(&elements);
+            if k == 0 {
+                shown = counts;
+            }
+        }
+        extra.push_str(&footer(subsample_note(&shown).as_deref(), height));
+        Ok(extra)
+    })?;
+    let desc = format!(
+        "{} in a grid, one per fit of the regularisation path on the separable data, in          increasing λ: {}. Each shows {CONTOURS}, and {}.",
+        crate::numbers::counted(panels.len(), "panel", "panels"),
+        panels
+            .iter()
+            .map(|(fit, _)| weights(fit))
+            .collect::<Vec<_>>()
+            .join("; "),
+        describe_points(&shown)
+    );
+    let shown_size = |side: u32| side * FRAME_SCALE.0 / FRAME_SCALE.1;
+    let plotters_svg = plotters_svg.replacen(
+        &format!("width=\"{width}\" height=\"{height}\""),
+        &format!(
+            "width=\"{}\" height=\"{}\"",
+            shown_size(width),
+            shown_size(height)
+        ),
+        1,
+    );
+    let whole = finish(&plotters_svg, &extra, &prefix, spec.title, &desc);
+    Ok((whole, layers(spec, study, sample, &panels)?))
+}
+
+/// The page's form of figure 13: the data once, and each fit's contour lines as a
+/// transparent layer of the same size to lay over it.
+fn layers(
+    spec: &FigureSpec,
+    study: &Study,
+    sample: &Sample,
+    panels: &[(&LogisticFit, &Plane)],
+) -> Result<Frames, FigureError> {
+    let id = format!("{}-base", spec.id.prefix());
+    let mut drawn = (Vec::new(), Vec::new(), None);
+    let title = "The separable data and the fit at the chosen λ";
+    let (plotters_svg, extra) = with_canvas(spec, (PANEL_WIDTH, PANEL_HEIGHT), |root| {
+        let (_chart, frame) =
+            plane_panel_with_ticks(root, spec, title, (PLANE_RANGE, PLANE_RANGE), TICK_SIZE)?;
+        let (dots, counts, at) = points(&study.separable, sample, &frame, &format!("{id}-clip"));
+        let mut out = dots;
+        out.push_str(&frame.rect_element());
+        out.push_str(&legend(&frame));
+        drawn = (counts, at, Some(frame));
+        Ok(out)
+    })?;
+    let (shown, drawn_at, frame) = drawn;
+    let desc = format!(
+        "The separable data on axes [−5, 5]²: {}. Over it the page lays the contour lines of          the fit at the λ chosen below.",
+        describe_points(&shown)
+    );
+    let base = finish(&plotters_svg, &extra, &id, title, &desc);
+    let Some(frame) = frame else {
+        return Ok(Frames {
+            base,
+            layers: Vec::new(),
+        });
+    };
+    let layers = panels
+        .iter()
+        .map(|(_, plane)| {
+            format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PANEL_WIDTH}\" \
+                 height=\"{PANEL_HEIGHT}\" viewBox=\"0 0 {PANEL_WIDTH} {PANEL_HEIGHT}\" \
+                 aria-hidden=\"true\" focusable=\"false\">\n{}</svg>\n",
+                contour::labelled_contours(&frame, plane, &drawn_at)
+            )
+        })
+        .collect();
+    Ok(Frames { base, layers })
 }
 
 /// Panel `k` of `count` as a document of its own, with ids of its own.

@@ -24,6 +24,14 @@ pub enum FigureId {
     LinSep,
     /// Experiment 9: three separable fits side by side, one per λ.
     RegVsNo,
+    /// The distance to the optimum at each iteration of BFGS, Newton and gradient descent.
+    Convergence,
+    /// ‖w‖ at each iteration of the separable fits.
+    WeightGrowth,
+    /// The weights of the separable data against λ along the regularisation path.
+    LambdaPath,
+    /// Every fit of the path over the separable data (the page's λ control).
+    LambdaFrames,
 }
 
 /// One row of the figure table.
@@ -38,7 +46,7 @@ pub struct FigureSpec {
 }
 
 /// Every figure of the report, in report order: the one place where file names and titles live.
-pub const FIGURES: [FigureSpec; 9] = [
+pub const FIGURES: [FigureSpec; 13] = [
     FigureSpec {
         id: FigureId::Fuzzy,
         file_name: "fuzzy.svg",
@@ -84,6 +92,26 @@ pub const FIGURES: [FigureSpec; 9] = [
         file_name: "reg-vs-no.svg",
         title: "Separable data fitted with and without regularisation",
     },
+    FigureSpec {
+        id: FigureId::Convergence,
+        file_name: "convergence.svg",
+        title: "Distance to the optimum, iteration by iteration",
+    },
+    FigureSpec {
+        id: FigureId::WeightGrowth,
+        file_name: "weight-growth.svg",
+        title: "‖w‖ along the fits of the separable data",
+    },
+    FigureSpec {
+        id: FigureId::LambdaPath,
+        file_name: "lambda-path.svg",
+        title: "The regularisation path",
+    },
+    FigureSpec {
+        id: FigureId::LambdaFrames,
+        file_name: "lambda-frames.svg",
+        title: "Every fit of the path over the separable data",
+    },
 ];
 
 impl FigureId {
@@ -121,6 +149,19 @@ pub struct Figure {
     /// The same figure panel by panel, for a page that lays its panels out itself; `None`
     /// for figures of one panel.
     pub panels: Option<Panels>,
+    /// The page's stack of layers, for the figure a page switches between (figure 13).
+    pub frames: Option<Frames>,
+}
+
+/// A plane drawn once and the layers a page shows over it one at a time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Frames {
+    /// The axes and the data, a self-contained SVG document with its own title and
+    /// description.
+    pub base: String,
+    /// One transparent SVG document of the base's size per fit, in the figure's order,
+    /// hidden from assistive technology (the page says in words what each shows).
+    pub layers: Vec<String>,
 }
 
 /// A figure of several panels, drawn one panel per SVG document by the code that draws the

@@ -78,11 +78,11 @@ pub use check::{CheckMethod, GradientCheck, check_gradient, check_gradient_again
 pub use error::FitError;
 pub use iterates::Iterate;
 pub(crate) use iterates::record;
-pub(crate) use rules::damped_step;
 pub use rules::{
     DISTANCE_TOLERANCE, GRADIENT_CHECK_TOLERANCE, GRADIENT_TOLERANCE, MAX_FINISHING_STEPS,
     MAX_ITERS_PER_PARAMETER, RESOLUTION_ULPS, STEP_TOLERANCE,
 };
+pub(crate) use rules::{backtrack, damped_step};
 pub use status::{BfgsStop, DistanceEstimate, EstimateKind, Status, StopRule};
 
 /// One fit, with the fields of scipy's `OptimizeResult` and what certifies it.

@@ -39,12 +39,26 @@ pub(crate) fn damped_step<T>(
     decrement: f64,
     mut try_alpha: impl FnMut(f64) -> (f64, T),
 ) -> Option<(T, bool)> {
-    let resolved = 0.5 * decrement <= NEWTON_RESOLUTION_ULPS * f64::EPSILON * fun.abs();
+    if 0.5 * decrement <= NEWTON_RESOLUTION_ULPS * f64::EPSILON * fun.abs() {
+        return Some((try_alpha(1.0).1, true));
+    }
+    backtrack(fun, decrement, try_alpha).map(|made| (made, false))
+}
+
+/// Armijo's backtracking alone: α from 1, times [`STEP_SHRINK`] while `try_alpha(α)`'s value
+/// does not drop below `fun` by [`ARMIJO_FRACTION`] · α · `decrement`, down to
+/// [`SMALLEST_STEP`]. Returns what `try_alpha` made at the accepted α; `None` when no α
+/// lowers E that much (as when the decrease is below E's rounding).
+pub(crate) fn backtrack<T>(
+    fun: f64,
+    decrement: f64,
+    mut try_alpha: impl FnMut(f64) -> (f64, T),
+) -> Option<T> {
     let mut alpha = 1.0;
     while alpha >= SMALLEST_STEP {
         let (value, made) = try_alpha(alpha);
-        if resolved || value <= fun - ARMIJO_FRACTION * alpha * decrement {
-            return Some((made, resolved));
+        if value <= fun - ARMIJO_FRACTION * alpha * decrement {
+            return Some(made);
         }
         alpha *= STEP_SHRINK;
     }

@@ -82,6 +82,10 @@ pub(super) struct PageContext {
     regularised: RegularisedContext,
     /// The separable fits' contradictions with their cross-checks.
     disagreements: Vec<String>,
+    /// Figures 10 and 11 in numbers.
+    motion: super::motion::MotionContext,
+    /// The regularisation path and the λ control's frames.
+    path: super::motion::PathContext,
 }
 
 /// What the separable fits with λ > 0 show, counted.
@@ -104,6 +108,9 @@ struct FigureContext {
     panels: Vec<String>,
     /// What the whole figure's foot says that no panel has room for.
     note: Option<String>,
+    /// The plane a page lays its layers over (figure 13), and the layers.
+    base: Option<String>,
+    layers: Vec<String>,
 }
 
 /// One file of the folder, linked from the page by its relative path.
@@ -189,6 +196,10 @@ fn template_key(id: FigureId) -> &'static str {
         FigureId::FittedWeights => "fitted_weights",
         FigureId::LinSep => "lin_sep",
         FigureId::RegVsNo => "reg_vs_no",
+        FigureId::Convergence => "convergence",
+        FigureId::WeightGrowth => "weight_growth",
+        FigureId::LambdaPath => "lambda_path",
+        FigureId::LambdaFrames => "lambda_frames",
     }
 }
 
@@ -293,6 +304,12 @@ fn figure_context(f: &Figure) -> FigureContext {
             .flat_map(|p| p.svgs.iter().map(|svg| inline(svg)))
             .collect(),
         note: f.panels.as_ref().and_then(|p| p.note.clone()),
+        base: f.frames.as_ref().map(|l| inline(&l.base)),
+        layers: f
+            .frames
+            .iter()
+            .flat_map(|l| l.layers.iter().map(|svg| inline(svg)))
+            .collect(),
     }
 }
 
@@ -391,5 +408,7 @@ pub(super) fn page_context(
             .iter()
             .filter_map(|f| f.newton.disagreement.as_deref().map(capitalised))
             .collect(),
+        motion: super::motion::motion(study),
+        path: super::motion::path(study),
     }
 }

@@ -11,6 +11,7 @@ mod data_files;
 mod error;
 mod files;
 pub mod format;
+mod motion;
 pub mod results;
 pub mod site;
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::config::SiteUrl;
 use crate::fit::{FitResult, Iterate};
 use crate::output::Ledger;
-use crate::study::{DEMO_X0, LogisticFit, Study};
+use crate::study::{DEMO_X0, LogisticFit, Study, W0};
 
 /// The whole file.
 #[derive(Clone, Serialize)]
@@ -29,6 +29,11 @@ pub struct Results {
     pub optimizer_demo: Optimisation,
     /// Experiments 7 and 9, in report order.
     pub fits: Vec<Fit>,
+    /// Gradient descent on the fuzzy fit's objective from w0 (figure 10).
+    pub gradient_descent: Descent,
+    /// The regularisation path of the separable data: one fit per λ, in increasing λ, each
+    /// started where the fit at the next larger λ ended (its `w0`).
+    pub path: Vec<Fit>,
     /// The passes over the data the run made: the fits (each also lists its own), the
     /// gradient check's reference and the loss curve.
     pub passes: crate::study::StudyPasses,
@@ -78,6 +83,29 @@ pub struct Optimisation {
     pub grad_check: GradCheck,
     /// Every iterate from `w0` to `x`: the weights, E, ‖∇E‖∞, the step's length and the
     /// passes over the data so far.
+    pub iterates: Vec<Iterate>,
+}
+
+/// Gradient descent as stored.
+#[derive(Clone, Serialize)]
+pub struct Descent {
+    /// Starting point.
+    pub w0: Vec<f64>,
+    /// The last iterate.
+    pub x: Vec<f64>,
+    /// E there.
+    pub fun: f64,
+    /// Iterations taken.
+    pub nit: u64,
+    /// Passes over the data, the certificate's included.
+    pub nfev: u64,
+    /// The iteration limit.
+    pub max_iterations: u64,
+    /// Same codes as the fits'.
+    pub status: i32,
+    /// True only for status 0.
+    pub success: bool,
+    /// Every iterate from `w0` to `x`.
     pub iterates: Vec<Iterate>,
 }
 
@@ -215,6 +243,18 @@ pub fn prepare(study: &Study, site_url: Option<&SiteUrl>) -> Results {
         site_url: site_url.map(|url| url.as_str().to_string()),
         optimizer_demo: optimisation(&[DEMO_X0], &study.optimizer_demo),
         fits: study.fits().map(fit).collect(),
+        gradient_descent: Descent {
+            w0: W0.to_vec(),
+            x: study.descent.x.to_vec(),
+            fun: study.descent.fun,
+            nit: study.descent.nit,
+            nfev: study.descent.nfev,
+            max_iterations: crate::descent::MAX_ITERATIONS,
+            status: study.descent.status.code(),
+            success: study.descent.status.success(),
+            iterates: study.descent.iterates.clone(),
+        },
+        path: study.path.iter().map(fit).collect(),
         passes: study.passes,
         artifacts: BTreeMap::new(),
     }

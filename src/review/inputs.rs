@@ -7,7 +7,7 @@ use crate::figures::FigureId;
 use crate::report::DATA_DIR;
 use crate::study::DatasetName;
 
-use super::numbers::{Change, Key, Leaf, Scope};
+use super::numbers::{Change, Key, Leaf, PATH, Scope};
 
 /// A part of the run's results that figures are drawn from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +24,16 @@ pub enum Input {
     FuzzyFit,
     /// The separable fits' weights, one panel each.
     SeparableFits,
+    /// The fuzzy fit's iterates and Newton's from the same start.
+    FuzzyIterates,
+    /// Gradient descent on the fuzzy data.
+    GradientDescent,
+    /// The separable fits' iterates.
+    SeparableIterates,
+    /// The fits of the regularisation path.
+    PathFits,
+    /// The strengths the run compares, marked on the path.
+    RunLambdas,
 }
 
 /// What each figure is drawn from. A match rather than a list, so that a new figure cannot be
@@ -41,6 +51,10 @@ pub fn inputs(id: FigureId) -> &'static [Input] {
         FigureId::FittedWeights => &[FuzzyData, FuzzyFit],
         FigureId::LinSep => &[SeparableData],
         FigureId::RegVsNo => &[SeparableData, SeparableFits],
+        FigureId::Convergence => &[FuzzyData, FuzzyIterates, GradientDescent],
+        FigureId::WeightGrowth => &[SeparableData, SeparableIterates],
+        FigureId::LambdaPath => &[SeparableData, PathFits, RunLambdas],
+        FigureId::LambdaFrames => &[SeparableData, PathFits],
     }
 }
 
@@ -54,6 +68,11 @@ impl Input {
             Input::OptimizerDemo => "the optimiser demo",
             Input::FuzzyFit => "the fuzzy fit",
             Input::SeparableFits => "the separable fits",
+            Input::FuzzyIterates => "the iterates of the fuzzy fit and its Newton cross-check",
+            Input::GradientDescent => "gradient descent",
+            Input::SeparableIterates => "the iterates of the separable fits",
+            Input::PathFits => "the fits of the regularisation path",
+            Input::RunLambdas => "the run's strengths",
         }
     }
 
@@ -82,6 +101,19 @@ impl Input {
                 fit_of(DatasetName::Separable)
                     && matches!(key.head(), "x" | "weight_norm" | "lambda")
             }
+            Input::FuzzyIterates => {
+                fit_of(DatasetName::Fuzzy) && matches!(key.head(), "iterates" | "newton")
+            }
+            Input::GradientDescent => key.scope == Scope::Run && key.head() == "gradient_descent",
+            Input::SeparableIterates => {
+                fit_of(DatasetName::Separable) && matches!(key.head(), "iterates" | "lambda")
+            }
+            // A point's place (λ), its height (x) and whether it is drawn open (confirmed).
+            Input::PathFits => {
+                matches!(&key.scope, Scope::Fit { dataset, .. } if dataset == PATH)
+                    && matches!(key.head(), "x" | "lambda" | "status" | "success" | "newton")
+            }
+            Input::RunLambdas => key.scope == Scope::Run && key.head() == "lambdas",
         }
     }
 }

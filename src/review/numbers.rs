@@ -446,6 +446,9 @@ impl<'de> serde::de::Visitor<'de> for NodeVisitor {
     }
 }
 
+/// The list of the regularisation path's fits in `results.json`, and their scope's name.
+pub const PATH: &str = "path";
+
 /// Which side of a review a `results.json` is.
 #[derive(Clone, Copy)]
 enum Side {
@@ -481,7 +484,10 @@ fn flatten(bytes: &[u8], side: Side) -> Result<Vec<(Key, Leaf)>, Unreadable> {
     }
     let mut out = Vec::new();
     for (name, value) in members {
-        if !matches!(name.as_str(), "optimizer_demo" | "fits" | "artifacts") {
+        if !matches!(
+            name.as_str(),
+            "optimizer_demo" | "fits" | "artifacts" | PATH
+        ) {
             leaves(&mut out, &Scope::Run, name.clone(), value);
         }
     }
@@ -489,16 +495,24 @@ fn flatten(bytes: &[u8], side: Side) -> Result<Vec<(Key, Leaf)>, Unreadable> {
         leaves(&mut out, &Scope::Demo, name.clone(), value);
     }
     let mut places: Vec<&str> = Vec::new();
-    for (k, fit) in fits.iter().enumerate() {
+    let path = match top.get(PATH) {
+        Some(Node::List(path)) => path.as_slice(),
+        _ => &[],
+    };
+    let fits = fits.iter().enumerate().map(|(k, f)| (k, f, "fits"));
+    let path = path.iter().enumerate().map(|(k, f)| (k, f, PATH));
+    for (k, fit, list) in fits.chain(path) {
         let (Node::Object(fields), Some(dataset), Some(lambda)) = (
             fit,
             fit.get("dataset").and_then(Node::text),
             fit.get("lambda").and_then(Node::number),
         ) else {
             return Err(Unreadable(format!(
-                "results.json: fits[{k}] has no `dataset` and `lambda`"
+                "results.json: {list}[{k}] has no `dataset` and `lambda`"
             )));
         };
+        // The path's fits are a scope of their own, whatever data set they fit.
+        let dataset = if list == PATH { PATH } else { dataset };
         let place = places.iter().filter(|d| **d == dataset).count();
         places.push(dataset);
         let lambda = match side {

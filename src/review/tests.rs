@@ -182,6 +182,48 @@ fn a_figure_is_traced_to_the_numbers_it_is_drawn_from() {
     assert_eq!(why[0].to_string(), "the fuzzy data: data/fuzzy.csv changed");
 }
 
+/// A `results.json` with the run's fits and a regularisation path of `path` (λ, x).
+fn with_path(path: &[(f64, [f64; 3])]) -> Vec<u8> {
+    let mut top: serde_json::Value = serde_json::from_slice(&results(0, &[])).unwrap();
+    top["path"] = path
+        .iter()
+        .map(|(lambda, x)| serde_json::json!({ "dataset": "separable", "lambda": lambda, "x": x }))
+        .collect();
+    serde_json::to_vec(&top).unwrap()
+}
+
+#[test]
+fn a_path_figure_is_traced_to_the_path_fits_that_moved() {
+    let a = with_path(&[(0.0, [1.0, 2.0, 3.0]), (0.001, [4.0, 5.0, 6.0])]);
+    let b = with_path(&[(0.0, [1.0, 2.0, 3.0]), (0.001, [4.0, 5.0, 6.5])]);
+    let changes = numbers::compare(&a, &b, 1e-9).unwrap().changes;
+    for figure in [FigureId::LambdaPath, FigureId::LambdaFrames] {
+        let why = causes(figure, &changes, &[]);
+        assert_eq!(
+            why.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [
+                "the fits of the regularisation path: the second path fit (λ = 0.001) moved: x[2] \
+              by 0.5 (relative 0.077)"
+            ],
+            "{figure:?}"
+        );
+    }
+    // The run's own separable fits, and figure 9, did not move.
+    assert!(causes(FigureId::RegVsNo, &changes, &[]).is_empty());
+    // A path fit that is new in the run says so.
+    let longer = with_path(&[
+        (0.0, [1.0, 2.0, 3.0]),
+        (0.001, [4.0, 5.0, 6.0]),
+        (1.0, [0.0; 3]),
+    ]);
+    let changes = numbers::compare(&a, &longer, 1e-9).unwrap().changes;
+    let why = causes(FigureId::LambdaPath, &changes, &[]);
+    assert_eq!(
+        why[0].to_string(),
+        "the fits of the regularisation path: the third path fit (λ = 1) is new"
+    );
+}
+
 #[test]
 fn every_figure_says_what_it_is_drawn_from() {
     for spec in FIGURES {

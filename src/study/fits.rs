@@ -127,9 +127,20 @@ impl<'a> FitPlan<'a> {
     /// Gradient-checks and fits with strength `lambda`, then cross-checks by Newton's method
     /// from w0.
     pub fn fit(&self, lambda: Lambda) -> Result<LogisticFit, FitError> {
+        self.fit_from(lambda, self.w0)
+    }
+
+    /// [`FitPlan::fit`] from `start` instead of the plan's w0 (a warm start): the gradient
+    /// check's reference at `start` then costs a pass of its own, which [`FitPlan::passes`]
+    /// does not count.
+    pub fn fit_from(&self, lambda: Lambda, start: [f64; 3]) -> Result<LogisticFit, FitError> {
         let before = self.passes.count();
         let objective = LogisticObjective::sharing(self.data, lambda, &self.passes);
-        let reference = add_penalty_gradient(self.reference_at_w0, lambda.get(), self.w0);
+        let data_part = match start == self.w0 {
+            true => self.reference_at_w0,
+            false => crate::reference::data_loss_and_gradient(self.data, start).1,
+        };
+        let reference = add_penalty_gradient(data_part, lambda.get(), start);
         let options = BfgsOptions {
             max_iters: self.max_iterations,
             reference_gradient: Some(reference.to_vec()),
@@ -140,8 +151,8 @@ impl<'a> FitPlan<'a> {
         // its pass at w0 (with the Hessian) then serves BFGS's start, first inverse Hessian
         // and gradient check, and its first trial point is BFGS's, so BFGS recalls both
         // instead of passing over the data again (the results are the same bits either way).
-        let cross_check = newton(&objective, self.w0)?;
-        let result = bfgs_fit_with(&objective, self.w0, options)?;
+        let cross_check = newton(&objective, start)?;
+        let result = bfgs_fit_with(&objective, start, options)?;
         let w = [result.x[0], result.x[1], result.x[2]];
         let distance = cross_check
             .success()
@@ -150,7 +161,7 @@ impl<'a> FitPlan<'a> {
             passes: self.passes.count().since(&before),
             dataset: self.dataset,
             lambda: lambda.get(),
-            w0: self.w0,
+            w0: start,
             accuracy: training_accuracy(self.data, w),
             weight_norm: w.iter().map(|v| v * v).sum::<f64>().sqrt(),
             result,

@@ -10,6 +10,7 @@ use crate::progress::{Progress, Silent, step};
 mod demo;
 mod error;
 mod fits;
+pub mod motion;
 pub mod views;
 
 pub use demo::OptimizerDemo;
@@ -17,6 +18,7 @@ pub use error::StudyError;
 pub use fits::{
     DatasetName, FitPlan, LogisticFit, NewtonCheck, bfgs_fit_with, fit_logistic, training_accuracy,
 };
+pub use motion::{Convergence, Growth, Trace, path_lambdas};
 pub use views::{
     CONTOUR_LEVELS, CURVE_POINTS, CURVE_RANGE, ColourRamp, Curve, LOSS_WINDOW, LevelLine,
     PLANE_RANGE, Plane, Views,
@@ -78,6 +80,11 @@ pub struct Study {
     pub fuzzy_fit: LogisticFit,
     /// Experiment 9: fits on the separable data, one per λ.
     pub separable_fits: Vec<LogisticFit>,
+    /// Gradient descent on the fuzzy fit's objective from w0 (figure 10).
+    pub descent: crate::descent::DescentResult,
+    /// The regularisation path: a warm-started fit of the separable data at each λ of
+    /// [`path_lambdas`], in increasing λ.
+    pub path: Vec<LogisticFit>,
     /// Every number the figures draw.
     pub views: Views,
     /// The passes over the data the study made.
@@ -89,7 +96,13 @@ pub struct Study {
 pub struct StudyPasses {
     /// The fits and their cross-checks, all data sets together (the sum over the fits).
     pub fits: PassCount,
-    /// The gradient check's independent reference: one pass per data set, at w0.
+    /// The regularisation path's fits and cross-checks (the sum over them).
+    pub path: PassCount,
+    /// Gradient descent on the fuzzy data, its certificate included (passes made: an
+    /// evaluation at a point already passed over is recalled).
+    pub gradient_descent: u64,
+    /// The gradient check's independent reference: one pass per data set at w0, and one per
+    /// fit of the path started elsewhere.
     pub gradient_check_reference: u64,
     /// Figure 6's loss along w1: one pass computing all its points.
     pub loss_curve: u64,
@@ -132,18 +145,23 @@ pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Stu
     let fuzzy_fit = step(progress, "gradient check and fit, fuzzy data", || {
         FitPlan::new(&fuzzy, DatasetName::Fuzzy, W0, config.max_iterations).fit(FUZZY_LAMBDA)
     })?;
-    let separable_fits = step(progress, "gradient check and fits, separable data", || {
-        let plan = FitPlan::new(
-            &separable,
-            DatasetName::Separable,
-            W0,
-            config.max_iterations,
-        );
-        config
-            .lambdas
-            .iter()
-            .map(|&lambda| plan.fit(lambda))
-            .collect::<Result<Vec<_>, _>>()
+    let (separable_fits, (path, warm)) =
+        step(progress, "gradient check and fits, separable data", || {
+            let plan = FitPlan::new(
+                &separable,
+                DatasetName::Separable,
+                W0,
+                config.max_iterations,
+            );
+            let fits = config
+                .lambdas
+                .iter()
+                .map(|&lambda| plan.fit(lambda))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, StudyError>((fits, motion::path(&plan, W0)?))
+        })?;
+    let (descent, descent_passes) = step(progress, "gradient descent, fuzzy data", || {
+        motion::gradient_descent(&fuzzy, FUZZY_LAMBDA, W0)
     })?;
     let views = step(progress, "curves and lines for the figures", || {
         Ok::<_, StudyError>(views::compute(
@@ -152,17 +170,27 @@ pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Stu
             &fuzzy,
             &fuzzy_fit,
             &separable_fits,
+            (&descent, &path),
         ))
     })?;
-    let fits = std::iter::once(&fuzzy_fit)
-        .chain(&separable_fits)
-        .fold(PassCount::default(), |sum, f| sum.plus(&f.passes));
-    let (gradient_check_reference, loss_curve) = (2, 1);
+    let sum = |fits: &[LogisticFit]| {
+        fits.iter()
+            .fold(PassCount::default(), |sum, f| sum.plus(&f.passes))
+    };
+    let fits = sum(std::slice::from_ref(&fuzzy_fit)).plus(&sum(&separable_fits));
+    let (path_passes, gradient_descent) = (sum(&path), descent_passes);
+    let (gradient_check_reference, loss_curve) = (2 + warm, 1);
     let passes = StudyPasses {
         fits,
+        path: path_passes,
+        gradient_descent,
         gradient_check_reference,
         loss_curve,
-        total: fits.total() + gradient_check_reference + loss_curve,
+        total: fits.total()
+            + path_passes.total()
+            + gradient_descent
+            + gradient_check_reference
+            + loss_curve,
     };
     Ok(Study {
         config: config.clone(),
@@ -171,6 +199,8 @@ pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Stu
         optimizer_demo,
         fuzzy_fit,
         separable_fits,
+        descent,
+        path,
         views,
         passes,
     })

@@ -11,6 +11,8 @@ use crate::model::{Line, loss_along_w1};
 
 use super::demo::OptimizerDemo;
 use super::fits::LogisticFit;
+use super::motion::{self, Convergence, Growth};
+use crate::descent::DescentResult;
 
 /// Points on each curve (figures 2, 5 and 6).
 pub const CURVE_POINTS: usize = 100;
@@ -87,6 +89,13 @@ pub struct Views {
     pub fitted: Plane,
     /// Figure 9: one plane per separable fit, in the order of the fits.
     pub separable: Vec<Plane>,
+    /// Figure 10: how BFGS, Newton's method and gradient descent closed in on the fuzzy fit's
+    /// optimum.
+    pub convergence: Convergence,
+    /// Figure 11: ‖w‖ along each separable fit.
+    pub growth: Vec<Growth>,
+    /// Figure 13: one plane per fit of the regularisation path, in increasing λ.
+    pub path: Vec<Plane>,
 }
 
 /// The views of a study's results.
@@ -96,6 +105,7 @@ pub(crate) fn compute(
     fuzzy: &Dataset,
     fuzzy_fit: &LogisticFit,
     separable_fits: &[LogisticFit],
+    (descent, path): (&DescentResult, &[LogisticFit]),
 ) -> Views {
     let curve_x = Line::spanning(CURVE_RANGE.0, CURVE_RANGE.1, CURVE_POINTS);
     let sample = |f: &dyn Fn(f64) -> f64| -> Vec<(f64, f64)> {
@@ -127,6 +137,9 @@ pub(crate) fn compute(
         ramp: ramp(w0),
         fitted: plane(w),
         separable: separable_fits.iter().map(|f| plane(weights(f))).collect(),
+        convergence: motion::convergence(fuzzy_fit, descent),
+        growth: motion::growth(separable_fits),
+        path: path.iter().map(|f| plane(weights(f))).collect(),
     }
 }
 

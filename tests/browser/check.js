@@ -66,7 +66,9 @@
     page_width: document.documentElement.scrollWidth,
     viewport_width: window.innerWidth,
     body_background: rgb(getComputedStyle(document.body).backgroundColor),
-    figure_backgrounds: outer.map(s => rgb(getComputedStyle(s).backgroundColor)),
+    // A layer laid over a figure (aria-hidden) is transparent on purpose: its card is the figure's.
+    figure_backgrounds: outer.filter(s => s.getAttribute('aria-hidden') !== 'true')
+      .map(s => rgb(getComputedStyle(s).backgroundColor)),
     img_count: imgs.length,
     broken_imgs: brokenImgs,
     links: [...document.querySelectorAll('a[href]')].map(a => a.href)

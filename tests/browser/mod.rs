@@ -6,6 +6,7 @@
 //! 9 px on a phone, and a light page under a dark colour scheme.
 
 mod cdp;
+mod control;
 mod launch;
 mod page;
 mod review;
@@ -24,9 +25,12 @@ use logreg_report::report::{PAGE, REDIRECT};
 /// Where the site is mounted: a project's site is rarely at a host's root.
 const MOUNT: &str = "/project/";
 /// How many `<svg>` a default report inlines: every figure, figure 9 as one panel per
-/// strength.
+/// strength, figure 13 as its data and one layer per strength of the path.
 pub fn figure_svgs() -> usize {
-    logreg_report::figures::FIGURES.len() - 1 + logreg_report::study::DEFAULT_LAMBDAS.len()
+    logreg_report::figures::FIGURES.len() - 2
+        + logreg_report::study::DEFAULT_LAMBDAS.len()
+        + 1
+        + logreg_report::study::path_lambdas().len()
 }
 /// The smallest figure text allowed in a 1280-pixel window, and on a 390-pixel phone.
 const DESKTOP_MIN_TEXT: f64 = 10.0;

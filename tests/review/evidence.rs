@@ -107,6 +107,9 @@ fn the_page_text_diff_marks_the_words_that_changed_and_numbers_are_grouped_by_fi
     );
     // Their values are inside the folded line, not in flat rows of "(absent)".
     let unfolded: String = page
+        .split("id=\"numbers\"")
+        .nth(1)
+        .unwrap_or_default()
         .split("<details>")
         .map(|part| {
             part.split_once("</details>")

@@ -61,7 +61,7 @@ fn large_n_draws_a_stated_subsample_and_stays_small() {
     let study = study_with(5, 40_000);
     for figure in render_all(&study).expect("renders") {
         assert!(
-            figure.svg.len() <= 60_000,
+            figure.svg.len() <= super::file_limit(&figure),
             "{}: {} bytes",
             figure.file_name,
             figure.svg.len()

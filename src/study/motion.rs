@@ -1,0 +1,175 @@
+//! How the fits get where they end: gradient descent beside BFGS and Newton's method on the
+//! fuzzy data, the distance of every iterate to the certified optimum, the growth of ‖w‖ on
+//! the separable data, and the regularisation path (a warm-started fit at every λ of a grid).
+
+use crate::descent::{self, DescentResult};
+use crate::fit::{FitError, Iterate};
+use crate::linalg::norm2;
+use crate::model::Lambda;
+
+use super::fits::{FitPlan, LogisticFit};
+
+/// The regularisation path's strengths above 0: from 10^FIRST to 10^LAST decades, STEPS a
+/// decade.
+const PATH_DECADES: (i32, i32) = (-3, 3);
+/// Grid points per decade of the path.
+const PATH_STEPS: i32 = 4;
+
+/// The path's strengths in increasing order: 0, then 10⁻³ to 10³ at four a decade (26 in all).
+pub fn path_lambdas() -> Vec<Lambda> {
+    let (first, last) = PATH_DECADES;
+    let grid = (first * PATH_STEPS..=last * PATH_STEPS).map(|k| {
+        // Whole decades exactly (1e-3, not 0.0010000000000000002).
+        let value = match k % PATH_STEPS {
+            0 => format!("1e{}", k / PATH_STEPS).parse().unwrap_or(f64::NAN),
+            _ => libm::pow(10.0, f64::from(k) / f64::from(PATH_STEPS)),
+        };
+        Lambda::new(value).ok()
+    });
+    std::iter::once(Lambda::constant(0.0))
+        .chain(grid.flatten())
+        .collect()
+}
+
+/// The path: a fit at each of [`path_lambdas`], from the largest λ (started at the plan's w0)
+/// down to λ = 0, each started where the previous one ended. Returned in increasing λ, with
+/// the number of fits started away from w0 (each cost its gradient check a reference pass).
+pub fn path(plan: &FitPlan<'_>, w0: [f64; 3]) -> Result<(Vec<LogisticFit>, u64), FitError> {
+    let mut fits: Vec<LogisticFit> = Vec::new();
+    let mut warm = 0;
+    for lambda in path_lambdas().into_iter().rev() {
+        let start = match fits.last() {
+            Some(previous) if previous.result.x.iter().all(|v| v.is_finite()) => {
+                let x = &previous.result.x;
+                [x[0], x[1], x[2]]
+            }
+            _ => w0,
+        };
+        warm += u64::from(start != w0);
+        fits.push(plan.fit_from(lambda, start)?);
+    }
+    fits.reverse();
+    Ok((fits, warm))
+}
+
+/// Gradient descent on the fuzzy fit's objective from w0, capped at
+/// [`descent::MAX_ITERATIONS`], on passes of its own; with the passes over the data it made
+/// (an evaluation at a point already passed over is recalled, not made again).
+pub fn gradient_descent(
+    data: &crate::data::Dataset,
+    lambda: Lambda,
+    w0: [f64; 3],
+) -> Result<(DescentResult, u64), FitError> {
+    let objective = crate::model::LogisticObjective::new(data, lambda);
+    let result = descent::gradient_descent(&objective, w0, descent::MAX_ITERATIONS)?;
+    Ok((result, objective.passes().total()))
+}
+
+/// One method's way to the optimum: its distance there at each iteration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trace {
+    /// "BFGS", "Newton's method", "gradient descent".
+    pub method: &'static str,
+    /// (iteration, ‖w − optimum‖₂) for every iterate not exactly at the optimum.
+    pub points: Vec<(u64, f64)>,
+    /// Iterations taken.
+    pub iterations: u64,
+    /// Passes over the data it cost, as its own records count them.
+    pub passes: u64,
+    /// Whether it certified its own answer (status 0).
+    pub converged: bool,
+}
+
+/// Figure 10's numbers: where the fuzzy fit's optimum is, and how each method approached it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Convergence {
+    /// BFGS and Newton's method agree on the optimum within the tolerance: distances to
+    /// Newton's answer (the more precise of the two).
+    Certified {
+        /// The optimum measured from.
+        optimum: [f64; 3],
+        /// BFGS, Newton's method, gradient descent.
+        traces: Vec<Trace>,
+    },
+    /// No optimum was certified, so there is nothing to measure distances to.
+    Uncertified(String),
+}
+
+/// The distances of `iterates` to `optimum`.
+fn trace(method: &'static str, iterates: &[Iterate], optimum: [f64; 3], converged: bool) -> Trace {
+    let points = iterates
+        .iter()
+        .enumerate()
+        .filter_map(|(k, it)| {
+            let gap: Vec<f64> = it.w.iter().zip(optimum).map(|(a, b)| a - b).collect();
+            let distance = norm2(&gap);
+            (distance > 0.0).then_some((k as u64, distance))
+        })
+        .collect();
+    Trace {
+        method,
+        points,
+        iterations: iterates.len().saturating_sub(1) as u64,
+        passes: iterates.last().map_or(0, |it| it.passes),
+        converged,
+    }
+}
+
+/// The convergence of the three methods on the fuzzy fit.
+pub(crate) fn convergence(fuzzy_fit: &LogisticFit, descent: &DescentResult) -> Convergence {
+    if !fuzzy_fit.confirmed() {
+        return Convergence::Uncertified(format!(
+            "{} was not certified (BFGS status {}, Newton's method status {})",
+            fuzzy_fit.describe(),
+            fuzzy_fit.result.status.code(),
+            fuzzy_fit.newton.result.status.code()
+        ));
+    }
+    let newton = &fuzzy_fit.newton.result;
+    let optimum = newton.x;
+    Convergence::Certified {
+        optimum,
+        traces: vec![
+            trace(
+                "BFGS",
+                &fuzzy_fit.result.iterates,
+                optimum,
+                fuzzy_fit.result.success(),
+            ),
+            trace(
+                "Newton's method",
+                &newton.iterates,
+                optimum,
+                newton.success(),
+            ),
+            trace(
+                "gradient descent",
+                &descent.iterates,
+                optimum,
+                descent.status.success(),
+            ),
+        ],
+    }
+}
+
+/// Figure 11's numbers for one separable fit: ‖w‖ at each of its iterations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Growth {
+    /// The fit's λ.
+    pub lambda: f64,
+    /// ‖w‖₂ at each iterate, from w0.
+    pub norms: Vec<f64>,
+    /// The fit's status code.
+    pub status: i32,
+}
+
+/// ‖w‖ along each fit's iterates.
+pub(crate) fn growth(fits: &[LogisticFit]) -> Vec<Growth> {
+    fits.iter()
+        .map(|fit| Growth {
+            lambda: fit.lambda,
+            norms: fit.result.iterates.iter().map(|it| norm2(&it.w)).collect(),
+            status: fit.result.status.code(),
+        })
+        .collect()
+}
