@@ -42,6 +42,9 @@ review() {
     echo "$work/$1/logreg-report review --quiet --baseline $work/$1/output --review-dir $work/$1/review"
 }
 
+# From the scratch folder, where no templates/ folder is: each build uses the template built
+# into it, never the working tree's (which an older build may not understand).
+cd "$work"
 for what in run review; do
     hyperfine -N --warmup 10 --runs "$runs" --export-json "$work/$what-1.json" \
         "$($what old)" "$($what new)" >/dev/null

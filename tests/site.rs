@@ -239,6 +239,21 @@ fn inline_figures_tables_and_equations_are_marked_up_for_everyone() {
     assert!(page.contains("<mi>log</mi><mo rspace=\"0.1667em\">&#x2061;</mo><mi>σ</mi>"));
 }
 
+/// The page a reader downloads, figures, data and style included, with a site address.
+const PAGE_BUDGET: usize = 300 * 1024;
+
+#[test]
+fn the_page_stays_within_its_budget_with_every_section() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let out = root.path().join("site");
+    write_site(&out);
+    let page = read(&out, PAGE);
+    for id in ["motion", "path", "reading"] {
+        assert!(page.contains(&format!("<section id=\"{id}\">")), "{id}");
+    }
+    assert!(page.len() <= PAGE_BUDGET, "{} bytes", page.len());
+}
+
 #[test]
 fn print_shows_no_size_without_its_link() {
     let root = tempfile::tempdir().expect("temp dir");

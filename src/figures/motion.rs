@@ -200,7 +200,7 @@ pub(crate) fn growth(spec: &FigureSpec, fits: &[Growth]) -> Result<String, Figur
         title: spec.title,
         x: (0.0, longest.saturating_sub(1).max(1) as f64),
         y: ((lo - 0.3).floor(), (hi + 0.3).ceil()),
-        descs: ("iteration", "‖w‖ (logarithmic scale)"),
+        descs: ("iteration", "‖w‖"),
         decades: (false, true),
         series: &series,
         marks: &[],

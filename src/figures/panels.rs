@@ -5,6 +5,8 @@
 //! `figures/reg-vs-no.svg`, and panel by panel, so that a page can lay the panels out in a
 //! grid that wraps on narrow screens instead of shrinking one wide image.
 
+use rayon::prelude::*;
+
 use crate::data::Dataset;
 use crate::study::{LogisticFit, PLANE_RANGE, Plane, Study};
 
@@ -66,33 +68,11 @@ pub(crate) fn reg_vs_no(
     }
     let panels: Vec<(&LogisticFit, &Plane)> = fits.iter().zip(&study.views.separable).collect();
     let prefix = spec.id.prefix();
-    let width = PANEL_WIDTH * panels.len() as u32;
-    let height = TITLE_BAND + PANEL_HEIGHT + FOOTER_BAND;
     // The marker budget is shared by all panels so the file stays the same size at any N.
     let sample = sample.thinned(MAX_MARKERS_PER_FIGURE / (2 * fits.len()));
-    let mut shown = Vec::new();
-    let (plotters_svg, extra) = with_canvas(spec, (width, height), |root| {
-        draw_title(root, spec, spec.title, TITLE_SIZE)?;
-        let (_, below_title) = root.split_vertically(TITLE_BAND);
-        let (panel_row, _) = below_title.split_vertically(PANEL_HEIGHT);
-        let mut extra = String::new();
-        for (k, (area, (fit, plane))) in panel_row
-            .split_evenly((1, panels.len()))
-            .iter()
-            .zip(&panels)
-            .enumerate()
-        {
-            let clip = format!("{prefix}-clip-{k}");
-            let (elements, counts) =
-                draw_panel(area, spec, &study.separable, &sample, fit, plane, &clip)?;
-            extra.push_str(&elements);
-            if k == 0 {
-                shown = counts;
-            }
-        }
-        extra.push_str(&footer(subsample_note(&shown).as_deref(), height));
-        Ok(extra)
-    })?;
+    let unplaced = Placed::default();
+    let (plotters_svg, extra, shown) =
+        panel_grid(spec, study, &sample, &panels, (panels.len(), &unplaced))?;
     let desc = format!(
         "{} side by side on identical axes [−5, 5]², one per fit of the separable data: \
          {}. Each shows {CONTOURS}, and {}; the larger λ, the wider apart the lines.",
@@ -119,6 +99,63 @@ pub(crate) fn reg_vs_no(
     ))
 }
 
+/// The size of a grid of `count` panels, `columns` a row, under a title with a footer.
+fn grid_size(count: usize, columns: usize) -> (u32, u32) {
+    let rows = count.div_ceil(columns).max(1) as u32;
+    (
+        PANEL_WIDTH * columns as u32,
+        TITLE_BAND + PANEL_HEIGHT * rows + FOOTER_BAND,
+    )
+}
+
+/// Draws `panels` in a grid of `columns`, under the figure's title, with the subsample note
+/// at its foot: plotters' SVG, the elements drawn beside it, and the points shown per class.
+/// Contour lines come from `placed` where it has them, else each panel places its own.
+fn panel_grid(
+    spec: &FigureSpec,
+    study: &Study,
+    sample: &Sample,
+    panels: &[(&LogisticFit, &Plane)],
+    (columns, placed): (usize, &Placed),
+) -> Result<(String, String, Vec<Shown>), FigureError> {
+    let prefix = spec.id.prefix();
+    let (width, height) = grid_size(panels.len(), columns);
+    let rows = panels.len().div_ceil(columns).max(1);
+    let mut shown = Vec::new();
+    let (plotters_svg, extra) = with_canvas(spec, (width, height), |root| {
+        draw_title(root, spec, spec.title, TITLE_SIZE)?;
+        let (_, below_title) = root.split_vertically(TITLE_BAND);
+        let (grid, _) = below_title.split_vertically(PANEL_HEIGHT * rows as u32);
+        let areas = grid.split_evenly((rows, columns));
+        let framed = areas
+            .iter()
+            .zip(panels)
+            .enumerate()
+            .map(|(k, (area, (fit, _)))| {
+                let clip = format!("{prefix}-clip-{k}");
+                draw_panel_frame(area, spec, &study.separable, sample, fit, &clip)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let elements: Vec<String> = match placed.origin {
+            Some(origin) => framed
+                .iter()
+                .zip(&placed.contours)
+                .map(|(drawn, lines)| drawn.finish_placed(lines, origin))
+                .collect(),
+            None => framed
+                .par_iter()
+                .zip(panels)
+                .map(|(drawn, (_, plane))| drawn.finish(plane))
+                .collect(),
+        };
+        let mut extra = elements.concat();
+        shown = framed.first().map(|f| f.counts.clone()).unwrap_or_default();
+        extra.push_str(&footer(subsample_note(&shown).as_deref(), height));
+        Ok(extra)
+    })?;
+    Ok((plotters_svg, extra, shown))
+}
+
 /// Panels a row of figure 13's file.
 const FRAME_COLUMNS: usize = 6;
 /// Figure 13's file is drawn at this share of its panels' size (its viewBox keeps their
@@ -134,31 +171,15 @@ pub(crate) fn path_frames(
 ) -> Result<(String, Frames), FigureError> {
     let panels: Vec<(&LogisticFit, &Plane)> = study.path.iter().zip(&study.views.path).collect();
     let prefix = spec.id.prefix();
-    let rows = panels.len().div_ceil(FRAME_COLUMNS).max(1);
-    let width = PANEL_WIDTH * FRAME_COLUMNS as u32;
-    let height = TITLE_BAND + PANEL_HEIGHT * rows as u32 + FOOTER_BAND;
     let thinned = sample.thinned(MAX_MARKERS_PER_FIGURE / (2 * panels.len().max(1)));
-    let mut shown = Vec::new();
-    let (plotters_svg, extra) = with_canvas(spec, (width, height), |root| {
-        draw_title(root, spec, spec.title, TITLE_SIZE)?;
-        let (_, below_title) = root.split_vertically(TITLE_BAND);
-        let (grid, _) = below_title.split_vertically(PANEL_HEIGHT * rows as u32);
-        let mut extra = String::new();
-        let areas = grid.split_evenly((rows, FRAME_COLUMNS));
-        for (k, (area, (fit, plane))) in areas.iter().zip(&panels).enumerate() {
-            let clip = format!("{prefix}-clip-{k}");
-            let (elements, counts) =
-                draw_panel(area, spec, &study.separable, &thinned, fit, plane, &clip)?;
-            extra.push_str(&elements);
-            if k == 0 {
-                shown = counts;
-            }
-        }
-        extra.push_str(&footer(subsample_note(&shown).as_deref(), height));
-        Ok(extra)
-    })?;
+    // The labels are placed once, on the page's base (clear of all its points), and moved
+    // into each panel of the file's grid.
+    let (layers, placed) = layers(spec, study, sample, &panels)?;
+    let (plotters_svg, extra, shown) =
+        panel_grid(spec, study, &thinned, &panels, (FRAME_COLUMNS, &placed))?;
     let desc = format!(
-        "{} in a grid, one per fit of the regularisation path on the separable data, in          increasing λ: {}. Each shows {CONTOURS}, and {}.",
+        "{} in a grid, one per fit of the regularisation path on the separable data, in \
+         increasing λ: {}. Each shows {CONTOURS}, and {}.",
         crate::numbers::counted(panels.len(), "panel", "panels"),
         panels
             .iter()
@@ -167,6 +188,8 @@ pub(crate) fn path_frames(
             .join("; "),
         describe_points(&shown)
     );
+    // The root's first width and height are the canvas's: drawn smaller, the same units.
+    let (width, height) = grid_size(panels.len(), FRAME_COLUMNS);
     let shown_size = |side: u32| side * FRAME_SCALE.0 / FRAME_SCALE.1;
     let plotters_svg = plotters_svg.replacen(
         &format!("width=\"{width}\" height=\"{height}\""),
@@ -178,17 +201,19 @@ pub(crate) fn path_frames(
         1,
     );
     let whole = finish(&plotters_svg, &extra, &prefix, spec.title, &desc);
-    Ok((whole, layers(spec, study, sample, &panels)?))
+    Ok((whole, layers))
 }
 
 /// The page's form of figure 13: the data once, and each fit's contour lines as a
 /// transparent layer of the same size to lay over it.
+/// Also returns each fit's contour lines as placed on the base, and the base's plot area, for
+/// the file's grid to reuse.
 fn layers(
     spec: &FigureSpec,
     study: &Study,
     sample: &Sample,
     panels: &[(&LogisticFit, &Plane)],
-) -> Result<Frames, FigureError> {
+) -> Result<(Frames, Placed), FigureError> {
     let id = format!("{}-base", spec.id.prefix());
     let mut drawn = (Vec::new(), Vec::new(), None);
     let title = "The separable data and the fit at the chosen λ";
@@ -204,28 +229,45 @@ fn layers(
     })?;
     let (shown, drawn_at, frame) = drawn;
     let desc = format!(
-        "The separable data on axes [−5, 5]²: {}. Over it the page lays the contour lines of          the fit at the λ chosen below.",
+        "The separable data on axes [−5, 5]²: {}. Over it the page lays the contour lines of \
+         the fit at the λ chosen below.",
         describe_points(&shown)
     );
     let base = finish(&plotters_svg, &extra, &id, title, &desc);
     let Some(frame) = frame else {
-        return Ok(Frames {
+        let none = Frames {
             base,
             layers: Vec::new(),
-        });
+        };
+        return Ok((none, Placed::default()));
     };
-    let layers = panels
+    let contours: Vec<String> = panels
+        .par_iter()
+        .map(|(_, plane)| contour::labelled_contours(&frame, plane, &drawn_at))
+        .collect();
+    let layers = contours
         .iter()
-        .map(|(_, plane)| {
+        .map(|lines| {
             format!(
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{PANEL_WIDTH}\" \
                  height=\"{PANEL_HEIGHT}\" viewBox=\"0 0 {PANEL_WIDTH} {PANEL_HEIGHT}\" \
-                 aria-hidden=\"true\" focusable=\"false\">\n{}</svg>\n",
-                contour::labelled_contours(&frame, plane, &drawn_at)
+                 aria-hidden=\"true\" focusable=\"false\">\n{lines}</svg>\n"
             )
         })
         .collect();
-    Ok(Frames { base, layers })
+    let placed = Placed {
+        contours,
+        origin: Some(frame),
+    };
+    Ok((Frames { base, layers }, placed))
+}
+
+/// Contour lines already placed (their labels clear of every point of the data set) in a
+/// panel whose plot area is `origin`, one per panel, to be moved to another panel's place.
+#[derive(Default)]
+struct Placed {
+    contours: Vec<String>,
+    origin: Option<super::svg::Frame>,
 }
 
 /// Panel `k` of `count` as a document of its own, with ids of its own.
@@ -269,6 +311,66 @@ fn draw_panel(
     plane: &Plane,
     clip_id: &str,
 ) -> Result<(String, Vec<Shown>), FigureError> {
+    let drawn = draw_panel_frame(area, spec, data, sample, fit, clip_id)?;
+    let counts = drawn.counts.clone();
+    Ok((drawn.finish(plane), counts))
+}
+
+/// A panel with its axes drawn and its points placed, waiting for its contour lines (the
+/// costly part, which panels can compute side by side).
+struct PanelFrame {
+    frame: super::svg::Frame,
+    lambda: f64,
+    dots: String,
+    counts: Vec<Shown>,
+    drawn_at: Vec<(f64, f64)>,
+}
+
+impl PanelFrame {
+    /// The panel's elements, its contour lines under its points.
+    fn finish(&self, plane: &Plane) -> String {
+        self.around(&contour::labelled_contours(
+            &self.frame,
+            plane,
+            &self.drawn_at,
+        ))
+    }
+
+    /// The panel's elements with contour lines placed in a panel whose plot area is
+    /// `origin`, moved here.
+    fn finish_placed(&self, lines: &str, origin: super::svg::Frame) -> String {
+        let (dx, dy) = (self.frame.left - origin.left, self.frame.top - origin.top);
+        self.around(&format!(
+            "<g transform=\"translate({} {})\">\n{lines}</g>\n",
+            super::svg::px(dx),
+            super::svg::px(dy)
+        ))
+    }
+
+    /// The panel's group: `lines`, then its points, frame and legend.
+    fn around(&self, lines: &str) -> String {
+        let mut out = format!(
+            "<g class=\"panel\" data-lambda=\"{}\">\n",
+            number(self.lambda)
+        );
+        out.push_str(lines);
+        out.push_str(&self.dots);
+        out.push_str(&self.frame.rect_element());
+        out.push_str(&legend(&self.frame));
+        out.push_str("</g>\n");
+        out
+    }
+}
+
+/// Draws a panel's title and axes into `area` and places its points.
+fn draw_panel_frame(
+    area: &Area<'_>,
+    spec: &FigureSpec,
+    data: &Dataset,
+    sample: &Sample,
+    fit: &LogisticFit,
+    clip_id: &str,
+) -> Result<PanelFrame, FigureError> {
     let (_chart, frame) = plane_panel_with_ticks(
         area,
         spec,
@@ -276,17 +378,14 @@ fn draw_panel(
         (PLANE_RANGE, PLANE_RANGE),
         TICK_SIZE,
     )?;
-    let mut out = format!(
-        "<g class=\"panel\" data-lambda=\"{}\">\n",
-        number(fit.lambda)
-    );
     let (dots, counts, drawn_at) = points(data, sample, &frame, clip_id);
-    out.push_str(&contour::labelled_contours(&frame, plane, &drawn_at));
-    out.push_str(&dots);
-    out.push_str(&frame.rect_element());
-    out.push_str(&legend(&frame));
-    out.push_str("</g>\n");
-    Ok((out, counts))
+    Ok(PanelFrame {
+        frame,
+        lambda: fit.lambda,
+        dots,
+        counts,
+        drawn_at,
+    })
 }
 
 /// Where each panel of a figure drawn `size` (width, height) lies in it, left to right, as
