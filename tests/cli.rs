@@ -244,7 +244,7 @@ fn progress_goes_to_stderr_one_line_per_step() {
 }
 
 #[test]
-fn same_bytes_whatever_the_time_zone_locale_or_working_directory() {
+fn same_bytes_whatever_the_time_zone_locale_threads_or_working_directory() {
     let root = tempfile::tempdir().expect("temp dir");
     let (first, second) = (root.path().join("a"), root.path().join("b"));
     std::fs::create_dir_all(first.join("cwd")).expect("writable");
@@ -253,6 +253,8 @@ fn same_bytes_whatever_the_time_zone_locale_or_working_directory() {
         .current_dir(first.join("cwd"))
         .env("TZ", "UTC")
         .env("LANG", "C")
+        // Figures and passes are computed in parallel: one thread or four, the same bytes.
+        .env("RAYON_NUM_THREADS", "1")
         .env_remove("SOURCE_DATE_EPOCH")
         .args(["--quiet", "--out", "../out"])
         .assert()
@@ -262,6 +264,7 @@ fn same_bytes_whatever_the_time_zone_locale_or_working_directory() {
         .env("TZ", "Pacific/Chatham")
         .env("LANG", "de_DE.UTF-8")
         .env("LC_ALL", "de_DE.UTF-8")
+        .env("RAYON_NUM_THREADS", "4")
         .env_remove("SOURCE_DATE_EPOCH")
         .arg("--quiet")
         .arg("--out")
