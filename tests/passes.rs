@@ -29,31 +29,18 @@ fn check(n: usize) {
     let blocks = n.div_ceil(CHUNK_ROWS) as u64;
     let count = |v: &Value| v.as_u64().expect("a count");
     let passes = &results["passes"];
-    let fits = &passes["fits"];
-    let fit_total = count(&fits["value"]) + count(&fits["gradient"]) + count(&fits["hessian"]);
-    let per_fit: u64 = results["fits"]
-        .as_array()
-        .expect("fits")
-        .iter()
-        .map(|f| {
-            let p = &f["passes"];
-            count(&p["value"]) + count(&p["gradient"]) + count(&p["hessian"])
-        })
-        .sum();
-    assert_eq!(per_fit, fit_total, "N = {n}: the fits' passes add up");
-    let path = &passes["path"];
-    let path_total = count(&path["value"]) + count(&path["gradient"]) + count(&path["hessian"]);
-    let per_path_fit: u64 = results["path"]
-        .as_array()
-        .expect("the path")
-        .iter()
-        .map(|f| {
-            let p = &f["passes"];
-            count(&p["value"]) + count(&p["gradient"]) + count(&p["hessian"])
-        })
-        .sum();
+    // A pass count by kind (value, gradient, Hessian), summed.
+    let kinds = |p: &Value| count(&p["value"]) + count(&p["gradient"]) + count(&p["hessian"]);
+    // What the fits of a list of results.json made, each counting its own.
+    let each = |list: &str| -> u64 {
+        let fits = results[list].as_array().expect("a list of fits");
+        fits.iter().map(|f| kinds(&f["passes"])).sum()
+    };
+    let (fit_total, path_total) = (kinds(&passes["fits"]), kinds(&passes["path"]));
+    assert_eq!(each("fits"), fit_total, "N = {n}: the fits' passes add up");
     assert_eq!(
-        per_path_fit, path_total,
+        each("path"),
+        path_total,
         "N = {n}: the path's passes add up"
     );
     let descent = count(&passes["gradient_descent"]);

@@ -8,8 +8,8 @@ use plotters::prelude::*;
 use super::spec::{FigureError, FigureSpec};
 use super::style::{CURVE_COLOUR, CURVE_RGB, SMALL_SIZE, TITLE_SIZE};
 use super::svg::{
-    Frame, TITLE_BAND, draw_axes, draw_title, drawing, finish, font, number, push_px, signed,
-    with_canvas,
+    Frame, TITLE_BAND, draw_axes, draw_title, drawing, finish_figure, font, number, push_px,
+    signed, with_canvas,
 };
 
 /// Size of a line chart.
@@ -131,13 +131,7 @@ fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String
         extra.push_str(&frame.rect_element());
         Ok(extra)
     })?;
-    Ok(finish(
-        &plotters_svg,
-        &extra,
-        &spec.id.prefix(),
-        spec.title,
-        desc,
-    ))
+    Ok(finish_figure(spec, (&plotters_svg, &extra), desc))
 }
 
 /// Figure 2: σ(z) as the study sampled it.

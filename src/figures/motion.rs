@@ -6,7 +6,7 @@ use crate::numbers::{counted, two_digits};
 use crate::study::{Convergence, Growth, LogisticFit, Trace};
 
 use super::spec::{FigureError, FigureSpec};
-use super::svg::{TITLE_BAND, draw_title, finish, number, with_canvas};
+use super::svg::{TITLE_BAND, draw_title, finish_figure, number, with_canvas};
 use super::traces::{Corner, Lines, Series, draw_lines};
 
 /// One panel of lines.
@@ -140,13 +140,7 @@ pub(crate) fn convergence(spec: &FigureSpec, data: &Convergence) -> Result<Strin
             ),
         }
     );
-    Ok(finish(
-        &plotters_svg,
-        &extra,
-        &spec.id.prefix(),
-        spec.title,
-        &desc,
-    ))
+    Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
 }
 
 /// A figure that says why it has nothing to draw.
@@ -162,13 +156,7 @@ fn uncertified(spec: &FigureSpec, why: &str) -> Result<String, FigureError> {
         ))
     })?;
     let desc = format!("Nothing is drawn: {why}, so no distance to an optimum can be measured.");
-    Ok(finish(
-        &plotters_svg,
-        &extra,
-        &spec.id.prefix(),
-        spec.title,
-        &desc,
-    ))
+    Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
 }
 
 /// "λ = 0.1 (status 0)".
@@ -226,13 +214,7 @@ pub(crate) fn growth(spec: &FigureSpec, fits: &[Growth]) -> Result<String, Figur
          line per λ: {}.",
         each.join("; ")
     );
-    Ok(finish(
-        &plotters_svg,
-        &extra,
-        &spec.id.prefix(),
-        spec.title,
-        &desc,
-    ))
+    Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
 }
 
 /// Where a path λ stands on the decade axis.
@@ -312,13 +294,7 @@ pub(crate) fn path(
         Ok(extra)
     })?;
     let desc = path_desc(fits, run_lambdas, &drawn);
-    Ok(finish(
-        &plotters_svg,
-        &extra,
-        &spec.id.prefix(),
-        spec.title,
-        &desc,
-    ))
+    Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
 }
 
 /// Figure 12's description: what is drawn, what is not and why.

@@ -50,6 +50,12 @@ fn weights(fit: &LogisticFit) -> String {
     )
 }
 
+/// Every panel's weights as the descriptions give them, in order.
+fn all_weights(panels: &[(&LogisticFit, &Plane)]) -> String {
+    let each: Vec<String> = panels.iter().map(|(fit, _)| weights(fit)).collect();
+    each.join("; ")
+}
+
 /// What every panel shows, after its points.
 const CONTOURS: &str = "black contour lines of σ(b + w1·x1 + w2·x2) at levels 0.125 to \
                         0.875, each labelled with its level";
@@ -77,11 +83,7 @@ pub(crate) fn reg_vs_no(
         "{} side by side on identical axes [−5, 5]², one per fit of the separable data: \
          {}. Each shows {CONTOURS}, and {}; the larger λ, the wider apart the lines.",
         crate::numbers::counted(panels.len(), "panel", "panels"),
-        panels
-            .iter()
-            .map(|(fit, _)| weights(fit))
-            .collect::<Vec<_>>()
-            .join("; "),
+        all_weights(&panels),
         describe_points(&shown)
     );
     let whole = finish(&plotters_svg, &extra, &prefix, spec.title, &desc);
@@ -181,11 +183,7 @@ pub(crate) fn path_frames(
         "{} in a grid, one per fit of the regularisation path on the separable data, in \
          increasing λ: {}. Each shows {CONTOURS}, and {}.",
         crate::numbers::counted(panels.len(), "panel", "panels"),
-        panels
-            .iter()
-            .map(|(fit, _)| weights(fit))
-            .collect::<Vec<_>>()
-            .join("; "),
+        all_weights(&panels),
         describe_points(&shown)
     );
     // The root's first width and height are the canvas's: drawn smaller, the same units.

@@ -9,7 +9,7 @@ use super::markers::{
     Sample, Shown, describe_points, fmt_weight, footer, legend, points, subsample_note,
 };
 use super::spec::{FigureError, FigureSpec};
-use super::svg::{FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, finish, plane_panel, with_canvas};
+use super::svg::{FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, finish_figure, plane_panel, with_canvas};
 
 /// Equal data ranges on both axes around the data, with a small margin, so that a square plot
 /// area shows the plane undistorted.
@@ -44,13 +44,7 @@ pub(crate) fn data_figure(
         data.len(),
         describe_points(&shown)
     );
-    Ok(finish(
-        &plotters_svg,
-        &extra,
-        &spec.id.prefix(),
-        spec.title,
-        &desc,
-    ))
+    Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
 }
 
 /// Figures 4 and 7: labelled contours of σ(b + w1·x1 + w2·x2) over [−5, 5]², with the data's
@@ -74,13 +68,7 @@ pub(crate) fn contour_figure(
         fmt_weight(w[2]),
         describe_points(&shown)
     );
-    Ok(finish(
-        &plotters_svg,
-        &extra,
-        &spec.id.prefix(),
-        spec.title,
-        &desc,
-    ))
+    Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
 }
 
 /// One square panel with the data's points (over labelled contours of σ for `contours`, if

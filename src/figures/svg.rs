@@ -98,6 +98,15 @@ pub(crate) fn finish(plotters_svg: &str, extra: &str, id: &str, title: &str, des
     out
 }
 
+/// [`finish`] for a figure of the table: its ids prefixed and its title as the table gives.
+pub(crate) fn finish_figure(
+    spec: &FigureSpec,
+    (plotters_svg, extra): (&str, &str),
+    desc: &str,
+) -> String {
+    finish(plotters_svg, extra, &spec.id.prefix(), spec.title, desc)
+}
+
 pub(crate) use crate::markup::xml as escape;
 
 /// A study parameter as people write it: `0`, `0.1`, `10`.

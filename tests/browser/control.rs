@@ -2,11 +2,9 @@
 //! layer over the separable data and the numbers beside it, by a tap, by the keyboard, on a
 //! desktop and on a phone, and a reader who asks for reduced motion gets no fading.
 
-use serde_json::Value;
-
 use super::cdp::{Act, Chromium};
 use super::server::Server;
-use super::{DESKTOP, MOUNT, PHONE};
+use super::{DESKTOP, MOUNT, PHONE, text};
 use crate::support::binary;
 
 /// Which layer is visible and which numbers are shown: "k:visible-layers:shown-readouts".
@@ -24,13 +22,6 @@ const REDUCED: &str = "(() => { for (const sheet of document.styleSheets) for (c
     sheet.cssRules) if (rule.conditionText === '(prefers-reduced-motion: reduce)') \
     for (const inner of rule.cssRules) if (inner.selectorText === '.stage .layer') \
     return inner.style.transition; return 'no rule'; })()";
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
 
 #[test]
 #[ignore = "needs Chromium (apt-get install chromium); .ci/run runs it with --include-ignored"]

@@ -195,6 +195,14 @@ fn the_published_site_reads_well_on_every_screen() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// A value a page handed back, as text: a string as it is, anything else as JSON.
+fn text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// What is wrong with the colours: a light page in light mode, a dark one in dark mode, and
 /// every figure on a light card in both.
 fn colour_problems(desktop: &PageReport, dark: &PageReport) -> Vec<String> {

@@ -3,12 +3,10 @@
 //! and each viewing mode (side by side, flip by a tap, a click or the keyboard, onion skin,
 //! blink) doing what it says, without a line of script in the page.
 
-use serde_json::Value;
-
 use super::cdp::{Act, Chromium};
 use super::page::View;
 use super::server::Server;
-use super::{DARK, DESKTOP, MOUNT, PHONE, luminance};
+use super::{DARK, DESKTOP, MOUNT, PHONE, luminance, text};
 use crate::support::binary;
 
 /// The opacity of this run's picture on the card of `figure`, as drawn.
@@ -24,13 +22,6 @@ const SMALLEST_TEXT: &str = "(() => { let min = 1e9, at = ''; \
       if (r.width <= 1 || r.height <= 1) continue; const size = parseFloat(getComputedStyle(e).fontSize); \
       if (size < min) { min = size; at = e.tagName + ': ' + node.textContent.trim().slice(0, 40); } } \
     return [min, at]; })()";
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
 
 #[test]
 #[ignore = "needs Chromium (apt-get install chromium); .ci/run runs it with --include-ignored"]

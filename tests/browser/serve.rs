@@ -43,7 +43,12 @@ fn a_save_reloads_the_open_page_and_a_broken_template_shows_where_until_fixed() 
             "{} && window.untouched === undefined",
             heading_starts(&format!("Saved {k}: "))
         );
-        let fixed_again = heading_starts(&format!("Fixed {k}: "));
+        // The whole page, not only its heading: a long page is still arriving when its
+        // heading shows.
+        let fixed_again = format!(
+            "{} && document.readyState === 'complete'",
+            heading_starts(&format!("Fixed {k}: "))
+        );
         let acts = [
             // A mark only this load of the page carries: a reload drops it.
             Act::Eval("window.untouched = true; document.title"),
