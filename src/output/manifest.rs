@@ -17,10 +17,11 @@ pub const RESULTS: &str = "results.json";
 pub const REVIEW: &str = "review.json";
 /// The tool name `results.json` carries.
 pub const TOOL: &str = env!("CARGO_PKG_NAME");
-/// The largest marker file (`results.json`, `review.json`) that is read: the run writes a few
-/// kilobytes a fit, and refuses up front what would make it larger (the number of strengths
-/// is bounded where user input is checked), so a larger one is not one of ours. The review
-/// reads `results.json` within the same limit.
+/// The largest marker file (`results.json`, `review.json`) that is read: the run writes some
+/// ten kilobytes a fit with its iterates (about 300 kB in all by default), bounds the number
+/// of strengths where user input is checked, and refuses to write a larger `results.json`
+/// (`report::results::render`), so a larger one is not one of ours. The review reads
+/// `results.json` within the same limit.
 pub const MAX_RESULTS_BYTES: u64 = 4 << 20;
 
 /// The most files a marker file may list: a report lists a few dozen, a review folder a few

@@ -44,6 +44,17 @@ pub enum ReportError {
     /// results.json could not be written out.
     #[error("writing results.json: {0}")]
     Results(#[from] serde_json::Error),
+    /// results.json would be larger than a later run reads back.
+    #[error(
+        "results.json would take {size} bytes, more than the {limit} a later run or review \
+         reads of it; nothing was written"
+    )]
+    ResultsTooLarge {
+        /// Its size.
+        size: u64,
+        /// The limit its readers keep to.
+        limit: u64,
+    },
 }
 
 /// Where a page template went wrong and why: its file (as the user named it), the line and

@@ -107,7 +107,7 @@ pub fn build(
     artifacts.push(Artifact {
         path: RESULTS.into(),
         body: Body::Later(Arc::new(move |made: &Ledger| {
-            Ok(results::render(&results, made).map_err(ReportError::Results)?)
+            Ok(results::render(&results, made)?)
         })),
     });
     Ok(artifacts)

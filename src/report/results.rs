@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use crate::config::SiteUrl;
 use crate::fit::{FitResult, Iterate};
-use crate::output::Ledger;
+use crate::output::{Ledger, MAX_RESULTS_BYTES};
+
+use super::error::ReportError;
 use crate::study::{DEMO_X0, LogisticFit, Study, W0};
 
 /// The whole file.
@@ -260,8 +262,10 @@ pub fn prepare(study: &Study, site_url: Option<&SiteUrl>) -> Results {
     }
 }
 
-/// `results.json`: `results` with the sha256 of every file made before it.
-pub fn render(results: &Results, made: &Ledger) -> serde_json::Result<Vec<u8>> {
+/// `results.json`: `results` with the sha256 of every file made before it. Refused where it
+/// would be larger than the [`MAX_RESULTS_BYTES`] a later run or review reads of it: a marker
+/// the next run could not read would leave it unable to tell its own files from the user's.
+pub fn render(results: &Results, made: &Ledger) -> Result<Vec<u8>, ReportError> {
     let mut results = results.clone();
     results.artifacts = made
         .iter()
@@ -270,5 +274,11 @@ pub fn render(results: &Results, made: &Ledger) -> serde_json::Result<Vec<u8>> {
         .collect();
     let mut bytes = serde_json::to_vec_pretty(&results)?;
     bytes.push(b'\n');
-    Ok(bytes)
+    match bytes.len() as u64 {
+        size if size > MAX_RESULTS_BYTES => Err(ReportError::ResultsTooLarge {
+            size,
+            limit: MAX_RESULTS_BYTES,
+        }),
+        _ => Ok(bytes),
+    }
 }

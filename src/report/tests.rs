@@ -58,3 +58,23 @@ fn a_run_without_contradictions_warns_about_nothing() {
     let page = String::from_utf8(files[0].1.clone()).unwrap();
     assert!(!page.contains("class=\"warning\""));
 }
+
+#[test]
+fn a_results_file_too_large_for_its_readers_is_refused_not_written() {
+    let mut study = study::run(&StudyConfig::default()).unwrap();
+    let made = crate::output::Ledger::default();
+    let fits = results::render(&results::prepare(&study, None), &made).unwrap();
+    assert!((fits.len() as u64) < crate::output::MAX_RESULTS_BYTES / 8);
+    // Every fit of the path held to its iteration limit, and far beyond: more than a later
+    // run reads back.
+    let iterate = study.path[0].result.iterates[0].clone();
+    for fit in &mut study.path {
+        fit.result.iterates = vec![iterate.clone(); 20_000];
+    }
+    let refused = results::render(&results::prepare(&study, None), &made);
+    let Err(ReportError::ResultsTooLarge { size, limit }) = refused else {
+        panic!("a results.json over the limit was made");
+    };
+    assert_eq!(limit, crate::output::MAX_RESULTS_BYTES);
+    assert!(size > limit);
+}
