@@ -7,7 +7,7 @@
 //! reports success only where the exact Newton step certifies it, [`newton`] cross-checks
 //! every fit with Newton's method from the same start, and [`study`] runs the experiments in
 //! the order of the report.
-//! [`figures`] draws the nine figures as SVG, and [`report`] fills the page template and
+//! [`figures`] draws the thirteen figures as SVG, and [`report`] fills the page template and
 //! writes the output folder atomically. [`config`] is where user input is validated.
 //! [`review`] compares a fresh run with a baseline report: bytes, pixels, numbers and page
 //! text, with a page that shows each change.

@@ -1,4 +1,4 @@
-//! The report's nine figures, drawn as self-contained SVG strings from a finished [`Study`].
+//! The report's thirteen figures, drawn as self-contained SVG strings from a finished [`Study`].
 //!
 //! One table, [`FIGURES`], names every figure: its id, file name and title. Everything else
 //! (the renderers, the report, the tests) looks names up there. [`render_all`] is the single
