@@ -27,7 +27,8 @@ pub struct DescentResult {
     pub fun: f64,
     /// Iterations taken.
     pub nit: u64,
-    /// Passes over the data, the certificate's included.
+    /// Evaluations of E (with ∇E or the Hessian), the certificate's included; a point the
+    /// objective had seen is recalled, so the passes over the data made may be fewer.
     pub nfev: u64,
     /// 0 when certified, 1 when the iteration limit came first, 2 when no step lowered E,
     /// 3 when a value was not finite.

@@ -232,6 +232,24 @@ fn check_iterates(what: &str, iterates: &Value, w0: &Value, x: &Value, nit: &Val
     }
 }
 
+/// [`check_iterates`] for a fit of `results.json` and for its Newton cross-check, both from
+/// the fit's `w0`.
+fn check_fit_iterates(what: &str, fit: &Value) {
+    let w0 = &fit["w0"];
+    check_iterates(
+        what,
+        &fit["iterates"],
+        w0,
+        &fit["x"],
+        &fit["nit"],
+        &fit["nfev"],
+    );
+    let newton = &fit["newton"];
+    let what = format!("Newton on {what}");
+    let (x, nit, nfev) = (&newton["x"], &newton["nit"], &newton["nfev"]);
+    check_iterates(&what, &newton["iterates"], w0, x, nit, nfev);
+}
+
 #[test]
 fn every_fit_keeps_its_iterates_from_the_start_to_its_answer() {
     let (report, _) = generate("0,0.1,10", None);
@@ -239,25 +257,7 @@ fn every_fit_keeps_its_iterates_from_the_start_to_its_answer() {
     let fits = written["fits"].as_array().expect("the fits");
     assert_eq!(fits.len(), 4);
     for fit in fits {
-        let what = format!("{} λ = {}", fit["dataset"], fit["lambda"]);
-        check_iterates(
-            &what,
-            &fit["iterates"],
-            &fit["w0"],
-            &fit["x"],
-            &fit["nit"],
-            &fit["nfev"],
-        );
-        let newton = &fit["newton"];
-        let what = format!("Newton on {what}");
-        check_iterates(
-            &what,
-            &newton["iterates"],
-            &fit["w0"],
-            &newton["x"],
-            &newton["nit"],
-            &newton["nfev"],
-        );
+        check_fit_iterates(&format!("{} λ = {}", fit["dataset"], fit["lambda"]), fit);
     }
     // Capped: an iteration limit of 2 keeps three iterates.
     let (report, _) = generate("0.1", Some(2));
@@ -279,14 +279,7 @@ fn the_path_is_warm_started_certified_and_agrees_with_the_fits_from_w0() {
     assert!(lambdas.windows(2).all(|p| p[0] < p[1]), "{lambdas:?}");
     for (k, fit) in path.iter().enumerate() {
         let what = format!("path λ = {}", fit["lambda"]);
-        check_iterates(
-            &what,
-            &fit["iterates"],
-            &fit["w0"],
-            &fit["x"],
-            &fit["nit"],
-            &fit["nfev"],
-        );
+        check_fit_iterates(&what, fit);
         // Each starts where the fit at the next larger λ ended; the largest from w0.
         let start = match path.get(k + 1) {
             Some(larger) => &larger["x"],

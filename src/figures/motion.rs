@@ -2,8 +2,9 @@
 //! separable fits' weights grow, and the weights along the regularisation path.
 
 use crate::descent::MAX_ITERATIONS as DESCENT_CAP;
+use crate::fit::Status;
 use crate::numbers::{counted, two_digits};
-use crate::study::{Convergence, Growth, LogisticFit, Trace};
+use crate::study::{Convergence, Growth, LogisticFit, Method, Trace};
 
 use super::spec::{FigureError, FigureSpec};
 use super::svg::{TITLE_BAND, draw_title, finish_figure, number, with_canvas};
@@ -24,13 +25,13 @@ const ZERO_AT: f64 = -4.0;
 
 /// "BFGS: 16 iterations, 18 passes".
 fn trace_label(trace: &Trace) -> String {
-    let capped = match trace.method == "gradient descent" && !trace.converged {
-        true => " (the cap)",
-        false => "",
+    let capped = match trace.status {
+        Status::MaxIterations => " (the cap)",
+        _ => "",
     };
     format!(
         "{}: {}{capped}, {}",
-        trace.method,
+        trace.method.name(),
         counted(trace.iterations, "iteration", "iterations"),
         counted(trace.passes, "pass", "passes")
     )
@@ -51,8 +52,9 @@ fn trace_series(trace: &Trace, last: u64) -> Series {
     }
 }
 
-/// Figure 10: the distance to the certified optimum at each iteration, the first iterations
-/// of all three methods on the left, gradient descent's whole run on the right.
+/// Figure 10: the distance to the certified optimum at each iteration of each method; where
+/// gradient descent ran much longer than the others, a second panel on the left shows their
+/// first iterations.
 pub(crate) fn convergence(spec: &FigureSpec, data: &Convergence) -> Result<String, FigureError> {
     let traces = match data {
         Convergence::Certified { traces, .. } => traces,
@@ -66,7 +68,9 @@ pub(crate) fn convergence(spec: &FigureSpec, data: &Convergence) -> Result<Strin
         (a.min(v), b.max(v))
     });
     let y = ((lo - 0.5).floor(), (hi + 0.5).ceil());
-    let fast = traces.iter().filter(|t| t.method != "gradient descent");
+    let fast = traces
+        .iter()
+        .filter(|t| t.method != Method::GradientDescent);
     let short = fast.map(|t| t.iterations).max().unwrap_or(0) + MARGIN_ITERATIONS;
     let long = traces
         .iter()

@@ -28,9 +28,6 @@ pub(super) struct MotionContext {
     methods: Vec<MethodContext>,
     /// Gradient descent's iteration limit.
     cap: String,
-    /// Gradient descent's status and what it means.
-    descent_status: i32,
-    descent_verdict: &'static str,
 }
 
 /// One frame of the λ control: a fit of the path.
@@ -73,11 +70,11 @@ pub(super) fn motion(study: &Study) -> MotionContext {
             let methods = traces
                 .iter()
                 .map(|t| MethodContext {
-                    method: t.method,
+                    method: t.method.name(),
                     iterations: count(t.iterations as usize),
                     passes: count(t.passes as usize),
                     last: t.points.last().map_or_else(|| "0".into(), |p| sci(p.1)),
-                    converged: t.converged,
+                    converged: t.status.success(),
                 })
                 .collect();
             (true, None, methods)
@@ -89,8 +86,6 @@ pub(super) fn motion(study: &Study) -> MotionContext {
         why,
         methods,
         cap: count(DESCENT_CAP as usize),
-        descent_status: study.descent.status.code(),
-        descent_verdict: study.descent.status.verdict(),
     }
 }
 

@@ -4,11 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::error::ReportError;
 use crate::config::SiteUrl;
 use crate::fit::{FitResult, Iterate};
 use crate::output::{Ledger, MAX_RESULTS_BYTES};
-
-use super::error::ReportError;
 use crate::study::{DEMO_X0, LogisticFit, Study, W0};
 
 /// The whole file.
@@ -99,7 +98,8 @@ pub struct Descent {
     pub fun: f64,
     /// Iterations taken.
     pub nit: u64,
-    /// Passes over the data, the certificate's included.
+    /// Evaluations, the certificate's included (`passes.gradient_descent` counts the passes
+    /// over the data they made).
     pub nfev: u64,
     /// The iteration limit.
     pub max_iterations: u64,

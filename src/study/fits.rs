@@ -119,6 +119,11 @@ impl<'a> FitPlan<'a> {
         }
     }
 
+    /// Where the plan's fits start unless told otherwise.
+    pub fn w0(&self) -> [f64; 3] {
+        self.w0
+    }
+
     /// The passes made over the data set by this plan's fits so far.
     pub fn passes(&self) -> PassCount {
         self.passes.count()

@@ -18,7 +18,7 @@ pub use error::StudyError;
 pub use fits::{
     DatasetName, FitPlan, LogisticFit, NewtonCheck, bfgs_fit_with, fit_logistic, training_accuracy,
 };
-pub use motion::{Convergence, Growth, Trace, path_lambdas};
+pub use motion::{Convergence, Growth, Method, Trace, path_lambdas};
 pub use views::{
     CONTOUR_LEVELS, CURVE_POINTS, CURVE_RANGE, ColourRamp, Curve, LOSS_WINDOW, LevelLine,
     PLANE_RANGE, Plane, Views,
@@ -145,21 +145,20 @@ pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Stu
     let fuzzy_fit = step(progress, "gradient check and fit, fuzzy data", || {
         FitPlan::new(&fuzzy, DatasetName::Fuzzy, W0, config.max_iterations).fit(FUZZY_LAMBDA)
     })?;
-    let (separable_fits, (path, warm)) =
-        step(progress, "gradient check and fits, separable data", || {
-            let plan = FitPlan::new(
-                &separable,
-                DatasetName::Separable,
-                W0,
-                config.max_iterations,
-            );
-            let fits = config
-                .lambdas
-                .iter()
-                .map(|&lambda| plan.fit(lambda))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok::<_, StudyError>((fits, motion::path(&plan, W0)?))
-        })?;
+    let (separable_fits, path) = step(progress, "gradient check and fits, separable data", || {
+        let plan = FitPlan::new(
+            &separable,
+            DatasetName::Separable,
+            W0,
+            config.max_iterations,
+        );
+        let fits = config
+            .lambdas
+            .iter()
+            .map(|&lambda| plan.fit(lambda))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok::<_, StudyError>((fits, motion::path(&plan)?))
+    })?;
     let (descent, descent_passes) = step(progress, "gradient descent, fuzzy data", || {
         motion::gradient_descent(&fuzzy, FUZZY_LAMBDA, W0)
     })?;
@@ -173,12 +172,13 @@ pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Stu
             (&descent, &path),
         ))
     })?;
-    let sum = |fits: &[LogisticFit]| {
-        fits.iter()
-            .fold(PassCount::default(), |sum, f| sum.plus(&f.passes))
+    let sum = |fits: &mut dyn Iterator<Item = &LogisticFit>| {
+        fits.fold(PassCount::default(), |sum, f| sum.plus(&f.passes))
     };
-    let fits = sum(std::slice::from_ref(&fuzzy_fit)).plus(&sum(&separable_fits));
-    let (path_passes, gradient_descent) = (sum(&path), descent_passes);
+    let fits = sum(&mut std::iter::once(&fuzzy_fit).chain(&separable_fits));
+    let (path_passes, gradient_descent) = (sum(&mut path.iter()), descent_passes);
+    // One reference pass per data set at w0, and one per fit of the path started elsewhere.
+    let warm = path.iter().filter(|f| f.w0 != W0).count() as u64;
     let (gradient_check_reference, loss_curve) = (2 + warm, 1);
     let passes = StudyPasses {
         fits,

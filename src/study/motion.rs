@@ -3,7 +3,7 @@
 //! the separable data, and the regularisation path (a warm-started fit at every λ of a grid).
 
 use crate::descent::{self, DescentResult};
-use crate::fit::{FitError, Iterate};
+use crate::fit::{FitError, Iterate, Status};
 use crate::linalg::norm2;
 use crate::model::Lambda;
 
@@ -32,24 +32,22 @@ pub fn path_lambdas() -> Vec<Lambda> {
 }
 
 /// The path: a fit at each of [`path_lambdas`], from the largest λ (started at the plan's w0)
-/// down to λ = 0, each started where the previous one ended. Returned in increasing λ, with
-/// the number of fits started away from w0 (each cost its gradient check a reference pass).
-pub fn path(plan: &FitPlan<'_>, w0: [f64; 3]) -> Result<(Vec<LogisticFit>, u64), FitError> {
+/// down to λ = 0, each started where the previous one ended. Returned in increasing λ; each
+/// fit's `w0` is where it started.
+pub fn path(plan: &FitPlan<'_>) -> Result<Vec<LogisticFit>, FitError> {
     let mut fits: Vec<LogisticFit> = Vec::new();
-    let mut warm = 0;
     for lambda in path_lambdas().into_iter().rev() {
         let start = match fits.last() {
             Some(previous) if previous.result.x.iter().all(|v| v.is_finite()) => {
                 let x = &previous.result.x;
                 [x[0], x[1], x[2]]
             }
-            _ => w0,
+            _ => plan.w0(),
         };
-        warm += u64::from(start != w0);
         fits.push(plan.fit_from(lambda, start)?);
     }
     fits.reverse();
-    Ok((fits, warm))
+    Ok(fits)
 }
 
 /// Gradient descent on the fuzzy fit's objective from w0, capped at
@@ -65,19 +63,41 @@ pub fn gradient_descent(
     Ok((result, objective.passes().total()))
 }
 
+/// The methods figure 10 compares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// BFGS, as every fit of the study.
+    Bfgs,
+    /// Newton's method, the fits' cross-check.
+    Newton,
+    /// Gradient descent with backtracking.
+    GradientDescent,
+}
+
+impl Method {
+    /// Its name in the report: "BFGS", "Newton's method", "gradient descent".
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Bfgs => "BFGS",
+            Method::Newton => "Newton's method",
+            Method::GradientDescent => "gradient descent",
+        }
+    }
+}
+
 /// One method's way to the optimum: its distance there at each iteration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trace {
-    /// "BFGS", "Newton's method", "gradient descent".
-    pub method: &'static str,
+    /// Which method.
+    pub method: Method,
     /// (iteration, ‖w − optimum‖₂) for every iterate not exactly at the optimum.
     pub points: Vec<(u64, f64)>,
     /// Iterations taken.
     pub iterations: u64,
     /// Passes over the data it cost, as its own records count them.
     pub passes: u64,
-    /// Whether it certified its own answer (status 0).
-    pub converged: bool,
+    /// How it ended: 0 when it certified its own answer, 1 at its iteration limit, ….
+    pub status: Status,
 }
 
 /// Figure 10's numbers: where the fuzzy fit's optimum is, and how each method approached it.
@@ -96,7 +116,7 @@ pub enum Convergence {
 }
 
 /// The distances of `iterates` to `optimum`.
-fn trace(method: &'static str, iterates: &[Iterate], optimum: [f64; 3], converged: bool) -> Trace {
+fn trace(method: Method, iterates: &[Iterate], optimum: [f64; 3], status: &Status) -> Trace {
     let points = iterates
         .iter()
         .enumerate()
@@ -111,7 +131,7 @@ fn trace(method: &'static str, iterates: &[Iterate], optimum: [f64; 3], converge
         points,
         iterations: iterates.len().saturating_sub(1) as u64,
         passes: iterates.last().map_or(0, |it| it.passes),
-        converged,
+        status: status.clone(),
     }
 }
 
@@ -131,22 +151,17 @@ pub(crate) fn convergence(fuzzy_fit: &LogisticFit, descent: &DescentResult) -> C
         optimum,
         traces: vec![
             trace(
-                "BFGS",
+                Method::Bfgs,
                 &fuzzy_fit.result.iterates,
                 optimum,
-                fuzzy_fit.result.success(),
+                &fuzzy_fit.result.status,
             ),
+            trace(Method::Newton, &newton.iterates, optimum, &newton.status),
             trace(
-                "Newton's method",
-                &newton.iterates,
-                optimum,
-                newton.success(),
-            ),
-            trace(
-                "gradient descent",
+                Method::GradientDescent,
                 &descent.iterates,
                 optimum,
-                descent.status.success(),
+                &descent.status,
             ),
         ],
     }
