@@ -206,15 +206,13 @@ impl SiteUrl {
             return Err(refuse("it must start with http:// or https://"));
         }
         if let Some(bad) = rest.chars().find(|&c| !url_char(c)) {
-            return Err(if bad == '?' || bad == '#' {
-                refuse("a site address has no query (?) or fragment (#)")
+            return Err(refuse(if bad == '?' || bad == '#' {
+                "a site address has no query (?) or fragment (#)"
             } else if bad.is_ascii() {
-                refuse("it has a space or a character that must be %-escaped")
+                "it has a space or a character that must be %-escaped"
             } else {
-                refuse(
-                    "non-ASCII characters must be written as %-escapes (and host names in punycode)",
-                )
-            });
+                "non-ASCII characters must be written as %-escapes (and host names in punycode)"
+            }));
         }
         if !crate::markup::percent_escapes_well_formed(rest) {
             return Err(refuse("a % must start an escape of two hex digits"));
@@ -254,19 +252,14 @@ fn url_char(c: char) -> bool {
 /// Reads `SOURCE_DATE_EPOCH` (the reproducible-builds convention): unset or empty means no
 /// timestamp; anything but a whole number of seconds is an error.
 pub fn source_date_epoch(value: Option<std::ffi::OsString>) -> Result<Option<i64>> {
-    let Some(value) = value else {
-        return Ok(None);
-    };
-    let text = value.to_string_lossy();
+    let text = value
+        .map(|v| v.to_string_lossy().into_owned())
+        .unwrap_or_default();
     if text.trim().is_empty() {
         return Ok(None);
     }
-    text.trim()
-        .parse()
-        .map(Some)
-        .map_err(|_| ConfigError::SourceDateEpoch {
-            text: text.into_owned(),
-        })
+    let parsed = text.trim().parse().map(Some);
+    parsed.map_err(|_| ConfigError::SourceDateEpoch { text })
 }
 
 /// Parses a comma-separated list of regularisation strengths, checked by [`check_lambdas`].

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use rustix::process::Resource;
+
 /// Memory a run needs whatever N is (resident): code, page, figures, CSV pieces in flight.
 const FIXED_RESIDENT: u64 = 32 << 20;
 /// Address space a run reserves whatever N is: thread stacks and the allocator's per-thread
@@ -84,12 +86,8 @@ pub fn address_space(n: usize) -> u64 {
 /// The first limit a run of `n` points would exceed, if any.
 pub fn shortfall(n: usize) -> Option<Shortfall> {
     let limits = [
-        (
-            Limit::AddressSpace,
-            address_space(n),
-            rlimit_address_space(),
-        ),
-        (Limit::DataSegment, resident(n), rlimit_data()),
+        (Limit::AddressSpace, address_space(n), rlimit(Resource::As)),
+        (Limit::DataSegment, resident(n), rlimit(Resource::Data)),
         (Limit::ControlGroup, resident(n), control_group_limit()),
         (Limit::Machine, resident(n), machine_memory()),
     ];
@@ -104,16 +102,8 @@ pub fn shortfall(n: usize) -> Option<Shortfall> {
     })
 }
 
-fn rlimit(resource: rustix::process::Resource) -> Option<u64> {
+fn rlimit(resource: Resource) -> Option<u64> {
     rustix::process::getrlimit(resource).current
-}
-
-fn rlimit_address_space() -> Option<u64> {
-    rlimit(rustix::process::Resource::As)
-}
-
-fn rlimit_data() -> Option<u64> {
-    rlimit(rustix::process::Resource::Data)
 }
 
 /// cgroup v2's `memory.max` for this process, when one is set.

@@ -25,6 +25,14 @@ pub fn label(value: f64) -> String {
     format!("{value:.decimals$}")
 }
 
+/// The smallest and largest of `values` (∞ and −∞ for none; NaNs are passed over).
+pub fn bounds(values: impl IntoIterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    values
+        .into_iter()
+        .fold((lo, hi), |(lo, hi), v| (lo.min(v), hi.max(v)))
+}
+
 /// A count with its noun, singular for one: `1 point`, `2 points`, `0 points`.
 pub fn counted<N>(n: N, singular: &str, plural: &str) -> String
 where

@@ -61,11 +61,7 @@ impl Dataset {
             text.extend_from_slice(buffer.format_finite(self.x1[i]).as_bytes());
             text.push(b',');
             text.extend_from_slice(buffer.format_finite(self.x2[i]).as_bytes());
-            text.extend_from_slice(if self.labels[i] == 1 {
-                b",1\n"
-            } else {
-                b",0\n"
-            });
+            text.extend_from_slice(&[b',', b'0' + self.labels[i], b'\n']);
         }
         text
     }

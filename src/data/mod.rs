@@ -94,11 +94,7 @@ impl Dataset {
     /// normal around (−1, −1), ⌊n/2⌋ of class B (label 0) around (1, 1), rows in random order.
     pub fn fuzzy<R: Rng>(n: usize, rng: &mut R) -> Result<Self, DataError> {
         Self::generate(n, rng, StreamTag::Fuzzy, |rng, label| {
-            let centre = if label == 1 {
-                FUZZY_CENTRE
-            } else {
-                -FUZZY_CENTRE
-            };
+            let centre = [-FUZZY_CENTRE, FUZZY_CENTRE][usize::from(label)];
             let (dx, dy) = normal_pair(rng);
             (centre + dx, centre + dy)
         })

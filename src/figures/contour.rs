@@ -10,7 +10,7 @@ use crate::study::Plane;
 use super::geometry::{LevelLines, OrientedRect, Point};
 use super::labels::{ContourLabel, level_text, place_labels};
 use super::style::{CONTOUR_COLOUR, CONTOUR_LABEL_SIZE, CONTOUR_WIDTH, FONT};
-use super::svg::{Frame, push_px, px};
+use super::svg::{Frame, push_path, px};
 
 /// Cuts every line where it passes under a label's box: the inline gap of `clabel`.
 pub(crate) fn cut_gaps(levels: &[LevelLines], labels: &[ContourLabel]) -> Vec<LevelLines> {
@@ -78,16 +78,7 @@ pub(crate) fn svg_elements(levels: &[LevelLines], labels: &[ContourLabel]) -> St
             level_text(level.level)
         );
         for line in &level.lines {
-            for (k, &(x, y)) in line.iter().enumerate() {
-                out.push_str(match k {
-                    0 => "M",
-                    1 => "L",
-                    _ => " ",
-                });
-                push_px(&mut out, x);
-                out.push(',');
-                push_px(&mut out, y);
-            }
+            push_path(&mut out, line.iter().copied(), " ");
         }
         out.push_str("\"/>\n");
     }

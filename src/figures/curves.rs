@@ -8,68 +8,38 @@ use plotters::prelude::*;
 use super::spec::{FigureError, FigureSpec};
 use super::style::{CURVE_COLOUR, CURVE_RGB, SMALL_SIZE, TITLE_SIZE};
 use super::svg::{
-    Frame, TITLE_BAND, draw_axes, draw_title, drawing, finish_figure, font, number, push_px,
+    Frame, TITLE_BAND, draw_axes, draw_title, drawing, finish_figure, font, number, push_path,
     signed, with_canvas,
 };
 
 /// Size of a line chart.
 const CURVE_SIZE: (u32, u32) = (480, 330);
 
-/// A marked point on a curve, e.g. the minimum found.
-struct Marker {
-    x: f64,
-    y: f64,
-    label: String,
-}
-
-/// What one line chart shows.
+/// What one line chart shows: a curve of the study's, named by (curve, x axis, y axis), its
+/// marked point's label (none: the point is not drawn), and where the legend goes.
 struct Curve<'a> {
-    points: Vec<(f64, f64)>,
-    curve_label: &'a str,
-    x_desc: &'a str,
-    y_desc: &'a str,
-    marker: Option<Marker>,
+    data: &'a CurveData,
+    names: (&'a str, &'a str, &'a str),
+    marker: Option<&'a str>,
     legend_at: SeriesLabelPosition,
-}
-
-impl<'a> Curve<'a> {
-    /// A curve of the study's with its marked point, named by (curve, x axis, y axis) and the
-    /// marker's label; the legend goes to the upper left.
-    fn marked(data: &CurveData, (curve, x, y): (&'a str, &'a str, &'a str), label: &str) -> Self {
-        Curve {
-            points: data.points.clone(),
-            curve_label: curve,
-            x_desc: x,
-            y_desc: y,
-            marker: data.marked.map(|(x, y)| Marker {
-                x,
-                y,
-                label: label.into(),
-            }),
-            legend_at: SeriesLabelPosition::UpperLeft,
-        }
-    }
 }
 
 /// The data range of the values with a 5 % margin each side (matplotlib's default look).
 fn padded(values: impl Iterator<Item = f64>) -> (f64, f64) {
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
+    let (lo, hi) = crate::numbers::bounds(values);
     let margin = ((hi - lo) * 0.05).max(1e-9);
     (lo - margin, hi + margin)
 }
 
 /// Draws a line chart and returns the finished SVG.
 fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String, FigureError> {
-    let x_range = padded(curve.points.iter().map(|p| p.0));
-    let y_range = padded(
-        curve
-            .points
-            .iter()
-            .map(|p| p.1)
-            .chain(curve.marker.iter().map(|m| m.y)),
-    );
+    let points = &curve.data.points;
+    let (curve_label, x_desc, y_desc) = curve.names;
+    let marker = curve
+        .marker
+        .and_then(|label| Some((curve.data.marked?, label)));
+    let x_range = padded(points.iter().map(|p| p.0));
+    let y_range = padded(points.iter().map(|p| p.1).chain(marker.map(|m| m.0.1)));
     let colour = RGBColor(CURVE_RGB.0, CURVE_RGB.1, CURVE_RGB.2);
     let (plotters_svg, extra) = with_canvas(spec, CURVE_SIZE, |root| {
         draw_title(root, spec, spec.title, TITLE_SIZE)?;
@@ -80,25 +50,21 @@ fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String
             .y_label_area_size(56)
             .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
             .map_err(drawing(spec.file_name))?;
-        draw_axes(&mut chart, spec, 8, (curve.x_desc, curve.y_desc))?;
+        draw_axes(&mut chart, spec, 8, (x_desc, y_desc))?;
         // The curve itself is our own path (below): plotters would snap it to whole pixels and
         // draw a visibly jagged line. The empty series only carries the legend entry.
         chart
             .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
             .map_err(drawing(spec.file_name))?
-            .label(curve.curve_label)
+            .label(curve_label)
             .legend(move |(x, y)| {
                 PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(2))
             });
-        if let Some(marker) = &curve.marker {
+        if let Some((at, label)) = marker {
             chart
-                .draw_series(std::iter::once(Cross::new(
-                    (marker.x, marker.y),
-                    5,
-                    BLACK.stroke_width(2),
-                )))
+                .draw_series(std::iter::once(Cross::new(at, 5, BLACK.stroke_width(2))))
                 .map_err(drawing(spec.file_name))?
-                .label(marker.label.as_str())
+                .label(label)
                 .legend(|(x, y)| Cross::new((x + 10, y), 4, BLACK.stroke_width(2)));
         }
         chart
@@ -114,19 +80,8 @@ fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String
             "<path class=\"curve\" fill=\"none\" stroke=\"{CURVE_COLOUR}\" stroke-width=\"2\" \
              stroke-linejoin=\"round\" d=\""
         );
-        for (k, &(x, y)) in curve.points.iter().enumerate() {
-            let (x, y) = frame.pixel(x, y);
-            extra.push_str(if k == 0 {
-                "M"
-            } else if k == 1 {
-                "L"
-            } else {
-                " "
-            });
-            push_px(&mut extra, x);
-            extra.push(',');
-            push_px(&mut extra, y);
-        }
+        let pixels = points.iter().map(|&(x, y)| frame.pixel(x, y));
+        push_path(&mut extra, pixels, " ");
         extra.push_str("\"/>\n");
         extra.push_str(&frame.rect_element());
         Ok(extra)
@@ -137,10 +92,8 @@ fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String
 /// Figure 2: σ(z) as the study sampled it.
 pub(crate) fn sigmoid_curve(spec: &FigureSpec, data: &CurveData) -> Result<String, FigureError> {
     let curve = Curve {
-        points: data.points.clone(),
-        curve_label: "σ(z) = 1 / (1 + exp(−z))",
-        x_desc: "z",
-        y_desc: "σ(z)",
+        data,
+        names: ("σ(z) = 1 / (1 + exp(−z))", "z", "σ(z)"),
         marker: None,
         legend_at: SeriesLabelPosition::UpperLeft,
     };
@@ -165,12 +118,10 @@ fn x_span(data: &CurveData) -> (f64, f64) {
 pub(crate) fn optimizer(spec: &FigureSpec, data: &CurveData) -> Result<String, FigureError> {
     let (x_min, f_min) = data.marked.unwrap_or((f64::NAN, f64::NAN));
     let curve = Curve {
+        data,
+        names: ("f(x) = x² − 2x", "x", "f(x)"),
+        marker: Some("minimum found by BFGS"),
         legend_at: SeriesLabelPosition::UpperRight,
-        ..Curve::marked(
-            data,
-            ("f(x) = x² − 2x", "x", "f(x)"),
-            "minimum found by BFGS",
-        )
     };
     let (lo, hi) = x_span(data);
     let desc = format!(
@@ -192,7 +143,12 @@ pub(crate) fn loss_over_w1(
     lambda: f64,
 ) -> Result<String, FigureError> {
     let (w1, best) = data.marked.unwrap_or((f64::NAN, f64::NAN));
-    let curve = Curve::marked(data, ("loss E(w)", "w1", "loss"), "minimum");
+    let curve = Curve {
+        data,
+        names: ("loss E(w)", "w1", "loss"),
+        marker: Some("minimum"),
+        legend_at: SeriesLabelPosition::UpperLeft,
+    };
     let (lo, hi) = x_span(data);
     let desc = format!(
         "The regularised loss E(w) (λ = {}) of the fuzzy data as w1 runs from {lo:.4} to {hi:.4}, \

@@ -17,8 +17,8 @@ use super::contour;
 use super::spec::{FigureError, FigureSpec};
 use super::style::{AXIS_LABEL_SIZE, SMALL_SIZE};
 use super::svg::{
-    BOTTOM_BAND, Frame, LEGEND_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, drawing, finish, font,
-    plane_panel, px, with_canvas,
+    BOTTOM_BAND, Frame, LEGEND_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, drawing, finish_figure,
+    font, plane_panel, px, with_canvas,
 };
 
 /// Width of the strip right of the plot holding the colour bar and its ticks.
@@ -32,13 +32,7 @@ pub(crate) fn viridis_hex(value: f64) -> String {
 
 /// The plot area filled with viridis(σ(b + w1·x1 + w2·x2)), from the study's ramp of σ.
 fn colour_map(frame: &Frame, w: [f64; 3], ramp: &ColourRamp, id: &str) -> String {
-    let rect = format!(
-        "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
-        px(frame.left),
-        px(frame.top),
-        px(frame.right - frame.left),
-        px(frame.bottom - frame.top)
-    );
+    let rect = frame.rect_attributes();
     let (z_min, z_max, stops) = match ramp {
         ColourRamp::Flat(sigma) => {
             // Nearly flat: one colour is exact to within a step of the map.
@@ -102,14 +96,10 @@ fn gradient(
 fn colour_bar(frame: &Frame, id: &str) -> String {
     let stops = (0..=16).map(|k| (k as f64 / 16.0, k as f64 / 16.0));
     let mut out = gradient(id, (0.0, frame.bottom), (0.0, frame.top), stops);
+    let rect = frame.rect_attributes();
     let _ = writeln!(
         out,
-        "<rect class=\"colour-bar\" x=\"{}\" y=\"{}\" width=\"{}\" \
-         height=\"{}\" fill=\"url(#{id})\" stroke=\"#000\"/>",
-        px(frame.left),
-        px(frame.top),
-        px(frame.right - frame.left),
-        px(frame.bottom - frame.top)
+        "<rect class=\"colour-bar\" {rect} fill=\"url(#{id})\" stroke=\"#000\"/>"
     );
     out
 }
@@ -126,7 +116,8 @@ pub(crate) fn sigmoid_plane(
     let size = (PANEL_WIDTH + COLOUR_BAR_BAND, PANEL_HEIGHT);
     let (plotters_svg, extra) = with_canvas(spec, size, |root| {
         let (main, bar_area) = root.split_horizontally(PANEL_WIDTH);
-        let (_chart, frame) = plane_panel(&main, spec, spec.title, PLANE_RANGE, PLANE_RANGE)?;
+        let ranges = (PLANE_RANGE, PLANE_RANGE);
+        let (_chart, frame) = plane_panel(&main, spec, spec.title, ranges, SMALL_SIZE)?;
         let mut bar = ChartBuilder::on(&bar_area)
             .margin_top(TITLE_BAND + LEGEND_BAND)
             .margin_bottom(BOTTOM_BAND)
@@ -158,5 +149,5 @@ pub(crate) fn sigmoid_plane(
          and black contour lines at levels 0.125 to 0.875, each labelled with its level.",
         w[0], w[1], w[2]
     );
-    Ok(finish(&plotters_svg, &extra, &prefix, spec.title, &desc))
+    Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
 }

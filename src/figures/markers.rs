@@ -251,8 +251,3 @@ pub(crate) fn describe_points(shown: &[Shown]) -> String {
         .collect();
     parts.join(" and ")
 }
-
-/// A weight for a description: four decimals, as the report prints them.
-pub(crate) fn fmt_weight(value: f64) -> String {
-    format!("{value:.4}")
-}

@@ -3,7 +3,7 @@
 
 use crate::descent::MAX_ITERATIONS as DESCENT_CAP;
 use crate::fit::Status;
-use crate::numbers::{counted, two_digits};
+use crate::numbers::{bounds, counted, two_digits};
 use crate::study::{Convergence, Growth, LogisticFit, Method, Trace};
 
 use super::spec::{FigureError, FigureSpec};
@@ -64,9 +64,7 @@ pub(crate) fn convergence(spec: &FigureSpec, data: &Convergence) -> Result<Strin
         .iter()
         .flat_map(|t| &t.points)
         .map(|p| libm::log10(p.1));
-    let (lo, hi) = decades.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-        (a.min(v), b.max(v))
-    });
+    let (lo, hi) = bounds(decades);
     let y = ((lo - 0.5).floor(), (hi + 0.5).ceil());
     let fast = traces
         .iter()
@@ -184,10 +182,7 @@ pub(crate) fn growth(spec: &FigureSpec, fits: &[Growth]) -> Result<String, Figur
         })
         .collect();
     let longest = fits.iter().map(|g| g.norms.len()).max().unwrap_or(1);
-    let norms = fits.iter().flat_map(|g| &g.norms).map(|&n| libm::log10(n));
-    let (lo, hi) = norms.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
-        (a.min(v), b.max(v))
-    });
+    let (lo, hi) = bounds(fits.iter().flat_map(|g| &g.norms).map(|&n| libm::log10(n)));
     let lines = Lines {
         title: spec.title,
         x: (0.0, longest.saturating_sub(1).max(1) as f64),

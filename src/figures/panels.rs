@@ -11,14 +11,12 @@ use crate::data::Dataset;
 use crate::study::{LogisticFit, PLANE_RANGE, Plane, Study};
 
 use super::contour;
-use super::markers::{
-    Sample, Shown, describe_points, fmt_weight, footer, legend, points, subsample_note,
-};
+use super::markers::{Sample, Shown, describe_points, footer, legend, points, subsample_note};
 use super::spec::{FigureError, FigureId, FigureSpec, Frames, Panels};
 use super::style::{AXIS_LABEL_SIZE, MAX_MARKERS_PER_FIGURE, TITLE_SIZE};
 use super::svg::{
-    Area, FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, draw_title, finish, number,
-    plane_panel_with_ticks, with_canvas,
+    Area, FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, TITLE_BAND, draw_title, finish, finish_figure,
+    number, plane_panel, with_canvas,
 };
 
 /// Tick labels of the panels, larger than in the figures of one plane (plotters writes a
@@ -39,13 +37,13 @@ fn panel_title(lambda: f64) -> String {
 
 /// A fit's weights as the descriptions give them.
 fn weights(fit: &LogisticFit) -> String {
-    let x = |k: usize| fmt_weight(fit.result.x[k]);
+    let x = &fit.result.x;
     format!(
-        "λ = {}: w = [{}, {}, {}], ‖w‖ = {:.4}",
+        "λ = {}: w = [{:.4}, {:.4}, {:.4}], ‖w‖ = {:.4}",
         number(fit.lambda),
-        x(0),
-        x(1),
-        x(2),
+        x[0],
+        x[1],
+        x[2],
         fit.weight_norm
     )
 }
@@ -73,7 +71,6 @@ pub(crate) fn reg_vs_no(
         });
     }
     let panels: Vec<(&LogisticFit, &Plane)> = fits.iter().zip(&study.views.separable).collect();
-    let prefix = spec.id.prefix();
     // The marker budget is shared by all panels so the file stays the same size at any N.
     let sample = sample.thinned(MAX_MARKERS_PER_FIGURE / (2 * fits.len()));
     let unplaced = Placed::default();
@@ -86,7 +83,7 @@ pub(crate) fn reg_vs_no(
         all_weights(&panels),
         describe_points(&shown)
     );
-    let whole = finish(&plotters_svg, &extra, &prefix, spec.title, &desc);
+    let whole = finish_figure(spec, (&plotters_svg, &extra), &desc);
     let svgs = panels
         .iter()
         .enumerate()
@@ -123,8 +120,7 @@ fn panel_grid(
     let prefix = spec.id.prefix();
     let (width, height) = grid_size(panels.len(), columns);
     let rows = panels.len().div_ceil(columns).max(1);
-    let mut shown = Vec::new();
-    let (plotters_svg, extra) = with_canvas(spec, (width, height), |root| {
+    let (plotters_svg, (extra, shown)) = with_canvas(spec, (width, height), |root| {
         draw_title(root, spec, spec.title, TITLE_SIZE)?;
         let (_, below_title) = root.split_vertically(TITLE_BAND);
         let (grid, _) = below_title.split_vertically(PANEL_HEIGHT * rows as u32);
@@ -151,9 +147,9 @@ fn panel_grid(
                 .collect(),
         };
         let mut extra = elements.concat();
-        shown = framed.first().map(|f| f.counts.clone()).unwrap_or_default();
+        let shown = framed.first().map(|f| f.counts.clone()).unwrap_or_default();
         extra.push_str(&footer(subsample_note(&shown).as_deref(), height));
-        Ok(extra)
+        Ok((extra, shown))
     })?;
     Ok((plotters_svg, extra, shown))
 }
@@ -172,7 +168,6 @@ pub(crate) fn path_frames(
     sample: &Sample,
 ) -> Result<(String, Frames), FigureError> {
     let panels: Vec<(&LogisticFit, &Plane)> = study.path.iter().zip(&study.views.path).collect();
-    let prefix = spec.id.prefix();
     let thinned = sample.thinned(MAX_MARKERS_PER_FIGURE / (2 * panels.len().max(1)));
     // The labels are placed once, on the page's base (clear of all its points), and moved
     // into each panel of the file's grid.
@@ -198,7 +193,7 @@ pub(crate) fn path_frames(
         ),
         1,
     );
-    let whole = finish(&plotters_svg, &extra, &prefix, spec.title, &desc);
+    let whole = finish_figure(spec, (&plotters_svg, &extra), &desc);
     Ok((whole, layers))
 }
 
@@ -213,32 +208,23 @@ fn layers(
     panels: &[(&LogisticFit, &Plane)],
 ) -> Result<(Frames, Placed), FigureError> {
     let id = format!("{}-base", spec.id.prefix());
-    let mut drawn = (Vec::new(), Vec::new(), None);
     let title = "The separable data and the fit at the chosen λ";
-    let (plotters_svg, extra) = with_canvas(spec, (PANEL_WIDTH, PANEL_HEIGHT), |root| {
-        let (_chart, frame) =
-            plane_panel_with_ticks(root, spec, title, (PLANE_RANGE, PLANE_RANGE), TICK_SIZE)?;
-        let (dots, counts, at) = points(&study.separable, sample, &frame, &format!("{id}-clip"));
-        let mut out = dots;
-        out.push_str(&frame.rect_element());
-        out.push_str(&legend(&frame));
-        drawn = (counts, at, Some(frame));
-        Ok(out)
-    })?;
-    let (shown, drawn_at, frame) = drawn;
+    let (plotters_svg, (extra, shown, drawn_at, frame)) =
+        with_canvas(spec, (PANEL_WIDTH, PANEL_HEIGHT), |root| {
+            let (_chart, frame) =
+                plane_panel(root, spec, title, (PLANE_RANGE, PLANE_RANGE), TICK_SIZE)?;
+            let (mut out, counts, at) =
+                points(&study.separable, sample, &frame, &format!("{id}-clip"));
+            out.push_str(&frame.rect_element());
+            out.push_str(&legend(&frame));
+            Ok((out, counts, at, frame))
+        })?;
     let desc = format!(
         "The separable data on axes [−5, 5]²: {}. Over it the page lays the contour lines of \
          the fit at the λ chosen below.",
         describe_points(&shown)
     );
     let base = finish(&plotters_svg, &extra, &id, title, &desc);
-    let Some(frame) = frame else {
-        let none = Frames {
-            base,
-            layers: Vec::new(),
-        };
-        return Ok((none, Placed::default()));
-    };
     let contours: Vec<String> = panels
         .par_iter()
         .map(|(_, plane)| contour::labelled_contours(&frame, plane, &drawn_at))
@@ -278,13 +264,10 @@ fn one_panel(
     (k, count): (usize, usize),
 ) -> Result<String, FigureError> {
     let id = format!("{}-panel-{}", spec.id.prefix(), k + 1);
-    let mut shown = Vec::new();
-    let (plotters_svg, extra) = with_canvas(spec, (PANEL_WIDTH, PANEL_HEIGHT), |root| {
+    let (plotters_svg, (extra, shown)) = with_canvas(spec, (PANEL_WIDTH, PANEL_HEIGHT), |root| {
         let clip = format!("{id}-clip");
-        let (elements, counts) =
-            draw_panel(root, spec, &study.separable, sample, fit, plane, &clip)?;
-        shown = counts;
-        Ok(elements)
+        let drawn = draw_panel_frame(root, spec, &study.separable, sample, fit, &clip)?;
+        Ok((drawn.finish(plane), drawn.counts))
     })?;
     let title = format!("{}: {}", spec.title, panel_title(fit.lambda));
     let desc = format!(
@@ -295,23 +278,6 @@ fn one_panel(
         describe_points(&shown)
     );
     Ok(finish(&plotters_svg, &extra, &id, &title, &desc))
-}
-
-/// Draws one panel into `area`: title, axes, the contours of the fit's plane, the points, the
-/// plot area's frame and the legend. Returns the elements drawn beside plotters' and the
-/// points shown per class.
-fn draw_panel(
-    area: &Area<'_>,
-    spec: &FigureSpec,
-    data: &Dataset,
-    sample: &Sample,
-    fit: &LogisticFit,
-    plane: &Plane,
-    clip_id: &str,
-) -> Result<(String, Vec<Shown>), FigureError> {
-    let drawn = draw_panel_frame(area, spec, data, sample, fit, clip_id)?;
-    let counts = drawn.counts.clone();
-    Ok((drawn.finish(plane), counts))
 }
 
 /// A panel with its axes drawn and its points placed, waiting for its contour lines (the
@@ -369,7 +335,7 @@ fn draw_panel_frame(
     fit: &LogisticFit,
     clip_id: &str,
 ) -> Result<PanelFrame, FigureError> {
-    let (_chart, frame) = plane_panel_with_ticks(
+    let (_chart, frame) = plane_panel(
         area,
         spec,
         &panel_title(fit.lambda),

@@ -2,27 +2,20 @@
 //! labelled contours (figures 4 and 7).
 
 use crate::data::Dataset;
+use crate::numbers::bounds;
 use crate::study::{PLANE_RANGE, Plane, Study};
 
 use super::contour;
-use super::markers::{
-    Sample, Shown, describe_points, fmt_weight, footer, legend, points, subsample_note,
-};
+use super::markers::{Sample, Shown, describe_points, footer, legend, points, subsample_note};
 use super::spec::{FigureError, FigureSpec};
+use super::style::SMALL_SIZE;
 use super::svg::{FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, finish_figure, plane_panel, with_canvas};
 
 /// Equal data ranges on both axes around the data, with a small margin, so that a square plot
 /// area shows the plane undistorted.
 fn square_ranges(data: &Dataset) -> ((f64, f64), (f64, f64)) {
-    let bounds = |values: &[f64]| {
-        values
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-                (lo.min(v), hi.max(v))
-            })
-    };
-    let (x_lo, x_hi) = bounds(data.x1());
-    let (y_lo, y_hi) = bounds(data.x2());
+    let (x_lo, x_hi) = bounds(data.x1().iter().copied());
+    let (y_lo, y_hi) = bounds(data.x2().iter().copied());
     let half = ((x_hi - x_lo).max(y_hi - y_lo) / 2.0 * 1.08).max(0.5);
     let (cx, cy) = ((x_lo + x_hi) / 2.0, (y_lo + y_hi) / 2.0);
     ((cx - half, cx + half), (cy - half, cy + half))
@@ -61,11 +54,11 @@ pub(crate) fn contour_figure(
         points_panel(spec, data, sample, PLANE_RANGE, PLANE_RANGE, Some(plane))?;
     let desc = format!(
         "Contour lines of the model's probability of class A, σ(b + w1·x1 + w2·x2), at levels \
-         0.125 to 0.875 for {weights_name}, w = [{}, {}, {}], over [−5, 5]², each line labelled \
-         with its level; over them {}.",
-        fmt_weight(w[0]),
-        fmt_weight(w[1]),
-        fmt_weight(w[2]),
+         0.125 to 0.875 for {weights_name}, w = [{:.4}, {:.4}, {:.4}], over [−5, 5]², each line \
+         labelled with its level; over them {}.",
+        w[0],
+        w[1],
+        w[2],
         describe_points(&shown)
     );
     Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
@@ -84,10 +77,10 @@ fn points_panel(
 ) -> Result<(String, String, Vec<Shown>), FigureError> {
     let prefix = spec.id.prefix();
     let height = PANEL_HEIGHT + FOOTER_BAND;
-    let mut shown = Vec::new();
-    let (plotters_svg, extra) = with_canvas(spec, (PANEL_WIDTH, height), |root| {
+    let (plotters_svg, (extra, shown)) = with_canvas(spec, (PANEL_WIDTH, height), |root| {
         let (panel, _) = root.split_vertically(PANEL_HEIGHT);
-        let (_chart, frame) = plane_panel(&panel, spec, spec.title, x_range, y_range)?;
+        let ranges = (x_range, y_range);
+        let (_chart, frame) = plane_panel(&panel, spec, spec.title, ranges, SMALL_SIZE)?;
         let (dots, counts, drawn_at) = points(data, sample, &frame, &format!("{prefix}-clip"));
         let mut extra = match contours {
             Some(plane) => contour::labelled_contours(&frame, plane, &drawn_at),
@@ -97,8 +90,7 @@ fn points_panel(
         extra.push_str(&frame.rect_element());
         extra.push_str(&legend(&frame));
         extra.push_str(&footer(subsample_note(&counts).as_deref(), height));
-        shown = counts;
-        Ok(extra)
+        Ok((extra, counts))
     })?;
     Ok((plotters_svg, extra, shown))
 }

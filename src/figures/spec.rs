@@ -121,17 +121,12 @@ impl FigureId {
         &FIGURES[self as usize]
     }
 
-    /// The file name without its extension, e.g. `2d-sigmoid`: a stable, page-unique prefix
-    /// for the ids of SVG elements (gradients, clip paths, markers) once figures are inlined
-    /// side by side in one HTML page.
-    pub fn slug(self) -> &'static str {
-        let name = self.spec().file_name;
-        name.strip_suffix(".svg").unwrap_or(name)
-    }
-
-    /// The prefix of every id inside this figure's SVG, e.g. `fig-2d-sigmoid`.
+    /// The prefix of every id inside this figure's SVG, e.g. `fig-2d-sigmoid`: the file name
+    /// without its extension, stable and page-unique for the ids of SVG elements (gradients,
+    /// clip paths, markers) once figures are inlined side by side in one HTML page.
     pub fn prefix(self) -> String {
-        format!("fig-{}", self.slug())
+        let name = self.spec().file_name;
+        format!("fig-{}", name.strip_suffix(".svg").unwrap_or(name))
     }
 }
 

@@ -43,12 +43,13 @@ pub(crate) fn drawing(
 }
 
 /// Runs `draw` on a white plotters canvas of `size` pixels, presents it, and returns plotters'
-/// SVG together with the extra SVG elements `draw` returned, to be appended on top.
-pub(crate) fn with_canvas(
+/// SVG together with what `draw` returned (the extra SVG elements to append on top, and
+/// anything else it measured).
+pub(crate) fn with_canvas<T>(
     spec: &FigureSpec,
     size: (u32, u32),
-    draw: impl FnOnce(&Area<'_>) -> Result<String, FigureError>,
-) -> Result<(String, String), FigureError> {
+    draw: impl FnOnce(&Area<'_>) -> Result<T, FigureError>,
+) -> Result<(String, T), FigureError> {
     let mut svg = String::new();
     let extra = {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
@@ -110,9 +111,7 @@ pub(crate) fn finish_figure(
 pub(crate) use crate::markup::xml as escape;
 
 /// A study parameter as people write it: `0`, `0.1`, `10`.
-pub(crate) fn number(value: f64) -> String {
-    crate::numbers::short(value)
-}
+pub(crate) use crate::numbers::short as number;
 
 /// A study parameter in prose, with a true minus sign: `−5`.
 pub(crate) fn signed(value: f64) -> String {
@@ -148,6 +147,17 @@ pub(crate) fn push_px(out: &mut String, value: f64) {
     let _ = write!(out, "{}", magnitude / 10);
     if !magnitude.is_multiple_of(10) {
         let _ = write!(out, ".{}", magnitude % 10);
+    }
+}
+
+/// Appends the `d` of a path through `points` (pixels): `M`, `L`, then `joint` before each
+/// further point (`" "` continues the `L`, `"L"` repeats it).
+pub(crate) fn push_path(out: &mut String, points: impl Iterator<Item = (f64, f64)>, joint: &str) {
+    for (k, (x, y)) in points.enumerate() {
+        out.push_str(["M", "L", joint][k.min(2)]);
+        push_px(out, x);
+        out.push(',');
+        push_px(out, y);
     }
 }
 
@@ -200,16 +210,24 @@ impl Frame {
         )
     }
 
+    /// The plot area as the `x`, `y`, `width` and `height` attributes of a rectangle.
+    pub fn rect_attributes(&self) -> String {
+        format!(
+            "x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
+            px(self.left),
+            px(self.top),
+            px(self.right - self.left),
+            px(self.bottom - self.top)
+        )
+    }
+
     /// The frame as a rectangle element: drawn on top so the axes' box closes on all four
     /// sides, and marked with its data ranges so that tests can read them back.
     pub fn rect_element(&self) -> String {
         format!(
-            "<rect class=\"plot-area\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" \
-             stroke=\"#000\" data-x-range=\"{} {}\" data-y-range=\"{} {}\"/>\n",
-            px(self.left),
-            px(self.top),
-            px(self.right - self.left),
-            px(self.bottom - self.top),
+            "<rect class=\"plot-area\" {} fill=\"none\" stroke=\"#000\" data-x-range=\"{} {}\" \
+             data-y-range=\"{} {}\"/>\n",
+            self.rect_attributes(),
             number(self.x.0),
             number(self.x.1),
             number(self.y.0),
@@ -220,13 +238,8 @@ impl Frame {
     /// A clip path of the plot area, so that points outside the axes' range are hidden but
     /// still present (and counted).
     pub fn clip_path(&self, id: &str) -> String {
-        format!(
-            "<clipPath id=\"{id}\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/></clipPath>\n",
-            px(self.left),
-            px(self.top),
-            px(self.right - self.left),
-            px(self.bottom - self.top),
-        )
+        let rect = self.rect_attributes();
+        format!("<clipPath id=\"{id}\"><rect {rect}/></clipPath>\n")
     }
 }
 
@@ -248,21 +261,10 @@ pub(crate) fn draw_title(
         .map_err(drawing(spec.file_name))
 }
 
-/// A square plane panel: title band, legend band, square plot area with ticks and axis
-/// descriptions. Returns the chart and its frame.
+/// A square plane panel: title band, legend band, square plot area with ticks (labels of
+/// `tick_size` pixels: [`SMALL_SIZE`], larger for panels a page shows smaller than the figures
+/// of one plane) and axis descriptions. Returns the chart and its frame.
 pub(crate) fn plane_panel<'a, 'b>(
-    area: &'a Area<'b>,
-    spec: &FigureSpec,
-    title: &str,
-    x_range: (f64, f64),
-    y_range: (f64, f64),
-) -> Result<(Chart<'a, 'b>, Frame), FigureError> {
-    plane_panel_with_ticks(area, spec, title, (x_range, y_range), SMALL_SIZE)
-}
-
-/// [`plane_panel`] with tick labels of `tick_size` pixels, for panels a page shows smaller
-/// than the figures of one plane.
-pub(crate) fn plane_panel_with_ticks<'a, 'b>(
     area: &'a Area<'b>,
     spec: &FigureSpec,
     title: &str,

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use super::spec::{FigureError, FigureSpec};
 use super::style::{FONT, SMALL_SIZE, TITLE_SIZE};
-use super::svg::{Area, Frame, draw_title, drawing, escape, font, push_px, tick_label};
+use super::svg::{Area, Frame, draw_title, drawing, escape, font, push_path, push_px, tick_label};
 
 /// The lines' colours, in order (Okabe–Ito blue, vermillion, bluish green, reddish purple),
 /// each also drawn with its own dash pattern so that colour is never the only difference.
@@ -154,13 +154,8 @@ fn line(frame: &Frame, series: &Series, (colour, dash): (&str, &str)) -> String 
         "<path fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-linejoin=\"round\"\
          {dashes} d=\""
     );
-    for (k, &(x, y)) in series.points.iter().enumerate() {
-        let (x, y) = frame.pixel(x, y);
-        out.push(if k == 0 { 'M' } else { 'L' });
-        push_px(&mut out, x);
-        out.push(',');
-        push_px(&mut out, y);
-    }
+    let pixels = series.points.iter().map(|&(x, y)| frame.pixel(x, y));
+    push_path(&mut out, pixels, "L");
     out.push_str("\"/>");
     // A long series is a line: markers on every point would only thicken it.
     let marked = match series.points.len() <= MARKED_POINTS {

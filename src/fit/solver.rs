@@ -108,14 +108,8 @@ impl<S> StoppingRule<S> {
     /// Records `state`'s iterate.
     fn record(&mut self, state: &BfgsState) {
         if let (Some(w), Some(g)) = (state.get_param(), state.get_gradient()) {
-            let (w, g) = (w.to_vec(), g.to_vec());
-            record(
-                &mut self.iterates,
-                &w,
-                state.get_cost(),
-                &g,
-                self.passes.get(),
-            );
+            let (w, g, passes) = (w.to_vec(), g.to_vec(), self.passes.get());
+            record(&mut self.iterates, &w, state.get_cost(), &g, passes);
         }
     }
 

@@ -39,41 +39,52 @@ pub(crate) struct BlockSums {
     pub hess: [f64; 6],
 }
 
+impl BlockSums {
+    /// The sums in one row: loss, gradient, Hessian.
+    pub(crate) fn to_array(self) -> [f64; 10] {
+        let (g, h) = (self.grad, self.hess);
+        [
+            self.loss, g[0], g[1], g[2], h[0], h[1], h[2], h[3], h[4], h[5],
+        ]
+    }
+
+    /// The sums from one row in the order of [`BlockSums::to_array`].
+    pub(crate) fn from_array(s: [f64; 10]) -> BlockSums {
+        BlockSums {
+            loss: s[0],
+            grad: [s[1], s[2], s[3]],
+            hess: [s[4], s[5], s[6], s[7], s[8], s[9]],
+        }
+    }
+}
+
+/// Adds `term` to `sum` with Neumaier's compensation, kept in `compensation`.
+pub(crate) fn neumaier(sum: &mut f64, compensation: &mut f64, term: f64) {
+    let t = *sum + term;
+    *compensation += if sum.abs() >= term.abs() {
+        (*sum - t) + term
+    } else {
+        (term - t) + *sum
+    };
+    *sum = t;
+}
+
+/// The eight lanes added as a fixed tree: ((0+4)+(2+6)) + ((1+5)+(3+7)).
+pub(crate) fn add_lanes(v: &[f64; LANES]) -> f64 {
+    let q = [v[0] + v[4], v[1] + v[5], v[2] + v[6], v[3] + v[7]];
+    (q[0] + q[2]) + (q[1] + q[3])
+}
+
 /// Adds the blocks in order, with Neumaier's compensation so that the total does not
 /// depend on how large N is beyond the rounding of each block.
 pub(crate) fn add_blocks(blocks: &[BlockSums]) -> BlockSums {
-    const TERMS: usize = 10;
-    let mut sum = [0.0; TERMS];
-    let mut compensation = [0.0; TERMS];
+    let (mut sum, mut compensation) = ([0.0; 10], [0.0; 10]);
     for block in blocks {
-        let terms = [
-            block.loss,
-            block.grad[0],
-            block.grad[1],
-            block.grad[2],
-            block.hess[0],
-            block.hess[1],
-            block.hess[2],
-            block.hess[3],
-            block.hess[4],
-            block.hess[5],
-        ];
-        for k in 0..TERMS {
-            let t = sum[k] + terms[k];
-            compensation[k] += if sum[k].abs() >= terms[k].abs() {
-                (sum[k] - t) + terms[k]
-            } else {
-                (terms[k] - t) + sum[k]
-            };
-            sum[k] = t;
+        for (k, term) in block.to_array().into_iter().enumerate() {
+            neumaier(&mut sum[k], &mut compensation[k], term);
         }
     }
-    let s: [f64; TERMS] = std::array::from_fn(|k| sum[k] + compensation[k]);
-    BlockSums {
-        loss: s[0],
-        grad: [s[1], s[2], s[3]],
-        hess: [s[4], s[5], s[6], s[7], s[8], s[9]],
-    }
+    BlockSums::from_array(std::array::from_fn(|k| sum[k] + compensation[k]))
 }
 
 /// Sums of a block of rows kept per lane: row i of the block goes to lane i mod 8.

@@ -17,7 +17,7 @@
 
 use rayon::prelude::*;
 
-use super::blocks::{CHUNK_ROWS, LANES, PARALLEL_MIN_ROWS, has_avx2};
+use super::blocks::{CHUNK_ROWS, LANES, PARALLEL_MIN_ROWS, add_lanes, has_avx2, neumaier};
 use crate::data::{Dataset, visits};
 use crate::fastmath::{exp_neg, logistic_parts};
 
@@ -82,14 +82,8 @@ pub fn loss_along_w1(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -
         .map(|k| {
             // Neumaier's compensated sum over the blocks, in order.
             let (mut sum, mut compensation) = (0.0f64, 0.0f64);
-            for term in sums.iter().map(|s| s[k]) {
-                let t = sum + term;
-                compensation += if sum.abs() >= term.abs() {
-                    (sum - t) + term
-                } else {
-                    (term - t) + sum
-                };
-                sum = t;
+            for s in &sums {
+                neumaier(&mut sum, &mut compensation, s[k]);
             }
             let w1 = line.at(k);
             let penalty = if lambda > 0.0 {
@@ -203,18 +197,11 @@ pub(super) fn block_sums_portable(
     (0..count)
         .map(|k| {
             // Lanes in a fixed tree, as the fused pass adds them.
-            let lanes: [f64; LANES] = std::array::from_fn(|lane| {
+            add_lanes(&std::array::from_fn(|lane| {
                 acc.relu[k][lane]
                     + (libm::log(acc.product[k][lane])
                         + acc.exponent[k][lane] as f64 * std::f64::consts::LN_2)
-            });
-            let q = [
-                lanes[0] + lanes[4],
-                lanes[1] + lanes[5],
-                lanes[2] + lanes[6],
-                lanes[3] + lanes[7],
-            ];
-            (q[0] + q[2]) + (q[1] + q[3])
+            }))
         })
         .collect()
 }

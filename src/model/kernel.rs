@@ -1,38 +1,23 @@
 //! One block's sums: the row loop of the fused pass, on the scalar path and (where the CPU
 //! has it) AVX2, which do the same IEEE operations in the same order.
 
-use super::blocks::{BlockSums, GRADIENT, HESSIAN, LANES, LaneSums, has_avx2};
+use super::blocks::{BlockSums, GRADIENT, HESSIAN, LANES, LaneSums, add_lanes, has_avx2};
 use crate::fastmath::logistic_parts;
 
 #[cfg(target_arch = "x86_64")]
 mod avx2;
 
-/// One block's sums, on the widest vector unit this CPU has. Both paths do the same IEEE
-/// operations in the same order for every row (and never a fused multiply-add), so they
+/// One block's sums, on the widest vector unit this CPU has where `vector` allows it (the
+/// test of the vector path, in `paths`, asks for the scalar path too). Both paths do the same
+/// IEEE operations in the same order for every row (and never a fused multiply-add), so they
 /// give the same bits; a test holds them to it.
 pub(crate) fn block_sums<const DEPTH: u8>(
     w: [f64; 3],
     x1: &[f64],
     x2: &[f64],
     y: &[u8],
+    vector: bool,
 ) -> BlockSums {
-    sums::<DEPTH>(w, x1, x2, y, true)
-}
-
-/// The same sums on the scalar path only (for the test of the vector path, in `paths`).
-#[cfg(feature = "test-support")]
-pub(crate) fn block_sums_scalar<const DEPTH: u8>(
-    w: [f64; 3],
-    x1: &[f64],
-    x2: &[f64],
-    y: &[u8],
-) -> BlockSums {
-    sums::<DEPTH>(w, x1, x2, y, false)
-}
-
-/// The sums, with the vector path where the CPU has one and `vector` allows it.
-#[inline(always)]
-fn sums<const DEPTH: u8>(w: [f64; 3], x1: &[f64], x2: &[f64], y: &[u8], vector: bool) -> BlockSums {
     let mut acc: LaneSums = [[0.0; LANES]; 10];
     let mut done = 0;
     #[cfg(target_arch = "x86_64")]
@@ -47,21 +32,7 @@ fn sums<const DEPTH: u8>(w: [f64; 3], x1: &[f64], x2: &[f64], y: &[u8], vector: 
     for i in done..y.len() {
         add_row::<DEPTH>(&mut acc, i % LANES, w, x1[i], x2[i], y[i]);
     }
-    reduce_lanes(&acc)
-}
-
-/// Lanes are added as a fixed tree: ((0+4)+(2+6)) + ((1+5)+(3+7)).
-fn reduce_lanes(acc: &LaneSums) -> BlockSums {
-    let reduce = |v: &[f64; LANES]| {
-        let q = [v[0] + v[4], v[1] + v[5], v[2] + v[6], v[3] + v[7]];
-        (q[0] + q[2]) + (q[1] + q[3])
-    };
-    let r: [f64; 10] = std::array::from_fn(|k| reduce(&acc[k]));
-    BlockSums {
-        loss: r[0],
-        grad: [r[1], r[2], r[3]],
-        hess: [r[4], r[5], r[6], r[7], r[8], r[9]],
-    }
+    BlockSums::from_array(acc.each_ref().map(add_lanes))
 }
 
 /// Adds one row's loss, gradient and (optionally) Hessian terms to accumulator `lane`.

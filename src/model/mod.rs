@@ -121,11 +121,6 @@ impl<'a> LogisticObjective<'a> {
         self.lambda
     }
 
-    /// The data set.
-    pub fn data(&self) -> &Dataset {
-        self.data
-    }
-
     /// E(w), and as `DEPTH` asks ∇E(w) and the Hessian, in one pass over the data.
     pub(crate) fn evaluate<const DEPTH: u8>(&self, w: [f64; 3]) -> BlockSums {
         let mut total = match self.passes.recall(w, DEPTH) {
@@ -165,7 +160,7 @@ impl<'a> LogisticObjective<'a> {
         let fill = |(index, slot): (usize, &mut BlockSums)| {
             let start = index * CHUNK_ROWS;
             let end = (start + CHUNK_ROWS).min(y.len());
-            *slot = block_sums::<DEPTH>(w, &x1[start..end], &x2[start..end], &y[start..end]);
+            *slot = block_sums::<DEPTH>(w, &x1[start..end], &x2[start..end], &y[start..end], true);
             visits::visit(&visits::FUSED);
         };
         if y.len() >= PARALLEL_MIN_ROWS {

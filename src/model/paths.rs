@@ -1,8 +1,8 @@
 //! The vector and scalar paths of each pass, side by side, for the test that holds them to
 //! the same bits on every CPU with AVX2 (`tests/vector_paths.rs`). Not part of the API.
 
+use super::blocks::HESSIAN;
 pub use super::blocks::has_avx2;
-use super::blocks::{BlockSums, HESSIAN};
 use super::curve::{self, Line};
 use super::kernel;
 
@@ -17,16 +17,8 @@ pub fn fused_block(
     if !has_avx2() {
         return None;
     }
-    let flat = |s: BlockSums| {
-        let mut all = [0.0; 10];
-        all[0] = s.loss;
-        all[1..4].copy_from_slice(&s.grad);
-        all[4..].copy_from_slice(&s.hess);
-        all
-    };
-    let scalar = kernel::block_sums_scalar::<HESSIAN>(w, x1, x2, y);
-    let vector = kernel::block_sums::<HESSIAN>(w, x1, x2, y);
-    Some((flat(scalar), flat(vector)))
+    let sums = |vector| kernel::block_sums::<HESSIAN>(w, x1, x2, y, vector).to_array();
+    Some((sums(false), sums(true)))
 }
 
 /// One block's loss along `line` (the loss-curve pass) built without and with AVX2, or

@@ -124,24 +124,14 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A sink that hashes and counts what passes through it, then hands it on.
-pub struct Tally<S> {
+/// What a file's bytes come to (its [`Made`]), seen piece by piece.
+#[derive(Default)]
+pub struct Tally {
     hasher: Sha256,
     len: u64,
-    /// Where the bytes go.
-    pub inner: S,
 }
 
-impl<S> Tally<S> {
-    /// Tallies what goes to `inner`.
-    pub fn new(inner: S) -> Self {
-        Tally {
-            hasher: Sha256::new(),
-            len: 0,
-            inner,
-        }
-    }
-
+impl Tally {
     /// Counts and hashes `piece`.
     pub fn see(&mut self, piece: &[u8]) {
         self.hasher.update(piece);
@@ -161,13 +151,12 @@ impl<S> Tally<S> {
 pub fn materialise(artifacts: &[Artifact]) -> Result<Vec<(String, Vec<u8>)>> {
     let bytes = std::sync::Mutex::new(BTreeMap::new());
     in_order(artifacts, |artifact, made| {
-        let mut tally = Tally::new(Vec::new());
+        let (mut tally, mut all) = (Tally::default(), Vec::new());
         feed(artifact, made, &mut |piece| {
             tally.see(piece);
-            tally.inner.extend_from_slice(piece);
+            all.extend_from_slice(piece);
             Ok(())
         })?;
-        let all = std::mem::take(&mut tally.inner);
         bytes
             .lock()
             .unwrap_or_else(|p| p.into_inner())

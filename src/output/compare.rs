@@ -113,7 +113,7 @@ pub fn verdicts(
         let mut same = on_disk.is_ok();
         let mut read_error = None;
         let mut bytes = keep(artifact).then(Vec::new);
-        let mut tally = Tally::new(());
+        let mut tally = Tally::default();
         artifact::feed(artifact, made, &mut |piece| {
             tally.see(piece);
             if let Some(bytes) = &mut bytes {

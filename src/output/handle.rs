@@ -7,6 +7,7 @@ use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io;
 use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path, PathBuf};
 
 use rustix::fs::{AtFlags, CWD, FileType, Mode, OFlags};
@@ -53,11 +54,8 @@ impl Folder {
         for part in path.components() {
             match part {
                 Component::RootDir | Component::CurDir => {}
-                Component::Normal(name) => {
-                    at = rustix::fs::openat(&at, name, DIRECTORY, Mode::empty())?;
-                }
-                Component::ParentDir => {
-                    at = rustix::fs::openat(&at, "..", DIRECTORY, Mode::empty())?;
+                Component::Normal(_) | Component::ParentDir => {
+                    at = rustix::fs::openat(&at, part.as_os_str(), DIRECTORY, Mode::empty())?;
                 }
                 Component::Prefix(_) => return Err(io::ErrorKind::Unsupported.into()),
             }
@@ -78,7 +76,7 @@ impl Folder {
         let mut entries = Vec::new();
         while let Some(entry) = dir.read() {
             let entry = entry?;
-            let name = OsStr::from_bytes_lossless(entry.file_name().to_bytes());
+            let name = OsStr::from_bytes(entry.file_name().to_bytes()).to_os_string();
             if name == "." || name == ".." {
                 continue;
             }
@@ -181,9 +179,7 @@ impl Folder {
         let stat = rustix::fs::fstat(&self.fd)?;
         Ok((stat.st_dev as u64, stat.st_ino as u64))
     }
-}
 
-impl Folder {
     /// Opens the folder `path` names, following symbolic links: for a place the user named
     /// (a link there is the user's choice). Everything below it is then reached without.
     pub(crate) fn open_following(path: &Path) -> io::Result<Folder> {
@@ -459,18 +455,6 @@ fn random_letters(count: usize) -> String {
             letter
         })
         .collect()
-}
-
-/// An OS string from bytes (no conversion on unix).
-trait FromBytes {
-    fn from_bytes_lossless(bytes: &[u8]) -> OsString;
-}
-
-impl FromBytes for OsStr {
-    fn from_bytes_lossless(bytes: &[u8]) -> OsString {
-        use std::os::unix::ffi::OsStrExt;
-        OsStr::from_bytes(bytes).to_os_string()
-    }
 }
 
 #[cfg(test)]

@@ -126,39 +126,30 @@ impl Target {
 
 /// The absolute path of `given`, links resolved as far as the path exists.
 fn resolve_path(given: &Path) -> Result<PathBuf> {
+    let not_a_folder = |kind| OutputError::NotAFolder {
+        path: given.to_path_buf(),
+        kind,
+    };
     match fs::symlink_metadata(given) {
         Ok(meta) if meta.file_type().is_symlink() => {
             let resolved = fs::canonicalize(given).map_err(|_| OutputError::DanglingLink {
                 path: given.to_path_buf(),
                 target: fs::read_link(given).unwrap_or_default(),
             })?;
-            let meta = fs::metadata(&resolved).map_err(io_error(&resolved))?;
-            if meta.is_dir() {
-                Ok(resolved)
-            } else {
-                Err(OutputError::NotAFolder {
-                    path: given.to_path_buf(),
-                    kind: "a symbolic link to a file",
-                })
+            match fs::metadata(&resolved)
+                .map_err(io_error(&resolved))?
+                .is_dir()
+            {
+                true => Ok(resolved),
+                false => Err(not_a_folder("a symbolic link to a file")),
             }
         }
         Ok(meta) if meta.is_dir() => fs::canonicalize(given).map_err(io_error(given)),
-        Ok(meta) => Err(OutputError::NotAFolder {
-            path: given.to_path_buf(),
-            kind: handle::describe(&meta),
-        }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => match resolve_lenient(given) {
-            Ok(Some(path)) => Ok(path),
-            Ok(None) => Err(OutputError::NotAFolder {
-                path: given.to_path_buf(),
-                kind: "a path through folders that do not exist",
-            }),
-            Err(e) => Err(io_error(given)(e)),
-        },
-        Err(e) => Err(OutputError::Io {
-            path: given.to_path_buf(),
-            source: e,
-        }),
+        Ok(meta) => Err(not_a_folder(handle::describe(&meta))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => resolve_lenient(given)
+            .map_err(io_error(given))?
+            .ok_or_else(|| not_a_folder("a path through folders that do not exist")),
+        Err(e) => Err(io_error(given)(e)),
     }
 }
 

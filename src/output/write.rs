@@ -8,9 +8,7 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
-use super::artifact::{self, Artifact, Tally, hex};
+use super::artifact::{self, Artifact, Tally};
 use super::error::{OutputError, io_error};
 use super::handle::{EntryKind, Folder, is_not_a_folder};
 use super::manifest::{self, Kind, Manifest, TOOL};
@@ -311,13 +309,13 @@ fn stage(
             Some((folder, name)) => (&folders[folder], name),
             None => (root, artifact.path.as_str()),
         };
-        let file = folder
+        let mut file = folder
             .create_new(OsStr::new(name), 0o666)
             .map_err(io_error(&destination))?;
-        let mut tally = Tally::new(file);
+        let mut tally = Tally::default();
         artifact::feed(artifact, made, &mut |piece| {
             tally.see(piece);
-            tally.inner.write_all(piece)
+            file.write_all(piece)
         })
         .map_err(|e| match e {
             OutputError::Io { source, .. } => OutputError::Io {
@@ -327,7 +325,7 @@ fn stage(
             other => other,
         })?;
         if !SYNC_WHOLE_FILE_SYSTEM {
-            tally.inner.sync_all().map_err(io_error(&destination))?;
+            file.sync_all().map_err(io_error(&destination))?;
         }
         Ok(tally.made())
     })?;
@@ -489,16 +487,15 @@ fn unchanged(folder: &Folder, name: &OsStr, hash: Option<&str>) -> bool {
     let Ok(Some(mut file)) = folder.open_file(name) else {
         return false;
     };
-    let mut hasher = Sha256::new();
+    let mut tally = Tally::default();
     let mut buffer = vec![0u8; 1 << 16];
     loop {
         match file.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => hasher.update(&buffer[..n]),
+            Ok(0) => return tally.made().sha256 == hash,
+            Ok(n) => tally.see(&buffer[..n]),
             Err(_) => return false,
         }
     }
-    hex(&hasher.finalize()) == hash
 }
 
 /// Gives the entry `name` of `from` the second name `name` in `to` (a link is linked, never

@@ -78,14 +78,12 @@ impl ProjectFile {
 
     /// Parses `text`, the contents of `path`.
     pub fn parse(path: &Path, text: String) -> Result<ProjectFile, ProjectError> {
-        match toml::from_str::<FileValues>(&text) {
-            Ok(values) => Ok(ProjectFile {
-                path: path.to_path_buf(),
-                text,
-                values,
-            }),
-            Err(e) => Err(explain(path, &text, &e)),
-        }
+        let values = toml::from_str(&text).map_err(|e| explain(path, &text, &e))?;
+        Ok(ProjectFile {
+            path: path.to_path_buf(),
+            text,
+            values,
+        })
     }
 
     /// The place of a value's span.
@@ -110,10 +108,11 @@ fn explain(path: &Path, text: &str, error: &toml::de::Error) -> ProjectError {
     let message = error.message().trim().to_string();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default().to_string();
-        let table = key_at(text, span.start)
-            .and_then(|k| k.rsplit_once('.').map(|(table, _)| table.to_string()));
-        let dotted = match &table {
-            Some(table) => format!("{table}.{name}"),
+        let dotted = match key_at(text, span.start)
+            .as_deref()
+            .and_then(|k| k.rsplit_once('.'))
+        {
+            Some((table, _)) => format!("{table}.{name}"),
             None => name,
         };
         return ProjectError::File {
@@ -123,11 +122,8 @@ fn explain(path: &Path, text: &str, error: &toml::de::Error) -> ProjectError {
         };
     }
     let key = key_at(text, span.start);
-    let message = match key.as_deref().and_then(Key::named) {
-        Some(known) => match found(&message) {
-            Some(found) => format!("expected {}, got {found}", known.expected()),
-            None => message,
-        },
+    let message = match key.as_deref().and_then(Key::named).zip(found(&message)) {
+        Some((known, found)) => format!("expected {}, got {found}", known.expected()),
         None => message,
     };
     ProjectError::File {

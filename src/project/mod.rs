@@ -66,26 +66,6 @@ pub struct Overrides {
     pub number_tolerance: Option<f64>,
 }
 
-impl Overrides {
-    /// Whether a flag gave `key`.
-    pub fn gives(&self, key: Key) -> bool {
-        match key {
-            Key::Seed => self.seed.is_some(),
-            Key::N => self.n.is_some(),
-            Key::Lambdas => self.lambdas.is_some(),
-            Key::SiteUrl => self.site_url.is_some(),
-            Key::Templates => self.templates.is_some(),
-            Key::Out => self.out.is_some(),
-            Key::Baseline => self.baseline.is_some(),
-            Key::ReviewDir => self.review_dir.is_some(),
-            Key::Tolerance => self.tolerance.is_some(),
-            Key::Threshold => self.threshold.is_some(),
-            Key::MaxDiffPixels => self.max_diff_pixels.is_some(),
-            Key::NumberTolerance => self.number_tolerance.is_some(),
-        }
-    }
-}
-
 /// Which project file to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Lookup {
@@ -430,7 +410,7 @@ impl Resolver<'_> {
         self.value(key, flag, in_file, || default)
     }
 
-    /// A review tolerance, checked as [`Tolerances::new`] checks it.
+    /// A review tolerance, checked by [`Tolerance::check`].
     fn tolerance(
         &mut self,
         key: Key,

@@ -36,17 +36,17 @@ pub struct CompareOptions {
     /// Count anti-aliased pixels apart from real changes (pixelmatch with `includeAA: false`).
     /// When false, every pixel over the threshold is a real change.
     pub detect_antialiasing: bool,
-    /// How much of the expected image's brightness shows through the unchanged pixels of
-    /// [`diff_image`]: 0 is white, 1 the original grey level.
-    pub fade: f64,
 }
+
+/// How much of the expected image's brightness shows through the unchanged pixels of
+/// [`diff_image`]: 0 is white, 1 the original grey level.
+const FADE: f64 = 0.1;
 
 impl Default for CompareOptions {
     fn default() -> Self {
         CompareOptions {
             threshold: 0.1,
             detect_antialiasing: true,
-            fade: 0.1,
         }
     }
 }
@@ -76,7 +76,7 @@ impl Comparison {
 }
 
 /// How two images of one size differ.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct PixelStats {
     /// Root mean square of expected − actual over every R, G and B value (0–255), as
     /// matplotlib's `compare_images` computes it for opaque images.
@@ -105,19 +105,13 @@ impl PixelStats {
 /// Compares `actual` with `expected`: RMS over channels and counts of changed, differing and
 /// anti-aliased pixels. Different sizes are reported, not compared.
 pub fn compare(expected: &Image, actual: &Image, options: &CompareOptions) -> Comparison {
-    if let Some(mismatch) = size_mismatch(expected, actual) {
-        return Comparison::SizeMismatch {
-            expected: mismatch.0,
-            actual: mismatch.1,
-        };
+    if let Some((expected, actual)) = size_mismatch(expected, actual) {
+        return Comparison::SizeMismatch { expected, actual };
     }
     let total = u64::from(expected.width()) * u64::from(expected.height());
     let mut stats = PixelStats {
-        rms: 0.0,
-        changed: 0,
-        differing: 0,
-        antialiased: 0,
         total,
+        ..PixelStats::default()
     };
     if expected.rgba() == actual.rgba() {
         return Comparison::Pixels(stats);
@@ -155,36 +149,18 @@ pub fn diff_image(
     if let Some((expected, actual)) = size_mismatch(expected, actual) {
         return Err(RasterError::SizeMismatch { expected, actual });
     }
-    let fade = clamp_unit(options.fade);
     let mut out = vec![255; expected.rgba().len()];
     classify(expected, actual, options, |index, verdict, e, _| {
         let colour = match verdict {
             Verdict::Differing => DIFF_COLOUR,
             Verdict::Antialiased => AA_COLOUR,
             Verdict::Unchanged | Verdict::BelowThreshold => {
-                let grey = (255.0 + (luma(e) - 255.0) * fade).round().clamp(0.0, 255.0) as u8;
+                let grey = (255.0 + (luma(e) - 255.0) * FADE).round().clamp(0.0, 255.0) as u8;
                 [grey; 3]
             }
         };
         out[index * 4..index * 4 + 3].copy_from_slice(&colour);
     });
-    Image::from_rgba(expected.width(), expected.height(), out)
-}
-
-/// matplotlib's difference picture: |expected − actual| per channel, times 10, clamped to 255.
-pub fn abs_diff_image(expected: &Image, actual: &Image) -> Result<Image, RasterError> {
-    if let Some((expected, actual)) = size_mismatch(expected, actual) {
-        return Err(RasterError::SizeMismatch { expected, actual });
-    }
-    let out = expected
-        .rgba()
-        .chunks_exact(4)
-        .zip(actual.rgba().chunks_exact(4))
-        .flat_map(|(e, a)| {
-            let channel = |i: usize| (e[i].abs_diff(a[i]) as u16 * 10).min(255) as u8;
-            [channel(0), channel(1), channel(2), 255]
-        })
-        .collect();
     Image::from_rgba(expected.width(), expected.height(), out)
 }
 

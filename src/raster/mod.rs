@@ -30,8 +30,7 @@ use resvg::tiny_skia;
 use resvg::usvg::{self, fontdb};
 
 pub use compare::{
-    AA_COLOUR, CompareOptions, Comparison, DIFF_COLOUR, PixelStats, abs_diff_image, compare,
-    diff_image,
+    AA_COLOUR, CompareOptions, Comparison, DIFF_COLOUR, PixelStats, compare, diff_image,
 };
 pub use error::{MAX_DEPTH, MAX_ELEMENTS, MAX_PAINTED, MAX_PIXELS, MAX_SVG_BYTES, RasterError};
 pub use image::Image;

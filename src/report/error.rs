@@ -59,7 +59,7 @@ pub enum ReportError {
 
 /// Where a page template went wrong and why: its file (as the user named it), the line and
 /// column when the engine knows them, the engine's message, and the lines it points at.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TemplateError {
     /// The template's file, as named (`templates/report.html`).
     pub file: String,
@@ -82,19 +82,13 @@ const MESSAGE_CHARS: usize = 600;
 impl TemplateError {
     /// The engine's error, placed in the template `text` called `name`.
     pub(crate) fn from_tera(error: &tera::Error, name: &str, text: &str) -> Self {
-        let placed = match error.kind() {
-            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-                Some(report)
-            }
-            _ => None,
-        };
-        let Some(report) = placed else {
+        let (tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report)) =
+            error.kind()
+        else {
             return TemplateError {
                 file: name.to_string(),
-                line: None,
-                column: None,
                 message: cut(&one_line(&error.to_string()), MESSAGE_CHARS),
-                excerpt: Vec::new(),
+                ..TemplateError::default()
             };
         };
         let span = report.span();

@@ -156,9 +156,8 @@ fn read_template(dir: &Path) -> Result<PageTemplate> {
         ReportError::Template(TemplateError {
             file: name.clone(),
             line: Some(line),
-            column: None,
             message: "the file is not UTF-8 text".into(),
-            excerpt: Vec::new(),
+            ..TemplateError::default()
         })
     })?;
     Ok(PageTemplate {
@@ -185,10 +184,8 @@ fn render_page(template: &PageTemplate, context: &PageContext) -> Result<String>
     let stopped = |message: String| {
         ReportError::Template(TemplateError {
             file: template.name.clone(),
-            line: None,
-            column: None,
             message,
-            excerpt: Vec::new(),
+            ..TemplateError::default()
         })
     };
     let mut tera = tera::Tera::new();

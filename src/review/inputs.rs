@@ -7,7 +7,7 @@ use crate::figures::FigureId;
 use crate::report::DATA_DIR;
 use crate::study::DatasetName;
 
-use super::numbers::{Change, Key, Leaf, PATH, Scope};
+use super::numbers::{Change, Key, Leaf, Moved, PATH, Scope, by_scope};
 
 /// A part of the run's results that figures are drawn from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,29 +146,19 @@ pub fn causes(id: FigureId, changes: &[Change], changed_files: &[&str]) -> Vec<C
         }
         let mut phrases = Vec::new();
         // One phrase per scope: the separable fits are several fits, each moving on its own.
-        let mut scopes: Vec<&Scope> = Vec::new();
-        for change in &moved {
-            if !scopes.contains(&&change.key.scope) {
-                scopes.push(&change.key.scope);
-            }
-        }
-        for scope in scopes {
-            let here: Vec<&&Change> = moved.iter().filter(|c| &c.key.scope == scope).collect();
+        for (scope, here, how) in by_scope(moved) {
             // A fit's scope already says how its λ moved.
             let moves: Vec<String> = here
                 .iter()
                 .filter(|c| c.key.field != "lambda")
                 .map(|c| movement(c))
                 .collect();
-            if *scope == Scope::Run {
-                phrases.extend(moves);
-            } else if here.iter().all(|c| c.old == Leaf::Absent) {
-                phrases.push(format!("{scope} is new"));
-            } else if here.iter().all(|c| c.new == Leaf::Absent) {
-                phrases.push(format!("{scope} is gone"));
-            } else {
-                phrases.push(format!("{scope} moved: {}", moves.join(", ")));
-            }
+            phrases.extend(match (scope, how) {
+                (Scope::Run, _) => moves,
+                (_, Moved::New) => vec![format!("{scope} is new")],
+                (_, Moved::Gone) => vec![format!("{scope} is gone")],
+                (_, Moved::Changed) => vec![format!("{scope} moved: {}", moves.join(", "))],
+            });
         }
         if let Some(file) = file {
             phrases.push(format!("{file} changed"));

@@ -194,11 +194,7 @@ fn prose(text: &str, in_table: bool) -> String {
     let mut out = String::with_capacity(text.len());
     // Text between backticks is code; an odd backtick at the end is a plain one.
     let parts: Vec<&str> = text.split('`').collect();
-    let closed = if parts.len().is_multiple_of(2) {
-        parts.len() - 1
-    } else {
-        parts.len()
-    };
+    let closed = parts.len() - usize::from(parts.len().is_multiple_of(2));
     for (k, part) in parts.iter().enumerate() {
         if k % 2 == 1 && k < closed {
             let span = code_span(part);

@@ -6,6 +6,7 @@
 //! files' hashes (`artifacts`) are left out: the byte-level verdicts already say which files
 //! changed.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::numbers::short;
@@ -187,7 +188,9 @@ pub enum Moved {
 
 /// `changes` grouped by their part of `results.json`, in the order each part first comes,
 /// with how each part moved.
-pub fn by_scope(changes: &[Change]) -> Vec<(&Scope, Vec<&Change>, Moved)> {
+pub fn by_scope<'a>(
+    changes: impl IntoIterator<Item = &'a Change>,
+) -> Vec<(&'a Scope, Vec<&'a Change>, Moved)> {
     let mut groups: Vec<(&Scope, Vec<&Change>)> = Vec::new();
     for change in changes {
         match groups
@@ -198,19 +201,16 @@ pub fn by_scope(changes: &[Change]) -> Vec<(&Scope, Vec<&Change>, Moved)> {
             None => groups.push((&change.key.scope, vec![change])),
         }
     }
-    let moved = |here: &[&Change]| {
-        if here.iter().all(|c| c.old == Leaf::Absent) {
-            Moved::New
-        } else if here.iter().all(|c| c.new == Leaf::Absent) {
-            Moved::Gone
-        } else {
-            Moved::Changed
-        }
-    };
     groups
         .into_iter()
         .map(|(scope, here)| {
-            let how = moved(&here);
+            let how = if here.iter().all(|c| c.old == Leaf::Absent) {
+                Moved::New
+            } else if here.iter().all(|c| c.new == Leaf::Absent) {
+                Moved::Gone
+            } else {
+                Moved::Changed
+            };
             (scope, here, how)
         })
         .collect()
@@ -264,17 +264,14 @@ pub fn compare(baseline: &[u8], candidate: &[u8], tolerance: f64) -> Result<Numb
     let mut old = flatten(baseline, Side::Baseline)?;
     let mut new = flatten(candidate, Side::Run)?;
     // Each fit's scope names its strength on both sides.
-    let strengths: std::collections::HashMap<String, Strengths> = {
-        let mut all: std::collections::HashMap<String, Strengths> = Default::default();
-        for (key, _) in old.iter().chain(&new) {
-            if let Scope::Fit { lambda, .. } = &key.scope {
-                let both = all.entry(key.scope_id()).or_default();
-                both.baseline = both.baseline.or(lambda.baseline);
-                both.run = both.run.or(lambda.run);
-            }
+    let mut strengths: HashMap<String, Strengths> = HashMap::new();
+    for (key, _) in old.iter().chain(&new) {
+        if let Scope::Fit { lambda, .. } = &key.scope {
+            let both = strengths.entry(key.scope_id()).or_default();
+            both.baseline = both.baseline.or(lambda.baseline);
+            both.run = both.run.or(lambda.run);
         }
-        all
-    };
+    }
     for (key, _) in old.iter_mut().chain(new.iter_mut()) {
         let id = key.scope_id();
         if let Scope::Fit { lambda, .. } = &mut key.scope
@@ -286,31 +283,27 @@ pub fn compare(baseline: &[u8], candidate: &[u8], tolerance: f64) -> Result<Numb
     let mut numbers = Numbers::default();
     let mut seen = vec![false; new.len()];
     // By the key's text: keys hold floats (λ), which have no total order or hash of their own.
-    let index: std::collections::HashMap<String, usize> = new
+    let index: HashMap<String, usize> = new
         .iter()
         .enumerate()
         .map(|(at, (key, _))| (key.to_string(), at))
         .collect();
     for (key, a) in &old {
-        let found = index.get(&key.to_string()).copied();
-        let b = match found {
-            Some(at) => {
-                seen[at] = true;
-                &new[at].1
-            }
-            None => &Leaf::Absent,
-        };
-        numbers.compared += 1;
+        let b = index.get(&key.to_string()).map_or(&Leaf::Absent, |&at| {
+            seen[at] = true;
+            &new[at].1
+        });
         judge(&mut numbers, key, a, b, tolerance);
     }
     for ((key, b), _) in new.iter().zip(&seen).filter(|(_, seen)| !**seen) {
-        numbers.compared += 1;
         judge(&mut numbers, key, &Leaf::Absent, b, tolerance);
     }
     Ok(numbers)
 }
 
+/// Counts the value of `key` as compared, and notes how `a` (the baseline's) and `b` differ.
 fn judge(numbers: &mut Numbers, key: &Key, a: &Leaf, b: &Leaf, tolerance: f64) {
+    numbers.compared += 1;
     if a == b {
         return;
     }
@@ -425,24 +418,16 @@ impl<'de> serde::de::Visitor<'de> for NodeVisitor {
         Ok(Node::Leaf(Leaf::Null))
     }
 
-    fn visit_none<E>(self) -> Result<Node, E> {
-        Ok(Node::Leaf(Leaf::Null))
-    }
-
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Node::List(items))
+        std::iter::from_fn(|| seq.next_element().transpose())
+            .collect::<Result<_, _>>()
+            .map(Node::List)
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        let mut members = Vec::new();
-        while let Some((name, value)) = map.next_entry::<String, Node>()? {
-            members.push((name, value));
-        }
-        Ok(Node::Object(members))
+        std::iter::from_fn(|| map.next_entry().transpose())
+            .collect::<Result<_, _>>()
+            .map(Node::Object)
     }
 }
 

@@ -15,7 +15,8 @@ use super::findings::{FigureReview, FileReview, Review};
 use super::inputs::Cause;
 use super::pictures::{Look, Picture, Png, SCALE};
 use super::record;
-use super::sections::{HunkView, NumberGroup, TextFile, code_spans, hunks, numbers, page_text};
+use super::sections::{NumberGroup, TextFile, code_spans, numbers, page_text};
+use super::text::Hunk;
 use super::verdict::{Header, State, error_line, last_line, state};
 use crate::numbers::{counted, short};
 use crate::output::{Artifact, Body, Ledger, REVIEW, Verdict};
@@ -59,15 +60,11 @@ pub fn error_artifacts(message: &str, header: &Header) -> Result<Vec<Artifact>, 
     let context = PageContext {
         version: env!("CARGO_PKG_VERSION"),
         state: State::Error,
-        acceptable: false,
-        compared: false,
         headline: "the review could not be made".into(),
         verdict_parts: code_spans(&error_line(message)),
         verdict_line: error_line(message),
-        accept_command: String::new(),
         baseline: header.baseline.clone(),
         run: header.run.clone(),
-        tolerances: String::new(),
         ..PageContext::default()
     };
     let page = render(&context)?;
@@ -119,7 +116,7 @@ struct PageContext {
     numbers_note: String,
     groups: Vec<NumberGroup>,
     text_note: String,
-    page_hunks: Vec<HunkView>,
+    page_hunks: Vec<Hunk>,
     text_files: Vec<TextFile>,
 }
 
@@ -374,7 +371,7 @@ fn text_files(review: &Review) -> Vec<TextFile> {
                 ),
                 None => t.note.clone(),
             },
-            hunks: t.diff.as_ref().map(hunks).unwrap_or_default(),
+            hunks: t.diff.as_ref().map(|d| d.hunks.clone()).unwrap_or_default(),
         })
         .collect()
 }
@@ -389,17 +386,14 @@ fn files(review: &Review, anchors: &mut Anchors) -> (Vec<FileRow>, Vec<String>) 
             identical.push(file.path.clone());
             continue;
         }
-        let (anchor, thumbnail) = match anchors.remove(&file.path) {
-            Some((anchor, thumbnail)) => (Some(anchor), thumbnail),
-            None => (None, None),
-        };
+        let (anchor, thumbnail) = anchors.remove(&file.path).unzip();
         changed.push(FileRow {
             path: file.path.clone(),
             verdict: file.verdict.word(),
             result: result(file.passed),
             note: file.note.clone(),
             anchor,
-            thumbnail,
+            thumbnail: thumbnail.flatten(),
         });
     }
     // Stable: failing files first, each group in path order.

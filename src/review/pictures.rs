@@ -98,11 +98,6 @@ impl Picture {
 /// Where the panels of a drawing of some size lie in it: (x, y, width, height) each.
 pub type PanelBoxes<'a> = &'a (dyn Fn((u32, u32)) -> Vec<(u32, u32, u32, u32)> + Sync);
 
-/// No panels: a figure or image shown whole on every screen.
-pub fn whole(_: (u32, u32)) -> Vec<(u32, u32, u32, u32)> {
-    Vec::new()
-}
-
 /// Draws and compares a figure whose bytes are not identical: `baseline` is the baseline's
 /// SVG (None when it has none, Err when it could not be read), `candidate` the run's.
 pub fn picture(
@@ -135,7 +130,8 @@ pub fn raster_picture(
         || baseline.map(|b| b.and_then(decode)),
         || candidate.map(decode),
     );
-    judge(old, new, "image", options, &whole)
+    // No panels: a figure shown whole on every screen.
+    judge(old, new, "image", options, &|_| Vec::new())
 }
 
 /// Compares two drawn sides and makes the page's images.
@@ -152,10 +148,8 @@ fn judge(
         _ => None,
     };
     let (old, new) = (old.and_then(Result::ok), new.and_then(Result::ok));
-    let size = new
-        .as_ref()
-        .or(old.as_ref())
-        .map(|image| (image.width(), image.height()));
+    let shown = new.as_ref().or(old.as_ref());
+    let size = shown.map(|image| (image.width(), image.height()));
     let look = match (&old, &new, unreadable) {
         (_, _, Some(why)) => Look::Unreadable(why),
         (Some(a), Some(b), None) => match raster::compare(a, b, options) {
@@ -183,10 +177,7 @@ fn judge(
         (Some(a), Some(b), Look::Compared(_)) => raster::diff_image(a, b, options).ok(),
         _ => None,
     };
-    let thumbnail = new
-        .as_ref()
-        .or(old.as_ref())
-        .map(|i| i.thumbnail(THUMBNAIL));
+    let thumbnail = shown.map(|i| i.thumbnail(THUMBNAIL));
     let ((baseline, candidate), (diff, thumbnail)) = rayon::join(
         || rayon::join(|| old.as_ref().and_then(png), || new.as_ref().and_then(png)),
         || {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::findings::Review;
 use super::inputs::sig2;
 use super::numbers::{Moved, by_scope};
-use super::text::{PageText, Part};
+use super::text::{Hunk, Part};
 use crate::numbers::counted;
 use crate::output::Verdict;
 use crate::report::{PAGE, RESULTS};
@@ -36,20 +36,7 @@ pub(super) struct TextFile {
     pub(super) anchor: String,
     pub(super) path: String,
     pub(super) note: String,
-    pub(super) hunks: Vec<HunkView>,
-}
-
-#[derive(Serialize)]
-pub(super) struct HunkView {
-    pub(super) header: String,
-    pub(super) lines: Vec<LineView>,
-}
-
-#[derive(Serialize)]
-pub(super) struct LineView {
-    pub(super) class: &'static str,
-    pub(super) sign: char,
-    pub(super) parts: Vec<Part>,
+    pub(super) hunks: Vec<Hunk>,
 }
 
 /// The note on `results.json` and its changed values, grouped by the fit (or part) they
@@ -107,7 +94,7 @@ pub(super) fn numbers(review: &Review) -> (String, Vec<NumberGroup>) {
     (note, groups)
 }
 
-pub(super) fn page_text(review: &Review) -> (String, Vec<HunkView>) {
+pub(super) fn page_text(review: &Review) -> (String, Vec<Hunk>) {
     match (&review.page_text, review.file(PAGE)) {
         (_, Some(f)) if f.verdict == Verdict::Identical => {
             ("The page is identical.".into(), Vec::new())
@@ -123,7 +110,7 @@ pub(super) fn page_text(review: &Review) -> (String, Vec<HunkView>) {
                 counted(text.removed, "line", "lines"),
                 counted(text.added, "line", "lines")
             ),
-            hunks(text),
+            text.hunks.clone(),
         ),
         (None, Some(f)) => (
             format!("The page could not be compared: {}.", f.note),
@@ -131,28 +118,6 @@ pub(super) fn page_text(review: &Review) -> (String, Vec<HunkView>) {
         ),
         (None, None) => ("The page could not be compared.".into(), Vec::new()),
     }
-}
-
-pub(super) fn hunks(text: &PageText) -> Vec<HunkView> {
-    text.hunks
-        .iter()
-        .map(|hunk| HunkView {
-            header: hunk.header.clone(),
-            lines: hunk
-                .lines
-                .iter()
-                .map(|line| LineView {
-                    class: match line.sign {
-                        '-' => "del",
-                        '+' => "ins",
-                        _ => "ctx",
-                    },
-                    sign: line.sign,
-                    parts: line.parts.clone(),
-                })
-                .collect(),
-        })
-        .collect()
 }
 
 /// A line in stretches: what stands between backticks is a command (marked), the rest prose.

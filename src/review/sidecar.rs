@@ -86,15 +86,10 @@ pub fn check(path: &Path, kind: Sidecar, places: &Places<'_>) -> Result<(), Revi
     let Some(name) = path.file_name() else {
         return Err(refuse("names no file".into()));
     };
-    let parent = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
+    let parent = folder_of(path);
+    let missing = || refuse(format!("its folder {} does not exist", parent.display()));
     let Ok(Some(folder)) = resolve_lenient(parent) else {
-        return Err(refuse(format!(
-            "its folder {} does not exist",
-            parent.display()
-        )));
+        return Err(missing());
     };
     let resolved = folder.join(name);
     if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
@@ -127,10 +122,7 @@ pub fn check(path: &Path, kind: Sidecar, places: &Places<'_>) -> Result<(), Revi
     // A folder that does not exist yet is made by the review only when it is the review
     // folder itself.
     if !folder.is_dir() && folder != places.review_dir {
-        return Err(refuse(format!(
-            "its folder {} does not exist",
-            parent.display()
-        )));
+        return Err(missing());
     }
     standing(path, kind).map_err(refuse)
 }
@@ -145,15 +137,9 @@ pub fn ready(path: &Path, kind: Sidecar) -> Result<(), ReviewError> {
         reason,
         advice: format!("choose a new file, or a {} this tool wrote", kind.noun()),
     })?;
-    let mut folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
+    let mut folder = folder_of(path);
     while fs::symlink_metadata(folder).is_err() {
-        match folder.parent() {
-            Some(up) if !up.as_os_str().is_empty() => folder = up,
-            _ => folder = Path::new("."),
-        }
+        folder = folder_of(folder);
     }
     crate::output::fsx::may_change(folder).map_err(|source| ReviewError::Io {
         path: folder.to_path_buf(),

@@ -249,15 +249,24 @@ fn two_significant_digits() {
 
 #[test]
 fn tolerances_out_of_range_are_refused() {
-    assert!(Tolerances::new(2.0, 0.1, 0, 1e-9).is_ok());
-    for (rms, threshold, numbers) in [
-        (-1.0, 0.1, 0.0),
-        (f64::NAN, 0.1, 0.0),
-        (2.0, 1.5, 0.0),
-        (2.0, -0.1, 0.0),
-        (2.0, 0.1, f64::INFINITY),
+    let defaults = Tolerances::default();
+    assert_eq!(Tolerance::Rms.check(defaults.rms).ok(), Some(defaults.rms));
+    assert_eq!(
+        Tolerance::Threshold.check(defaults.threshold).ok(),
+        Some(defaults.threshold)
+    );
+    assert_eq!(
+        Tolerance::Numbers.check(defaults.numbers).ok(),
+        Some(defaults.numbers)
+    );
+    for (what, value) in [
+        (Tolerance::Rms, -1.0),
+        (Tolerance::Rms, f64::NAN),
+        (Tolerance::Threshold, 1.5),
+        (Tolerance::Threshold, -0.1),
+        (Tolerance::Numbers, f64::INFINITY),
     ] {
-        let err = Tolerances::new(rms, threshold, 0, numbers).unwrap_err();
+        let err = what.check(value).unwrap_err();
         assert!(matches!(err, ReviewError::BadTolerance { .. }), "{err}");
     }
 }

@@ -146,6 +146,8 @@ pub struct Part {
 pub struct DiffLine {
     /// `-` for the baseline's, `+` for the run's, a space for both.
     pub sign: char,
+    /// The page's style class for the sign: `del`, `ins` or `ctx`.
+    pub class: &'static str,
     /// The line.
     pub text: String,
     /// The line in stretches, the changed words marked (one unmarked stretch where the line
@@ -266,10 +268,10 @@ fn line_pieces(diff: &TextDiff<'_, '_, str>, op: &DiffOp) -> Vec<(ChangeTag, Vec
 
 /// One line of a hunk from its pieces: neighbouring pieces alike joined, the line end dropped.
 fn diff_line(tag: ChangeTag, pieces: Vec<(bool, String)>) -> DiffLine {
-    let sign = match tag {
-        ChangeTag::Delete => '-',
-        ChangeTag::Insert => '+',
-        ChangeTag::Equal => ' ',
+    let (sign, class) = match tag {
+        ChangeTag::Delete => ('-', "del"),
+        ChangeTag::Insert => ('+', "ins"),
+        ChangeTag::Equal => (' ', "ctx"),
     };
     let mut parts: Vec<Part> = Vec::new();
     for (changed, piece) in pieces {
@@ -291,5 +293,10 @@ fn diff_line(tag: ChangeTag, pieces: Vec<(bool, String)>) -> DiffLine {
         }
     }
     let text = parts.iter().map(|p| p.text.as_str()).collect();
-    DiffLine { sign, text, parts }
+    DiffLine {
+        sign,
+        class,
+        text,
+        parts,
+    }
 }

@@ -1,6 +1,5 @@
 //! How much change a review lets pass: the pixel and number tolerances, checked once.
 
-use super::error::{ReviewError, Tolerance};
 use crate::raster::CompareOptions;
 
 /// How much change a review lets pass, checked.
@@ -29,21 +28,6 @@ impl Default for Tolerances {
 }
 
 impl Tolerances {
-    /// Checks values as a user gave them.
-    pub fn new(
-        rms: f64,
-        threshold: f64,
-        max_diff_pixels: u64,
-        numbers: f64,
-    ) -> Result<Self, ReviewError> {
-        Ok(Tolerances {
-            rms: Tolerance::Rms.check(rms)?,
-            threshold: Tolerance::Threshold.check(threshold)?,
-            max_diff_pixels,
-            numbers: Tolerance::Numbers.check(numbers)?,
-        })
-    }
-
     pub(super) fn compare_options(&self) -> CompareOptions {
         CompareOptions {
             threshold: self.threshold,

@@ -124,11 +124,6 @@ impl<'a> FitPlan<'a> {
         self.w0
     }
 
-    /// The passes made over the data set by this plan's fits so far.
-    pub fn passes(&self) -> PassCount {
-        self.passes.count()
-    }
-
     /// Gradient-checks and fits with strength `lambda`, then cross-checks by Newton's method
     /// from w0.
     pub fn fit(&self, lambda: Lambda) -> Result<LogisticFit, FitError> {
@@ -136,8 +131,8 @@ impl<'a> FitPlan<'a> {
     }
 
     /// [`FitPlan::fit`] from `start` instead of the plan's w0 (a warm start): the gradient
-    /// check's reference at `start` then costs a pass of its own, which [`FitPlan::passes`]
-    /// does not count.
+    /// check's reference at `start` then costs a pass of its own, which the plan's passes do
+    /// not count.
     pub fn fit_from(&self, lambda: Lambda, start: [f64; 3]) -> Result<LogisticFit, FitError> {
         let before = self.passes.count();
         let objective = LogisticObjective::sharing(self.data, lambda, &self.passes);

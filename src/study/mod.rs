@@ -172,25 +172,20 @@ pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Stu
             (&descent, &path),
         ))
     })?;
-    let sum = |fits: &mut dyn Iterator<Item = &LogisticFit>| {
-        fits.fold(PassCount::default(), |sum, f| sum.plus(&f.passes))
+    let sum = |fits: &[LogisticFit]| {
+        fits.iter()
+            .fold(PassCount::default(), |s, f| s.plus(&f.passes))
     };
-    let fits = sum(&mut std::iter::once(&fuzzy_fit).chain(&separable_fits));
-    let (path_passes, gradient_descent) = (sum(&mut path.iter()), descent_passes);
+    let (fits, path_passes) = (fuzzy_fit.passes.plus(&sum(&separable_fits)), sum(&path));
     // One reference pass per data set at w0, and one per fit of the path started elsewhere.
-    let warm = path.iter().filter(|f| f.w0 != W0).count() as u64;
-    let (gradient_check_reference, loss_curve) = (2 + warm, 1);
+    let gradient_check_reference = 2 + path.iter().filter(|f| f.w0 != W0).count() as u64;
     let passes = StudyPasses {
         fits,
         path: path_passes,
-        gradient_descent,
+        gradient_descent: descent_passes,
         gradient_check_reference,
-        loss_curve,
-        total: fits.total()
-            + path_passes.total()
-            + gradient_descent
-            + gradient_check_reference
-            + loss_curve,
+        loss_curve: 1,
+        total: fits.total() + path_passes.total() + descent_passes + gradient_check_reference + 1,
     };
     Ok(Study {
         config: config.clone(),

@@ -145,17 +145,12 @@ pub(crate) fn convergence(fuzzy_fit: &LogisticFit, descent: &DescentResult) -> C
             fuzzy_fit.newton.result.status.code()
         ));
     }
-    let newton = &fuzzy_fit.newton.result;
+    let (bfgs, newton) = (&fuzzy_fit.result, &fuzzy_fit.newton.result);
     let optimum = newton.x;
     Convergence::Certified {
         optimum,
         traces: vec![
-            trace(
-                Method::Bfgs,
-                &fuzzy_fit.result.iterates,
-                optimum,
-                &fuzzy_fit.result.status,
-            ),
+            trace(Method::Bfgs, &bfgs.iterates, optimum, &bfgs.status),
             trace(Method::Newton, &newton.iterates, optimum, &newton.status),
             trace(
                 Method::GradientDescent,

@@ -18,8 +18,8 @@ use logreg_report::review::sidecar::{self, Places, Sidecar};
 use logreg_report::review::{self, Accepted, Header, Review, Standing, verdict};
 
 use crate::args::ReviewArgs;
-use crate::printer::{Quiet, StepPrinter, say};
-use crate::run::{Outcome, built_in_template, install_cleanup, load_project, parameters_line};
+use crate::printer::{Quiet, say};
+use crate::run::{Outcome, built_in_template, install_cleanup, load_project, progress};
 use crate::words::{Names, accept_command, flag_of, prefixed, words};
 
 /// The places a review writes, checked: its folder and the files asked for beside it.
@@ -61,13 +61,8 @@ pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
             ));
         }
     }
-    let (project, lookup) = match load_project(&args.run, overrides) {
-        Ok(loaded) => loaded,
-        Err(message) => {
-            record_refusal(&args, &message);
-            return Err(message);
-        }
-    };
+    let (project, lookup) =
+        load_project(&args.run, overrides).inspect_err(|message| record_refusal(&args, message))?;
     let (mut baseline, mut places) = resolve(&args, &project)?;
     // Held until every file of this review is written, so that they all come from one run.
     let (_turn, waited) = wait_for_turn(places.review_dir.path(), &project.review_dir);
@@ -80,13 +75,8 @@ pub(crate) fn review(args: ReviewArgs) -> Result<Outcome, String> {
         header.review_page = url.clone();
     }
     mark_unfinished(&places);
-    match compare(&args, &project, &baseline, &places, &mut header) {
-        Ok(outcome) => Ok(outcome),
-        Err(message) => {
-            record_error(&places, &header, &message);
-            Err(message)
-        }
-    }
+    compare(&args, &project, &baseline, &places, &mut header)
+        .inspect_err(|message| record_error(&places, &header, message))
 }
 
 /// A review refused for a value of its flags (a tolerance out of range): where the places it
@@ -311,20 +301,11 @@ fn compare(
     header: &mut Header,
 ) -> Result<Outcome, String> {
     let options = &args.run;
-    let words = words(project);
-    let config = run_config(project, baseline).map_err(|e| words(e.into()))?;
-    if !options.quiet {
-        say(format_args!("{}", parameters_line(project)));
-    }
-    let mut printer = StepPrinter { spinner: None };
-    let progress: &mut dyn Progress = if options.quiet {
-        &mut Quiet
-    } else {
-        &mut printer
-    };
-    let report = pipeline::generate(&config, progress).map_err(&words)?;
+    let config = run_config(project, baseline).map_err(words(project))?;
+    let progress = &mut *progress(project, options.quiet);
+    let report = pipeline::generate(&config, progress).map_err(words(project))?;
     let found = review::review(baseline, &report.artifacts, &project.tolerances, progress)
-        .map_err(|e| words(e.into()))?;
+        .map_err(words(project))?;
     if args.accept && found.standing() != Standing::Identical {
         accept(project, baseline, places, &report, progress)?;
         header.accepted = true;
@@ -403,8 +384,7 @@ fn write_review(
             message
         }
     };
-    let artifacts =
-        review::page::artifacts(found, header).map_err(|e| after(words(project)(e.into())))?;
+    let artifacts = review::page::artifacts(found, header).map_err(|e| after(words(project)(e)))?;
     progress.start("writing the review");
     let started = std::time::Instant::now();
     output::write(&places.review_dir, &artifacts, progress)

@@ -7,11 +7,11 @@ use logreg_report::output::{self, OutputError, Target, Verdict};
 use logreg_report::progress::Progress;
 use logreg_report::project::{Lookup, Overrides, Project};
 use logreg_report::report::ReportError;
-use logreg_report::{Error, pipeline, report};
+use logreg_report::{pipeline, report};
 
 use crate::args::{Cli, RunOptions};
 use crate::printer::{Quiet, StepPrinter, say};
-use crate::words::{Names, accept_command, flag_of, in_flag_words, project_words, write_command};
+use crate::words::{accept_command, flag_of, project_words, words, write_command};
 use logreg_report::numbers::counted;
 
 /// The page template compiled into the program, used where no project names a templates
@@ -67,46 +67,39 @@ pub(crate) fn parameters_line(project: &Project) -> String {
     )
 }
 
+/// Where a run's progress goes: nowhere with `--quiet`; otherwise the line of its parameters
+/// now, then a line per step.
+pub(crate) fn progress(project: &Project, quiet: bool) -> Box<dyn Progress> {
+    if quiet {
+        return Box::new(Quiet);
+    }
+    say(format_args!("{}", parameters_line(project)));
+    Box::new(StepPrinter { spinner: None })
+}
+
 pub(crate) fn run(cli: Cli) -> Result<Outcome, String> {
     install_cleanup();
     let options = cli.run;
     let (project, lookup) = load_project(&options, |o| o.out = cli.out.clone())?;
-    let names = Names::of(&project);
-    let words = |e: Error| in_flag_words(&e, names);
     let config = &project.config;
     // A folder that is not a report of this tool is refused before the study runs.
-    let target = Target::resolve(&config.out).map_err(|e| words(e.into()))?;
+    let target = Target::resolve(&config.out).map_err(words(&project))?;
     if let Template::Folder(templates) = &config.template
         && std::fs::canonicalize(templates).is_ok_and(|t| t == target.path())
     {
-        return Err(words(
-            ReportError::TemplatesInOutput {
-                path: templates.clone(),
-            }
-            .into(),
-        ));
+        return Err(words(&project)(ReportError::TemplatesInOutput {
+            path: templates.clone(),
+        }));
     }
     if cli.check && target.manifest().is_none() {
-        return Err(words(
-            OutputError::NoReport {
-                path: config.out.clone(),
-            }
-            .into(),
-        ));
+        return Err(words(&project)(OutputError::NoReport {
+            path: config.out.clone(),
+        }));
     }
-    if !options.quiet {
-        say(format_args!("{}", parameters_line(&project)));
-    }
-    let mut printer = StepPrinter { spinner: None };
-    let progress: &mut dyn Progress = if options.quiet {
-        &mut Quiet
-    } else {
-        &mut printer
-    };
-    let report = pipeline::generate(config, progress).map_err(words)?;
+    let progress = &mut *progress(&project, options.quiet);
+    let report = pipeline::generate(config, progress).map_err(words(&project))?;
     if cli.check {
-        let differences =
-            output::compare(&target, &report.artifacts).map_err(|e| words(e.into()))?;
+        let differences = output::compare(&target, &report.artifacts).map_err(words(&project))?;
         // A reader that went away (`| head -1`) does not change the verdict.
         let mut stdout = std::io::stdout().lock();
         for difference in &differences {
@@ -139,7 +132,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, String> {
     }
     progress.start("writing");
     let started = std::time::Instant::now();
-    output::write(&target, &report.artifacts, progress).map_err(|e| words(e.into()))?;
+    output::write(&target, &report.artifacts, progress).map_err(words(&project))?;
     progress.finish(
         &format!("wrote {}", config.out.join(report::PAGE).display()),
         started.elapsed(),

@@ -142,8 +142,8 @@ fn lambda_words(value: f64, max: f64) -> String {
 
 /// Any stage's error in the words of the command line, its paths named as `project` gives
 /// them.
-pub(crate) fn words(project: &Project) -> impl Fn(Error) -> String + '_ {
-    move |error| in_flag_words(&error, Names::of(project))
+pub(crate) fn words<E: Into<Error>>(project: &Project) -> impl Fn(E) -> String + '_ {
+    move |error| in_flag_words(&error.into(), Names::of(project))
 }
 
 /// An error about the path given to `flag`, with the flag in front.

@@ -82,8 +82,7 @@ fn different_sizes_are_reported_not_compared() {
         actual: (3, 2),
     };
     let options = CompareOptions::default();
-    assert_eq!(diff_image(&small, &large, &options), Err(mismatch.clone()));
-    assert_eq!(abs_diff_image(&small, &large), Err(mismatch));
+    assert_eq!(diff_image(&small, &large, &options), Err(mismatch));
 }
 
 #[test]
@@ -129,10 +128,6 @@ fn a_red_rectangle_is_a_real_difference_of_its_area() {
     let faded = (255.0 - (255.0 - f64::from(frame)) * 0.1).round() as u8;
     assert_eq!(diff.pixel(100, 40), Some([faded, faded, faded, 255]));
     assert_eq!(diff.pixel(5, 5), Some([255; 4]));
-
-    let tenfold = abs_diff_image(&expected, &actual).expect("same size");
-    assert_eq!(tenfold.pixel(310, 210), Some([0, 255, 255, 255]));
-    assert_eq!(tenfold.pixel(5, 5), Some([0, 0, 0, 255]));
 }
 
 #[test]
