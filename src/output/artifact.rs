@@ -6,12 +6,13 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::error::{MakeError, OutputError};
+use super::error::{MakeError, OutputError, io_error};
 
 type Result<T, E = OutputError> = std::result::Result<T, E>;
 
@@ -82,21 +83,25 @@ impl Artifact {
 }
 
 /// Hands the body's bytes to `sink`: held bytes at once, pieces one by one, and a later body
-/// as made from `made`.
+/// as made from `made`; returns what they came to. A failure of `sink` is one at `shown`.
 pub fn feed(
     artifact: &Artifact,
     made: &Ledger,
+    shown: &Path,
     sink: &mut dyn FnMut(&[u8]) -> io::Result<()>,
-) -> Result<()> {
-    let io = |source| OutputError::Io {
-        path: artifact.path.clone().into(),
-        source,
+) -> Result<Made> {
+    let mut tally = Tally::default();
+    let mut tallied = |piece: &[u8]| {
+        tally.see(piece);
+        sink(piece)
     };
     match &artifact.body {
-        Body::Bytes(bytes) => sink(bytes).map_err(io),
-        Body::Pieces(pieces) => pieces.each(sink).map_err(io),
-        Body::Later(make) => sink(&make(made).map_err(OutputError::Made)?).map_err(io),
+        Body::Bytes(bytes) => tallied(bytes),
+        Body::Pieces(pieces) => pieces.each(&mut tallied),
+        Body::Later(make) => tallied(&make(made).map_err(OutputError::Made)?),
     }
+    .map_err(io_error(shown))?;
+    Ok(tally.made())
 }
 
 /// Runs `each` on every artifact: those with bytes of their own first, all at once, then the
@@ -151,9 +156,8 @@ impl Tally {
 pub fn materialise(artifacts: &[Artifact]) -> Result<Vec<(String, Vec<u8>)>> {
     let bytes = std::sync::Mutex::new(BTreeMap::new());
     in_order(artifacts, |artifact, made| {
-        let (mut tally, mut all) = (Tally::default(), Vec::new());
-        feed(artifact, made, &mut |piece| {
-            tally.see(piece);
+        let mut all = Vec::new();
+        let this = feed(artifact, made, Path::new(&artifact.path), &mut |piece| {
             all.extend_from_slice(piece);
             Ok(())
         })?;
@@ -161,7 +165,7 @@ pub fn materialise(artifacts: &[Artifact]) -> Result<Vec<(String, Vec<u8>)>> {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(artifact.path.clone(), all);
-        Ok(tally.made())
+        Ok(this)
     })?;
     let mut bytes = bytes.into_inner().unwrap_or_else(|p| p.into_inner());
     Ok(artifacts

@@ -6,9 +6,10 @@
 
 use std::collections::BTreeSet;
 use std::io::Read;
+use std::path::Path;
 use std::sync::Mutex;
 
-use super::artifact::{self, Artifact, Tally};
+use super::artifact::{self, Artifact};
 use super::baseline::{Baseline, Opened};
 use super::error::OutputError;
 use super::manifest::{Manifest, RESULTS};
@@ -113,9 +114,7 @@ pub fn verdicts(
         let mut same = on_disk.is_ok();
         let mut read_error = None;
         let mut bytes = keep(artifact).then(Vec::new);
-        let mut tally = Tally::default();
-        artifact::feed(artifact, made, &mut |piece| {
-            tally.see(piece);
+        let this = artifact::feed(artifact, made, Path::new(path), &mut |piece| {
             if let Some(bytes) = &mut bytes {
                 bytes.extend_from_slice(piece);
             }
@@ -151,7 +150,7 @@ pub fn verdicts(
                 verdict,
                 candidate,
             });
-        Ok(tally.made())
+        Ok(this)
     })?;
     let mut files = found.into_inner().unwrap_or_else(|p| p.into_inner());
     let written: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();

@@ -151,6 +151,22 @@ impl Folder {
         )?)
     }
 
+    /// Makes the folders `names` (each inside the one before) below this one where missing,
+    /// never through a link, and opens the last (this folder again, when there are none).
+    pub(crate) fn make_folders<'a>(
+        &self,
+        names: impl IntoIterator<Item = &'a OsStr>,
+    ) -> io::Result<Folder> {
+        let mut at = self.try_clone()?;
+        for name in names {
+            match at.make_folder(name, 0o777) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+                _ => at = at.child(name)?,
+            }
+        }
+        Ok(at)
+    }
+
     /// A new file `name` here, for writing; refused if anything stands there.
     pub(crate) fn create_new(&self, name: &OsStr, mode: u32) -> io::Result<File> {
         let flags =

@@ -30,8 +30,8 @@ use super::sweep::{Kept, remove_emptied, sweep_named};
 pub(crate) struct Staging {
     /// The folder that holds the output folder and the staging folder.
     parent: Folder,
-    /// Where that is, for messages.
-    parent_path: PathBuf,
+    /// Where the staging folder is, for messages.
+    pub(crate) shown: PathBuf,
     /// The staging folder's name in `parent`.
     name: OsString,
     container: Folder,
@@ -89,13 +89,9 @@ impl Staging {
         // folder appears still finds it to remove.
         let mut registry = active();
         let name = parent.make_unique_folder(PREFIX, 0o700)?;
-        let container = match parent.child(&name) {
-            Ok(container) => container,
-            Err(e) => {
-                let _ = parent.remove_folder(&name);
-                return Err(e);
-            }
-        };
+        let container = parent.child(&name).inspect_err(|_| {
+            let _ = parent.remove_folder(&name);
+        })?;
         *registry = Some(Active {
             parent: parent.try_clone()?,
             name: name.clone(),
@@ -121,22 +117,19 @@ impl Staging {
             lock.write_all(&bytes)?;
             Ok((report, lock))
         })();
-        match made {
-            Ok((report, lock)) => Ok(Staging {
-                parent,
-                parent_path: parent_path.to_path_buf(),
-                name,
-                container,
-                report,
-                _lock: lock,
-            }),
-            Err(e) => {
-                *active() = None;
-                let _ = container.clear();
-                let _ = parent.remove_folder(&name);
-                Err(e)
-            }
-        }
+        let (report, lock) = made.inspect_err(|_: &io::Error| {
+            *active() = None;
+            let _ = container.clear();
+            let _ = parent.remove_folder(&name);
+        })?;
+        Ok(Staging {
+            shown: parent_path.join(&name),
+            parent,
+            name,
+            container,
+            report,
+            _lock: lock,
+        })
     }
 
     /// The folder to build the new report in.
@@ -147,11 +140,6 @@ impl Staging {
     /// The staging folder itself.
     pub(crate) fn container(&self) -> &Folder {
         &self.container
-    }
-
-    /// The staging folder, for messages.
-    pub(crate) fn shown(&self) -> PathBuf {
-        self.parent_path.join(&self.name)
     }
 
     /// Whether the folder named `target` here is still the one with the identity `standing`
@@ -246,7 +234,7 @@ impl Staging {
             sweep_named(
                 &self.container,
                 old,
-                &self.shown(),
+                &self.shown,
                 manifest,
                 rescue.as_ref(),
                 &mut kept,
@@ -256,7 +244,7 @@ impl Staging {
         if !remove_emptied(&self.parent, &self.name, &self.container) {
             warnings.push(format!(
                 "could not remove the staging folder {}; the next run will try again",
-                self.shown().display()
+                self.shown.display()
             ));
         }
         *registry = None;
@@ -346,7 +334,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let parent = Folder::open(root.path()).unwrap();
         let staging = Staging::create(parent, root.path(), OsStr::new("output")).unwrap();
-        let container = staging.shown();
+        let container = staging.shown.clone();
         fs::write(container.join(REPORT).join("a.txt"), "new").unwrap();
         assert!(abandoned_here(root.path(), "output").is_empty());
         assert!(container.exists(), "its run still holds the lock");

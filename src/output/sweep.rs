@@ -74,11 +74,11 @@ impl Sweeper<'_> {
         let entries = match dir.entries() {
             Ok(entries) => entries,
             Err(e) => {
-                kept.push(Kept {
-                    path: self.shown.join(relative),
-                    why: format!("the folder could not be read ({e})"),
-                });
-                return;
+                return self.keep(
+                    kept,
+                    relative,
+                    &format!("the folder could not be read ({e})"),
+                );
             }
         };
         let top = relative.as_os_str().is_empty();
@@ -143,24 +143,9 @@ fn move_into(dir: &Folder, name: &OsStr, root: &Folder, relative: &Path) -> bool
     let Some((last, folders)) = names.split_last() else {
         return false;
     };
-    let Ok(mut at) = root.try_clone() else {
+    let Ok(at) = root.make_folders(folders.iter().copied()) else {
         return false;
     };
-    for folder in folders {
-        at = match at.child(folder) {
-            Ok(next) => next,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                if at.make_folder(folder, 0o777).is_err() {
-                    return false;
-                }
-                match at.child(folder) {
-                    Ok(next) => next,
-                    Err(_) => return false,
-                }
-            }
-            Err(_) => return false,
-        };
-    }
     matches!(at.kind(last), Err(e) if e.kind() == io::ErrorKind::NotFound)
         && dir.rename(name, &at, last).is_ok()
 }

@@ -84,13 +84,12 @@ fn check_writable(folder: &Path, shown: &Path, kind: Kind) -> Result<()> {
 /// Makes the folders missing on the way to `folder` (for the output folder `shown`, as the
 /// user gave it); returns them, outermost first.
 fn create_missing(folder: &Path, shown: &Path) -> Result<Vec<PathBuf>> {
-    let mut missing: Vec<&Path> = folder
+    let missing: Vec<&Path> = folder
         .ancestors()
         .take_while(|at| fs::symlink_metadata(at).is_err())
         .collect();
-    missing.reverse();
     let mut created = Vec::new();
-    for dir in missing.into_iter().map(Path::to_path_buf) {
+    for dir in missing.into_iter().rev().map(Path::to_path_buf) {
         if let Err(source) = fs::create_dir(&dir) {
             remove_created(&created);
             return Err(OutputError::CannotMake {
@@ -115,15 +114,15 @@ fn remove_created(created: &[PathBuf]) {
 /// `target` is still a folder of the tool's (or new), that nothing of the user's stands where
 /// a file of `writes` goes, and that this process may change the folder, each folder in it
 /// and the nearest folder that holds it. For a caller that must know a write will not be
-/// refused before it changes something else (a review that accepts).
-pub fn ready(target: &Target, writes: &[&str]) -> Result<()> {
-    let existing = inspect(&target.given, &target.path, target.kind)?;
-    let manifest = match &existing {
+/// refused before it changes something else (a review that accepts). Returns the manifest of
+/// the report there, if one is.
+pub fn ready(target: &Target, writes: &[&str]) -> Result<Option<Manifest>> {
+    let manifest = match inspect(&target.given, &target.path, target.kind)? {
         Existing::Report(manifest) => Some(manifest),
         _ => None,
     };
     let writes: BTreeSet<&str> = writes.iter().copied().collect();
-    check_in_the_way(&target.path, &target.given, manifest, &writes)?;
+    check_in_the_way(&target.path, &target.given, manifest.as_ref(), &writes)?;
     if fs::symlink_metadata(&target.path).is_ok() {
         check_writable(&target.path, &target.given, target.kind)?;
     }
@@ -132,14 +131,14 @@ pub fn ready(target: &Target, writes: &[&str]) -> Result<()> {
         .parent
         .ancestors()
         .find(|at| fs::symlink_metadata(at).is_ok());
-    let Some(holder) = holder.filter(|at| !at.as_os_str().is_empty()) else {
-        return Ok(());
-    };
-    fsx::may_change(holder).map_err(|source| OutputError::Unwritable {
-        path: holder.to_path_buf(),
-        kind: target.kind,
-        source,
-    })
+    if let Some(holder) = holder.filter(|at| !at.as_os_str().is_empty()) {
+        fsx::may_change(holder).map_err(|source| OutputError::Unwritable {
+            path: holder.to_path_buf(),
+            kind: target.kind,
+            source,
+        })?;
+    }
+    Ok(manifest)
 }
 
 /// Writes `artifacts` as the report in `target`, keeping every file of the folder that the
@@ -154,13 +153,9 @@ pub fn ready(target: &Target, writes: &[&str]) -> Result<()> {
 pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progress) -> Result<()> {
     // The folder may have changed since it was resolved.
     let listed: Vec<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
-    ready(target, &listed)?;
-    let writes: BTreeSet<&str> = listed.into_iter().collect();
-    let manifest = match inspect(&target.given, &target.path, target.kind)? {
-        Existing::Report(manifest) => Some(manifest),
-        _ => None,
-    };
+    let manifest = ready(target, &listed)?;
     let manifest = manifest.as_ref();
+    let writes: BTreeSet<&str> = listed.into_iter().collect();
     let created = create_missing(&target.parent, &target.given)?;
     let (parent, old) = open_places(target).inspect_err(|_| remove_created(&created))?;
     let ours = target.path.file_name().unwrap_or_default();
@@ -211,10 +206,7 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
             );
             return Err(match moved {
                 true => changed(),
-                false => OutputError::Io {
-                    path: target.given.clone(),
-                    source: e,
-                },
+                false => io_error(&target.given)(e),
             });
         }
     };
@@ -236,17 +228,11 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
 /// exists, the output folder itself (not followed); checks, on the folder opened, that it is
 /// not inside the folder `target` keeps apart from.
 fn open_places(target: &Target) -> Result<(Folder, Option<Folder>)> {
-    let changed = |e: io::Error| {
-        if is_not_a_folder(&e) {
-            OutputError::Changed {
-                path: target.given.clone(),
-            }
-        } else {
-            OutputError::Io {
-                path: target.given.clone(),
-                source: e,
-            }
-        }
+    let changed = |e: io::Error| match is_not_a_folder(&e) {
+        true => OutputError::Changed {
+            path: target.given.clone(),
+        },
+        false => io_error(&target.given)(e),
     };
     let parent = Folder::open(&target.parent).map_err(changed)?;
     let ours = target.path.file_name().unwrap_or_default();
@@ -293,7 +279,9 @@ fn stage(
         if let Some((folder, _)) = artifact.path.rsplit_once('/')
             && !folders.contains_key(folder)
         {
-            let made = make_folders(root, folder).map_err(io_error(shown))?;
+            // Below the staging folder only: where a signal removed it, this fails.
+            let made = root.make_folders(folder.split('/').map(OsStr::new));
+            let made = made.map_err(io_error(shown))?;
             folders.insert(folder, made);
         }
     }
@@ -312,22 +300,13 @@ fn stage(
         let mut file = folder
             .create_new(OsStr::new(name), 0o666)
             .map_err(io_error(&destination))?;
-        let mut tally = Tally::default();
-        artifact::feed(artifact, made, &mut |piece| {
-            tally.see(piece);
+        let this = artifact::feed(artifact, made, &destination, &mut |piece| {
             file.write_all(piece)
-        })
-        .map_err(|e| match e {
-            OutputError::Io { source, .. } => OutputError::Io {
-                path: destination.clone(),
-                source,
-            },
-            other => other,
         })?;
         if !SYNC_WHOLE_FILE_SYSTEM {
             file.sync_all().map_err(io_error(&destination))?;
         }
-        Ok(tally.made())
+        Ok(this)
     })?;
     if let Some((old_root, manifest)) = old {
         let places = Carry {
@@ -351,23 +330,6 @@ fn stage(
 /// Whether one `syncfs` of the staging folder's file system replaces a sync of every file:
 /// one call instead of one per file, which on a small report is a third of the run.
 const SYNC_WHOLE_FILE_SYSTEM: bool = cfg!(any(target_os = "linux", target_os = "android"));
-
-/// Makes the folders of `relative` ('/'-separated) in `root` where missing, below it only
-/// (where `root` itself is gone, a signal removed the staging folder, this fails), and opens
-/// the last.
-fn make_folders(root: &Folder, relative: &str) -> io::Result<Folder> {
-    let mut at: Option<Folder> = None;
-    for name in relative.split('/').map(OsStr::new) {
-        let here = at.as_ref().unwrap_or(root);
-        match here.make_folder(name, 0o777) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e),
-        }
-        at = Some(here.child(name)?);
-    }
-    at.map_or_else(|| root.try_clone(), Ok)
-}
 
 /// What carrying the user's files over needs: where the output folder is (for messages),
 /// what the previous run wrote, and what this run writes.

@@ -26,10 +26,6 @@ impl DataFile {
             _ => None,
         }
     }
-
-    pub(super) fn in_memory(&self) -> bool {
-        self.bytes().is_some()
-    }
 }
 
 /// Data sets with at most this many rows are formatted in memory, so that the page can embed

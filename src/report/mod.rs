@@ -15,6 +15,7 @@ mod motion;
 pub mod results;
 pub mod site;
 
+use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -60,7 +61,7 @@ pub fn build(
     let streamed: Vec<(usize, String)> = downloads
         .iter()
         .enumerate()
-        .filter(|(_, d)| !d.in_memory())
+        .filter(|(_, d)| d.bytes().is_none())
         .map(|(k, d)| (k, d.path.clone()))
         .collect();
     let mut artifacts = Vec::new();
@@ -122,6 +123,19 @@ pub fn template(config: &Config) -> Result<PageTemplate> {
             name: name.clone(),
             text: text.clone(),
         }),
+    }
+}
+
+/// Refuses a templates folder that is the report's folder `out` (resolved): the report's
+/// swap would take the templates with it.
+pub fn templates_apart(template: &Template, out: &Path) -> Result<()> {
+    match template {
+        Template::Folder(templates) if fs::canonicalize(templates).is_ok_and(|t| t == out) => {
+            Err(ReportError::TemplatesInOutput {
+                path: templates.clone(),
+            })
+        }
+        _ => Ok(()),
     }
 }
 

@@ -89,17 +89,6 @@ pub(super) fn motion(study: &Study) -> MotionContext {
     }
 }
 
-/// The frame shown first: the first of the run's strengths on the path, else λ = 0.
-fn first_shown(study: &Study) -> usize {
-    let on_path = |l: f64| study.path.iter().position(|f| f.lambda == l);
-    study
-        .config
-        .lambdas
-        .iter()
-        .find_map(|l| on_path(l.get()))
-        .unwrap_or(0)
-}
-
 fn frame(k: usize, fit: &LogisticFit, checked: bool, in_run: bool) -> FrameContext {
     FrameContext {
         k,
@@ -118,7 +107,11 @@ fn frame(k: usize, fit: &LogisticFit, checked: bool, in_run: bool) -> FrameConte
 }
 
 pub(super) fn path(study: &Study) -> PathContext {
-    let shown = first_shown(study);
+    // The frame shown first: the first of the run's strengths on the path, else λ = 0.
+    let on_path = |l: f64| study.path.iter().position(|f| f.lambda == l);
+    let shown = (study.config.lambdas.iter())
+        .find_map(|l| on_path(l.get()))
+        .unwrap_or(0);
     let run: Vec<f64> = study.config.lambdas.iter().map(|l| l.get()).collect();
     let passes = &study.passes;
     PathContext {

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::findings::{FigureReview, Review};
+use super::findings::{FigureReview, Review, Standing};
 use super::numbers::{Leaf, Numbers};
 use super::pictures::{Look, SCALE};
 use super::verdict::{Accepted, Header, State, error_line, last_line, parameter_lines, state};
@@ -43,11 +43,7 @@ pub(super) fn record(review: &Review, header: &Header) -> Value {
         let a = Accepted::of(review);
         json!({ "replaced": a.replaced, "new": a.new, "removed": a.removed })
     });
-    let stale = !header.accepted
-        && review
-            .files
-            .iter()
-            .any(|f| f.verdict != crate::output::Verdict::Identical);
+    let stale = !header.accepted && review.standing() != Standing::Identical;
     json!({
         "tool": TOOL,
         "version": env!("CARGO_PKG_VERSION"),

@@ -110,16 +110,14 @@ impl Accepted {
 
     /// One line per file: `replaced  figures/x.svg`, `new       social-card.png`, …
     pub fn lines(&self) -> Vec<String> {
-        let each = |word: &str, paths: &[String]| {
-            paths
-                .iter()
-                .map(|p| format!("{word:<9} {p}"))
-                .collect::<Vec<_>>()
-        };
-        let mut lines = each("replaced", &self.replaced);
-        lines.extend(each("new", &self.new));
-        lines.extend(each("removed", &self.removed));
-        lines
+        let each = [
+            ("replaced", &self.replaced),
+            ("new", &self.new),
+            ("removed", &self.removed),
+        ];
+        each.into_iter()
+            .flat_map(|(word, paths)| paths.iter().map(move |p| format!("{word:<9} {p}")))
+            .collect()
     }
 }
 

@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use logreg_report::config::{self, Template};
+use logreg_report::config;
 use logreg_report::output::{self, Baseline, Committed, Existing, Kind, OutputError, Target};
 use logreg_report::pipeline;
 use logreg_report::progress::Progress;
@@ -324,13 +324,8 @@ fn compare(
 fn run_config(project: &Project, baseline: &Baseline) -> Result<config::Config, ReportError> {
     let mut config = project.config.clone();
     config.out = project.baseline.clone();
-    if let Template::Folder(templates) = &config.template
-        && let Some(folder) = baseline.folder()
-        && std::fs::canonicalize(templates).is_ok_and(|t| t == folder.path())
-    {
-        return Err(ReportError::TemplatesInOutput {
-            path: templates.clone(),
-        });
+    if let Some(folder) = baseline.folder() {
+        logreg_report::report::templates_apart(&config.template, folder.path())?;
     }
     Ok(config)
 }

@@ -6,7 +6,6 @@ use logreg_report::config::{self, Template};
 use logreg_report::output::{self, OutputError, Target, Verdict};
 use logreg_report::progress::Progress;
 use logreg_report::project::{Lookup, Overrides, Project};
-use logreg_report::report::ReportError;
 use logreg_report::{pipeline, report};
 
 use crate::args::{Cli, RunOptions};
@@ -84,13 +83,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, String> {
     let config = &project.config;
     // A folder that is not a report of this tool is refused before the study runs.
     let target = Target::resolve(&config.out).map_err(words(&project))?;
-    if let Template::Folder(templates) = &config.template
-        && std::fs::canonicalize(templates).is_ok_and(|t| t == target.path())
-    {
-        return Err(words(&project)(ReportError::TemplatesInOutput {
-            path: templates.clone(),
-        }));
-    }
+    report::templates_apart(&config.template, target.path()).map_err(words(&project))?;
     if cli.check && target.manifest().is_none() {
         return Err(words(&project)(OutputError::NoReport {
             path: config.out.clone(),

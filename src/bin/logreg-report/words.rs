@@ -161,11 +161,7 @@ pub(crate) fn program() -> String {
     }
     let release = std::env::current_exe()
         .ok()
-        .and_then(|exe| {
-            exe.parent()
-                .and_then(|dir| dir.file_name())
-                .map(|d| d == "release")
-        })
+        .and_then(|exe| Some(exe.parent()?.file_name()? == "release"))
         .unwrap_or(true);
     if release {
         "cargo run --release --".into()
@@ -232,11 +228,8 @@ fn run_flags(project: &Project, lookup: &Lookup) -> Vec<String> {
 /// `--flag value` as shell words: the value quoted where it needs to be, and joined with `=`
 /// where it starts with a dash (which the parser would take for a flag).
 pub(crate) fn shell_flag(flag: &str, value: &str) -> String {
-    if value.starts_with('-') {
-        format!("{flag}={}", quoted(value))
-    } else {
-        format!("{flag} {}", quoted(value))
-    }
+    let joint = if value.starts_with('-') { '=' } else { ' ' };
+    format!("{flag}{joint}{}", quoted(value))
 }
 
 /// `text` as one shell word: as it is when that is safe, else in single quotes.

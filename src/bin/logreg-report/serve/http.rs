@@ -105,26 +105,29 @@ fn report_file(shared: &Shared, path: &str) -> Answer {
             state.failure.clone(),
         )
     };
-    let page = path.ends_with(".html");
     if let Some(detail) = failure
-        && (page || build.is_none())
+        && (path.ends_with(".html") || build.is_none())
     {
-        return (
-            500,
-            error_page(&detail, &token, Corner::Report),
-            HTML,
-            Vec::new(),
-        );
+        return failed(&detail, &token, Corner::Report);
     }
-    let Some(bytes) = build.as_ref().and_then(|b| b.files.get(path)) else {
-        return not_found();
-    };
-    let body = if page {
-        served_page(bytes, &token, Corner::Report)
-    } else {
-        bytes.clone()
+    match build.as_ref().and_then(|b| b.files.get(path)) {
+        Some(bytes) => served(bytes, path, &token, Corner::Report),
+        None => not_found(),
+    }
+}
+
+/// A file of the report or the review: a page carries the reload script of its `corner`.
+fn served(bytes: &[u8], path: &str, token: &str, corner: Corner) -> Answer {
+    let body = match path.ends_with(".html") {
+        true => served_page(bytes, token, corner),
+        false => bytes.to_vec(),
     };
     (200, body, content_type(path), Vec::new())
+}
+
+/// The page that says why the build failed, with the reload script of its `corner`.
+fn failed(detail: &str, token: &str, corner: Corner) -> Answer {
+    (500, error_page(detail, token, corner), HTML, Vec::new())
 }
 
 /// A file of the live review, made for the current build and baseline when first asked for.
@@ -139,17 +142,10 @@ fn review_file(shared: &Shared, path: &str) -> Answer {
             state.review.clone(),
         )
     };
-    let page = path.ends_with(".html");
     if let Some(detail) = failure {
-        return if page {
-            (
-                500,
-                error_page(&detail, &token, Corner::Review),
-                HTML,
-                Vec::new(),
-            )
-        } else {
-            not_found()
+        return match path.ends_with(".html") {
+            true => failed(&detail, &token, Corner::Review),
+            false => not_found(),
         };
     }
     let Some(build) = build else {
@@ -168,15 +164,10 @@ fn review_file(shared: &Shared, path: &str) -> Answer {
             files
         }
     };
-    let Some(bytes) = files.get(path) else {
-        return not_found();
-    };
-    let body = if page {
-        served_page(bytes, &token, Corner::Review)
-    } else {
-        bytes.clone()
-    };
-    (200, body, content_type(path), Vec::new())
+    match files.get(path) {
+        Some(bytes) => served(bytes, path, &token, Corner::Review),
+        None => not_found(),
+    }
 }
 
 /// Waits until what the page showing build `since` shows changes (a report page's `r…`, a

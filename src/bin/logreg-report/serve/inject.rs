@@ -3,6 +3,7 @@
 //! (by its hash) run and reach this server. Only the copies served by `serve` change.
 
 use base64::Engine as _;
+use logreg_report::markup;
 use sha2::{Digest, Sha256};
 
 use super::paths::RELOAD_PATH;
@@ -94,18 +95,13 @@ fn allow_script(page: &str) -> String {
 /// the lines after it (the template's line and a caret under the place) are shown as they
 /// are, unwrapped, so that the caret stays under its place.
 pub(super) fn error_page(detail: &str, build: &str, corner: Corner) -> Vec<u8> {
-    let escape = |text: &str| {
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-    };
     let (message, excerpt) = detail.split_once('\n').unwrap_or((detail, ""));
     let excerpt = if excerpt.is_empty() {
         String::new()
     } else {
-        format!("<pre>{}</pre>\n", escape(excerpt))
+        format!("<pre>{}</pre>\n", markup::html(excerpt))
     };
-    let message = escape(message);
+    let message = markup::html(message);
     let page = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\

@@ -84,19 +84,17 @@ pub(crate) fn serve(args: ServeArgs) -> Result<Outcome, String> {
     }
     shared.publish(result);
     // Said even with --quiet: where to look is the one thing a preview must tell.
-    {
-        let baseline = match &args.compare.baseline_rev {
-            Some(rev) => format!("the report committed at {rev}"),
-            None => first.as_ref().map_or_else(
-                || "the baseline".to_string(),
-                |p| p.baseline.display().to_string(),
-            ),
-        };
-        say(format_args!(
-            "serving the report at {address} and its review against {baseline} at \
-             {address}review/; every save reloads them; Ctrl-C stops"
-        ));
-    }
+    let baseline = match &args.compare.baseline_rev {
+        Some(rev) => format!("the report committed at {rev}"),
+        None => first.as_ref().map_or_else(
+            || "the baseline".to_string(),
+            |p| p.baseline.display().to_string(),
+        ),
+    };
+    say(format_args!(
+        "serving the report at {address} and its review against {baseline} at \
+         {address}review/; every save reloads them; Ctrl-C stops"
+    ));
     watch.run(shared.clone(), builder, quiet)?;
     for request in server.incoming_requests() {
         if shared.stopping() {

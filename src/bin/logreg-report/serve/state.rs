@@ -103,8 +103,7 @@ impl Shared {
 
     /// The baseline changed on disk: review pages reload.
     pub fn baseline_changed(&self) {
-        let mut state = self.lock();
-        state.baseline += 1;
+        self.lock().baseline += 1;
         self.changed.notify_all();
     }
 
