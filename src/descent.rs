@@ -43,11 +43,7 @@ pub fn gradient_descent(
     start: [f64; 3],
     max_iterations: u64,
 ) -> Result<DescentResult, FitError> {
-    if start.iter().any(|v| !v.is_finite()) {
-        return Err(FitError::StartingPointNotFinite {
-            start: start.to_vec(),
-        });
-    }
+    FitError::check_start(&start)?;
     let mut w = start;
     let mut grad = [0.0; 3];
     let mut fun = objective.value_and_gradient(&w, &mut grad);

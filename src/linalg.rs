@@ -46,8 +46,8 @@ pub fn solve_spd(a: [[f64; 3]; 3], b: [f64; 3]) -> Option<[f64; 3]> {
 }
 
 /// The largest absolute entry (0 for an empty vector; NaN entries are passed over).
-pub fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
+pub fn max_abs<'a>(v: impl IntoIterator<Item = &'a f64>) -> f64 {
+    v.into_iter().fold(0.0f64, |m, x| m.max(x.abs()))
 }
 
 /// The Euclidean norm, scaled so that squares of huge entries (a gradient of 1e300 with an

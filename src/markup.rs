@@ -18,6 +18,15 @@ pub fn html(text: &str) -> String {
     escape(text, false)
 }
 
+/// `bytes` as a `data:` URI of type `mime`, in base64: a page that shows or offers them
+/// inline loads nothing from anywhere.
+pub fn data_uri(mime: &str, bytes: &[u8]) -> String {
+    use base64::Engine;
+    let mut uri = format!("data:{mime};base64,");
+    base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut uri);
+    uri
+}
+
 /// Whether every `%` in `text` starts an escape of two hex digits, as in a URL.
 pub fn percent_escapes_well_formed(text: &str) -> bool {
     let bytes = text.as_bytes();

@@ -100,11 +100,7 @@ pub fn newton(
     objective: &LogisticObjective<'_>,
     start: [f64; 3],
 ) -> Result<NewtonResult, FitError> {
-    if start.iter().any(|v| !v.is_finite()) {
-        return Err(FitError::StartingPointNotFinite {
-            start: start.to_vec(),
-        });
-    }
+    FitError::check_start(&start)?;
     let mut w = start;
     let (mut fun, mut grad, mut hessian) = objective.value_gradient_hessian(w);
     let mut nfev = 1;

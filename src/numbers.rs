@@ -14,6 +14,11 @@ pub fn short(value: f64) -> String {
     }
 }
 
+/// A parameter as prose writes it: [`short`], with a true minus sign (`−4`).
+pub fn prose(value: f64) -> String {
+    short(value).replace('-', "\u{2212}")
+}
+
 /// A strength as a label: [`short`] where that is at most eight characters (`0.1`, `1e-3`),
 /// else three significant digits (`0.00178`, `31.6`), as the path's grid needs.
 pub fn label(value: f64) -> String {
@@ -63,7 +68,13 @@ pub fn two_digits(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{capitalised, counted, short, two_digits};
+    use super::{capitalised, counted, prose, short, two_digits};
+
+    #[test]
+    fn prose_uses_a_true_minus() {
+        assert_eq!(prose(-4.0), "\u{2212}4");
+        assert_eq!(prose(0.5), "0.5");
+    }
 
     #[test]
     fn a_clause_starts_a_sentence() {

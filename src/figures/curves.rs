@@ -9,8 +9,9 @@ use super::spec::{FigureError, FigureSpec};
 use super::style::{CURVE_COLOUR, CURVE_RGB, SMALL_SIZE, TITLE_SIZE};
 use super::svg::{
     Frame, TITLE_BAND, draw_axes, draw_title, drawing, finish_figure, font, number, push_path,
-    signed, with_canvas,
+    with_canvas,
 };
+use crate::numbers::prose;
 
 /// Size of a line chart.
 const CURVE_SIZE: (u32, u32) = (480, 330);
@@ -101,8 +102,8 @@ pub(crate) fn sigmoid_curve(spec: &FigureSpec, data: &CurveData) -> Result<Strin
     let desc = format!(
         "The logistic sigmoid σ(z) = 1 / (1 + e^(−z)) for z from {} to {}: an S-shaped curve \
          rising from near 0 through 0.5 at z = 0 to near 1.",
-        signed(lo),
-        signed(hi)
+        prose(lo),
+        prose(hi)
     );
     line_chart(spec, &curve, &desc)
 }
@@ -127,8 +128,8 @@ pub(crate) fn optimizer(spec: &FigureSpec, data: &CurveData) -> Result<String, F
     let desc = format!(
         "The parabola f(x) = x² − 2x for x from {} to {}, with a cross at the minimum that BFGS \
          found from x0 = {}: x = {x_min:.6}, f(x) = {f_min:.6}.",
-        signed(lo),
-        signed(hi),
+        prose(lo),
+        prose(hi),
         number(DEMO_X0),
     );
     line_chart(spec, &curve, &desc)

@@ -113,11 +113,6 @@ pub(crate) use crate::markup::xml as escape;
 /// A study parameter as people write it: `0`, `0.1`, `10`.
 pub(crate) use crate::numbers::short as number;
 
-/// A study parameter in prose, with a true minus sign: `−5`.
-pub(crate) fn signed(value: f64) -> String {
-    number(value).replace('-', "\u{2212}")
-}
-
 /// A tick label: whole numbers without a decimal point (`-4`, not `-4.0`), others with as few
 /// decimals as show the tick (plotters' ticks are round numbers).
 pub(crate) fn tick_label(value: f64) -> String {

@@ -52,3 +52,15 @@ pub enum FitError {
     #[error("optimizer error: {0}")]
     Optimizer(String),
 }
+
+impl FitError {
+    /// Refuses a starting point with a NaN or infinite entry, whichever method it starts.
+    pub fn check_start(start: &[f64]) -> Result<(), FitError> {
+        match start.iter().all(|v| v.is_finite()) {
+            true => Ok(()),
+            false => Err(FitError::StartingPointNotFinite {
+                start: start.to_vec(),
+            }),
+        }
+    }
+}

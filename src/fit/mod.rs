@@ -286,9 +286,7 @@ fn check_start<O: Objective + ?Sized>(
             objective: objective.name(),
         });
     }
-    if w0.iter().any(|v| !v.is_finite()) {
-        return Err(FitError::StartingPointNotFinite { start: w0.to_vec() });
-    }
+    FitError::check_start(w0)?;
     let dim = objective.dim();
     let h0 = match &options.initial_inverse_hessian {
         Some(h0) if h0.dim() == (dim, dim) && h0.iter().all(|v| v.is_finite()) => h0.clone(),

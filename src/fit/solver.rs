@@ -15,6 +15,7 @@ use ndarray::{Array1, Array2};
 use super::iterates::{Iterate, record};
 use super::rules::{GRADIENT_TOLERANCE, RESOLUTION_ULPS, STEP_TOLERANCE};
 use super::status::{BfgsStop, StopRule};
+use crate::linalg::max_abs;
 use crate::model::Objective;
 
 pub(super) type Param = Array1<f64>;
@@ -120,7 +121,7 @@ impl<S> StoppingRule<S> {
             state.get_inv_hessian()?,
         );
         let step = h.dot(g);
-        if array_max_abs(&step) <= STEP_TOLERANCE * array_max_abs(w).max(1.0) {
+        if max_abs(&step) <= STEP_TOLERANCE * max_abs(w).max(1.0) {
             return Some(StopRule::Step);
         }
         let promised = 0.5 * g.dot(&step);
@@ -128,12 +129,8 @@ impl<S> StoppingRule<S> {
         if (0.0..=resolution).contains(&promised) {
             return Some(StopRule::Resolution);
         }
-        (array_max_abs(g) <= GRADIENT_TOLERANCE).then_some(StopRule::Gradient)
+        (max_abs(g) <= GRADIENT_TOLERANCE).then_some(StopRule::Gradient)
     }
-}
-
-fn array_max_abs(v: &Param) -> f64 {
-    v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
 }
 
 /// `after` with its inverse-Hessian estimate recomputed from `before`'s by the BFGS formula
@@ -226,9 +223,7 @@ where
         state: BfgsState,
     ) -> std::result::Result<(BfgsState, Option<KV>), argmin::core::Error> {
         let (state, kv) = self.inner.init(problem, state)?;
-        let gradient_finite = state
-            .get_gradient()
-            .is_some_and(|g| array_max_abs(g).is_finite());
+        let gradient_finite = state.get_gradient().is_some_and(|g| max_abs(g).is_finite());
         if !(state.get_cost().is_finite() && gradient_finite) {
             self.stopped = Some(BfgsStop::NotFinite);
         }

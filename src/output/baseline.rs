@@ -2,11 +2,11 @@
 //! answer the same questions (which files its run wrote, what stands at a path, its bytes),
 //! so `--check` and the review read either the same way.
 
-use std::io::{self, Cursor, Read};
+use std::io::{self, Cursor};
 use std::path::Path;
 
 use super::committed::{Blob, Committed};
-use super::fsx::{self, Entry};
+use super::fsx::{self, Opened};
 use super::handle::read_up_to;
 use super::target::{Existing, Target};
 
@@ -17,16 +17,6 @@ pub enum Baseline {
     Folder(Target),
     /// A report read from a commit, held in memory.
     Committed(Committed),
-}
-
-/// What stands at a path of a baseline.
-pub(crate) enum Opened {
-    /// Nothing.
-    Missing,
-    /// A file, to read.
-    File(Box<dyn Read + Send>),
-    /// Something that is not a file (what, in words).
-    Other(String),
 }
 
 impl Baseline {
@@ -66,11 +56,7 @@ impl Baseline {
     /// and a special file never opened.
     pub(crate) fn open(&self, path: &str) -> io::Result<Opened> {
         match self {
-            Baseline::Folder(target) => Ok(match fsx::open_inside(target.path(), path)? {
-                Entry::Missing => Opened::Missing,
-                Entry::File(file) => Opened::File(Box::new(file)),
-                Entry::Other(what) => Opened::Other(what),
-            }),
+            Baseline::Folder(target) => fsx::open_inside(target.path(), path),
             Baseline::Committed(committed) => Ok(match committed.files.get(path) {
                 // As on disk: a link or submodule committed where a folder is needed makes
                 // nothing behind it the report's.

@@ -3,7 +3,7 @@
 //! nothing is written: the repository is only read.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -310,13 +310,8 @@ fn git(args: &[&str], input: Option<&[u8]>, bound: Bound) -> Result<Vec<u8>, Str
         .spawn()
         .map_err(|e| format!("git could not be run ({e})"))?;
     let writer = input.map(|bytes| {
-        let mut stdin = child.stdin.take();
-        let bytes = bytes.to_vec();
-        std::thread::spawn(move || {
-            if let Some(stdin) = &mut stdin {
-                let _ = stdin.write_all(&bytes);
-            }
-        })
+        let (mut stdin, bytes) = (child.stdin.take(), bytes.to_vec());
+        std::thread::spawn(move || stdin.as_mut().map(|s| s.write_all(&bytes)))
     });
     let errors = child
         .stderr
@@ -330,9 +325,7 @@ fn git(args: &[&str], input: Option<&[u8]>, bound: Bound) -> Result<Vec<u8>, Str
         let _ = child.kill();
     }
     let status = child.wait().map_err(|e| format!("git: {e}"));
-    if let Some(writer) = writer {
-        let _ = writer.join();
-    }
+    let _ = writer.map(|w| w.join());
     let stderr = errors.and_then(|e| e.join().ok()).unwrap_or_default();
     let stdout = stdout?;
     let status = status?;
@@ -352,14 +345,10 @@ fn git(args: &[&str], input: Option<&[u8]>, bound: Bound) -> Result<Vec<u8>, Str
 /// Git's standard error read to its end, so that git never blocks on it; only its start kept.
 fn drain_errors(mut err: impl Read) -> Vec<u8> {
     let mut kept = Vec::new();
-    let mut chunk = [0u8; 8192];
-    while let Ok(n) = err.read(&mut chunk) {
-        if n == 0 {
-            break;
-        }
-        let room = MAX_GIT_ERROR_BYTES.saturating_sub(kept.len());
-        kept.extend_from_slice(&chunk[..n.min(room)]);
-    }
+    let _ = (&mut err)
+        .take(MAX_GIT_ERROR_BYTES as u64)
+        .read_to_end(&mut kept);
+    let _ = io::copy(&mut err, &mut io::sink());
     kept
 }
 

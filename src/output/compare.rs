@@ -10,8 +10,9 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use super::artifact::{self, Artifact};
-use super::baseline::{Baseline, Opened};
+use super::baseline::Baseline;
 use super::error::OutputError;
+use super::fsx::Opened;
 use super::manifest::{Manifest, RESULTS};
 use super::target::{Existing, Target};
 
@@ -170,22 +171,14 @@ pub fn verdicts(
 
 /// Whether the next `piece.len()` bytes of the file are `piece`.
 fn same_piece(file: &mut dyn Read, piece: &[u8]) -> std::io::Result<bool> {
-    let mut buffer = vec![0u8; piece.len().min(1 << 20)];
-    let mut at = 0;
-    while at < piece.len() {
-        let want = (piece.len() - at).min(buffer.len());
-        let mut got = 0;
-        while got < want {
-            let n = file.read(&mut buffer[got..want])?;
-            if n == 0 {
-                return Ok(false);
-            }
-            got += n;
+    let mut buffer = vec![0u8; piece.len().clamp(1, 1 << 20)];
+    for part in piece.chunks(buffer.len()) {
+        let here = &mut buffer[..part.len()];
+        match file.read_exact(here) {
+            Ok(()) if here == part => {}
+            Err(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => return Err(e),
+            _ => return Ok(false),
         }
-        if buffer[..want] != piece[at..at + want] {
-            return Ok(false);
-        }
-        at += want;
     }
     Ok(true)
 }

@@ -3,22 +3,29 @@
 //! comes, and reading a device could never end).
 
 use std::ffi::OsStr;
-use std::fs::{self, File};
+use std::fs;
 use std::io;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 use super::handle::{Folder, describe, describe_mode, is_not_a_folder, read_up_to};
 
-/// What stands at a path inside a folder.
-#[derive(Debug)]
-pub(crate) enum Entry {
+/// What stands at a path inside a folder (or of a committed report).
+pub(crate) enum Opened {
     /// Nothing.
     Missing,
     /// A regular file, opened for reading.
-    File(File),
+    File(Box<dyn io::Read + Send>),
     /// Something else: a symbolic link, a folder, a FIFO, … (never opened); what, in words.
     Other(String),
+}
+
+/// The folder that holds `path` (`.` for a bare name).
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
 }
 
 /// `root` joined with a '/'-separated relative path.
@@ -31,23 +38,23 @@ pub(crate) fn join(root: &Path, relative: &str) -> PathBuf {
 /// Opens `root/relative` if it is a regular file reached through real folders only: `root`
 /// is opened (a link there is the user's choice), then each name below it from the folder
 /// before, never following a link, so what is checked is what is opened.
-pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Entry> {
+pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Opened> {
     let (folder, name) = match reach(root, relative)? {
         Reached::At(folder, name) => (folder, name),
-        Reached::Missing => return Ok(Entry::Missing),
-        Reached::Blocked(what) => return Ok(Entry::Other(what)),
+        Reached::Missing => return Ok(Opened::Missing),
+        Reached::Blocked(what) => return Ok(Opened::Other(what)),
     };
     let name = OsStr::new(name);
     match folder.open_file(name) {
-        Ok(Some(file)) => Ok(Entry::File(file)),
+        Ok(Some(file)) => Ok(Opened::File(Box::new(file))),
         Ok(None) => Ok(match folder.stat(name) {
-            Ok(stat) => Entry::Other(format!(
+            Ok(stat) => Opened::Other(format!(
                 "{} stands there, not a file",
                 describe_mode(stat.st_mode)
             )),
-            Err(_) => Entry::Missing,
+            Err(_) => Opened::Missing,
         }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Entry::Missing),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Opened::Missing),
         Err(e) => Err(e),
     }
 }
@@ -115,11 +122,7 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>
             format!("{} names no file", path.display()),
         ));
     };
-    let folder = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => Folder::open_following(parent),
-        _ => Folder::open_following(Path::new(".")),
-    };
-    let folder = match folder {
+    let folder = match Folder::open_following(folder_of(path)) {
         Ok(folder) => folder,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e),
@@ -182,21 +185,21 @@ mod tests {
         fs::write(root.path().join("sub/a.txt"), "inside").unwrap();
         assert!(matches!(
             open_inside(root.path(), "sub/a.txt").unwrap(),
-            Entry::File(_)
+            Opened::File(_)
         ));
         assert!(matches!(
             open_inside(root.path(), "sub/none").unwrap(),
-            Entry::Missing
+            Opened::Missing
         ));
         std::os::unix::fs::symlink(outside.path(), root.path().join("link")).unwrap();
         std::os::unix::fs::symlink(outside.path().join("secret"), root.path().join("f")).unwrap();
         assert!(matches!(
             open_inside(root.path(), "link/secret").unwrap(),
-            Entry::Other(_)
+            Opened::Other(_)
         ));
         assert!(matches!(
             open_inside(root.path(), "f").unwrap(),
-            Entry::Other(_)
+            Opened::Other(_)
         ));
         rustix::fs::mkfifoat(
             rustix::fs::CWD,
@@ -206,7 +209,7 @@ mod tests {
         .unwrap();
         assert!(matches!(
             open_inside(root.path(), "fifo").unwrap(),
-            Entry::Other(_)
+            Opened::Other(_)
         ));
         assert!(read_regular(&root.path().join("fifo"), 10).is_err());
         assert_eq!(

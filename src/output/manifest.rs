@@ -31,10 +31,9 @@ pub const MAX_MANIFEST_FILES: usize = 1000;
 
 /// Which kind of folder of the tool's: each is recognised by its own marker file, so that one
 /// is never taken for the other (a review page never replaces a report, nor the reverse).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// A report: marked by `results.json`.
-    #[default]
     Report,
     /// A review page: marked by `review.json`.
     Review,
@@ -205,12 +204,10 @@ pub(crate) fn marker_names_tool(dir: &Path, kind: Kind) -> bool {
 /// whatever follows: the sign of a report of ours whose marker was cut short or damaged.
 pub(crate) fn names_tool(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(SNIFF_BYTES as usize)]);
-    let rest = text.trim_start().strip_prefix('{').map(str::trim_start);
-    let rest = rest
-        .and_then(|r| r.strip_prefix("\"tool\""))
-        .map(str::trim_start);
-    let rest = rest.and_then(|r| r.strip_prefix(':')).map(str::trim_start);
-    rest.is_some_and(|r| r.starts_with(&format!("\"{TOOL}\"")))
+    let rest = (text.trim_start().strip_prefix('{'))
+        .and_then(|r| r.trim_start().strip_prefix("\"tool\""))
+        .and_then(|r| r.trim_start().strip_prefix(':'));
+    rest.is_some_and(|r| r.trim_start().starts_with(&format!("\"{TOOL}\"")))
 }
 
 /// The manifest key of a relative path: its names joined by '/', or `None` when a name is not

@@ -46,6 +46,7 @@ pub use baseline::Baseline;
 pub use committed::{Committed, MAX_COMMITTED_BYTES};
 pub use compare::{FileVerdict, Verdict, compare, verdicts};
 pub use error::{MakeError, OutputError};
+pub use fsx::folder_of;
 pub use manifest::{
     Foreign, Kind, MAX_MANIFEST_FILES, MAX_RESULTS_BYTES, Manifest, RESULTS, REVIEW, TOOL,
 };

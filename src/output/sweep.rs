@@ -5,7 +5,7 @@
 //! whose own marker names this tool; never by its name or age alone. A file that exists
 //! nowhere else is moved into the report or kept, never deleted.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -252,20 +252,12 @@ fn orphaned(container: &Folder) -> bool {
     let Ok(entries) = container.entries() else {
         return false;
     };
-    let mut any = false;
-    for (name, kind) in entries {
-        if !(name == REPORT || name == PREVIOUS) || kind != EntryKind::Folder {
-            return false;
-        }
-        let Ok(folder) = container.child(&name) else {
-            return false;
-        };
-        if Manifest::read_any_in(&folder).is_none() {
-            return false;
-        }
-        any = true;
-    }
-    any
+    let marked_report = |(name, kind): &(OsString, EntryKind)| {
+        (name == REPORT || name == PREVIOUS)
+            && *kind == EntryKind::Folder
+            && (container.child(name)).is_ok_and(|f| Manifest::read_any_in(&f).is_some())
+    };
+    !entries.is_empty() && entries.iter().all(marked_report)
 }
 
 /// Removes an orphaned staging folder (see [`orphaned`]): each report in it is swept by its

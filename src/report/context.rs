@@ -2,12 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine;
 use serde::Serialize;
 
 use super::data_files::DataFile;
 use super::files::{EMBED_CSV_LIMIT, FIGURES_DIR, RESULTS, SOCIAL_CARD, TITLE};
-use super::format::{self, count, fixed, objective, percent, prose, sci, vector};
+use super::format::{self, count, fixed, objective, percent, sci, vector};
 use super::site::{self, SiteContext};
 use crate::config::{Config, format_lambdas};
 use crate::data::{FUZZY_CENTRE, SEPARABLE_SIDE};
@@ -16,7 +15,9 @@ use crate::fit::{
     DISTANCE_TOLERANCE, FitResult, GRADIENT_TOLERANCE, MAX_ITERS_PER_PARAMETER, STEP_TOLERANCE,
     Status,
 };
+use crate::markup;
 use crate::numbers::capitalised;
+use crate::numbers::prose;
 use crate::study::{CURVE_RANGE, DEMO_X0, LOSS_WINDOW, LogisticFit, PLANE_RANGE, Study, W0};
 
 /// A size in whole KiB, rounded up, as the page writes it.
@@ -316,13 +317,7 @@ fn figure_context(f: &Figure) -> FigureContext {
 /// A data set's download: embedded in the page up to [`EMBED_CSV_LIMIT`], linked beyond.
 fn download_context(d: &DataFile) -> DownloadContext {
     let embedded = d.bytes().filter(|b| b.len() <= EMBED_CSV_LIMIT);
-    let href = match embedded {
-        Some(bytes) => format!(
-            "data:text/csv;base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(bytes)
-        ),
-        None => d.path.clone(),
-    };
+    let href = embedded.map_or_else(|| d.path.clone(), |b| markup::data_uri("text/csv", b));
     DownloadContext {
         name: d.name,
         file: d.path.clone(),

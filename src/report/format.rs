@@ -10,11 +10,6 @@ pub fn fixed(value: f64, digits: usize) -> String {
     }
 }
 
-/// A parameter as the prose writes it: shortest form, with a true minus sign (−).
-pub fn prose(value: f64) -> String {
-    crate::numbers::short(value).replace('-', "\u{2212}")
-}
-
 /// An objective value: six decimals, or three significant digits in exponent form when it is
 /// too small for six decimals to show (the unregularised separable fit ends near 1e-7).
 pub fn objective(value: f64) -> String {
@@ -106,12 +101,6 @@ mod tests {
         assert_eq!(utc_timestamp(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(utc_timestamp(1_700_000_000), "2023-11-14 22:13:20 UTC");
         assert_eq!(utc_timestamp(951_782_400), "2000-02-29 00:00:00 UTC");
-    }
-
-    #[test]
-    fn prose_uses_a_true_minus() {
-        assert_eq!(prose(-4.0), "\u{2212}4");
-        assert_eq!(prose(0.5), "0.5");
     }
 
     #[test]

@@ -8,8 +8,9 @@ use crate::markup::html as escape;
 use serde::Serialize;
 
 use super::files::{PAGE, SOCIAL_CARD, TITLE};
-use super::format::{and_list, count, prose};
+use super::format::{and_list, count};
 use crate::config::SiteUrl;
+use crate::numbers::prose;
 use crate::study::Study;
 
 /// The policy of every page of the report: nothing but the page itself and inline styles and

@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use serde_json::Value;
+
 use crate::numbers::short;
 
 /// Which part of `results.json` a number belongs to.
@@ -335,99 +337,30 @@ pub fn relative(a: f64, b: f64) -> f64 {
     (b - a).abs() / scale
 }
 
-/// A JSON value with its object members in the order of the file (serde_json's own `Value`
-/// sorts them by name, which would list a fit's `accuracy` before its weights `x`).
-#[derive(Debug)]
-enum Node {
-    Leaf(Leaf),
-    List(Vec<Node>),
-    Object(Vec<(String, Node)>),
-}
-
 /// The most values of a `results.json` compared: a run has about 100 a fit.
 pub const MAX_VALUES: usize = 200_000;
 
-impl Node {
-    /// How many leaves it holds.
-    fn count(&self) -> usize {
-        match self {
-            Node::Leaf(_) => 1,
-            Node::List(items) => items.iter().map(Node::count).sum(),
-            Node::Object(members) => members.iter().map(|(_, v)| v.count()).sum(),
-        }
-    }
-
-    fn get(&self, name: &str) -> Option<&Node> {
-        match self {
-            Node::Object(members) => members.iter().find(|(k, _)| k == name).map(|(_, v)| v),
-            _ => None,
-        }
-    }
-
-    fn number(&self) -> Option<f64> {
-        match self {
-            Node::Leaf(leaf) => leaf.as_f64(),
-            _ => None,
-        }
-    }
-
-    fn text(&self) -> Option<&str> {
-        match self {
-            Node::Leaf(Leaf::Text(text)) => Some(text),
-            _ => None,
-        }
+/// How many leaves `value` holds.
+fn count(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => items.iter().map(count).sum(),
+        Value::Object(members) => members.values().map(count).sum(),
+        _ => 1,
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
-        deserializer.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> serde::de::Visitor<'de> for NodeVisitor {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
-        Ok(Node::Leaf(Leaf::Bool(b)))
-    }
-
-    fn visit_i64<E>(self, k: i64) -> Result<Node, E> {
-        Ok(Node::Leaf(Leaf::Integer(k.into())))
-    }
-
-    fn visit_u64<E>(self, k: u64) -> Result<Node, E> {
-        Ok(Node::Leaf(Leaf::Integer(k.into())))
-    }
-
-    fn visit_f64<E>(self, x: f64) -> Result<Node, E> {
-        Ok(Node::Leaf(Leaf::Number(x)))
-    }
-
-    fn visit_str<E>(self, text: &str) -> Result<Node, E> {
-        Ok(Node::Leaf(Leaf::Text(text.to_string())))
-    }
-
-    fn visit_unit<E>(self) -> Result<Node, E> {
-        Ok(Node::Leaf(Leaf::Null))
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        std::iter::from_fn(|| seq.next_element().transpose())
-            .collect::<Result<_, _>>()
-            .map(Node::List)
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-        std::iter::from_fn(|| map.next_entry().transpose())
-            .collect::<Result<_, _>>()
-            .map(Node::Object)
+/// A leaf of the file as the review compares it: a number written without a fraction or
+/// exponent is whole, and compared exactly.
+fn leaf(value: &Value) -> Leaf {
+    match value {
+        Value::Number(k) if !k.is_f64() => Leaf::Integer(
+            k.as_i64()
+                .map_or_else(|| k.as_u64().unwrap_or(0).into(), i128::from),
+        ),
+        Value::Number(x) => Leaf::Number(x.as_f64().unwrap_or(f64::NAN)),
+        Value::String(text) => Leaf::Text(text.clone()),
+        Value::Bool(b) => Leaf::Bool(*b),
+        _ => Leaf::Null,
     }
 }
 
@@ -443,25 +376,27 @@ enum Side {
 
 /// Every value of a `results.json` by its key, in file order.
 fn flatten(bytes: &[u8], side: Side) -> Result<Vec<(Key, Leaf)>, Unreadable> {
-    let top: Node = serde_json::from_slice(bytes)
+    // Its members in the order of the file (serde_json keeps it here, `preserve_order`), so
+    // that a fit's weights `x` are listed before its `accuracy`.
+    let top: Value = serde_json::from_slice(bytes)
         .map_err(|e| Unreadable(format!("results.json is not JSON: {e}")))?;
-    let Node::Object(members) = &top else {
+    let Value::Object(members) = &top else {
         return Err(Unreadable("results.json is not a JSON object".into()));
     };
     for field in ["seed", "n"] {
-        if top.get(field).and_then(Node::number).is_none() {
+        if top.get(field).and_then(Value::as_f64).is_none() {
             return Err(Unreadable(format!("results.json has no number `{field}`")));
         }
     }
-    let Some(Node::Object(demo)) = top.get("optimizer_demo") else {
+    let Some(Value::Object(demo)) = top.get("optimizer_demo") else {
         return Err(Unreadable(
             "results.json has no object `optimizer_demo`".into(),
         ));
     };
-    let Some(Node::List(fits)) = top.get("fits") else {
+    let Some(Value::Array(fits)) = top.get("fits") else {
         return Err(Unreadable("results.json has no list `fits`".into()));
     };
-    let values = top.count();
+    let values = count(&top);
     if values > MAX_VALUES {
         return Err(Unreadable(format!(
             "results.json holds {values} values, more than the {MAX_VALUES} compared"
@@ -481,16 +416,16 @@ fn flatten(bytes: &[u8], side: Side) -> Result<Vec<(Key, Leaf)>, Unreadable> {
     }
     let mut places: Vec<&str> = Vec::new();
     let path = match top.get(PATH) {
-        Some(Node::List(path)) => path.as_slice(),
+        Some(Value::Array(path)) => path.as_slice(),
         _ => &[],
     };
     let fits = fits.iter().enumerate().map(|(k, f)| (k, f, "fits"));
     let path = path.iter().enumerate().map(|(k, f)| (k, f, PATH));
     for (k, fit, list) in fits.chain(path) {
-        let (Node::Object(fields), Some(dataset), Some(lambda)) = (
+        let (Value::Object(fields), Some(dataset), Some(lambda)) = (
             fit,
-            fit.get("dataset").and_then(Node::text),
-            fit.get("lambda").and_then(Node::number),
+            fit.get("dataset").and_then(Value::as_str),
+            fit.get("lambda").and_then(Value::as_f64),
         ) else {
             return Err(Unreadable(format!(
                 "results.json: {list}[{k}] has no `dataset` and `lambda`"
@@ -526,24 +461,24 @@ fn flatten(bytes: &[u8], side: Side) -> Result<Vec<(Key, Leaf)>, Unreadable> {
 }
 
 /// Adds every leaf under `node`, its field path starting at `field`.
-fn leaves(out: &mut Vec<(Key, Leaf)>, scope: &Scope, field: String, node: &Node) {
+fn leaves(out: &mut Vec<(Key, Leaf)>, scope: &Scope, field: String, node: &Value) {
     match node {
-        Node::Leaf(leaf) => out.push((
-            Key {
-                scope: scope.clone(),
-                field,
-            },
-            leaf.clone(),
-        )),
-        Node::List(items) => {
+        Value::Array(items) => {
             for (k, item) in items.iter().enumerate() {
                 leaves(out, scope, format!("{field}[{k}]"), item);
             }
         }
-        Node::Object(members) => {
+        Value::Object(members) => {
             for (name, item) in members {
                 leaves(out, scope, format!("{field}.{name}"), item);
             }
         }
+        value => out.push((
+            Key {
+                scope: scope.clone(),
+                field,
+            },
+            leaf(value),
+        )),
     }
 }

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use base64::Engine;
 use serde::Serialize;
 use serde_json::json;
 
@@ -347,7 +346,7 @@ fn view(images: &mut ImageFiles, png: &Option<Png>, name: String) -> Option<Imag
     let file = format!("{IMAGES_DIR}/{name}.png");
     images.push((file.clone(), png.bytes.clone()));
     Some(ImageView {
-        src: data_uri(&png.bytes),
+        src: crate::markup::data_uri("image/png", &png.bytes),
         file,
         width: png.size.0,
         height: png.size.1,
@@ -430,14 +429,6 @@ fn figure_name(figure: &FigureReview) -> String {
         (Some(number), Some(title)) => format!("Figure {number}. {title} ({})", figure.file_name),
         _ => figure.file_name.clone(),
     }
-}
-
-/// The PNG as a `data:image/png;base64,…` URI: the page shows its images inline, so it loads
-/// nothing from anywhere.
-fn data_uri(png: &[u8]) -> String {
-    let mut uri = String::from("data:image/png;base64,");
-    base64::engine::general_purpose::STANDARD.encode_string(png, &mut uri);
-    uri
 }
 
 fn render(context: &PageContext) -> Result<String, ReviewError> {

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::error::ReviewError;
 use crate::output::handle::{EntryKind, Folder, describe_mode};
-use crate::output::resolve_lenient;
+use crate::output::{folder_of, resolve_lenient};
 
 /// The marker every such file starts with (after the XML declaration, for JUnit): what tells
 /// a file of this tool's from anything else.
@@ -193,14 +193,6 @@ fn standing_in(folder: &Folder, name: &OsStr, kind: Sidecar) -> Result<(), Strin
             "it holds something this tool did not write (not a {} of logreg-report)",
             kind.noun()
         ))
-    }
-}
-
-/// The folder that holds `path` (`.` for a bare name).
-fn folder_of(path: &Path) -> &Path {
-    match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
     }
 }
 

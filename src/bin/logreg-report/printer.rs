@@ -35,7 +35,7 @@ impl Progress for StepPrinter {
         if let Some(spinner) = self.spinner.take() {
             spinner.finish_and_clear();
         }
-        say(format_args!("{:>9.3} s  {step}", elapsed.as_secs_f64()));
+        timed(step, elapsed);
     }
 
     fn warn(&mut self, message: &str) {
@@ -45,6 +45,11 @@ impl Progress for StepPrinter {
             None => line(),
         }
     }
+}
+
+/// The line of a step that is done: its time, then what it did.
+pub(crate) fn timed(step: &str, elapsed: Duration) {
+    say(format_args!("{:>9.3} s  {step}", elapsed.as_secs_f64()));
 }
 
 /// Prints nothing but warnings: they are about the results themselves, so a user must

@@ -19,7 +19,7 @@ use logreg_report::review::{self, Accepted, Header, Review, Standing, verdict};
 
 use crate::args::ReviewArgs;
 use crate::printer::{Quiet, say};
-use crate::run::{Outcome, built_in_template, install_cleanup, load_project, progress};
+use crate::run::{Outcome, built_in_template, install_cleanup, load_project, progress, run_words};
 use crate::words::{Names, accept_command, flag_of, prefixed, words};
 
 /// The places a review writes, checked: its folder and the files asked for beside it.
@@ -164,15 +164,9 @@ fn wait_for_turn(review_dir: &Path, shown: &Path) -> (Option<std::fs::File>, boo
 
 /// What every output of a review says of where it came from, before it is made.
 pub(crate) fn header(project: &Project, lookup: &Lookup, baseline: String) -> Header {
-    let study = &project.config.study;
     Header {
         baseline,
-        run: format!(
-            "seed {}, N = {}, λ = {}",
-            study.seed,
-            study.n,
-            config::format_lambdas(&study.lambdas)
-        ),
+        run: run_words(project),
         accepted: false,
         accept_command: accept_command(project, lookup),
         review_page: project.review_dir.join(REVIEW_PAGE).display().to_string(),

@@ -56,14 +56,14 @@ pub(crate) fn load_project(
 
 /// The run's parameters and where they came from, for the first line of its progress.
 pub(crate) fn parameters_line(project: &Project) -> String {
+    format!("{}: {}", project.provenance(flag_of), run_words(project))
+}
+
+/// The study's parameters in words: `seed 0, N = 100, λ = 0,0.1,10`.
+pub(crate) fn run_words(project: &Project) -> String {
     let study = &project.config.study;
-    format!(
-        "{}: seed {}, N = {}, λ = {}",
-        project.provenance(flag_of),
-        study.seed,
-        study.n,
-        config::format_lambdas(&study.lambdas)
-    )
+    let lambdas = config::format_lambdas(&study.lambdas);
+    format!("seed {}, N = {}, λ = {lambdas}", study.seed, study.n)
 }
 
 /// Where a run's progress goes: nowhere with `--quiet`; otherwise the line of its parameters

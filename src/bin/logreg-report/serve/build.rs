@@ -9,16 +9,16 @@ use logreg_report::figures::Figure;
 use logreg_report::output::artifact::materialise;
 use logreg_report::output::{Artifact, Baseline};
 use logreg_report::pipeline;
+use logreg_report::project;
 use logreg_report::project::{Lookup, Overrides, Project};
-use logreg_report::report::{self, ReportError};
+use logreg_report::report;
 use logreg_report::review;
 use logreg_report::study::{Study, StudyConfig};
-use logreg_report::{Error, project};
 
 use crate::printer::Quiet;
 use crate::review::{header, open_baseline};
 use crate::run::built_in_template;
-use crate::words::{Names, in_flag_words, project_words};
+use crate::words::{project_words, words};
 
 /// Files by their path in the served site.
 pub(super) type Files = BTreeMap<String, Vec<u8>>;
@@ -63,25 +63,21 @@ impl Builder {
     /// the template) comes on several lines with its place.
     pub(super) fn build(&mut self) -> Result<Build, String> {
         let project = self.project()?;
-        let words = |e: Error| match e {
-            Error::Report(ReportError::Template(t)) => t.detail(),
-            other => in_flag_words(&other, Names::of(&project)),
-        };
-        let template = report::template(&project.config).map_err(|e| words(e.into()))?;
+        let template = report::template(&project.config).map_err(words(&project))?;
         let study_config = &project.config.study;
         let computed = match &self.kept {
             Some((config, computed)) if config == study_config => computed.clone(),
             _ => {
                 let computed =
-                    Arc::new(pipeline::compute(study_config, &mut Quiet).map_err(words)?);
+                    Arc::new(pipeline::compute(study_config, &mut Quiet).map_err(words(&project))?);
                 self.kept = Some((study_config.clone(), computed.clone()));
                 computed
             }
         };
         let (study, figures) = &*computed;
         let artifacts = pipeline::assemble(&project.config, &template, study, figures, &mut Quiet)
-            .map_err(words)?;
-        let files = materialise(&artifacts).map_err(|e| words(e.into()))?;
+            .map_err(words(&project))?;
+        let files = materialise(&artifacts).map_err(words(&project))?;
         Ok(Build {
             project,
             files: Arc::new(files.into_iter().collect()),
@@ -130,7 +126,7 @@ fn review_files(
         .map(|(path, bytes)| Artifact::bytes(path.clone(), bytes.clone()))
         .collect();
     let found = review::review(baseline, &artifacts, &build.project.tolerances, &mut Quiet)
-        .map_err(|e| in_flag_words(&e.into(), Names::of(&build.project)))?;
+        .map_err(words(&build.project))?;
     review::page::artifacts(&found, header).map_err(|e| e.to_string())
 }
 

@@ -18,7 +18,7 @@ use std::sync::atomic::Ordering;
 use logreg_report::project::{Lookup, Project, ProjectError};
 
 use crate::args::ServeArgs;
-use crate::printer::say;
+use crate::printer::{say, timed};
 use crate::run::{Outcome, built_in_template, parameters_line};
 use crate::words::project_words;
 use build::Builder;
@@ -77,10 +77,7 @@ pub(crate) fn serve(args: ServeArgs) -> Result<Outcome, String> {
     if let Err(detail) = &result {
         say(format_args!("error: {detail}"));
     } else if !quiet {
-        say(format_args!(
-            "{:>9.3} s  built the report in memory",
-            started.elapsed().as_secs_f64()
-        ));
+        timed("built the report in memory", started.elapsed());
     }
     shared.publish(result);
     // Said even with --quiet: where to look is the one thing a preview must tell.

@@ -8,12 +8,13 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+use logreg_report::output;
 use logreg_report::project::{DEFAULT_OUT, FILE_NAME, Lookup};
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use super::build::{Builder, Watched, watched};
 use super::state::Shared;
-use crate::printer::say;
+use crate::printer::{say, timed};
 
 /// Saves come in bursts (an editor writes a temporary file, renames it, touches a backup):
 /// the rebuild waits until no event came for this long.
@@ -43,8 +44,7 @@ impl Places {
     fn of(watched: Watched) -> Places {
         let split = |path: &Path| {
             let name = path.file_name()?.to_os_string();
-            let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
-            let parent = std::fs::canonicalize(parent.unwrap_or(Path::new("."))).ok()?;
+            let parent = std::fs::canonicalize(output::folder_of(path)).ok()?;
             Some((parent, name))
         };
         let file = split(&watched.file);
@@ -170,16 +170,15 @@ impl Watch {
                         .filter(|p| p.exists())
                         .map(|p| shown(p))
                         .collect();
-                    say(format_args!(
-                        "{:>9.3} s  rebuilt after {} changed{}",
-                        started.elapsed().as_secs_f64(),
-                        if names.is_empty() {
-                            "a file".to_string()
-                        } else {
-                            names.join(", ")
-                        },
-                        if changed { "" } else { " (the report did not)" }
-                    ));
+                    let names = match names.is_empty() {
+                        true => "a file".to_string(),
+                        false => names.join(", "),
+                    };
+                    let note = if changed { "" } else { " (the report did not)" };
+                    timed(
+                        &format!("rebuilt after {names} changed{note}"),
+                        started.elapsed(),
+                    );
                 }
             }
             if let Some(next) = next
