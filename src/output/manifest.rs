@@ -224,13 +224,16 @@ pub(crate) fn key(relative: &Path) -> Option<String> {
 }
 
 /// A '/'-separated path of plain names: not absolute, no `.` or `..`, no empty part.
-pub(crate) fn is_plain_relative(path: &str) -> bool {
+pub fn is_plain_relative(path: &str) -> bool {
     !path.is_empty()
         && !path.contains('\\')
-        && path.split('/').all(|part| {
-            let mut components = Path::new(part).components();
-            matches!(components.next(), Some(Component::Normal(_))) && components.next().is_none()
-        })
+        && path.split('/').all(|part| plain_name(part.as_ref()))
+}
+
+/// A name of one entry in its folder: no separator, not `.` or `..`, not empty.
+pub(crate) fn plain_name(name: &OsStr) -> bool {
+    let mut parts = Path::new(name).components();
+    matches!(parts.next(), Some(Component::Normal(_))) && parts.next().is_none()
 }
 
 #[cfg(test)]

@@ -49,6 +49,7 @@ pub use error::{MakeError, OutputError};
 pub use fsx::folder_of;
 pub use manifest::{
     Foreign, Kind, MAX_MANIFEST_FILES, MAX_RESULTS_BYTES, Manifest, RESULTS, REVIEW, TOOL,
+    is_plain_relative,
 };
 pub use staging::install_signal_cleanup;
 pub use target::{Existing, Target, resolve_lenient};

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::handle::{EntryKind, Folder, is_not_a_folder};
 use super::layout::{LOCK, LockRecord, PREFIX, PREVIOUS, REPORT};
-use super::manifest::{self, Manifest};
+use super::manifest::{self, Manifest, plain_name};
 
 /// A file a sweep had to leave where it was, and why.
 #[derive(Debug)]
@@ -292,13 +292,6 @@ fn sweep_previous(place: &Place<'_>, old: &OsStr, target: Option<&Folder>, kept:
         .and_then(|folder| Manifest::read_any_in(&folder))
         .unwrap_or_default();
     sweep_named(place.container, old, &place.shown, &manifest, target, kept);
-}
-
-/// A name of one folder in its parent: no separator, not `.` or `..`, not empty.
-fn plain_name(name: &OsStr) -> bool {
-    let path = Path::new(name);
-    let mut parts = path.components();
-    matches!(parts.next(), Some(std::path::Component::Normal(_))) && parts.next().is_none()
 }
 
 /// Removes an abandoned staging folder of ours for `target`, the output folder this run

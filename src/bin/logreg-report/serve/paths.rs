@@ -3,7 +3,7 @@
 //! `.` or `..` segments, empty segments, a backslash, a NUL or an encoded slash, in any
 //! spelling, is not found; no path ever reaches the file system.
 
-use logreg_report::markup;
+use logreg_report::{markup, output};
 
 /// The path of the reload channel the served pages listen on. No file of a report starts
 /// with two underscores.
@@ -46,11 +46,7 @@ pub(super) fn route(url: &str) -> Route {
         return Route::File("index.html".into());
     }
     let inner = rest.strip_suffix('/').unwrap_or(rest);
-    let plain = inner
-        .split('/')
-        .all(|segment| !matches!(segment, "" | "." | ".."))
-        && !inner.contains(['\\', '\0']);
-    if !plain {
+    if !output::is_plain_relative(inner) || inner.contains('\0') {
         return Route::NotFound;
     }
     if rest == "review" {
