@@ -199,12 +199,10 @@ impl SiteUrl {
             reason: reason.to_string(),
         };
         let trimmed = text.trim();
-        let (scheme, rest) = trimmed
+        let (_, rest) = trimmed
             .split_once("://")
+            .filter(|(s, _)| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
             .ok_or_else(|| refuse("it must start with http:// or https://"))?;
-        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
-            return Err(refuse("it must start with http:// or https://"));
-        }
         if let Some(bad) = rest.chars().find(|&c| !url_char(c)) {
             return Err(refuse(if bad == '?' || bad == '#' {
                 "a site address has no query (?) or fragment (#)"

@@ -106,12 +106,10 @@ fn explain(path: &Path, text: &str, error: &toml::de::Error) -> ProjectError {
     let span = error.span().unwrap_or(0..0);
     let place = Place::at(path.to_path_buf(), text, span.start);
     let message = error.message().trim().to_string();
+    let key = key_at(text, span.start);
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or_default().to_string();
-        let dotted = match key_at(text, span.start)
-            .as_deref()
-            .and_then(|k| k.rsplit_once('.'))
-        {
+        let dotted = match key.as_deref().and_then(|k| k.rsplit_once('.')) {
             Some((table, _)) => format!("{table}.{name}"),
             None => name,
         };
@@ -121,7 +119,6 @@ fn explain(path: &Path, text: &str, error: &toml::de::Error) -> ProjectError {
             key: Some(dotted),
         };
     }
-    let key = key_at(text, span.start);
     let message = match key.as_deref().and_then(Key::named).zip(found(&message)) {
         Some((known, found)) => format!("expected {}, got {found}", known.expected()),
         None => message,
@@ -147,10 +144,9 @@ fn found(message: &str) -> Option<String> {
 
 /// Why an unknown key is refused, and what the keys are.
 fn unknown_key(dotted: &str) -> String {
-    let known: Vec<&str> = Key::ALL.iter().map(|k| k.name()).collect();
-    let elsewhere = Key::ALL
-        .iter()
-        .map(|k| k.name())
+    let known = Key::ALL.map(Key::name);
+    let elsewhere = known
+        .into_iter()
         .find(|name| name.rsplit('.').next() == dotted.rsplit('.').next() && *name != dotted);
     match elsewhere {
         Some(name) => format!("unknown key here; did you mean {name}?"),

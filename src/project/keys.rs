@@ -125,12 +125,10 @@ impl Place {
             end -= 1;
         }
         let before = &text[..end];
-        let line = before.matches('\n').count() + 1;
-        let start = before.rfind('\n').map_or(0, |k| k + 1);
         Place {
             file,
-            line,
-            column: before[start..].chars().count() + 1,
+            line: before.matches('\n').count() + 1,
+            column: before.chars().rev().take_while(|&c| c != '\n').count() + 1,
         }
     }
 }

@@ -233,22 +233,19 @@ impl Resolver<'_> {
             review.and_then(|r| r.dir.as_ref()),
             Some(base.join(DEFAULT_REVIEW_DIR)),
         )?;
-        let tolerances = self.tolerances()?;
-        let timestamp = config::source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH"))
-            .map_err(ProjectError::Environment)?;
-        let config = Config {
-            study,
-            out: out.clone(),
-            template: templates.map_or_else(|| built_in.clone(), Template::Folder),
-            timestamp,
-            site_url,
-        };
         Ok(Project {
             file: self.file.map(|f| f.path.clone()),
             baseline: baseline.unwrap_or_else(|| out.clone()),
             review_dir: review_dir.unwrap_or_else(|| DEFAULT_REVIEW_DIR.into()),
-            config,
-            tolerances,
+            tolerances: self.tolerances()?,
+            config: Config {
+                study,
+                out,
+                template: templates.map_or_else(|| built_in.clone(), Template::Folder),
+                timestamp: config::source_date_epoch(std::env::var_os("SOURCE_DATE_EPOCH"))
+                    .map_err(ProjectError::Environment)?,
+                site_url,
+            },
             sources: self.sources,
             changed_by_flags: self.changed_by_flags,
             overridden: self.overridden,
@@ -259,33 +256,30 @@ impl Resolver<'_> {
     fn study(&mut self) -> Result<StudyConfig> {
         let o = self.overrides;
         let values = self.file.map(|f| &f.values);
-        let seed = self.value(
-            Key::Seed,
-            o.seed.map(Ok),
-            self.in_file(values.and_then(|v| v.seed.as_ref()), |&s| Ok(s)),
-            || DEFAULT_SEED,
-        )?;
         let checked_n = |&n: &usize| -> Result<_, Error> { Ok(config::check_n(n)?) };
-        let n = self.value(
-            Key::N,
-            o.n.as_ref().map(checked_n),
-            self.in_file(values.and_then(|v| v.n.as_ref()), checked_n),
-            || DEFAULT_N,
-        )?;
-        let lambdas = self.value(
-            Key::Lambdas,
-            o.lambdas
-                .as_deref()
-                .map(|text| Ok(config::parse_lambdas(text)?)),
-            self.in_file(values.and_then(|v| v.lambdas.as_ref()), |values| {
-                Ok(config::check_lambdas(values)?)
-            }),
-            || DEFAULT_LAMBDAS.to_vec(),
-        )?;
         Ok(StudyConfig {
-            seed,
-            n,
-            lambdas,
+            seed: self.value(
+                Key::Seed,
+                o.seed.map(Ok),
+                self.in_file(values.and_then(|v| v.seed.as_ref()), |&s| Ok(s)),
+                || DEFAULT_SEED,
+            )?,
+            n: self.value(
+                Key::N,
+                o.n.as_ref().map(checked_n),
+                self.in_file(values.and_then(|v| v.n.as_ref()), checked_n),
+                || DEFAULT_N,
+            )?,
+            lambdas: self.value(
+                Key::Lambdas,
+                o.lambdas
+                    .as_deref()
+                    .map(|text| Ok(config::parse_lambdas(text)?)),
+                self.in_file(values.and_then(|v| v.lambdas.as_ref()), |values| {
+                    Ok(config::check_lambdas(values)?)
+                }),
+                || DEFAULT_LAMBDAS.to_vec(),
+            )?,
             max_iterations: None,
         })
     }
@@ -295,35 +289,31 @@ impl Resolver<'_> {
         let o = self.overrides;
         let review = self.file.and_then(|f| f.values.review.as_ref());
         let defaults = Tolerances::default();
-        let rms = self.tolerance(
-            Key::Tolerance,
-            o.tolerance,
-            review.and_then(|r| r.tolerance.as_ref()),
-            defaults.rms,
-        )?;
-        let threshold = self.tolerance(
-            Key::Threshold,
-            o.threshold,
-            review.and_then(|r| r.threshold.as_ref()),
-            defaults.threshold,
-        )?;
-        let max_diff_pixels = self.value(
-            Key::MaxDiffPixels,
-            o.max_diff_pixels.map(Ok),
-            self.in_file(review.and_then(|r| r.max_diff_pixels.as_ref()), |&p| Ok(p)),
-            || defaults.max_diff_pixels,
-        )?;
-        let numbers = self.tolerance(
-            Key::NumberTolerance,
-            o.number_tolerance,
-            review.and_then(|r| r.number_tolerance.as_ref()),
-            defaults.numbers,
-        )?;
         Ok(Tolerances {
-            rms,
-            threshold,
-            max_diff_pixels,
-            numbers,
+            rms: self.tolerance(
+                Key::Tolerance,
+                o.tolerance,
+                review.and_then(|r| r.tolerance.as_ref()),
+                defaults.rms,
+            )?,
+            threshold: self.tolerance(
+                Key::Threshold,
+                o.threshold,
+                review.and_then(|r| r.threshold.as_ref()),
+                defaults.threshold,
+            )?,
+            max_diff_pixels: self.value(
+                Key::MaxDiffPixels,
+                o.max_diff_pixels.map(Ok),
+                self.in_file(review.and_then(|r| r.max_diff_pixels.as_ref()), |&p| Ok(p)),
+                || defaults.max_diff_pixels,
+            )?,
+            numbers: self.tolerance(
+                Key::NumberTolerance,
+                o.number_tolerance,
+                review.and_then(|r| r.number_tolerance.as_ref()),
+                defaults.numbers,
+            )?,
         })
     }
 
@@ -399,11 +389,9 @@ impl Resolver<'_> {
         default: Option<PathBuf>,
     ) -> Result<Option<PathBuf>> {
         let base = self.base();
-        let not_empty = |path: &Path| -> Result<(), Error> {
-            match path.as_os_str().is_empty() {
-                true => Err(config::ConfigError::EmptyPath.into()),
-                false => Ok(()),
-            }
+        let not_empty = |path: &Path| match path.as_os_str().is_empty() {
+            true => Err(Error::from(config::ConfigError::EmptyPath)),
+            false => Ok(()),
         };
         let in_file = self.in_file(file, |path| not_empty(path).map(|()| Some(base.join(path))));
         let flag = flag.map(|path| not_empty(&path).map(|()| Some(path)));

@@ -64,15 +64,12 @@ pub(super) fn card_svg(study: &Study, figures: &[Figure]) -> String {
         let _ = writeln!(
             out,
             "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#fff\" \
-             stroke=\"#c8d0d8\" stroke-width=\"2\"/>",
+             stroke=\"#c8d0d8\" stroke-width=\"2\"/>\n\
+             <g transform=\"translate({x:.1} {FIGURE_TOP}) scale({scale:.6})\">\n{}\n</g>",
             x - 1.0,
             FIGURE_TOP - 1.0,
             w * scale + 2.0,
-            FIGURE_HEIGHT + 2.0
-        );
-        let _ = writeln!(
-            out,
-            "<g transform=\"translate({x:.1} {FIGURE_TOP}) scale({scale:.6})\">\n{}\n</g>",
+            FIGURE_HEIGHT + 2.0,
             svg.trim_end()
         );
         x += scaled(w, h) + GAP;

@@ -16,8 +16,7 @@ use crate::fit::{
     Status,
 };
 use crate::markup;
-use crate::numbers::capitalised;
-use crate::numbers::prose;
+use crate::numbers::{capitalised, prose};
 use crate::study::{CURVE_RANGE, DEMO_X0, LOSS_WINDOW, LogisticFit, PLANE_RANGE, Study, W0};
 
 /// A size in whole KiB, rounded up, as the page writes it.
@@ -205,34 +204,14 @@ fn template_key(id: FigureId) -> &'static str {
 }
 
 fn fit_context(result: &FitResult, fit: Option<&LogisticFit>) -> FitContext {
-    let newton = fit.map(|f| {
-        let n = &f.newton.result;
-        NewtonContext {
-            x: vector(n.x, 4),
-            nit: n.nit,
-            status: n.status.code(),
-            verdict: n.status.verdict(),
-            success: n.success(),
-            unbounded: matches!(n.status, Status::Unbounded(_)),
-            message: n.message(),
-            distance: f.newton.distance.map(sci),
-            disagreement: f.newton.disagreement.as_deref().map(capitalised),
-        }
-    });
     FitContext {
         lambda: fit.map_or_else(String::new, |f| crate::numbers::short(f.lambda)),
         fun: objective(result.fun),
         x: vector(result.x.iter().copied(), 4),
-        jac: result
-            .jac
-            .iter()
-            .map(|v| sci(*v))
-            .collect::<Vec<_>>()
-            .join(", "),
+        jac: result.jac.map(|&v| sci(v)).to_vec().join(", "),
         hess_inv: result
             .hess_inv
-            .rows()
-            .into_iter()
+            .outer_iter()
             .map(|row| vector(row.iter().copied(), 4))
             .collect(),
         nit: result.nit,
@@ -252,7 +231,20 @@ fn fit_context(result: &FitResult, fit: Option<&LogisticFit>) -> FitContext {
         grad_check: sci(result.grad_check.error),
         weight_norm: fit.map_or_else(String::new, |f| fixed(f.weight_norm, 2)),
         accuracy: fit.map_or_else(String::new, |f| percent(f.accuracy)),
-        newton,
+        newton: fit.map(|f| {
+            let n = &f.newton.result;
+            NewtonContext {
+                x: vector(n.x, 4),
+                nit: n.nit,
+                status: n.status.code(),
+                verdict: n.status.verdict(),
+                success: n.success(),
+                unbounded: matches!(n.status, Status::Unbounded(_)),
+                message: n.message(),
+                distance: f.newton.distance.map(sci),
+                disagreement: f.newton.disagreement.as_deref().map(capitalised),
+            }
+        }),
     }
 }
 
@@ -267,30 +259,28 @@ fn files(
     downloads: &[DownloadContext],
     card: Option<&[u8]>,
 ) -> Vec<FileContext> {
-    let mut files = vec![FileContext {
+    let (width, height) = site::CARD_SIZE;
+    std::iter::once(FileContext {
         href: RESULTS.into(),
         what: "every number of this run at full precision, and each file's sha256".into(),
         size: None,
-    }];
-    files.extend(downloads.iter().map(|d| FileContext {
+    })
+    .chain(downloads.iter().map(|d| FileContext {
         href: d.file.clone(),
         what: format!("the {} data set: columns x1, x2, label", d.name),
         size: Some(d.size.clone()),
-    }));
-    files.extend(figures.iter().enumerate().map(|(k, f)| FileContext {
+    }))
+    .chain(figures.iter().enumerate().map(|(k, f)| FileContext {
         href: format!("{FIGURES_DIR}/{}", f.file_name),
         what: format!("Figure {}. {}", k + 1, f.title),
         size: Some(kib(f.svg.len() as u64)),
-    }));
-    if let Some(card) = card {
-        let (width, height) = site::CARD_SIZE;
-        files.push(FileContext {
-            href: SOCIAL_CARD.into(),
-            what: format!("the image link previews show, {width} × {height} pixels"),
-            size: Some(kib(card.len() as u64)),
-        });
-    }
-    files
+    }))
+    .chain(card.map(|card| FileContext {
+        href: SOCIAL_CARD.into(),
+        what: format!("the image link previews show, {width} × {height} pixels"),
+        size: Some(kib(card.len() as u64)),
+    }))
+    .collect()
 }
 
 /// A figure as the page inlines it, whole and panel by panel.
@@ -317,11 +307,10 @@ fn figure_context(f: &Figure) -> FigureContext {
 /// A data set's download: embedded in the page up to [`EMBED_CSV_LIMIT`], linked beyond.
 fn download_context(d: &DataFile) -> DownloadContext {
     let embedded = d.bytes().filter(|b| b.len() <= EMBED_CSV_LIMIT);
-    let href = embedded.map_or_else(|| d.path.clone(), |b| markup::data_uri("text/csv", b));
     DownloadContext {
         name: d.name,
         file: d.path.clone(),
-        href,
+        href: embedded.map_or_else(|| d.path.clone(), |b| markup::data_uri("text/csv", b)),
         embedded: embedded.is_some(),
         // A CSV made as it is written gets its size then (`set_download_size`).
         size: kib(d.bytes().map_or(0, |b| b.len() as u64)),
@@ -335,26 +324,13 @@ pub(super) fn page_context(
     downloads: &[DataFile],
     card: Option<&[u8]>,
 ) -> PageContext {
-    let fig = figures
-        .iter()
-        .map(|f| (template_key(f.id), figure_context(f)))
-        .collect();
     let downloads: Vec<DownloadContext> = downloads.iter().map(download_context).collect();
-    let separable_zero = study
-        .separable_fits
-        .iter()
-        .find(|f| f.lambda == 0.0)
-        .map(|f| fit_context(&f.result, Some(f)));
     let regularised: Vec<&LogisticFit> = study
         .separable_fits
         .iter()
         .filter(|f| f.lambda > 0.0)
         .collect();
     let confirmed = regularised.iter().filter(|f| f.confirmed()).count();
-    let max_iterations = match study.config.max_iterations {
-        Some(limit) => count(limit as usize),
-        None => format!("{MAX_ITERS_PER_PARAMETER} per parameter"),
-    };
     PageContext {
         title: TITLE,
         description: site::description(study),
@@ -382,8 +358,14 @@ pub(super) fn page_context(
         step_tolerance: format!("{STEP_TOLERANCE:e}"),
         gradient_tolerance: format!("{GRADIENT_TOLERANCE:e}"),
         distance_tolerance: format!("{DISTANCE_TOLERANCE:e}"),
-        max_iterations,
-        fig,
+        max_iterations: match study.config.max_iterations {
+            Some(limit) => count(limit as usize),
+            None => format!("{MAX_ITERS_PER_PARAMETER} per parameter"),
+        },
+        fig: figures
+            .iter()
+            .map(|f| (template_key(f.id), figure_context(f)))
+            .collect(),
         downloads,
         demo: fit_context(&study.optimizer_demo, None),
         fuzzy_fit: fit_context(&study.fuzzy_fit.result, Some(&study.fuzzy_fit)),
@@ -392,7 +374,11 @@ pub(super) fn page_context(
             .iter()
             .map(|f| fit_context(&f.result, Some(f)))
             .collect(),
-        separable_zero,
+        separable_zero: study
+            .separable_fits
+            .iter()
+            .find(|f| f.lambda == 0.0)
+            .map(|f| fit_context(&f.result, Some(f))),
         regularised: RegularisedContext {
             count: regularised.len(),
             confirmed,

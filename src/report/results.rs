@@ -179,12 +179,7 @@ fn optimisation(w0: &[f64], r: &FitResult) -> Optimisation {
         fun: r.fun,
         x: r.x.to_vec(),
         jac: r.jac.to_vec(),
-        hess_inv: r
-            .hess_inv
-            .rows()
-            .into_iter()
-            .map(|row| row.to_vec())
-            .collect(),
+        hess_inv: r.hess_inv.outer_iter().map(|row| row.to_vec()).collect(),
         nit: r.nit,
         nfev: r.nfev,
         njev: r.njev,

@@ -32,11 +32,8 @@ impl Tolerance {
             Tolerance::Threshold => (0.0..=1.0).contains(&value),
             Tolerance::Rms | Tolerance::Numbers => value.is_finite() && value >= 0.0,
         };
-        if ok {
-            Ok(value)
-        } else {
-            Err(ReviewError::BadTolerance { what: self, value })
-        }
+        ok.then_some(value)
+            .ok_or(ReviewError::BadTolerance { what: self, value })
     }
 
     /// What it must be.

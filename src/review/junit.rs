@@ -13,18 +13,18 @@ use crate::output::Verdict;
 /// The XML text of `review`. After `--accept`, changes were taken on purpose: every case
 /// passes and says what was accepted.
 pub fn xml(review: &Review, header: &Header) -> String {
-    let accepted = header.accepted;
     // The parameters come first: a case of their own, failing while the run's differ from
     // the baseline's and nothing was accepted.
     let parameters = parameter_lines(review, header);
-    let parameters_fail = !parameters.is_empty() && !accepted;
-    let failures = if accepted {
+    let parameters_fail = !parameters.is_empty() && !header.accepted;
+    let failures = if header.accepted {
         0
     } else {
         review.files.iter().filter(|f| !f.passed).count() + usize::from(parameters_fail)
     };
     let tests = review.files.len() + 1;
     let name = "logreg-report review";
+    let verdict = escape(&last_line(review, header));
     let mut out = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{MARKER}\n");
     out.push_str(&format!(
         "<testsuites name=\"{name}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n"
@@ -33,18 +33,14 @@ pub fn xml(review: &Review, header: &Header) -> String {
         "  <testsuite name=\"{name}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"0\">\n"
     ));
     out.push_str(&format!(
-        "    <properties>\n      <property name=\"review_page\" value=\"{}\"/>\n      <property name=\"verdict\" value=\"{}\"/>\n    </properties>\n",
-        escape(&header.review_page),
-        escape(&last_line(review, header))
+        "    <properties>\n      <property name=\"review_page\" value=\"{}\"/>\n      <property name=\"verdict\" value=\"{verdict}\"/>\n    </properties>\n",
+        escape(&header.review_page)
     ));
     out.push_str(&parameters_case(&parameters, parameters_fail));
     for file in &review.files {
         out.push_str(&file_case(review, header, file));
     }
-    out.push_str(&format!(
-        "    <system-out>{}</system-out>\n",
-        escape(&last_line(review, header))
-    ));
+    out.push_str(&format!("    <system-out>{verdict}</system-out>\n"));
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
 }
@@ -85,10 +81,7 @@ fn file_case(review: &Review, header: &Header, file: &FileReview) -> String {
         );
     }
     let see = format!("See {}#{}", header.review_page, anchor(&file.path));
-    let why = match causes(review, file) {
-        Some(causes) => format!("{causes}\n{see}"),
-        None => see,
-    };
+    let why = causes(review, file).map_or(see.clone(), |causes| format!("{causes}\n{see}"));
     format!(
         "{open}>\n      <failure type=\"{}\" message=\"{detail}\">{}</failure>\n    </testcase>\n",
         file.verdict.word(),
@@ -103,11 +96,8 @@ fn causes(review: &Review, file: &FileReview) -> Option<String> {
         .iter()
         .find(|f| file.path.ends_with(&format!("/{}", f.file_name)))?;
     if !figure.causes.is_empty() {
-        let lines: Vec<String> = figure.causes.iter().map(ToString::to_string).collect();
-        Some(format!(
-            "What it is drawn from that moved:\n{}",
-            lines.join("\n")
-        ))
+        let lines: String = figure.causes.iter().map(|c| format!("\n{c}")).collect();
+        Some(format!("What it is drawn from that moved:{lines}"))
     } else if file.verdict == Verdict::Changed {
         Some(
             "None of the numbers or data it is drawn from moved: the change comes from how it \

@@ -24,8 +24,7 @@ pub fn summary(review: &Review, header: &Header) -> String {
         State::Accepted => "ACCEPTED",
         State::Failed | State::Error | State::Unfinished => "FAIL",
     };
-    let _ = writeln!(out, "{MARKER}");
-    let _ = writeln!(out, "### logreg-report review: {mark}\n");
+    let _ = writeln!(out, "{MARKER}\n### logreg-report review: {mark}\n");
     let parameters = parameter_lines(review, header);
     if !parameters.is_empty() {
         let _ = writeln!(
@@ -197,12 +196,8 @@ fn prose(text: &str, in_table: bool) -> String {
     let closed = parts.len() - usize::from(parts.len().is_multiple_of(2));
     for (k, part) in parts.iter().enumerate() {
         if k % 2 == 1 && k < closed {
-            let span = code_span(part);
-            out.push_str(&if in_table {
-                span.replace('|', "\\|")
-            } else {
-                span
-            });
+            let bar = if in_table { "\\|" } else { "|" };
+            out.push_str(&code_span(part).replace('|', bar));
         } else {
             if k % 2 == 1 {
                 out.push_str("\\`");

@@ -250,18 +250,16 @@ fn figure_reviews(
         let Some(v) = verdicts.iter().find(|v| v.path == path) else {
             continue;
         };
-        let causes = if v.verdict == Verdict::Identical {
-            Vec::new()
-        } else {
-            inputs::causes(spec.id, changes, &changed_files)
-        };
         figures.push(FigureReview {
             id: Some(spec.id),
             file_name: spec.file_name.to_string(),
             number: Some(k + 1),
             title: Some(spec.title),
             picture: pictures.get(&path).cloned(),
-            causes,
+            causes: match v.verdict {
+                Verdict::Identical => Vec::new(),
+                _ => inputs::causes(spec.id, changes, &changed_files),
+            },
         });
     }
     // Figure files the table no longer names: removed by the run, shown from the baseline.
@@ -289,6 +287,11 @@ fn fail(verdict: Verdict, note: impl Into<String>) -> Judgement {
     (verdict, false, note.into())
 }
 
+/// The judgement of a changed file that a layer could read: passing or not.
+fn judged(passed: bool, note: impl Into<String>) -> Judgement {
+    (Verdict::Changed, passed, note.into())
+}
+
 /// Whether a file passes and why: the byte-level verdict, refined by the layer that reads
 /// files of its kind.
 fn judge(
@@ -312,7 +315,7 @@ fn judge(
         }
         Verdict::Changed if v.path == RESULTS => judge_numbers(numbers.as_ref(), tolerances),
         Verdict::Changed if v.path == PAGE => judge_page_text(page_text.as_ref()),
-        Verdict::Changed => fail(Verdict::Changed, "the bytes differ"),
+        Verdict::Changed => judged(false, "the bytes differ"),
     };
     FileReview {
         path: v.path.clone(),
@@ -325,15 +328,13 @@ fn judge(
 /// A changed figure or image by its pixels: the same, or within the tolerances, pass.
 fn judge_picture(picture: Option<&Picture>, tolerances: &Tolerances) -> Judgement {
     match picture.map(|p| &p.look) {
-        Some(Look::Compared(stats)) if stats.changed == 0 => (
-            Verdict::Changed,
+        Some(Look::Compared(stats)) if stats.changed == 0 => judged(
             true,
-            "visually identical: the bytes differ, the pixels do not".into(),
+            "visually identical: the bytes differ, the pixels do not",
         ),
-        Some(Look::Compared(stats)) => {
-            let within =
-                stats.rms <= tolerances.rms && stats.differing <= tolerances.max_diff_pixels;
-            let note = format!(
+        Some(Look::Compared(stats)) => judged(
+            stats.rms <= tolerances.rms && stats.differing <= tolerances.max_diff_pixels,
+            format!(
                 "RMS {:.3} (limit {}); {} ({:.3} %, limit {}); {} anti-aliased; of {} pixels",
                 stats.rms,
                 short(tolerances.rms),
@@ -346,29 +347,27 @@ fn judge_picture(picture: Option<&Picture>, tolerances: &Tolerances) -> Judgemen
                 tolerances.max_diff_pixels,
                 stats.antialiased,
                 stats.total
-            );
-            (Verdict::Changed, within, note)
-        }
+            ),
+        ),
         Some(Look::SizeMismatch {
             baseline,
             candidate,
-        }) => fail(
-            Verdict::Changed,
+        }) => judged(
+            false,
             format!(
                 "the size changed from {}×{} to {}×{} pixels",
                 baseline.0, baseline.1, candidate.0, candidate.1
             ),
         ),
         Some(Look::Unreadable(why)) => fail(Verdict::Unreadable(why.clone()), why),
-        Some(Look::OneSide) | None => fail(Verdict::Changed, "the bytes differ"),
+        Some(Look::OneSide) | None => judged(false, "the bytes differ"),
     }
 }
 
 /// A changed `results.json` by its numbers: it passes when none moved beyond the tolerance.
 fn judge_numbers(numbers: Option<&Result<Numbers, String>>, tolerances: &Tolerances) -> Judgement {
     match numbers {
-        Some(Ok(numbers)) if numbers.changes.is_empty() => (
-            Verdict::Changed,
+        Some(Ok(numbers)) if numbers.changes.is_empty() => judged(
             true,
             format!(
                 "no number changed beyond the tolerance {} ({} within it); only the files' \
@@ -377,8 +376,8 @@ fn judge_numbers(numbers: Option<&Result<Numbers, String>>, tolerances: &Toleran
                 numbers.within
             ),
         ),
-        Some(Ok(numbers)) => fail(
-            Verdict::Changed,
+        Some(Ok(numbers)) => judged(
+            false,
             format!(
                 "{} beyond the tolerance {}",
                 counted(numbers.changes.len(), "value changed", "values changed"),
@@ -386,20 +385,18 @@ fn judge_numbers(numbers: Option<&Result<Numbers, String>>, tolerances: &Toleran
             ),
         ),
         Some(Err(why)) => fail(Verdict::Unreadable(why.clone()), why),
-        None => fail(Verdict::Changed, "the bytes differ"),
+        None => judged(false, "the bytes differ"),
     }
 }
 
 /// A changed page by its visible text: it passes when the text is the same.
 fn judge_page_text(page_text: Option<&Result<PageText, String>>) -> Judgement {
     match page_text {
-        Some(Ok(text)) if text.same() => (
-            Verdict::Changed,
-            true,
-            "the same text: only markup or inline figures differ".into(),
-        ),
-        Some(Ok(text)) => fail(
-            Verdict::Changed,
+        Some(Ok(text)) if text.same() => {
+            judged(true, "the same text: only markup or inline figures differ")
+        }
+        Some(Ok(text)) => judged(
+            false,
             format!(
                 "text: {} removed, {} added",
                 counted(text.removed, "line", "lines"),
@@ -407,7 +404,7 @@ fn judge_page_text(page_text: Option<&Result<PageText, String>>) -> Judgement {
             ),
         ),
         Some(Err(why)) => fail(Verdict::Unreadable(why.clone()), why),
-        None => fail(Verdict::Changed, "the bytes differ"),
+        None => judged(false, "the bytes differ"),
     }
 }
 

@@ -10,13 +10,13 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::error::ReviewError;
-use super::findings::{FigureReview, FileReview, Review};
+use super::findings::{FigureReview, FileReview, Review, Standing};
 use super::inputs::Cause;
 use super::pictures::{Look, Picture, Png, SCALE};
 use super::record;
 use super::sections::{NumberGroup, TextFile, code_spans, numbers, page_text};
 use super::text::Hunk;
-use super::verdict::{Header, State, error_line, last_line, state};
+use super::verdict::{Accepted, Header, State, error_line, last_line, state};
 use crate::numbers::{counted, short};
 use crate::output::{Artifact, Body, Ledger, REVIEW, Verdict};
 use crate::report::{FIGURES_DIR, PAGE, RESULTS};
@@ -32,7 +32,7 @@ pub const TEMPLATE: &str = include_str!("../../templates/review.html");
 const WIDE: u32 = 640;
 
 /// The review folder's image files: path and PNG bytes.
-type ImageFiles = Vec<(String, Vec<u8>)>;
+type ImageFiles = Vec<Artifact>;
 
 /// Where the page shows each file's evidence: its anchor and thumbnail, by path.
 type Anchors = BTreeMap<String, (String, Option<ImageView>)>;
@@ -41,14 +41,9 @@ type Anchors = BTreeMap<String, (String, Option<ImageView>)>;
 /// with every file's sha256.
 pub fn artifacts(review: &Review, header: &Header) -> Result<Vec<Artifact>, ReviewError> {
     let mut images = Vec::new();
-    let context = context(review, header, &mut images);
-    let page = render(&context)?;
+    let page = render(&context(review, header, &mut images))?;
     let mut files = vec![Artifact::bytes(REVIEW_PAGE, page.into_bytes())];
-    files.extend(
-        images
-            .into_iter()
-            .map(|(path, png)| Artifact::bytes(path, png)),
-    );
+    files.extend(images);
     files.push(marker(record::record(review, header)));
     Ok(files)
 }
@@ -56,7 +51,7 @@ pub fn artifacts(review: &Review, header: &Header) -> Result<Vec<Artifact>, Revi
 /// The files of a review folder for a review that could not be made: a page and a
 /// `review.json` that say so, so that no earlier verdict stays behind.
 pub fn error_artifacts(message: &str, header: &Header) -> Result<Vec<Artifact>, ReviewError> {
-    let context = PageContext {
+    let page = render(&PageContext {
         version: env!("CARGO_PKG_VERSION"),
         state: State::Error,
         headline: "the review could not be made".into(),
@@ -65,8 +60,7 @@ pub fn error_artifacts(message: &str, header: &Header) -> Result<Vec<Artifact>, 
         baseline: header.baseline.clone(),
         run: header.run.clone(),
         ..PageContext::default()
-    };
-    let page = render(&context)?;
+    })?;
     Ok(vec![
         Artifact::bytes(REVIEW_PAGE, page.into_bytes()),
         marker(record::error_record(message, header)),
@@ -344,7 +338,7 @@ fn card(
 fn view(images: &mut ImageFiles, png: &Option<Png>, name: String) -> Option<ImageView> {
     let png = png.as_ref()?;
     let file = format!("{IMAGES_DIR}/{name}.png");
-    images.push((file.clone(), png.bytes.clone()));
+    images.push(Artifact::bytes(file.clone(), png.bytes.clone()));
     Some(ImageView {
         src: crate::markup::data_uri("image/png", &png.bytes),
         file,
@@ -402,16 +396,12 @@ fn files(review: &Review, anchors: &mut Anchors) -> (Vec<FileRow>, Vec<String>) 
 
 /// "3 files changed beyond the tolerances", for the page's title and heading.
 pub fn headline(review: &Review, header: &Header) -> String {
-    use super::findings::Standing;
     let total = review.files.len();
     match (header.accepted, review.standing()) {
         (_, Standing::Identical) => {
             format!("nothing changed in {}", counted(total, "file", "files"))
         }
-        (true, _) => format!(
-            "accepted, {}",
-            super::verdict::Accepted::of(review).counts()
-        ),
+        (true, _) => format!("accepted, {}", Accepted::of(review).counts()),
         (false, Standing::Within { differing }) => format!(
             "{} changed within the tolerances; the baseline is stale",
             counted(differing, "file", "files")

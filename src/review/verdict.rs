@@ -3,7 +3,7 @@
 //! or with the test suite. Whenever the baseline's bytes differ from what the code writes,
 //! the line says so and names the one command that makes both green: `review --accept`.
 
-use super::findings::{Review, Standing};
+use super::findings::{Review, Standing, figure_path};
 use crate::numbers::counted;
 use crate::output::Verdict;
 
@@ -25,16 +25,6 @@ pub struct Header {
     pub sources: Vec<(String, String)>,
 }
 
-impl Header {
-    /// Where the run's value of `key` came from, if the header says.
-    fn source(&self, key: &str) -> Option<&str> {
-        self.sources
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, source)| source.as_str())
-    }
-}
-
 /// One line per parameter the baseline was made with that this run does not share, e.g.
 /// `seed: 3 in the baseline, 0 in this run (report.toml)`: what every output says first.
 pub fn parameter_lines(review: &Review, header: &Header) -> Vec<String> {
@@ -42,9 +32,12 @@ pub fn parameter_lines(review: &Review, header: &Header) -> Vec<String> {
         .parameters
         .iter()
         .map(|change| {
+            // Where the run's value came from, if the header says.
             let source = header
-                .source(change.key)
-                .map(|s| format!(" ({s})"))
+                .sources
+                .iter()
+                .find(|(k, _)| k == change.key)
+                .map(|(_, s)| format!(" ({s})"))
                 .unwrap_or_default();
             format!(
                 "{}: {} in the baseline, {} in this run{source}",
@@ -206,7 +199,7 @@ pub fn notice(review: &Review, header: &Header) -> Option<String> {
         .iter()
         .filter(|f| {
             review
-                .file(&format!("{}/{}", crate::report::FIGURES_DIR, f.file_name))
+                .file(&figure_path(&f.file_name))
                 .is_some_and(|file| file.verdict != Verdict::Identical)
         })
         .map(|f| match f.number {
@@ -214,8 +207,7 @@ pub fn notice(review: &Review, header: &Header) -> Option<String> {
             None => f.file_name.clone(),
         })
         .collect();
-    let mut parts = Vec::new();
-    parts.extend(parameter_lines(review, header));
+    let mut parts = parameter_lines(review, header);
     parts.push(if figures.is_empty() {
         "no figure changed".to_string()
     } else {

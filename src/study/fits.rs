@@ -108,13 +108,12 @@ impl<'a> FitPlan<'a> {
         w0: [f64; 3],
         max_iterations: Option<u64>,
     ) -> Self {
-        let (_, reference_at_w0) = crate::reference::data_loss_and_gradient(data, w0);
         FitPlan {
             data,
             dataset,
             w0,
             max_iterations,
-            reference_at_w0,
+            reference_at_w0: crate::reference::data_loss_and_gradient(data, w0).1,
             passes: Arc::new(Passes::new()),
         }
     }

@@ -110,10 +110,8 @@ pub(crate) fn compute(
     let curve_x = Line::spanning(CURVE_RANGE.0, CURVE_RANGE.1, CURVE_POINTS);
     let sample = |f: &dyn Fn(f64) -> f64| -> Vec<(f64, f64)> {
         (0..curve_x.count)
-            .map(|k| {
-                let x = curve_x.at(k);
-                (x, f(x))
-            })
+            .map(|k| curve_x.at(k))
+            .map(|x| (x, f(x)))
             .collect()
     };
     let weights = |fit: &LogisticFit| [fit.result.x[0], fit.result.x[1], fit.result.x[2]];
@@ -220,16 +218,15 @@ pub fn ramp(w: [f64; 3]) -> ColourRamp {
     if s_max - s_min < 1.0 / RAMP_STEPS as f64 {
         return ColourRamp::Flat((s_min + s_max) / 2.0);
     }
-    let stops = (0..=RAMP_STEPS)
-        .map(|k| {
-            let s = s_min + (s_max - s_min) * k as f64 / RAMP_STEPS as f64;
-            let z = logit(s).clamp(z_min, z_max);
-            ((z - z_min) / (z_max - z_min), s)
-        })
-        .collect();
     ColourRamp::Along {
         z: (z_min, z_max),
-        stops,
+        stops: (0..=RAMP_STEPS)
+            .map(|k| {
+                let s = s_min + (s_max - s_min) * k as f64 / RAMP_STEPS as f64;
+                let z = logit(s).clamp(z_min, z_max);
+                ((z - z_min) / (z_max - z_min), s)
+            })
+            .collect(),
     }
 }
 

@@ -236,10 +236,9 @@ impl RunOptions {
 
     /// Which project file to read.
     pub(crate) fn lookup(&self) -> Lookup {
-        match &self.config {
-            Some(file) => Lookup::File(file.clone()),
-            None => Lookup::CurrentFolder,
-        }
+        self.config
+            .clone()
+            .map_or(Lookup::CurrentFolder, Lookup::File)
     }
 }
 
@@ -254,15 +253,9 @@ impl CompareOptions {
     }
 }
 
-/// A number given and shown in its shortest form (`1e-9`, not `0.000000001`).
+/// A number given on the command line, in any form (`1e-9` or `0.000000001`).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Short(pub(crate) f64);
-
-impl std::fmt::Display for Short {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&logreg_report::numbers::short(self.0))
-    }
-}
 
 impl std::str::FromStr for Short {
     type Err = std::num::ParseFloatError;

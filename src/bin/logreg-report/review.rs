@@ -183,9 +183,8 @@ pub(crate) fn header(project: &Project, lookup: &Lookup, baseline: String) -> He
 /// The baseline a review compares with: the report committed at `rev` in the baseline
 /// folder, or that folder on disk, which must be a report of this tool.
 pub(crate) fn open_baseline(project: &Project, rev: Option<&str>) -> Result<Baseline, String> {
-    let names = Names::of(project);
     let path = &project.baseline;
-    let shown = names.name(Key::Baseline);
+    let shown = Names::of(project).name(Key::Baseline);
     match rev {
         Some(rev) => Ok(Baseline::Committed(
             Committed::read(rev, path).map_err(prefixed("--baseline-rev".into()))?,
@@ -294,9 +293,8 @@ fn compare(
     places: &Destinations,
     header: &mut Header,
 ) -> Result<Outcome, String> {
-    let options = &args.run;
     let config = run_config(project, baseline).map_err(words(project))?;
-    let progress = &mut *progress(project, options.quiet);
+    let progress = &mut *progress(project, args.run.quiet);
     let report = pipeline::generate(&config, progress).map_err(words(project))?;
     let found = review::review(baseline, &report.artifacts, &project.tolerances, progress)
         .map_err(words(project))?;
@@ -306,7 +304,7 @@ fn compare(
         warn_overridden(project);
     }
     write_review(project, places, &found, header, progress)?;
-    print(&found, header, options.quiet);
+    print(&found, header, args.run.quiet);
     Ok(if header.accepted || found.passed() {
         Outcome::UpToDate
     } else {
@@ -337,8 +335,7 @@ fn accept(
         return Err("--accept: a baseline read from git cannot be written".into());
     };
     let names = Names::of(project);
-    let review_files = [REVIEW_PAGE, output::REVIEW];
-    output::ready(&places.review_dir, &review_files)
+    output::ready(&places.review_dir, &[REVIEW_PAGE, output::REVIEW])
         .map_err(prefixed(names.name(Key::ReviewDir)))?;
     for (path, kind, flag) in places.sidecars() {
         sidecar::ready(path, kind).map_err(|e| format!("{flag} {e}; nothing was changed"))?;

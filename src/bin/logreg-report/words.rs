@@ -163,11 +163,8 @@ pub(crate) fn program() -> String {
         .ok()
         .and_then(|exe| Some(exe.parent()?.file_name()? == "release"))
         .unwrap_or(true);
-    if release {
-        "cargo run --release --".into()
-    } else {
-        "cargo run --".into()
-    }
+    let mode = if release { " --release" } else { "" };
+    format!("cargo run{mode} --")
 }
 
 /// The command that accepts this run: the program, `review`, the flags that made the run
