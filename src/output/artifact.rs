@@ -118,8 +118,7 @@ pub fn in_order(
         .map(|a| Ok((a.path.clone(), each(a, &none)?)))
         .collect::<Result<_>>()?;
     for artifact in artifacts.iter().filter(|a| a.later()) {
-        let this = each(artifact, &made)?;
-        made.insert(artifact.path.clone(), this);
+        made.insert(artifact.path.clone(), each(artifact, &made)?);
     }
     Ok(made)
 }

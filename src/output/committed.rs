@@ -166,14 +166,12 @@ fn read_files(entries: Vec<Entry>) -> Result<BTreeMap<String, Blob>, String> {
         .map(|e| e.id.as_str())
         .collect();
     let total: u64 = entries.iter().filter_map(|e| e.size).sum();
-    let mut request = ids.join("\n").into_bytes();
-    request.push(b'\n');
     let contents = if ids.is_empty() {
         Vec::new()
     } else {
         git(
             &["cat-file", "--batch"],
-            Some(&request),
+            Some(format!("{}\n", ids.join("\n")).as_bytes()),
             Bound::bytes(total + 64 * ids.len() as u64 + 1024),
         )?
     };
@@ -327,18 +325,14 @@ fn git(args: &[&str], input: Option<&[u8]>, bound: Bound) -> Result<Vec<u8>, Str
     let status = child.wait().map_err(|e| format!("git: {e}"));
     let _ = writer.map(|w| w.join());
     let stderr = errors.and_then(|e| e.join().ok()).unwrap_or_default();
-    let stdout = stdout?;
-    let status = status?;
+    let (stdout, status) = (stdout?, status?);
     if status.success() {
         return Ok(stdout);
     }
     let said = String::from_utf8_lossy(&stderr);
-    let first = said.lines().map(str::trim).find(|l| !l.is_empty());
-    let line: String = first.unwrap_or("").chars().take(300).collect();
-    Err(if line.is_empty() {
-        format!("git {} failed ({status})", args[0])
-    } else {
-        format!("git: {line}")
+    Err(match said.lines().map(str::trim).find(|l| !l.is_empty()) {
+        Some(line) => format!("git: {}", line.chars().take(300).collect::<String>()),
+        None => format!("git {} failed ({status})", args[0]),
     })
 }
 

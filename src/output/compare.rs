@@ -96,7 +96,6 @@ pub fn verdicts(
             });
         }
     };
-    let manifest = &manifest;
     let found = Mutex::new(Vec::new());
     // Every file is made (and hashed, for the files made from the others) and compared as it
     // is made, piece by piece: a large CSV is never held whole, on either side.
@@ -129,27 +128,24 @@ pub fn verdicts(
             }
             Ok(())
         })?;
-        let verdict = match (on_disk, read_error) {
-            (_, _) if path == RESULTS && damaged.is_some() => {
-                Verdict::Unreadable(damaged.clone().unwrap_or_default())
-            }
-            (Err(verdict), _) => verdict,
-            (Ok(_), Some(reason)) => Verdict::Unreadable(reason),
+        let verdict = match (on_disk, read_error, &damaged) {
+            (_, _, Some(why)) if path == RESULTS => Verdict::Unreadable(why.clone()),
+            (Err(verdict), _, _) => verdict,
+            (Ok(_), Some(reason), _) => Verdict::Unreadable(reason),
             // Equal so far, and nothing left over on disk.
-            (Ok(mut file), None) => match (same, file.read(&mut [0u8; 1])) {
+            (Ok(mut file), None, _) => match (same, file.read(&mut [0u8; 1])) {
                 (true, Ok(0)) => Verdict::Identical,
                 (_, Err(e)) => Verdict::Unreadable(e.to_string()),
                 _ => Verdict::Changed,
             },
         };
-        let candidate = bytes.filter(|_| verdict != Verdict::Identical);
         found
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(FileVerdict {
                 path: path.clone(),
+                candidate: bytes.filter(|_| verdict != Verdict::Identical),
                 verdict,
-                candidate,
             });
         Ok(this)
     })?;

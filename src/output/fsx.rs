@@ -40,11 +40,9 @@ pub(crate) fn join(root: &Path, relative: &str) -> PathBuf {
 /// before, never following a link, so what is checked is what is opened.
 pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Opened> {
     let (folder, name) = match reach(root, relative)? {
-        Reached::At(folder, name) => (folder, name),
-        Reached::Missing => return Ok(Opened::Missing),
-        Reached::Blocked(what) => return Ok(Opened::Other(what)),
+        Ok((folder, name)) => (folder, OsStr::new(name)),
+        Err(stopped) => return Ok(stopped),
     };
-    let name = OsStr::new(name);
     match folder.open_file(name) {
         Ok(Some(file)) => Ok(Opened::File(Box::new(file))),
         Ok(None) => Ok(match folder.stat(name) {
@@ -59,22 +57,14 @@ pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Opened> {
     }
 }
 
-/// Where a walk below a folder ended.
-enum Reached<'a> {
-    /// At the last name, in the folder that holds it.
-    At(Folder, &'a str),
-    /// A folder on the way is missing.
-    Missing,
-    /// Something other than a folder stands on the way (what, in words).
-    Blocked(String),
-}
-
-/// Opens the folder that holds `root/relative`, as [`open_inside`] describes.
-fn reach<'a>(root: &Path, relative: &'a str) -> io::Result<Reached<'a>> {
+/// Opens the folder that holds `root/relative`, as [`open_inside`] describes, with the last
+/// name; or, where the walk stops on the way, what stands there: [`Opened::Missing`] for a
+/// missing folder, [`Opened::Other`] for something other than a folder (what, in words).
+fn reach<'a>(root: &Path, relative: &'a str) -> io::Result<Result<(Folder, &'a str), Opened>> {
     let (folders, name) = relative.rsplit_once('/').unwrap_or(("", relative));
     let mut at = match Folder::open_following(root) {
         Ok(at) => at,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Reached::Missing),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Err(Opened::Missing)),
         Err(e) => return Err(e),
     };
     for (k, part) in folders
@@ -85,28 +75,28 @@ fn reach<'a>(root: &Path, relative: &'a str) -> io::Result<Reached<'a>> {
         let part = OsStr::new(part);
         at = match at.child(part) {
             Ok(next) => next,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Reached::Missing),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Err(Opened::Missing)),
             Err(e) if is_not_a_folder(&e) => {
                 let Ok(stat) = at.stat(part) else {
-                    return Ok(Reached::Missing);
+                    return Ok(Err(Opened::Missing));
                 };
                 let on_the_way = folders.split('/').take(k + 1).collect::<Vec<_>>().join("/");
                 let kind = describe_mode(stat.st_mode);
-                return Ok(Reached::Blocked(format!(
+                return Ok(Err(Opened::Other(format!(
                     "{on_the_way} is {kind}, not a folder, and nothing behind it is the report's"
-                )));
+                ))));
             }
             Err(e) => return Err(e),
         };
     }
-    Ok(Reached::At(at, name))
+    Ok(Ok((at, name)))
 }
 
 /// Whether anything (a file, a link, a folder, …) stands at `root/relative`, reached through
 /// real folders only.
 pub(crate) fn stands_inside(root: &Path, relative: &str) -> bool {
     match reach(root, relative) {
-        Ok(Reached::At(folder, name)) => folder.kind(OsStr::new(name)).is_ok(),
+        Ok(Ok((folder, name))) => folder.kind(OsStr::new(name)).is_ok(),
         _ => false,
     }
 }

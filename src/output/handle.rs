@@ -46,11 +46,8 @@ impl Folder {
     /// way is an error, `ELOOP` or `ENOTDIR`). `path` is best made absolute and resolved once
     /// beforehand, where links the user chose are allowed.
     pub(crate) fn open(path: &Path) -> io::Result<Folder> {
-        let mut at = if path.is_absolute() {
-            rustix::fs::open("/", DIRECTORY, Mode::empty())?
-        } else {
-            rustix::fs::openat(CWD, ".", DIRECTORY, Mode::empty())?
-        };
+        let start = if path.is_absolute() { "/" } else { "." };
+        let mut at = rustix::fs::openat(CWD, start, DIRECTORY, Mode::empty())?;
         for part in path.components() {
             match part {
                 Component::RootDir | Component::CurDir => {}
@@ -91,8 +88,7 @@ impl Folder {
 
     /// What `name` is here, not followed.
     pub(crate) fn kind(&self, name: &OsStr) -> io::Result<EntryKind> {
-        let stat = rustix::fs::statat(&self.fd, name, AtFlags::SYMLINK_NOFOLLOW)?;
-        Ok(kind_of(FileType::from_raw_mode(stat.st_mode)))
+        Ok(EntryKind::of_mode(self.stat(name)?.st_mode))
     }
 
     /// The metadata of `name` here, not followed: its permission bits and its link count.
@@ -256,10 +252,9 @@ impl Folder {
     pub(crate) fn clear(&self) -> io::Result<()> {
         self.open_up();
         for (name, kind) in self.entries()? {
-            if kind == EntryKind::Folder {
-                self.remove_tree(&name)?;
-            } else {
-                self.unlink(&name)?;
+            match kind {
+                EntryKind::Folder => self.remove_tree(&name)?,
+                _ => self.unlink(&name)?,
             }
         }
         Ok(())
@@ -284,9 +279,8 @@ impl Folder {
         loop {
             let name = OsString::from(format!("{prefix}{}", random_letters(6)));
             match self.make_folder(&name, mode) {
-                Ok(()) => return Ok(name),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
+                made => return made.map(|()| name),
             }
         }
     }
@@ -299,9 +293,8 @@ impl Folder {
         let (temp, mut file) = loop {
             let temp = OsString::from(format!(".logreg-report-{}.tmp", random_letters(6)));
             match self.create_new(&temp, 0o666) {
-                Ok(file) => break (temp, file),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-                Err(e) => return Err(e),
+                made => break (temp, made?),
             }
         };
         let written = file
@@ -339,12 +332,11 @@ impl Folder {
             use rustix::fs::RenameFlags;
             match rustix::fs::renameat_with(&self.fd, name, &to.fd, to_name, RenameFlags::EXCHANGE)
             {
-                Ok(()) => Ok(()),
                 // The file system (or an old kernel) has no exchange.
                 Err(
                     rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS | rustix::io::Errno::NOTSUP,
                 ) => Err(io::ErrorKind::Unsupported.into()),
-                Err(e) => Err(e.into()),
+                other => Ok(other?),
             }
         }
         #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
@@ -382,13 +374,12 @@ impl Folder {
     /// The regular file `name` here, read whole if it has at most `limit` bytes: `Ok(None)`
     /// when nothing is there, an error when something else is or it is larger.
     pub(crate) fn read_limited(&self, name: &OsStr, limit: u64) -> io::Result<Option<Vec<u8>>> {
-        let file = match self.open_file(name) {
-            Ok(Some(file)) => file,
-            Ok(None) => return Err(not_a_file(describe_mode(self.stat(name)?.st_mode))),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        read_up_to(file, limit).map(Some)
+        match self.open_file(name) {
+            Ok(Some(file)) => read_up_to(file, limit).map(Some),
+            Ok(None) => Err(not_a_file(describe_mode(self.stat(name)?.st_mode))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -81,12 +81,6 @@ impl Foreign {
     }
 }
 
-impl std::fmt::Display for Foreign {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.describe(Kind::Report))
-    }
-}
-
 /// The files a report's run wrote, by '/'-separated relative path, with their sha256
 /// (`results.json` itself has none).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -104,12 +98,11 @@ struct Header {
 impl Manifest {
     /// The manifest of the folder of `kind` in `dir`, read from its marker file.
     pub fn read_kind(dir: &Path, kind: Kind) -> Result<Manifest, Foreign> {
-        let bytes = match fsx::read_regular(&dir.join(kind.marker()), MAX_RESULTS_BYTES) {
-            Ok(Some(bytes)) => bytes,
-            Ok(None) => return Err(Foreign::NoResults),
-            Err(e) => return Err(Foreign::Unreadable(e.to_string())),
-        };
-        Self::parse_kind(&bytes, kind)
+        match fsx::read_regular(&dir.join(kind.marker()), MAX_RESULTS_BYTES) {
+            Ok(Some(bytes)) => Self::parse_kind(&bytes, kind),
+            Ok(None) => Err(Foreign::NoResults),
+            Err(e) => Err(Foreign::Unreadable(e.to_string())),
+        }
     }
 
     /// The manifest of the opened folder `dir` of `kind`, read from its marker file.

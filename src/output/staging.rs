@@ -20,6 +20,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use super::error::OutputError;
 use super::handle::Folder;
 use super::layout::{LOCK, LockRecord, PREFIX, PREVIOUS, REPORT};
 use super::manifest::{Manifest, TOOL};
@@ -34,8 +35,10 @@ pub(crate) struct Staging {
     pub(crate) shown: PathBuf,
     /// The staging folder's name in `parent`.
     name: OsString,
-    container: Folder,
-    report: Folder,
+    /// The staging folder itself.
+    pub(crate) container: Folder,
+    /// The folder to build the new report in.
+    pub(crate) report: Folder,
     /// Held open: the lock lasts as long as this file is open.
     _lock: File,
 }
@@ -65,9 +68,12 @@ static ACTIVE: Mutex<Option<Active>> = Mutex::new(None);
 /// that the handler's removal of it is not undone file by file.
 static ABORTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Whether a signal is ending the run (writers check before each new file).
-pub(crate) fn aborting() -> bool {
-    ABORTING.load(std::sync::atomic::Ordering::SeqCst)
+/// Stops a writer when a signal is ending the run (writers check before each new file).
+pub(crate) fn interrupted() -> Result<(), OutputError> {
+    match ABORTING.load(std::sync::atomic::Ordering::SeqCst) {
+        true => Err(OutputError::Interrupted),
+        false => Ok(()),
+    }
 }
 
 fn active() -> MutexGuard<'static, Option<Active>> {
@@ -132,16 +138,6 @@ impl Staging {
         })
     }
 
-    /// The folder to build the new report in.
-    pub(crate) fn report(&self) -> &Folder {
-        &self.report
-    }
-
-    /// The staging folder itself.
-    pub(crate) fn container(&self) -> &Folder {
-        &self.container
-    }
-
     /// Whether the folder named `target` here is still the one with the identity `standing`
     /// (`None`: nothing stands there), as when the write began: what was read is what the
     /// swap replaces.
@@ -161,7 +157,7 @@ impl Staging {
     pub(crate) fn swap_in(
         &self,
         target: &OsStr,
-        manifest: &Manifest,
+        manifest: Option<&Manifest>,
         standing: Option<(u64, u64)>,
     ) -> io::Result<Option<OsString>> {
         let mut guard = active();
@@ -191,7 +187,7 @@ impl Staging {
             active.phase = match &old {
                 Some(old) => Phase::Swapped {
                     old: old.clone(),
-                    manifest: manifest.clone(),
+                    manifest: manifest.cloned().unwrap_or_default(),
                 },
                 None => Phase::Staged,
             };
@@ -208,11 +204,7 @@ impl Staging {
     /// next run in this place puts it back.
     pub(crate) fn discard(self) {
         let mut registry = active();
-        let _ = self.container.remove_tree(OsStr::new(REPORT));
-        if self.container.kind(OsStr::new(PREVIOUS)).is_err() {
-            let _ = self.container.clear();
-            let _ = self.parent.remove_folder(&self.name);
-        }
+        remove_staged(&self.parent, &self.name, &self.container);
         *registry = None;
     }
 
@@ -280,19 +272,24 @@ pub(crate) fn clean_up_for_signal() -> MutexGuard<'static, Option<Active>> {
     }
     // A writer may have been making a file as the flag went up: try again until it is gone.
     for _ in 0..100 {
-        let _ = active.container.remove_tree(OsStr::new(REPORT));
-        if active.container.kind(OsStr::new(PREVIOUS)).is_ok() {
-            break;
-        }
-        let _ = active.container.clear();
-        if active.parent.remove_folder(&active.name).is_ok()
-            || active.parent.kind(&active.name).is_err()
-        {
+        if remove_staged(&active.parent, &active.name, &active.container) {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     registry
+}
+
+/// Removes the staging folder `name` in `parent` before the swap: its `report/`, then, unless
+/// a previous report is parked in it, everything. Whether that is all that can be done: the
+/// folder is gone, or it keeps the parked report.
+fn remove_staged(parent: &Folder, name: &OsStr, container: &Folder) -> bool {
+    let _ = container.remove_tree(OsStr::new(REPORT));
+    if container.kind(OsStr::new(PREVIOUS)).is_ok() {
+        return true;
+    }
+    let _ = container.clear();
+    parent.remove_folder(name).is_ok() || parent.kind(name).is_err()
 }
 
 /// Removes this run's staging folder when SIGINT, SIGTERM or SIGHUP arrives, then ends the

@@ -71,16 +71,14 @@ impl Sweeper<'_> {
     /// Sweeps `dir`, the folder `relative` of the report; the marker files at its top are left.
     fn folder(&self, dir: &Folder, relative: &Path, kept: &mut Vec<Kept>) {
         dir.open_up();
-        let entries = match dir.entries() {
-            Ok(entries) => entries,
-            Err(e) => {
-                return self.keep(
-                    kept,
-                    relative,
-                    &format!("the folder could not be read ({e})"),
-                );
-            }
-        };
+        let entries = dir.entries().inspect_err(|e| {
+            self.keep(
+                kept,
+                relative,
+                &format!("the folder could not be read ({e})"),
+            );
+        });
+        let Ok(entries) = entries else { return };
         let top = relative.as_os_str().is_empty();
         for (name, _) in entries {
             if top && (name == manifest::RESULTS || name == manifest::REVIEW) {
@@ -166,12 +164,9 @@ pub(crate) fn remove_abandoned(parent: &Folder, shown: &Path, ours: &OsStr) -> V
             continue;
         }
         // Opened without following: a link planted under such a name is never entered.
-        let Ok(container) = parent.child(&name) else {
+        let Some(container) = parent.child(&name).ok().filter(Folder::owned_by_us) else {
             continue;
         };
-        if !container.owned_by_us() {
-            continue;
-        }
         let place = Place {
             parent,
             name: &name,
@@ -182,10 +177,9 @@ pub(crate) fn remove_abandoned(parent: &Folder, shown: &Path, ours: &OsStr) -> V
             // The lock says which output folder it staged. A staging folder of another output
             // folder is left for a run of that folder to finish (it may hold that folder's
             // previous report); the one of this run's folder gives its report back there.
-            if record.target.as_os_str() != ours || !plain_name(ours) {
-                continue;
+            if record.target.as_os_str() == ours && plain_name(ours) {
+                warnings.extend(clean_up_abandoned(&place, ours, &record));
             }
-            warnings.extend(clean_up_abandoned(&place, ours, &record));
         } else if orphaned(&container) {
             warnings.extend(clean_up_orphaned(&place));
         } else if unfinished(&container) {
@@ -232,12 +226,7 @@ fn unfinished(container: &Folder) -> bool {
         return false;
     };
     entries.iter().all(|(name, kind)| {
-        let empty_folder = || {
-            container
-                .child(name)
-                .and_then(|f| f.is_empty())
-                .unwrap_or(false)
-        };
+        let empty_folder = || matches!(container.child(name).and_then(|f| f.is_empty()), Ok(true));
         let empty_file = || container.stat(name).is_ok_and(|s| s.st_size == 0);
         (name == REPORT && *kind == EntryKind::Folder && empty_folder())
             || (name == LOCK && *kind == EntryKind::File && empty_file())
@@ -300,10 +289,7 @@ fn clean_up_abandoned(place: &Place<'_>, target: &OsStr, record: &LockRecord) ->
     let (container, parent) = (place.container, place.parent);
     let (report, previous) = (OsStr::new(REPORT), OsStr::new(PREVIOUS));
     let mut kept = Vec::new();
-    if container
-        .kind(previous)
-        .is_ok_and(|k| k == EntryKind::Folder)
-    {
+    if container.kind(previous).ok() == Some(EntryKind::Folder) {
         // Killed between the two renames of a system without exchange: the output folder's
         // name may be free, and the previous report is whole. Put it back.
         let free = matches!(parent.kind(target), Err(e) if e.kind() == io::ErrorKind::NotFound);
@@ -359,11 +345,10 @@ pub(crate) fn sweep_named(
 pub(crate) fn remove_emptied(parent: &Folder, name: &OsStr, container: &Folder) -> bool {
     let _ = container.remove_folder(OsStr::new(REPORT));
     let _ = container.remove_folder(OsStr::new(PREVIOUS));
-    let only_lock = container
+    if container
         .entries()
-        .map(|entries| entries.iter().all(|(n, _)| n == LOCK))
-        .unwrap_or(false);
-    if only_lock {
+        .is_ok_and(|entries| entries.iter().all(|(n, _)| n == LOCK))
+    {
         let _ = container.unlink(OsStr::new(LOCK));
     }
     parent.remove_folder(name).is_ok()

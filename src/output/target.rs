@@ -52,12 +52,32 @@ impl Target {
     /// Resolves `given` as [`Target::resolve`] does, as a folder of `kind`: a folder with
     /// files in it is accepted only when its marker file shows it is one of that kind.
     pub fn resolve_kind(given: &Path, kind: Kind) -> Result<Target> {
+        Self::resolve_as(given, kind, false)
+    }
+
+    /// Resolves a report to compare with (never to write to): as [`Target::resolve`], except
+    /// that a folder whose `results.json` begins by naming this tool but cannot be read whole
+    /// is a damaged report ([`Existing::Damaged`]) rather than a stranger's folder, so that a
+    /// review can say which of its files are unreadable. The writer refuses such a folder.
+    pub fn resolve_baseline(given: &Path) -> Result<Target> {
+        Self::resolve_as(given, Kind::Report, true)
+    }
+
+    /// Resolves `given` as a folder of `kind`; a damaged one is accepted when `damaged` says
+    /// so (see [`Target::resolve_baseline`]).
+    fn resolve_as(given: &Path, kind: Kind, damaged: bool) -> Result<Target> {
         let path = resolve_path(given)?;
         let parent = match path.parent() {
             Some(parent) if path.file_name().is_some() => parent.to_path_buf(),
             _ => return Err(OutputError::RootOutput { path }),
         };
-        let existing = inspect(given, &path, kind)?;
+        let existing = match inspect(given, &path, kind) {
+            Err(OutputError::NotAReport {
+                reason: Foreign::Unreadable(why),
+                ..
+            }) if damaged && marker_names_tool(&path, kind) => Existing::Damaged(why),
+            other => other?,
+        };
         Ok(Target {
             given: given.to_path_buf(),
             path,
@@ -66,31 +86,6 @@ impl Target {
             existing,
             apart: None,
         })
-    }
-
-    /// Resolves a report to compare with (never to write to): as [`Target::resolve`], except
-    /// that a folder whose `results.json` begins by naming this tool but cannot be read whole
-    /// is a damaged report ([`Existing::Damaged`]) rather than a stranger's folder, so that a
-    /// review can say which of its files are unreadable. The writer refuses such a folder.
-    pub fn resolve_baseline(given: &Path) -> Result<Target> {
-        match Self::resolve(given) {
-            Err(OutputError::NotAReport {
-                path,
-                kind,
-                reason: Foreign::Unreadable(why),
-            }) if marker_names_tool(&path, kind) => {
-                let parent = path.parent().map(Path::to_path_buf).unwrap_or_default();
-                Ok(Target {
-                    given: given.to_path_buf(),
-                    path,
-                    parent,
-                    kind,
-                    existing: Existing::Damaged(why),
-                    apart: None,
-                })
-            }
-            other => other,
-        }
     }
 
     /// Makes every write here refuse, at the moment it writes, a folder that is `folder` or
@@ -136,10 +131,8 @@ fn resolve_path(given: &Path) -> Result<PathBuf> {
                 path: given.to_path_buf(),
                 target: fs::read_link(given).unwrap_or_default(),
             })?;
-            match fs::metadata(&resolved)
-                .map_err(io_error(&resolved))?
-                .is_dir()
-            {
+            let meta = fs::metadata(&resolved).map_err(io_error(&resolved))?;
+            match meta.is_dir() {
                 true => Ok(resolved),
                 false => Err(not_a_folder("a symbolic link to a file")),
             }

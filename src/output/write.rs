@@ -33,17 +33,15 @@ fn check_in_the_way(
         let parts: Vec<&str> = write.split('/').collect();
         for k in 1..=parts.len() {
             let relative = parts[..k].join("/");
-            let path = fsx::join(target, &relative);
-            let Ok(meta) = fs::symlink_metadata(&path) else {
+            let Ok(meta) = fs::symlink_metadata(fsx::join(target, &relative)) else {
                 break;
             };
-            let last = k == parts.len();
             if meta.file_type().is_symlink() {
                 return Err(OutputError::LinkInTheWay {
                     path: fsx::join(shown, &relative),
                 });
             }
-            let fine = if last {
+            let fine = if k == parts.len() {
                 owns(&relative) && !meta.file_type().is_dir()
             } else {
                 meta.file_type().is_dir() || owns(&relative)
@@ -71,8 +69,7 @@ fn check_writable(folder: &Path, shown: &Path, kind: Kind) -> Result<()> {
         kind,
         source,
     })?;
-    let entries = fs::read_dir(folder).map_err(io_error(shown))?;
-    for entry in entries {
+    for entry in fs::read_dir(folder).map_err(io_error(shown))? {
         let entry = entry.map_err(io_error(shown))?;
         if entry.file_type().is_ok_and(|kind| kind.is_dir()) {
             check_writable(&entry.path(), &shown.join(entry.file_name()), kind)?;
@@ -170,7 +167,7 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
     let standing = standing.map_err(io_error(&target.given))?;
     let mut warnings = Vec::new();
     let staged = stage(
-        staging.report(),
+        &staging.report,
         &target.given,
         artifacts,
         old.as_ref().zip(manifest),
@@ -189,9 +186,7 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
         remove_created(&created);
         return Err(e);
     }
-    let empty = Manifest::default();
-    let swapped = staging.swap_in(ours, manifest.unwrap_or(&empty), standing);
-    let old = match swapped {
+    let old = match staging.swap_in(ours, manifest, standing) {
         Ok(old) => old,
         Err(e) => {
             staging.discard();
@@ -213,7 +208,7 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
     // What the swapped-out report says it wrote decides what in it was the tool's.
     let old_manifest = old
         .as_deref()
-        .and_then(|name| staging.container().child(name).ok())
+        .and_then(|name| staging.container.child(name).ok())
         .and_then(|folder| Manifest::read_kind_in(&folder, target.kind).ok())
         .or_else(|| manifest.cloned())
         .unwrap_or_default();
@@ -245,10 +240,7 @@ fn open_places(target: &Target) -> Result<(Folder, Option<Folder>)> {
         && let Ok(apart_folder) = Folder::open_following(apart)
     {
         let identity = apart_folder.identity().map_err(io_error(apart))?;
-        let inside = match &old {
-            Some(old) => old.within(identity),
-            None => parent.within(identity),
-        };
+        let inside = old.as_ref().unwrap_or(&parent).within(identity);
         if inside.map_err(io_error(&target.given))? {
             return Err(OutputError::Inside {
                 path: target.given.clone(),
@@ -273,16 +265,13 @@ fn stage(
     // Each folder made once and kept open: every file is then made from its folder's handle.
     let mut folders: BTreeMap<&str, Folder> = BTreeMap::new();
     for artifact in artifacts {
-        if staging::aborting() {
-            return Err(OutputError::Interrupted);
-        }
+        staging::interrupted()?;
         if let Some((folder, _)) = artifact.path.rsplit_once('/')
             && !folders.contains_key(folder)
         {
             // Below the staging folder only: where a signal removed it, this fails.
             let made = root.make_folders(folder.split('/').map(OsStr::new));
-            let made = made.map_err(io_error(shown))?;
-            folders.insert(folder, made);
+            folders.insert(folder, made.map_err(io_error(shown))?);
         }
     }
     // Files with bytes of their own are written concurrently: at large N two CSVs of
@@ -290,9 +279,7 @@ fn stage(
     // other. Pieces are written as they are made, never held whole.
     artifact::in_order(artifacts, |artifact, made| {
         let destination = fsx::join(shown, &artifact.path);
-        if staging::aborting() {
-            return Err(OutputError::Interrupted);
-        }
+        staging::interrupted()?;
         let (folder, name) = match artifact.path.rsplit_once('/') {
             Some((folder, name)) => (&folders[folder], name),
             None => (root, artifact.path.as_str()),
@@ -353,9 +340,7 @@ impl Carry<'_> {
         let here = self.shown.join(relative);
         let mut any = false;
         for (name, kind) in old.entries().map_err(io_error(&here))? {
-            if staging::aborting() {
-                return Err(OutputError::Interrupted);
-            }
+            staging::interrupted()?;
             let child = relative.join(&name);
             if kind == EntryKind::Folder {
                 match old.child(&name) {
