@@ -121,6 +121,5 @@ pub(crate) fn labelled_contours(frame: &Frame, plane: &Plane, obstacles: &[Point
         })
         .collect();
     let labels = place_labels(&levels, frame, obstacles);
-    let cut = cut_gaps(&levels, &labels);
-    svg_elements(&cut, &labels)
+    svg_elements(&cut_gaps(&levels, &labels), &labels)
 }

@@ -51,7 +51,7 @@ fn line_chart(spec: &FigureSpec, curve: &Curve<'_>, desc: &str) -> Result<String
             .y_label_area_size(56)
             .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
             .map_err(drawing(spec.file_name))?;
-        draw_axes(&mut chart, spec, 8, (x_desc, y_desc))?;
+        draw_axes(&mut chart, spec, 8, (x_desc, y_desc), SMALL_SIZE)?;
         // The curve itself is our own path (below): plotters would snap it to whole pixels and
         // draw a visibly jagged line. The empty series only carries the legend entry.
         chart

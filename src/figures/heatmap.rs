@@ -117,7 +117,7 @@ pub(crate) fn sigmoid_plane(
     let (plotters_svg, extra) = with_canvas(spec, size, |root| {
         let (main, bar_area) = root.split_horizontally(PANEL_WIDTH);
         let ranges = (PLANE_RANGE, PLANE_RANGE);
-        let (_chart, frame) = plane_panel(&main, spec, spec.title, ranges, SMALL_SIZE)?;
+        let frame = plane_panel(&main, spec, spec.title, ranges, SMALL_SIZE)?;
         let mut bar = ChartBuilder::on(&bar_area)
             .margin_top(TITLE_BAND + LEGEND_BAND)
             .margin_bottom(BOTTOM_BAND)
@@ -136,9 +136,8 @@ pub(crate) fn sigmoid_plane(
             .y_desc("σ")
             .draw()
             .map_err(drawing(spec.file_name))?;
-        let bar_frame = Frame::of(&bar);
         let mut extra = colour_map(&frame, w, ramp, &format!("{prefix}-sigma"));
-        extra.push_str(&colour_bar(&bar_frame, &format!("{prefix}-bar")));
+        extra.push_str(&colour_bar(&Frame::of(&bar), &format!("{prefix}-bar")));
         extra.push_str(&contour::labelled_contours(&frame, plane, &[]));
         extra.push_str(&frame.rect_element());
         Ok(extra)

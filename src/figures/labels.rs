@@ -63,13 +63,11 @@ struct Walk<'a> {
 
 impl<'a> Walk<'a> {
     fn new(points: &'a [Point]) -> Self {
-        let mut arc = Vec::with_capacity(points.len());
-        let mut total = 0.0;
-        arc.push(0.0);
-        for pair in points.windows(2) {
-            total += distance(pair[0], pair[1]);
-            arc.push(total);
-        }
+        let steps = points.windows(2).scan(0.0, |total, pair| {
+            *total += distance(pair[0], pair[1]);
+            Some(*total)
+        });
+        let arc = std::iter::once(0.0).chain(steps).collect();
         Walk { points, arc }
     }
 
@@ -182,22 +180,18 @@ fn candidate(
         return None;
     }
     let (a, b) = (walk.at(s0), walk.at(s1));
-    let centre = walk.at(s);
-    let angle = upright(libm::atan2(b.1 - a.1, b.0 - a.0).to_degrees());
     let label = ContourLabel {
         level: levels[level_index].level,
         text: text.to_string(),
-        centre,
-        angle,
+        centre: walk.at(s),
+        angle: upright(libm::atan2(b.1 - a.1, b.0 - a.0).to_degrees()),
         half_width,
         half_height,
     };
     let rect = label.rect();
     let inside = rect.corners().iter().all(|&(x, y)| {
-        x >= frame.left + 1.0
-            && x <= frame.right - 1.0
-            && y >= frame.top + 1.0
-            && y <= frame.bottom - 1.0
+        (frame.left + 1.0..=frame.right - 1.0).contains(&x)
+            && (frame.top + 1.0..=frame.bottom - 1.0).contains(&y)
     });
     if !inside {
         return None;
@@ -213,15 +207,14 @@ fn candidate(
     // near another label costs more than moving away from the middle.
     let nearest = placed
         .iter()
-        .map(|other| distance(other.centre, centre))
+        .map(|other| distance(other.centre, label.centre))
         .fold(f64::INFINITY, f64::min);
     let crowding = (SPREAD_DISTANCE * half_width - nearest).max(0.0);
     // A data point on the label hides part of it: worth moving a label some way to avoid.
-    let marker_reach = MARKER_RADIUS + 1.0;
     let covered = scene
         .obstacles
         .iter()
-        .filter(|&&p| rect.grown(marker_reach).contains(p))
+        .filter(|&&p| rect.grown(MARKER_RADIUS + 1.0).contains(p))
         .count();
     let cost = crossings as f64 * 10_000.0
         + covered as f64 * COVERED_POINT_COST

@@ -76,12 +76,7 @@ impl Sample {
         for (i, &label) in labels.iter().enumerate() {
             let class = usize::from(label == 0);
             let (total, picked) = (totals[class], rows[class].len());
-            let next = if total <= cap {
-                seen[class]
-            } else {
-                picked * total / cap
-            };
-            if picked < cap.min(total) && seen[class] == next {
+            if total <= cap || (picked < cap && seen[class] == picked * total / cap) {
                 rows[class].push(i);
             }
             seen[class] += 1;
@@ -92,11 +87,8 @@ impl Sample {
     /// At most `cap` rows per class of this sample, evenly spaced among them.
     pub fn thinned(&self, cap: usize) -> Sample {
         let thin = |rows: &Vec<usize>| -> Vec<usize> {
-            if rows.len() <= cap {
-                rows.clone()
-            } else {
-                (0..cap).map(|k| rows[k * rows.len() / cap]).collect()
-            }
+            let n = cap.min(rows.len());
+            (0..n).map(|k| rows[k * rows.len() / n]).collect()
         };
         Sample {
             rows: [thin(&self.rows[0]), thin(&self.rows[1])],
@@ -215,15 +207,14 @@ pub(crate) fn subsample_note(shown: &[Shown]) -> Option<String> {
 /// The note as a text element at the foot of a figure `height` pixels high, in a smaller
 /// font than the rest so that it fits under a single panel.
 pub(crate) fn footer(note: Option<&str>, height: u32) -> String {
-    match note {
-        None => String::new(),
-        Some(note) => format!(
+    note.map_or_else(String::new, |note| {
+        format!(
             "<text class=\"subsample-note\" x=\"6\" y=\"{}\" font-family=\"{FONT}\" \
              font-size=\"{NOTE_SIZE}\">{}</text>\n",
             height - 5,
             escape(note)
-        ),
-    }
+        )
+    })
 }
 
 /// A sentence for `<desc>` saying how many points of each class there are (and how many drawn).

@@ -101,14 +101,9 @@ pub(crate) fn convergence(spec: &FigureSpec, data: &Convergence) -> Result<Strin
         };
         let mut extra = String::new();
         for (area, (last, title, legend)) in panels.iter().zip(views.iter().cloned()) {
-            let title = if titled {
-                title
-            } else {
-                spec.title.to_string()
-            };
             let series: Vec<Series> = traces.iter().map(|t| trace_series(t, last)).collect();
             let lines = Lines {
-                title: &title,
+                title: if titled { &title } else { spec.title },
                 x: (0.0, last as f64),
                 y,
                 descs: ("iteration", "distance to the optimum"),
@@ -284,11 +279,10 @@ pub(crate) fn path(
         // The break between λ = 0 and the grid.
         let (x, y) = frame.pixel(ZERO_AT + 0.5, lines.y.0);
         extra.push_str(&format!(
-            "<path class=\"axis-break\" d=\"M{} {}l6 -12M{} {}l6 -12\" stroke=\"#000\"/>\n",
+            "<path class=\"axis-break\" d=\"M{0} {1}l6 -12M{2} {1}l6 -12\" stroke=\"#000\"/>\n",
             super::svg::px(x - 5.0),
             super::svg::px(y + 6.0),
             super::svg::px(x + 1.0),
-            super::svg::px(y + 6.0)
         ));
         Ok(extra)
     })?;
@@ -299,8 +293,7 @@ pub(crate) fn path(
 /// Figure 12's description: what is drawn, what is not and why.
 fn path_desc(fits: &[LogisticFit], run_lambdas: &[f64], drawn: &[&LogisticFit]) -> String {
     let uncertified = drawn.iter().filter(|f| !f.confirmed()).count();
-    let zero = fits.iter().find(|f| f.lambda == 0.0);
-    let zero = match zero {
+    let zero = match fits.iter().find(|f| f.lambda == 0.0) {
         Some(f) if !f.result.success() => format!(
             " At λ = 0 (drawn apart, left of the break) BFGS found no minimum (status {}), so \
              no weights are drawn there.",

@@ -73,9 +73,8 @@ pub(crate) fn reg_vs_no(
     let panels: Vec<(&LogisticFit, &Plane)> = fits.iter().zip(&study.views.separable).collect();
     // The marker budget is shared by all panels so the file stays the same size at any N.
     let sample = sample.thinned(MAX_MARKERS_PER_FIGURE / (2 * fits.len()));
-    let unplaced = Placed::default();
     let (plotters_svg, extra, shown) =
-        panel_grid(spec, study, &sample, &panels, (panels.len(), &unplaced))?;
+        panel_grid(spec, study, &sample, &panels, panels.len(), None)?;
     let desc = format!(
         "{} side by side on identical axes [−5, 5]², one per fit of the separable data: \
          {}. Each shows {CONTOURS}, and {}; the larger λ, the wider apart the lines.",
@@ -89,13 +88,8 @@ pub(crate) fn reg_vs_no(
         .enumerate()
         .map(|(k, (fit, plane))| one_panel(spec, study, &sample, fit, plane, (k, panels.len())))
         .collect::<Result<_, _>>()?;
-    Ok((
-        whole,
-        Panels {
-            svgs,
-            note: subsample_note(&shown),
-        },
-    ))
+    let note = subsample_note(&shown);
+    Ok((whole, Panels { svgs, note }))
 }
 
 /// The size of a grid of `count` panels, `columns` a row, under a title with a footer.
@@ -109,13 +103,14 @@ fn grid_size(count: usize, columns: usize) -> (u32, u32) {
 
 /// Draws `panels` in a grid of `columns`, under the figure's title, with the subsample note
 /// at its foot: plotters' SVG, the elements drawn beside it, and the points shown per class.
-/// Contour lines come from `placed` where it has them, else each panel places its own.
+/// Contour lines come from `placed` where given, else each panel places its own.
 fn panel_grid(
     spec: &FigureSpec,
     study: &Study,
     sample: &Sample,
     panels: &[(&LogisticFit, &Plane)],
-    (columns, placed): (usize, &Placed),
+    columns: usize,
+    placed: Option<&Placed>,
 ) -> Result<(String, String, Vec<Shown>), FigureError> {
     let prefix = spec.id.prefix();
     let (width, height) = grid_size(panels.len(), columns);
@@ -134,11 +129,11 @@ fn panel_grid(
                 draw_panel_frame(area, spec, &study.separable, sample, fit, &clip)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let elements: Vec<String> = match placed.origin {
-            Some(origin) => framed
+        let elements: Vec<String> = match placed {
+            Some(placed) => framed
                 .iter()
                 .zip(&placed.contours)
-                .map(|(drawn, lines)| drawn.finish_placed(lines, origin))
+                .map(|(drawn, lines)| drawn.finish_placed(lines, placed.frame))
                 .collect(),
             None => framed
                 .par_iter()
@@ -173,7 +168,7 @@ pub(crate) fn path_frames(
     // into each panel of the file's grid.
     let (layers, placed) = layers(spec, study, sample, &panels)?;
     let (plotters_svg, extra, shown) =
-        panel_grid(spec, study, &thinned, &panels, (FRAME_COLUMNS, &placed))?;
+        panel_grid(spec, study, &thinned, &panels, FRAME_COLUMNS, Some(&placed))?;
     let desc = format!(
         "{} in a grid, one per fit of the regularisation path on the separable data, in \
          increasing λ: {}. Each shows {CONTOURS}, and {}.",
@@ -211,8 +206,7 @@ fn layers(
     let title = "The separable data and the fit at the chosen λ";
     let (plotters_svg, (extra, shown, drawn_at, frame)) =
         with_canvas(spec, (PANEL_WIDTH, PANEL_HEIGHT), |root| {
-            let (_chart, frame) =
-                plane_panel(root, spec, title, (PLANE_RANGE, PLANE_RANGE), TICK_SIZE)?;
+            let frame = plane_panel(root, spec, title, (PLANE_RANGE, PLANE_RANGE), TICK_SIZE)?;
             let (mut out, counts, at) =
                 points(&study.separable, sample, &frame, &format!("{id}-clip"));
             out.push_str(&frame.rect_element());
@@ -239,19 +233,14 @@ fn layers(
             )
         })
         .collect();
-    let placed = Placed {
-        contours,
-        origin: Some(frame),
-    };
-    Ok((Frames { base, layers }, placed))
+    Ok((Frames { base, layers }, Placed { contours, frame }))
 }
 
 /// Contour lines already placed (their labels clear of every point of the data set) in a
-/// panel whose plot area is `origin`, one per panel, to be moved to another panel's place.
-#[derive(Default)]
+/// panel whose plot area is `frame`, one per panel, to be moved to another panel's place.
 struct Placed {
     contours: Vec<String>,
-    origin: Option<super::svg::Frame>,
+    frame: super::svg::Frame,
 }
 
 /// Panel `k` of `count` as a document of its own, with ids of its own.
@@ -335,7 +324,7 @@ fn draw_panel_frame(
     fit: &LogisticFit,
     clip_id: &str,
 ) -> Result<PanelFrame, FigureError> {
-    let (_chart, frame) = plane_panel(
+    let frame = plane_panel(
         area,
         spec,
         &panel_title(fit.lambda),

@@ -6,7 +6,7 @@ use crate::numbers::bounds;
 use crate::study::{PLANE_RANGE, Plane, Study};
 
 use super::contour;
-use super::markers::{Sample, Shown, describe_points, footer, legend, points, subsample_note};
+use super::markers::{Sample, describe_points, footer, legend, points, subsample_note};
 use super::spec::{FigureError, FigureSpec};
 use super::style::SMALL_SIZE;
 use super::svg::{FOOTER_BAND, PANEL_HEIGHT, PANEL_WIDTH, finish_figure, plane_panel, with_canvas};
@@ -29,15 +29,13 @@ pub(crate) fn data_figure(
     name: &str,
     study: &Study,
 ) -> Result<String, FigureError> {
-    let (x_range, y_range) = square_ranges(data);
-    let (plotters_svg, extra, shown) = points_panel(spec, data, sample, x_range, y_range, None)?;
-    let desc = format!(
-        "Scatter plot of the {name} data set (seed {}, N = {}) on equal axes: {}.",
-        study.config.seed,
-        data.len(),
-        describe_points(&shown)
-    );
-    Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
+    points_panel(spec, data, sample, square_ranges(data), None, |points| {
+        format!(
+            "Scatter plot of the {name} data set (seed {}, N = {}) on equal axes: {points}.",
+            study.config.seed,
+            data.len(),
+        )
+    })
 }
 
 /// Figures 4 and 7: labelled contours of σ(b + w1·x1 + w2·x2) over [−5, 5]², with the data's
@@ -50,37 +48,33 @@ pub(crate) fn contour_figure(
     weights_name: &str,
 ) -> Result<String, FigureError> {
     let w = plane.w;
-    let (plotters_svg, extra, shown) =
-        points_panel(spec, data, sample, PLANE_RANGE, PLANE_RANGE, Some(plane))?;
-    let desc = format!(
-        "Contour lines of the model's probability of class A, σ(b + w1·x1 + w2·x2), at levels \
-         0.125 to 0.875 for {weights_name}, w = [{:.4}, {:.4}, {:.4}], over [−5, 5]², each line \
-         labelled with its level; over them {}.",
-        w[0],
-        w[1],
-        w[2],
-        describe_points(&shown)
-    );
-    Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
+    let ranges = (PLANE_RANGE, PLANE_RANGE);
+    points_panel(spec, data, sample, ranges, Some(plane), |points| {
+        format!(
+            "Contour lines of the model's probability of class A, σ(b + w1·x1 + w2·x2), at levels \
+             0.125 to 0.875 for {weights_name}, w = [{:.4}, {:.4}, {:.4}], over [−5, 5]², each \
+             line labelled with its level; over them {points}.",
+            w[0], w[1], w[2],
+        )
+    })
 }
 
 /// One square panel with the data's points (over labelled contours of σ for `contours`, if
-/// given), its legend and a subsample note: plotters' SVG, our own elements, and the points
-/// shown per class.
+/// given), its legend and a subsample note: the finished figure, its description written by
+/// `describe` around the sentence on the points shown (see [`describe_points`]).
 fn points_panel(
     spec: &FigureSpec,
     data: &Dataset,
     sample: &Sample,
-    x_range: (f64, f64),
-    y_range: (f64, f64),
+    ranges: ((f64, f64), (f64, f64)),
     contours: Option<&Plane>,
-) -> Result<(String, String, Vec<Shown>), FigureError> {
+    describe: impl FnOnce(String) -> String,
+) -> Result<String, FigureError> {
     let prefix = spec.id.prefix();
     let height = PANEL_HEIGHT + FOOTER_BAND;
     let (plotters_svg, (extra, shown)) = with_canvas(spec, (PANEL_WIDTH, height), |root| {
         let (panel, _) = root.split_vertically(PANEL_HEIGHT);
-        let ranges = (x_range, y_range);
-        let (_chart, frame) = plane_panel(&panel, spec, spec.title, ranges, SMALL_SIZE)?;
+        let frame = plane_panel(&panel, spec, spec.title, ranges, SMALL_SIZE)?;
         let (dots, counts, drawn_at) = points(data, sample, &frame, &format!("{prefix}-clip"));
         let mut extra = match contours {
             Some(plane) => contour::labelled_contours(&frame, plane, &drawn_at),
@@ -92,5 +86,6 @@ fn points_panel(
         extra.push_str(&footer(subsample_note(&counts).as_deref(), height));
         Ok((extra, counts))
     })?;
-    Ok((plotters_svg, extra, shown))
+    let desc = describe(describe_points(&shown));
+    Ok(finish_figure(spec, (&plotters_svg, &extra), &desc))
 }

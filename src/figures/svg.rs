@@ -9,7 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::spec::{FigureError, FigureSpec};
-use super::style::{AXIS_LABEL_SIZE, FONT, PLOT_SIDE, SMALL_SIZE, TITLE_SIZE};
+use super::style::{AXIS_LABEL_SIZE, FONT, PLOT_SIDE, TITLE_SIZE};
 
 /// A plotters drawing area on the SVG backend.
 pub(crate) type Area<'b> = DrawingArea<SVGBackend<'b>, Shift>;
@@ -51,14 +51,12 @@ pub(crate) fn with_canvas<T>(
     draw: impl FnOnce(&Area<'_>) -> Result<T, FigureError>,
 ) -> Result<(String, T), FigureError> {
     let mut svg = String::new();
-    let extra = {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE).map_err(drawing(spec.file_name))?;
-        let extra = draw(&root)?;
-        // The backend's drop would swallow this error; present() reports it.
-        root.present().map_err(drawing(spec.file_name))?;
-        extra
-    };
+    let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+    root.fill(&WHITE).map_err(drawing(spec.file_name))?;
+    let extra = draw(&root)?;
+    // The backend's drop would swallow this error; present() reports it.
+    root.present().map_err(drawing(spec.file_name))?;
+    drop(root);
     Ok((svg, extra))
 }
 
@@ -76,17 +74,14 @@ pub(crate) fn finish(plotters_svg: &str, extra: &str, id: &str, title: &str, des
         .find("<svg")
         .and_then(|start| plotters_svg[start..].find('>').map(|end| start + end));
     let close = plotters_svg.rfind("</svg>").unwrap_or(plotters_svg.len());
-    let open_end = match bracket {
-        Some(bracket) => {
-            out.push_str(&plotters_svg[..bracket]);
-            let _ = write!(
-                out,
-                " role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">"
-            );
-            bracket + 1
-        }
-        None => 0,
-    };
+    if let Some(bracket) = bracket {
+        out.push_str(&plotters_svg[..bracket]);
+        let _ = write!(
+            out,
+            " role=\"img\" aria-labelledby=\"{id}-title {id}-desc\">"
+        );
+    }
+    let open_end = bracket.map_or(0, |bracket| bracket + 1);
     let _ = write!(
         out,
         "\n<title id=\"{id}-title\">{}</title>\n<desc id=\"{id}-desc\">{}</desc>",
@@ -257,15 +252,15 @@ pub(crate) fn draw_title(
 }
 
 /// A square plane panel: title band, legend band, square plot area with ticks (labels of
-/// `tick_size` pixels: [`SMALL_SIZE`], larger for panels a page shows smaller than the figures
-/// of one plane) and axis descriptions. Returns the chart and its frame.
-pub(crate) fn plane_panel<'a, 'b>(
-    area: &'a Area<'b>,
+/// `tick_size` pixels: [`SMALL_SIZE`](super::style::SMALL_SIZE), larger for panels a page shows
+/// smaller than the figures of one plane) and axis descriptions. Returns its frame.
+pub(crate) fn plane_panel(
+    area: &Area<'_>,
     spec: &FigureSpec,
     title: &str,
     (x_range, y_range): ((f64, f64), (f64, f64)),
     tick_size: u32,
-) -> Result<(Chart<'a, 'b>, Frame), FigureError> {
+) -> Result<Frame, FigureError> {
     draw_title(area, spec, title, TITLE_SIZE)?;
     let mut chart = ChartBuilder::on(area)
         .margin_top(TITLE_BAND + LEGEND_BAND)
@@ -274,23 +269,13 @@ pub(crate) fn plane_panel<'a, 'b>(
         .y_label_area_size(LEFT_BAND)
         .build_cartesian_2d(x_range.0..x_range.1, y_range.0..y_range.1)
         .map_err(drawing(spec.file_name))?;
-    axes(&mut chart, spec, 6, ("x1", "x2"), tick_size)?;
-    let frame = Frame::of(&chart);
-    Ok((chart, frame))
+    draw_axes(&mut chart, spec, 6, ("x1", "x2"), tick_size)?;
+    Ok(Frame::of(&chart))
 }
 
-/// Ticks (about `ticks` a side, round numbers), tick labels and axis descriptions, no grid.
+/// Ticks (about `ticks` a side, round numbers), tick labels of `tick_size` pixels and axis
+/// descriptions, no grid.
 pub(crate) fn draw_axes(
-    chart: &mut Chart<'_, '_>,
-    spec: &FigureSpec,
-    ticks: usize,
-    descs: (&str, &str),
-) -> Result<(), FigureError> {
-    axes(chart, spec, ticks, descs, SMALL_SIZE)
-}
-
-/// [`draw_axes`] with tick labels of `tick_size` pixels.
-fn axes(
     chart: &mut Chart<'_, '_>,
     spec: &FigureSpec,
     ticks: usize,

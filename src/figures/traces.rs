@@ -101,8 +101,7 @@ pub(crate) fn draw_lines(
         .y_label_area_size(62)
         .build_cartesian_2d(lines.x.0..lines.x.1, lines.y.0..lines.y.1)
         .map_err(drawing(spec.file_name))?;
-    let special = lines.special_tick;
-    let x_label = |v: &f64| tick(*v, lines.decades.0, special);
+    let x_label = |v: &f64| tick(*v, lines.decades.0, lines.special_tick);
     let y_label = |v: &f64| tick(*v, lines.decades.1, None);
     chart
         .configure_mesh()
@@ -158,21 +157,19 @@ fn line(frame: &Frame, series: &Series, (colour, dash): (&str, &str)) -> String 
     push_path(&mut out, pixels, "L");
     out.push_str("\"/>");
     // A long series is a line: markers on every point would only thicken it.
-    let marked = match series.points.len() <= MARKED_POINTS {
-        true => series.points.as_slice(),
-        false => &[],
-    };
-    for (k, &(x, y)) in marked.iter().enumerate() {
-        let (x, y) = frame.pixel(x, y);
-        let fill = match series.open.get(k) {
-            Some(true) => "#fff",
-            _ => colour,
-        };
-        out.push_str("<circle r=\"2.5\" cx=\"");
-        push_px(&mut out, x);
-        out.push_str("\" cy=\"");
-        push_px(&mut out, y);
-        let _ = write!(out, "\" fill=\"{fill}\" stroke=\"{colour}\"/>");
+    if series.points.len() <= MARKED_POINTS {
+        for (k, &(x, y)) in series.points.iter().enumerate() {
+            let (x, y) = frame.pixel(x, y);
+            let fill = match series.open.get(k) {
+                Some(true) => "#fff",
+                _ => colour,
+            };
+            out.push_str("<circle r=\"2.5\" cx=\"");
+            push_px(&mut out, x);
+            out.push_str("\" cy=\"");
+            push_px(&mut out, y);
+            let _ = write!(out, "\" fill=\"{fill}\" stroke=\"{colour}\"/>");
+        }
     }
     out.push_str("</g>\n");
     out

@@ -172,14 +172,6 @@ fn size_mismatch(expected: &Image, actual: &Image) -> Option<((u32, u32), (u32, 
     (sizes.0 != sizes.1).then_some(sizes)
 }
 
-fn clamp_unit(value: f64) -> f64 {
-    if value.is_nan() {
-        0.0
-    } else {
-        value.clamp(0.0, 1.0)
-    }
-}
-
 /// What a pixel of the actual image is, compared with the expected one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Verdict {
@@ -201,7 +193,10 @@ fn classify(
     options: &CompareOptions,
     mut each: impl FnMut(usize, Verdict, [u8; 3], [u8; 3]),
 ) {
-    let threshold = clamp_unit(options.threshold);
+    let threshold = match options.threshold {
+        t if t.is_nan() => 0.0,
+        t => t.clamp(0.0, 1.0),
+    };
     let max_delta = MAX_YIQ_DELTA * threshold * threshold;
     let width = expected.width() as usize;
     let pairs = expected

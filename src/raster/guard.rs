@@ -21,6 +21,10 @@ const UNSUPPORTED: [&str; 7] = [
     "foreignObject",
 ];
 
+/// What the scan steps over whole, each with its end: comments, character data and processing
+/// instructions.
+const SKIPPED: [(&[u8], &[u8]); 3] = [(b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>")];
+
 /// Checks the text of an SVG before it is parsed.
 pub(super) fn before_parsing(svg: &str) -> Result<(), RasterError> {
     if svg.len() > MAX_SVG_BYTES {
@@ -34,12 +38,8 @@ pub(super) fn before_parsing(svg: &str) -> Result<(), RasterError> {
     while let Some(offset) = memchr(b'<', &bytes[at..]) {
         at += offset;
         let rest = &bytes[at..];
-        if rest.starts_with(b"<!--") {
-            at += find(rest, b"-->").map_or(rest.len(), |end| end + 3);
-            continue;
-        }
-        if rest.starts_with(b"<![CDATA[") {
-            at += find(rest, b"]]>").map_or(rest.len(), |end| end + 3);
+        if let Some((_, close)) = SKIPPED.iter().find(|(open, _)| rest.starts_with(open)) {
+            at += find(rest, close).map_or(rest.len(), |end| end + close.len());
             continue;
         }
         if rest.starts_with(b"<!") {
@@ -53,10 +53,6 @@ pub(super) fn before_parsing(svg: &str) -> Result<(), RasterError> {
                 ));
             }
             at += end + 1;
-            continue;
-        }
-        if rest.starts_with(b"<?") {
-            at += find(rest, b"?>").map_or(rest.len(), |end| end + 2);
             continue;
         }
         let end = tag_end(rest);
@@ -129,23 +125,21 @@ pub(super) fn paint_cost(
 ) -> Result<(), RasterError> {
     let canvas = width * height;
     let mut painted = 0.0f64;
-    let mut count = |rect: Option<usvg::Rect>| {
-        if let Some(rect) = rect {
-            let w = (f64::from(rect.width()) * scale).clamp(1.0, width.max(1.0));
-            let h = (f64::from(rect.height()) * scale).clamp(1.0, height.max(1.0));
-            painted += (w * h).min(canvas.max(1.0));
-        }
+    let mut count = |rect: usvg::Rect| {
+        let w = (f64::from(rect.width()) * scale).clamp(1.0, width.max(1.0));
+        let h = (f64::from(rect.height()) * scale).clamp(1.0, height.max(1.0));
+        painted += (w * h).min(canvas.max(1.0));
     };
     visit(root, &mut |node| match node {
         usvg::Node::Path(path) => {
             if path.fill().is_some() {
-                count(Some(path.abs_bounding_box()));
+                count(path.abs_bounding_box());
             }
             if path.stroke().is_some() {
-                count(Some(path.abs_stroke_bounding_box()));
+                count(path.abs_stroke_bounding_box());
             }
         }
-        usvg::Node::Text(text) => count(Some(text.abs_bounding_box())),
+        usvg::Node::Text(text) => count(text.abs_bounding_box()),
         usvg::Node::Group(_) | usvg::Node::Image(_) => {}
     });
     if painted > MAX_PAINTED {

@@ -30,12 +30,7 @@ impl Image {
     /// An image from straight-alpha RGBA bytes; pixels that are not opaque are composited
     /// onto white.
     pub fn from_rgba(width: u32, height: u32, rgba: Vec<u8>) -> Result<Image, RasterError> {
-        if u64::from(width) * u64::from(height) > MAX_PIXELS {
-            return Err(RasterError::TooLarge {
-                width: width.into(),
-                height: height.into(),
-            });
-        }
+        check_pixels(width, height)?;
         let mut image = Image::from_opaque(width, height, rgba)?;
         for pixel in image.rgba.chunks_exact_mut(4) {
             let alpha = u32::from(pixel[3]);
@@ -56,12 +51,9 @@ impl Image {
         height: u32,
         rgba: Vec<u8>,
     ) -> Result<Image, RasterError> {
-        if rgba.len() as u64 != u64::from(width) * u64::from(height) * 4 {
-            return Err(RasterError::BufferSize {
-                width,
-                height,
-                len: rgba.len(),
-            });
+        let len = rgba.len();
+        if len as u64 != u64::from(width) * u64::from(height) * 4 {
+            return Err(RasterError::BufferSize { width, height, len });
         }
         Ok(Image {
             width,
@@ -91,17 +83,14 @@ impl Image {
             return None;
         }
         let at = (y as usize * self.width as usize + x as usize) * 4;
-        let p = self.rgba.get(at..at + 4)?;
-        Some([p[0], p[1], p[2], p[3]])
+        self.rgba.get(at..at + 4)?.try_into().ok()
     }
 
     /// The part of the image `width` × `height` pixels from (`x`, `y`), cut to the image
     /// where it reaches past it.
     pub fn crop(&self, x: u32, y: u32, width: u32, height: u32) -> Image {
-        let x = x.min(self.width);
-        let y = y.min(self.height);
-        let width = width.min(self.width - x);
-        let height = height.min(self.height - y);
+        let (x, y) = (x.min(self.width), y.min(self.height));
+        let (width, height) = (width.min(self.width - x), height.min(self.height - y));
         let mut rgba = Vec::with_capacity(width as usize * height as usize * 4);
         for row in y..y + height {
             let start = (row as usize * self.width as usize + x as usize) * 4;
@@ -188,12 +177,7 @@ impl Image {
         decoder.set_transformations(png::Transformations::normalize_to_color8());
         let mut reader = decoder.read_info().map_err(png_error)?;
         let (width, height) = (reader.info().width, reader.info().height);
-        if u64::from(width) * u64::from(height) > MAX_PIXELS {
-            return Err(RasterError::TooLarge {
-                width: width.into(),
-                height: height.into(),
-            });
-        }
+        check_pixels(width, height)?;
         let mut buffer = vec![0; reader.output_buffer_size()];
         let frame = reader.next_frame(&mut buffer).map_err(png_error)?;
         let channels = match frame.color_type {
@@ -220,6 +204,15 @@ impl Image {
         }
         Image::from_rgba(width, height, rgba)
     }
+}
+
+/// Fails on an image of more than [`MAX_PIXELS`] pixels.
+fn check_pixels(width: u32, height: u32) -> Result<(), RasterError> {
+    let (width, height) = (u64::from(width), u64::from(height));
+    if width * height > MAX_PIXELS {
+        return Err(RasterError::TooLarge { width, height });
+    }
+    Ok(())
 }
 
 fn png_error(error: impl fmt::Display) -> RasterError {

@@ -90,10 +90,8 @@ impl Renderer {
         }
         guard::before_parsing(svg)?;
         let unmatched = Mutex::new(Vec::new());
-        let tree = {
-            let options = self.options(&unmatched);
-            usvg::Tree::from_str(svg, &options).map_err(|e| RasterError::Parse(e.to_string()))?
-        };
+        let tree = usvg::Tree::from_str(svg, &self.options(&unmatched))
+            .map_err(|e| RasterError::Parse(e.to_string()))?;
         let unmatched = unmatched
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
