@@ -127,7 +127,7 @@ pub fn within<T: Send + 'static>(
         waiting: std::thread::current(),
     }));
     let (tx, rx) = std::sync::mpsc::channel();
-    let spawned = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("within a budget".into())
         .spawn(move || {
             // Dropped (and so disconnected) however the work ends: a panic too.
@@ -137,10 +137,8 @@ pub fn within<T: Send + 'static>(
             BUDGET.with(|b| b.set(None));
             let _ = tx.send(answer);
             budget.waiting.unpark();
-        });
-    if spawned.is_err() {
-        return Err(Exceeded::Failed);
-    }
+        })
+        .map_err(|_| Exceeded::Failed)?;
     let deadline = Instant::now() + time;
     loop {
         match rx.try_recv() {

@@ -47,8 +47,7 @@ pub fn gradient_descent(
     let mut w = start;
     let mut grad = [0.0; 3];
     let mut fun = objective.value_and_gradient(&w, &mut grad);
-    let mut nfev = 1;
-    let mut nit = 0;
+    let (mut nfev, mut nit) = (1, 0);
     let mut iterates = Vec::new();
     record(&mut iterates, &w, fun, &grad, nfev);
     // The length of the trial step along −∇E, relative to ‖∇E‖: doubled after each success.
@@ -64,14 +63,13 @@ pub fn gradient_descent(
             break Status::MaxIterations;
         }
         let promise = scale * grad.iter().map(|g| g * g).sum::<f64>();
-        let accepted = backtrack(fun, promise, |alpha| {
+        let Some((trial, value, g, alpha)) = backtrack(fun, promise, |alpha| {
             let trial: [f64; 3] = std::array::from_fn(|k| w[k] - alpha * scale * grad[k]);
             let mut g = [0.0; 3];
             let value = objective.value_and_gradient(&trial, &mut g);
             nfev += 1;
             (value, (trial, value, g, alpha))
-        });
-        let Some((trial, value, g, alpha)) = accepted else {
+        }) else {
             break Status::PrecisionLoss(
                 "backtracking could not lower the objective: its decrease is below E's rounding"
                     .into(),

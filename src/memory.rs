@@ -60,8 +60,7 @@ impl fmt::Display for Shortfall {
 /// Bytes in binary units with one decimal: `1.4 GiB`, `293.0 MiB`.
 pub fn size(bytes: u64) -> String {
     let units = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
+    let (mut value, mut unit) = (bytes as f64, 0);
     while value >= 1024.0 && unit + 1 < units.len() {
         value /= 1024.0;
         unit += 1;

@@ -57,14 +57,13 @@ impl NewtonResult {
 
     /// A sentence saying why it ended.
     pub fn message(&self) -> String {
-        let estimate = match self.distance_estimate {
-            Some(d) => format!(
+        let estimate = self.distance_estimate.map_or_else(String::new, |d| {
+            format!(
                 "; the exact Newton step there is {}, against a tolerance of {}",
                 two_digits(d),
                 two_digits(self.distance_tolerance)
-            ),
-            None => String::new(),
-        };
+            )
+        });
         let steps = counted(self.nit, "step", "steps");
         match &self.status {
             Status::Converged => format!(
@@ -103,15 +102,13 @@ pub fn newton(
     FitError::check_start(&start)?;
     let mut w = start;
     let (mut fun, mut grad, mut hessian) = objective.value_gradient_hessian(w);
-    let mut nfev = 1;
-    let mut nit = 0;
+    let (mut nfev, mut nit) = (1, 0);
     let mut iterates = Vec::new();
     record(&mut iterates, &w, fun, &grad, nfev);
     // Set once a full step was taken below E's rounding: the point it reached is the last.
     let mut last = false;
-    let finite = |fun: f64, grad: [f64; 3]| fun.is_finite() && grad.iter().all(|g| g.is_finite());
     let status = loop {
-        if !finite(fun, grad) {
+        if !(fun.is_finite() && grad.iter().all(|g| g.is_finite())) {
             break Status::NotFinite;
         }
         if let Some(why) = objective.no_minimum_at(&w) {
@@ -120,8 +117,7 @@ pub fn newton(
         let Some(step) = solve_spd(hessian, grad) else {
             break Status::PrecisionLoss("the Hessian is not positive definite".into());
         };
-        let scale = max_abs(&w).max(1.0);
-        if last || max_abs(&step) <= 4.0 * f64::EPSILON * scale {
+        if last || max_abs(&step) <= 4.0 * f64::EPSILON * max_abs(&w).max(1.0) {
             break Status::Converged;
         }
         if nit >= MAX_ITERATIONS {
@@ -130,13 +126,12 @@ pub fn newton(
         // Newton decrement: the decrease the quadratic model promises, times two.
         let decrement: f64 = (0..3).map(|k| grad[k] * step[k]).sum();
         // The finishing steps' line search, the same rule and constants.
-        let accepted = damped_step(fun, decrement, |alpha| {
+        let Some(((trial, evaluated), resolved)) = damped_step(fun, decrement, |alpha| {
             let trial: [f64; 3] = std::array::from_fn(|k| w[k] - alpha * step[k]);
             let evaluated = objective.value_gradient_hessian(trial);
             nfev += 1;
             (evaluated.0, (trial, evaluated))
-        });
-        let Some(((trial, evaluated), resolved)) = accepted else {
+        }) else {
             break Status::PrecisionLoss("backtracking could not lower the objective".into());
         };
         nit += 1;

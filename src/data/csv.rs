@@ -24,10 +24,7 @@ impl Dataset {
     pub fn csv_bytes(&self) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(CSV_HEADER.len() + 1 + self.len() * 44);
         // Writing into a vector cannot fail.
-        let _ = self.csv_pieces(&mut |piece| {
-            bytes.extend_from_slice(piece);
-            Ok(())
-        });
+        let _ = self.write_csv(&mut bytes);
         bytes
     }
 

@@ -105,9 +105,8 @@ impl Dataset {
     pub fn separable<R: Rng>(n: usize, rng: &mut R) -> Result<Self, DataError> {
         Self::generate(n, rng, StreamTag::Separable, |rng, label| {
             let low = if label == 1 { -SEPARABLE_SIDE } else { 0.0 };
-            let x: f64 = rng.random_range(low..low + SEPARABLE_SIDE);
-            let y: f64 = rng.random_range(low..low + SEPARABLE_SIDE);
-            (x, y)
+            let mut side = || rng.random_range(low..low + SEPARABLE_SIDE);
+            (side(), side())
         })
     }
 
@@ -127,8 +126,7 @@ impl Dataset {
         let mut labels: Vec<u8> = (0..n).map(|i| u8::from(i < class_a)).collect();
         labels.shuffle(rng);
         let key: [u8; 32] = rng.random();
-        let mut x1 = vec![0.0; n];
-        let mut x2 = vec![0.0; n];
+        let (mut x1, mut x2) = (vec![0.0; n], vec![0.0; n]);
         x1.par_chunks_mut(POINT_BLOCK_ROWS)
             .zip(x2.par_chunks_mut(POINT_BLOCK_ROWS))
             .zip(labels.par_chunks(POINT_BLOCK_ROWS))

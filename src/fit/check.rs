@@ -60,11 +60,10 @@ pub fn check_gradient<O: Objective + ?Sized>(objective: &O, w: &[f64]) -> Gradie
     let mut numeric = vec![0.0; dim];
     for i in 0..dim {
         let h = f64::EPSILON.cbrt() * w[i].abs().max(1.0);
-        point[i] = w[i] + h;
-        let up_x = point[i];
+        let (up_x, down_x) = (w[i] + h, w[i] - h);
+        point[i] = up_x;
         let up = objective.value_and_gradient(&point, &mut scratch);
-        point[i] = w[i] - h;
-        let down_x = point[i];
+        point[i] = down_x;
         let down = objective.value_and_gradient(&point, &mut scratch);
         point[i] = w[i];
         numeric[i] = (up - down) / (up_x - down_x);

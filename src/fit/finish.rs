@@ -95,20 +95,16 @@ pub(super) fn judge<O: Objective + ?Sized>(
                 estimate,
             );
         }
-        match newton_step_from(objective, &point, &newton_step, &mut passes) {
-            Some(next) => {
-                point = next;
-                steps += 1;
-                let so_far = passes_before + passes;
-                record(iterates, &point.x, point.fun, &point.jac, so_far);
-            }
-            None => {
-                break (
-                    Status::PrecisionLoss("a Newton step could not lower the objective".into()),
-                    estimate,
-                );
-            }
-        }
+        let Some(next) = newton_step_from(objective, &point, &newton_step, &mut passes) else {
+            break (
+                Status::PrecisionLoss("a Newton step could not lower the objective".into()),
+                estimate,
+            );
+        };
+        point = next;
+        steps += 1;
+        let so_far = passes_before + passes;
+        record(iterates, &point.x, point.fun, &point.jac, so_far);
     };
     Ending {
         tolerance: DISTANCE_TOLERANCE * max_abs(&point.x).max(1.0),

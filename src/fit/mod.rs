@@ -135,21 +135,19 @@ impl FitResult {
     /// A sentence saying how the fit ended and why.
     pub fn message(&self) -> String {
         let stop = self.bfgs_stop.clause(self.max_iters);
-        let followed = if self.finishing_steps > 0 {
-            format!(
+        let followed = match self.finishing_steps {
+            0 => String::new(),
+            steps => format!(
                 ", then {} followed",
-                counted(self.finishing_steps, "Newton step", "Newton steps")
-            )
-        } else {
-            String::new()
+                counted(steps, "Newton step", "Newton steps")
+            ),
         };
-        let tolerance = self.distance_tolerance;
         let estimate = |relation: &str| match self.distance_estimate {
             Some(e) => format!(
                 "; the {} at the final point is {}, {relation} the tolerance {}",
                 e.kind.describe(),
                 two_digits(e.value),
-                two_digits(tolerance)
+                two_digits(self.distance_tolerance)
             ),
             None => String::new(),
         };
@@ -204,9 +202,8 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         .unwrap_or(MAX_ITERS_PER_PARAMETER * objective.dim() as u64);
 
     let problem = FusedProblem::new(objective);
-    let linesearch = MoreThuenteLineSearch::new();
     // BFGS's own tests are switched off (0); ours decide, in `StoppingRule::terminate`.
-    let bfgs = BFGS::new(linesearch)
+    let bfgs = BFGS::new(MoreThuenteLineSearch::new())
         .with_tolerance_grad(0.0)
         .and_then(|b| b.with_tolerance_cost(0.0))
         .map_err(|e| FitError::Optimizer(e.to_string()))?;
@@ -218,8 +215,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         .run()
         .map_err(|e| FitError::Optimizer(e.to_string()))?;
 
-    let mut solver = result.solver;
-    let state = result.state;
+    let (mut solver, state) = (result.solver, result.state);
     let passes = result
         .problem
         .problem
@@ -239,7 +235,6 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
     let hess_inv = state.get_inv_hessian().cloned().ok_or_else(missing)?;
     // An iteration undone after a breakdown is not counted.
     let bfgs_nit = state.get_iter() - u64::from(solver.undone);
-    let quasi_newton_step = hess_inv.dot(&jac).to_vec();
     let end = judge(
         objective,
         Point {
@@ -247,7 +242,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
             fun: state.get_cost(),
             jac: jac.to_vec(),
         },
-        &quasi_newton_step,
+        &hess_inv.dot(&jac).to_vec(),
         &bfgs_stop,
         max_iters.saturating_sub(bfgs_nit),
         (&mut solver.iterates, passes),

@@ -50,9 +50,8 @@ impl<'o, O: Objective + ?Sized> FusedProblem<'o, O> {
         let value = match (w.as_slice(), grad.as_slice_mut()) {
             (Some(point), Some(out)) => self.objective.value_and_gradient(point, out),
             _ => {
-                let point = w.to_vec();
                 let mut out = vec![0.0; w.len()];
-                let value = self.objective.value_and_gradient(&point, &mut out);
+                let value = self.objective.value_and_gradient(&w.to_vec(), &mut out);
                 grad = Array1::from(out);
                 value
             }
@@ -165,8 +164,7 @@ pub(super) fn portable_update(before: &BfgsState, after: BfgsState) -> BfgsState
             (0..n).fold(0.0, |sum, k| sum + a[(i, k)] * b[(k, j)])
         })
     };
-    let middle = product(h0, &right);
-    let mut h1 = product(&left, &middle);
+    let mut h1 = product(&left, &product(h0, &right));
     for ((i, j), value) in h1.indexed_iter_mut() {
         *value += s[i] * s[j] * rho;
     }
@@ -240,13 +238,11 @@ where
         let failure = match self.inner.next_iter(problem, state) {
             Ok((after, kv)) => {
                 let after = portable_update(&before, after);
-                match breakdown(&before, &after) {
-                    None => {
-                        self.record(&after);
-                        return Ok((after, kv));
-                    }
-                    Some(status) => status,
-                }
+                let Some(status) = breakdown(&before, &after) else {
+                    self.record(&after);
+                    return Ok((after, kv));
+                };
+                status
             }
             Err(e) => BfgsStop::Breakdown(format!("the line search failed ({e})")),
         };
@@ -259,12 +255,10 @@ where
         if self.stopped.is_some() {
             return TerminationStatus::Terminated(TerminationReason::SolverExit("stopped".into()));
         }
-        match Self::rule_holds(state) {
-            Some(rule) => {
-                self.stopped = Some(BfgsStop::Rule(rule));
-                TerminationStatus::Terminated(TerminationReason::SolverConverged)
-            }
-            None => TerminationStatus::NotTerminated,
-        }
+        let Some(rule) = Self::rule_holds(state) else {
+            return TerminationStatus::NotTerminated;
+        };
+        self.stopped = Some(BfgsStop::Rule(rule));
+        TerminationStatus::Terminated(TerminationReason::SolverConverged)
     }
 }

@@ -14,6 +14,12 @@ pub(crate) const HESSIAN: u8 = 2;
 /// Below this many rows, spreading a pass over threads costs more than it saves.
 pub(crate) const PARALLEL_MIN_ROWS: usize = 4 * CHUNK_ROWS;
 
+/// The rows of block `index` of a pass over `len` rows.
+pub(crate) fn rows_of(index: usize, len: usize) -> std::ops::Range<usize> {
+    let start = index * CHUNK_ROWS;
+    start..(start + CHUNK_ROWS).min(len)
+}
+
 /// Rows taken side by side, each in accumulators of its own (the passes' sums and the loss
 /// curve's products): enough for 512-bit vectors of f64.
 pub(crate) const LANES: usize = 8;

@@ -17,7 +17,7 @@
 
 use rayon::prelude::*;
 
-use super::blocks::{CHUNK_ROWS, LANES, PARALLEL_MIN_ROWS, add_lanes, has_avx2, neumaier};
+use super::blocks::{CHUNK_ROWS, LANES, PARALLEL_MIN_ROWS, add_lanes, has_avx2, neumaier, rows_of};
 use crate::data::{Dataset, visits};
 use crate::fastmath::{exp_neg, logistic_parts};
 
@@ -61,16 +61,8 @@ pub fn loss_along_w1(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -
     let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
     let block = |index: usize| {
         visits::visit(&visits::CURVE);
-        let start = index * CHUNK_ROWS;
-        let end = (start + CHUNK_ROWS).min(y.len());
-        block_sums(
-            &x1[start..end],
-            &x2[start..end],
-            &y[start..end],
-            b,
-            w2,
-            line,
-        )
+        let r = rows_of(index, y.len());
+        block_sums(&x1[r.clone()], &x2[r.clone()], &y[r], b, w2, line)
     };
     let blocks = y.len().div_ceil(CHUNK_ROWS);
     let sums: Vec<Vec<f64>> = if y.len() >= PARALLEL_MIN_ROWS {
@@ -223,8 +215,7 @@ fn add_groups<const G: usize>(
     let inverse: [[f64; LANES]; G] = std::array::from_fn(|g| d[g].map(exp_neg));
     let mut k0 = 0;
     while k0 < count {
-        let at = k0 as f64;
-        let start = |g: usize, l: usize| a[g][l] + at * d[g][l];
+        let start = |g: usize, l: usize| a[g][l] + k0 as f64 * d[g][l];
         let mut up: [[f64; LANES]; G] =
             std::array::from_fn(|g| std::array::from_fn(|l| exp_neg(-start(g, l))));
         let mut down: [[f64; LANES]; G] =
@@ -268,11 +259,10 @@ fn smaller(a: f64, b: f64) -> f64 {
 fn add_row_exactly(acc: &mut Accumulators, lane: usize, (a, d): (f64, f64), count: usize) {
     for k in 0..count {
         let m = a + k as f64 * d;
-        let p = logistic_parts(m);
         acc.relu[k][lane] += positive_part(m);
         // ln(1 + e^−|m|) enters as a factor e^(that) ∈ (1, 2]: kept exact by adding it to the
         // relu sum instead, where it belongs just as well.
-        acc.relu[k][lane] += p.log1p_exp;
+        acc.relu[k][lane] += logistic_parts(m).log1p_exp;
     }
 }
 

@@ -57,8 +57,7 @@ fn add_row<const DEPTH: u8>(
     let sign = 1.0 - 2.0 * f64::from(label);
     let m = z * sign;
     let positive = m >= 0.0;
-    let loss = (if positive { m } else { 0.0 }) + p.log1p_exp;
-    acc[0][lane] += loss;
+    acc[0][lane] += (if positive { m } else { 0.0 }) + p.log1p_exp;
     if DEPTH >= GRADIENT {
         let sigma = (if positive { 1.0 } else { p.exp_neg_abs }) * p.inv_one_plus;
         let residual = sigma * sign;

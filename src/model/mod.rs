@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use crate::data::Dataset;
 use crate::data::visits;
 use crate::linalg::solve_spd;
-use blocks::{BlockSums, GRADIENT, HESSIAN, PARALLEL_MIN_ROWS, VALUE, add_blocks};
+use blocks::{BlockSums, GRADIENT, HESSIAN, PARALLEL_MIN_ROWS, VALUE, add_blocks, rows_of};
 use kernel::block_sums;
 
 pub use blocks::CHUNK_ROWS;
@@ -96,7 +96,7 @@ pub struct LogisticObjective<'a> {
 impl<'a> LogisticObjective<'a> {
     /// The objective of `data` with L2 strength `lambda`.
     pub fn new(data: &'a Dataset, lambda: Lambda) -> Self {
-        Self::sharing(data, lambda, &Arc::new(Passes::new()))
+        Self::sharing(data, lambda, &Arc::default())
     }
 
     /// The objective of `data` with strength `lambda`, remembering and counting its passes in
@@ -123,14 +123,11 @@ impl<'a> LogisticObjective<'a> {
 
     /// E(w), and as `DEPTH` asks ∇E(w) and the Hessian, in one pass over the data.
     pub(crate) fn evaluate<const DEPTH: u8>(&self, w: [f64; 3]) -> BlockSums {
-        let mut total = match self.passes.recall(w, DEPTH) {
-            Some(remembered) => remembered,
-            None => {
-                let data_part = self.pass::<DEPTH>(w);
-                self.passes.made(w, DEPTH, data_part);
-                data_part
-            }
-        };
+        let mut total = self.passes.recall(w, DEPTH).unwrap_or_else(|| {
+            let data_part = self.pass::<DEPTH>(w);
+            self.passes.made(w, DEPTH, data_part);
+            data_part
+        });
         let two_lambda = 2.0 * self.lambda;
         if self.lambda > 0.0 {
             // Skipped for λ = 0, where 0 · ‖w‖² would be NaN once ‖w‖² overflows.
@@ -158,9 +155,8 @@ impl<'a> LogisticObjective<'a> {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let (x1, x2, y) = (self.data.x1(), self.data.x2(), self.data.labels());
         let fill = |(index, slot): (usize, &mut BlockSums)| {
-            let start = index * CHUNK_ROWS;
-            let end = (start + CHUNK_ROWS).min(y.len());
-            *slot = block_sums::<DEPTH>(w, &x1[start..end], &x2[start..end], &y[start..end], true);
+            let r = rows_of(index, y.len());
+            *slot = block_sums::<DEPTH>(w, &x1[r.clone()], &x2[r.clone()], &y[r], true);
             visits::visit(&visits::FUSED);
         };
         if y.len() >= PARALLEL_MIN_ROWS {
@@ -204,16 +200,13 @@ pub fn separates(data: &Dataset, w: [f64; 3]) -> bool {
         margin > rounding
     };
     let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
-    let rows = |start: usize, end: usize| (start..end).map(|i| (x1[i], x2[i], y[i]));
+    let rows = |r: std::ops::Range<usize>| r.map(|i| (x1[i], x2[i], y[i])).all(strictly);
     if y.len() >= PARALLEL_MIN_ROWS {
         (0..y.len().div_ceil(CHUNK_ROWS))
             .into_par_iter()
-            .all(|block| {
-                let start = block * CHUNK_ROWS;
-                rows(start, (start + CHUNK_ROWS).min(y.len())).all(strictly)
-            })
+            .all(|block| rows(rows_of(block, y.len())))
     } else {
-        rows(0, y.len()).all(strictly)
+        rows(0..y.len())
     }
 }
 
@@ -259,8 +252,7 @@ impl Objective for LogisticObjective<'_> {
 
 /// ∇E = (the data part) + 2λ·w, added as the fused pass adds it.
 pub fn add_penalty_gradient(data_part: [f64; 3], lambda: f64, w: [f64; 3]) -> [f64; 3] {
-    let two_lambda = 2.0 * lambda;
-    std::array::from_fn(|k| data_part[k] + two_lambda * w[k])
+    std::array::from_fn(|k| data_part[k] + 2.0 * lambda * w[k])
 }
 
 #[cfg(test)]

@@ -71,11 +71,6 @@ pub struct Passes {
 }
 
 impl Passes {
-    /// No pass remembered or counted yet.
-    pub fn new() -> Passes {
-        Passes::default()
-    }
-
     /// The data part of a pass at `w` that computed at least `depth`, if one is remembered.
     pub(crate) fn recall(&self, w: [f64; 3], depth: u8) -> Option<BlockSums> {
         let point = w.map(f64::to_bits);

@@ -75,8 +75,7 @@ pub fn build(
             body: Body::Later(Arc::new(move |made: &Ledger| {
                 let mut context = context.clone();
                 for (k, path) in &streamed {
-                    let len = made.get(path).map_or(0, |m| m.len);
-                    context.set_download_size(*k, len);
+                    context.set_download_size(*k, made.get(path).map_or(0, |m| m.len));
                 }
                 Ok(render_page(&template, &context)?.into_bytes())
             })),

@@ -93,7 +93,8 @@ impl LogisticFit {
 pub struct FitPlan<'a> {
     data: &'a Dataset,
     dataset: DatasetName,
-    w0: [f64; 3],
+    /// Where the plan's fits start unless told otherwise.
+    pub(super) w0: [f64; 3],
     max_iterations: Option<u64>,
     reference_at_w0: [f64; 3],
     /// The data set's passes, shared by the fits at every λ (see [`Passes`]).
@@ -114,13 +115,8 @@ impl<'a> FitPlan<'a> {
             w0,
             max_iterations,
             reference_at_w0: crate::reference::data_loss_and_gradient(data, w0).1,
-            passes: Arc::new(Passes::new()),
+            passes: Arc::default(),
         }
-    }
-
-    /// Where the plan's fits start unless told otherwise.
-    pub fn w0(&self) -> [f64; 3] {
-        self.w0
     }
 
     /// Gradient-checks and fits with strength `lambda`, then cross-checks by Newton's method
@@ -139,10 +135,9 @@ impl<'a> FitPlan<'a> {
             true => self.reference_at_w0,
             false => crate::reference::data_loss_and_gradient(self.data, start).1,
         };
-        let reference = add_penalty_gradient(data_part, lambda.get(), start);
         let options = BfgsOptions {
             max_iters: self.max_iterations,
-            reference_gradient: Some(reference.to_vec()),
+            reference_gradient: Some(add_penalty_gradient(data_part, lambda.get(), start).to_vec()),
             ..BfgsOptions::default()
         };
         // From w0, not from BFGS's answer: a cross-check that started where BFGS ended would

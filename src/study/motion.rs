@@ -37,12 +37,9 @@ pub fn path_lambdas() -> Vec<Lambda> {
 pub fn path(plan: &FitPlan<'_>) -> Result<Vec<LogisticFit>, FitError> {
     let mut fits: Vec<LogisticFit> = Vec::new();
     for lambda in path_lambdas().into_iter().rev() {
-        let start = match fits.last() {
-            Some(previous) if previous.result.x.iter().all(|v| v.is_finite()) => {
-                let x = &previous.result.x;
-                [x[0], x[1], x[2]]
-            }
-            _ => plan.w0(),
+        let start = match fits.last().map(|previous| &previous.result.x) {
+            Some(x) if x.iter().all(|v| v.is_finite()) => [x[0], x[1], x[2]],
+            _ => plan.w0,
         };
         fits.push(plan.fit_from(lambda, start)?);
     }
@@ -147,18 +144,14 @@ pub(crate) fn convergence(fuzzy_fit: &LogisticFit, descent: &DescentResult) -> C
     }
     let (bfgs, newton) = (&fuzzy_fit.result, &fuzzy_fit.newton.result);
     let optimum = newton.x;
+    let traces = [
+        (Method::Bfgs, &bfgs.iterates, &bfgs.status),
+        (Method::Newton, &newton.iterates, &newton.status),
+        (Method::GradientDescent, &descent.iterates, &descent.status),
+    ];
     Convergence::Certified {
         optimum,
-        traces: vec![
-            trace(Method::Bfgs, &bfgs.iterates, optimum, &bfgs.status),
-            trace(Method::Newton, &newton.iterates, optimum, &newton.status),
-            trace(
-                Method::GradientDescent,
-                &descent.iterates,
-                optimum,
-                &descent.status,
-            ),
-        ],
+        traces: traces.map(|(m, i, s)| trace(m, i, optimum, s)).into(),
     }
 }
 

@@ -16,11 +16,7 @@ pub(super) fn add_rows<const DEPTH: u8>(
 ) -> usize {
     let full = y.len() / LANES * LANES;
     let mut sums = [[_mm256_setzero_pd(); 2]; 10];
-    let (w0, w1, w2) = (
-        _mm256_set1_pd(w[0]),
-        _mm256_set1_pd(w[1]),
-        _mm256_set1_pd(w[2]),
-    );
+    let [w0, w1, w2] = w.map(|v| _mm256_set1_pd(v));
     for ((a8, b8), y8) in x1[..full]
         .chunks_exact(LANES)
         .zip(x2[..full].chunks_exact(LANES))

@@ -103,16 +103,14 @@ pub(super) fn live_review(
     let mut header = header(project, lookup, label);
     header.review_page = address.to_string();
     let made = baseline.and_then(|baseline| review_files(build, &baseline, &header));
-    let artifacts = made.or_else(|message| {
+    made.or_else(|message| {
         review::page::error_artifacts(&message, &header).map_err(|e| e.to_string())
-    });
-    let files = artifacts
-        .and_then(|a| materialise(&a).map_err(|e| e.to_string()))
-        .unwrap_or_default();
-    files
-        .into_iter()
-        .map(|(path, bytes)| (format!("{}{path}", super::paths::REVIEW_PREFIX), bytes))
-        .collect()
+    })
+    .and_then(|a| materialise(&a).map_err(|e| e.to_string()))
+    .unwrap_or_default()
+    .into_iter()
+    .map(|(path, bytes)| (format!("{}{path}", super::paths::REVIEW_PREFIX), bytes))
+    .collect()
 }
 
 fn review_files(

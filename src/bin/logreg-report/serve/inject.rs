@@ -49,8 +49,7 @@ pub(super) enum Corner {
 /// script (marked with `build`) before `</body>`, and a policy that lets that script run in
 /// place of the page's own, which allows no script.
 pub(super) fn served_page(page: &[u8], build: &str, corner: Corner) -> Vec<u8> {
-    let text = String::from_utf8_lossy(page);
-    let mut text = allow_script(&text);
+    let mut text = allow_script(&String::from_utf8_lossy(page));
     let (href, label) = match corner {
         Corner::Report => ("/review/", "Live review"),
         Corner::Review => ("/", "The report"),

@@ -36,16 +36,13 @@ pub(super) fn route(url: &str) -> Route {
             .unwrap_or_default();
         return Route::Reload(since.to_string());
     }
-    let Some(decoded) = decode(path) else {
-        return Route::NotFound;
-    };
-    let Some(rest) = decoded.strip_prefix('/') else {
+    let Some(rest) = path.strip_prefix('/').and_then(decode) else {
         return Route::NotFound;
     };
     if rest.is_empty() {
         return Route::File("index.html".into());
     }
-    let inner = rest.strip_suffix('/').unwrap_or(rest);
+    let inner = rest.strip_suffix('/').unwrap_or(&rest);
     if !output::is_plain_relative(inner) || inner.contains('\0') {
         return Route::NotFound;
     }
@@ -58,7 +55,7 @@ pub(super) fn route(url: &str) -> Route {
     if rest.ends_with('/') {
         return Route::NotFound;
     }
-    Route::File(rest.to_string())
+    Route::File(rest)
 }
 
 /// The path with its `%XX` escapes decoded; None where an escape is malformed, decodes to a
@@ -76,8 +73,7 @@ fn decode(path: &str) -> Option<String> {
 
 /// The `Content-Type` of a served file, by its name.
 pub(super) fn content_type(path: &str) -> &'static str {
-    let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
-    match extension {
+    match path.rsplit_once('.').map_or("", |(_, e)| e) {
         "html" => "text/html; charset=utf-8",
         "svg" => "image/svg+xml",
         "png" => "image/png",

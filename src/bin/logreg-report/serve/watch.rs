@@ -184,8 +184,7 @@ impl Watch {
             if let Some(next) = next
                 && next != self.places.watched
             {
-                let before = self.places.folders.clone();
-                self.places = Places::of(next);
+                let before = std::mem::replace(&mut self.places, Places::of(next)).folders;
                 watch_all(&mut self.watcher, &before, &self.places.folders);
             }
         }
