@@ -207,7 +207,9 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         .with_tolerance_grad(0.0)
         .and_then(|b| b.with_tolerance_cost(0.0))
         .map_err(|e| FitError::Optimizer(e.to_string()))?;
-    let solver = StoppingRule::new(bfgs, std::rc::Rc::clone(&problem.passes));
+    // Read from here at the end: a line search that fails keeps the problem it took.
+    let counted = std::rc::Rc::clone(&problem.passes);
+    let solver = StoppingRule::new(bfgs, std::rc::Rc::clone(&counted));
     let start = Array1::from(w0.to_vec());
     let result = Executor::new(problem, solver)
         .configure(|state| state.param(start).inv_hessian(h0).max_iters(max_iters))
@@ -216,11 +218,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         .map_err(|e| FitError::Optimizer(e.to_string()))?;
 
     let (mut solver, state) = (result.solver, result.state);
-    let passes = result
-        .problem
-        .problem
-        .as_ref()
-        .map_or(0, |p| p.passes.get());
+    let passes = counted.get();
     let bfgs_stop = match (&solver.stopped, state.get_termination_reason()) {
         (Some(stop), _) => stop.clone(),
         (None, Some(TerminationReason::MaxItersReached)) => BfgsStop::IterationLimit,

@@ -252,3 +252,23 @@ fn a_nan_gradient_fails_the_check() {
     let check = compare(&[1.0, f64::NAN], &[1.0, 2.0], CheckMethod::Reference);
     assert!(!check.passed(), "{check:?}");
 }
+
+#[test]
+fn a_failed_line_search_still_counts_the_passes_made_before_it() {
+    // H₀ = −I turns the first step uphill, and More–Thuente refuses it: argmin's line search
+    // fails with the problem still inside it, after BFGS has evaluated w0.
+    let options = BfgsOptions {
+        initial_inverse_hessian: Some(-Array2::<f64>::eye(2)),
+        ..BfgsOptions::default()
+    };
+    let fit = minimize_bfgs_with(&Rosenbrock, &[-1.2, 1.0], &options).unwrap();
+    assert!(
+        matches!(&fit.bfgs_stop, BfgsStop::Breakdown(why) if why.contains("line search")),
+        "{:?}",
+        fit.bfgs_stop
+    );
+    let passes: Vec<u64> = fit.iterates.iter().map(|i| i.passes).collect();
+    assert!(passes[0] >= 1, "{passes:?}");
+    assert!(passes.windows(2).all(|p| p[0] <= p[1]), "{passes:?}");
+    assert_eq!(fit.nfev, *passes.last().unwrap(), "{passes:?}");
+}
