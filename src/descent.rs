@@ -3,7 +3,7 @@
 //!
 //! Each iteration steps along −∇E. The trial step starts at twice the length the last one was
 //! accepted at and is halved until E drops by the share of the first-order promise that the
-//! Newton steps ask for too ([`backtrack`]). It stops when ‖∇E‖∞ reaches BFGS's
+//! Newton steps ask for too (`fit::rules::backtrack`). It stops when ‖∇E‖∞ reaches BFGS's
 //! [`GRADIENT_TOLERANCE`] or after [`MAX_ITERATIONS`]; only the same certificate as every fit
 //! (the exact Newton step at its last iterate within the tolerance, one more pass) makes its
 //! status 0.

@@ -28,8 +28,8 @@ impl Dataset {
         bytes
     }
 
-    /// Hands the CSV text to `sink` in order, in pieces of [`CSV_BLOCK_ROWS`] rows: the header
-    /// first, then the blocks, formatted [`CSV_BATCH_BLOCKS`] at a time on all cores. The whole
+    /// Hands the CSV text to `sink` in order, in pieces of `CSV_BLOCK_ROWS` rows: the header
+    /// first, then the blocks, formatted `CSV_BATCH_BLOCKS` at a time on all cores. The whole
     /// text is never held, and the bytes do not depend on the number of threads.
     pub fn csv_pieces(
         &self,

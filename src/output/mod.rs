@@ -21,7 +21,7 @@
 //!   a `kill -9`, the next run in the same parent folder removes it, once its lock shows that
 //!   no live run owns it (see `staging`). Parent folders a failed run made are removed.
 //! - **Same folder checked and written.** After its checks, a write works from opened
-//!   folders ([`handle`]): the folder that holds the output folder is opened with no link at
+//!   folders (`handle`): the folder that holds the output folder is opened with no link at
 //!   any level, and every name below it is reached from an opened folder without following
 //!   one. A folder swapped for a link meanwhile stops the write or is carried as the link it
 //!   is; it never sends a file, a second name or a removal elsewhere.

@@ -107,7 +107,7 @@ fn remove_created(created: &[PathBuf]) {
     }
 }
 
-/// Checks, writing nothing, everything [`write`] checks before it stages a byte: that
+/// Checks, writing nothing, everything [`write()`] checks before it stages a byte: that
 /// `target` is still a folder of the tool's (or new), that nothing of the user's stands where
 /// a file of `writes` goes, and that this process may change the folder, each folder in it
 /// and the nearest folder that holds it. For a caller that must know a write will not be

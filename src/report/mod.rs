@@ -1,6 +1,6 @@
 //! The report's files, built in memory from one run: a static site whose page is filled from
 //! a logic-free Tera template (its context in [`context`](self), numbers formatted in
-//! [`format`]), with the figures' SVG, the data sets' CSV, `results.json`, and what a static
+//! [`format`](mod@format)), with the figures' SVG, the data sets' CSV, `results.json`, and what a static
 //! host needs beside them ([`site`]: the redirect from the old page name, `_headers`,
 //! `.nojekyll`, and with `--site-url` the social card). Running the study is the
 //! pipeline's business, writing the files the output folder's.

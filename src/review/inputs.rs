@@ -1,6 +1,6 @@
 //! Which numbers of `results.json` (and which data files) each figure is drawn from: the one
 //! table that lets a review say why a figure moved ("figure 9 moved because the separable fit
-//! with λ = 0.1 moved by 3e-4 in x[1]"), or that none of its numbers did, so the change comes
+//! with λ = 0.1 moved by 3e-4 in `x[1]`"), or that none of its numbers did, so the change comes
 //! from the drawing code.
 
 use crate::figures::FigureId;
@@ -123,7 +123,7 @@ impl Input {
 pub struct Cause {
     /// The input, e.g. "the separable fits".
     pub input: &'static str,
-    /// What moved, one phrase each: "the second separable fit (λ = 0.1) moved: x[1] by
+    /// What moved, one phrase each: "the second separable fit (λ = 0.1) moved: `x[1]` by
     /// 3.1e-4 (relative 1.3e-4)", "seed 0 → 5", "data/fuzzy.csv changed".
     pub moved: Vec<String>,
 }
@@ -171,7 +171,7 @@ pub fn causes(id: FigureId, changes: &[Change], changed_files: &[&str]) -> Vec<C
     causes
 }
 
-/// "x[1] by 3.1e-4 (relative 1.3e-4)" for a measurement, "seed 0 → 5" for anything else.
+/// "`x[1]` by 3.1e-4 (relative 1.3e-4)" for a measurement, "seed 0 → 5" for anything else.
 pub fn movement(change: &Change) -> String {
     let field = &change.key.field;
     let measured = matches!(change.old, Leaf::Number(_)) || matches!(change.new, Leaf::Number(_));

@@ -1,6 +1,6 @@
 //! The review's files: `review.html`, filled from a logic-free Tera template with strings
 //! already formatted; the images at full size in `images/`; and `review.json` (see
-//! [`record`](super::record)), which also marks the folder as a review folder of this tool
+//! `record`), which also marks the folder as a review folder of this tool
 //! and lists what it wrote.
 
 use std::collections::BTreeMap;

@@ -127,7 +127,7 @@ pub fn check(path: &Path, kind: Sidecar, places: &Places<'_>) -> Result<(), Revi
     standing(path, kind).map_err(refuse)
 }
 
-/// Checks, writing nothing, that [`write`] would not be refused at `path`: what stands there
+/// Checks, writing nothing, that [`write()`] would not be refused at `path`: what stands there
 /// may be replaced, and this process may change the folder it goes into (or, where that is
 /// still to be made, the nearest folder that holds it). For a review that must know its side
 /// outputs can be written before it changes the baseline.
