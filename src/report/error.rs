@@ -123,12 +123,9 @@ impl TemplateError {
     /// The error on several lines: the place and message, then the template's line with a
     /// caret under the place.
     pub fn detail(&self) -> String {
-        let mut text = format!("{}: {}", self.place(), self.message);
-        for line in &self.excerpt {
-            text.push_str("\n    ");
-            text.push_str(line);
-        }
-        text
+        let mut lines = vec![self.to_string()];
+        lines.extend(self.excerpt.iter().cloned());
+        lines.join("\n    ")
     }
 }
 

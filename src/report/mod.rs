@@ -96,12 +96,10 @@ pub fn build(
             figure.svg.clone().into_bytes(),
         ));
     }
-    for download in downloads {
-        artifacts.push(Artifact {
-            path: download.path,
-            body: download.body,
-        });
-    }
+    artifacts.extend(downloads.into_iter().map(|d| Artifact {
+        path: d.path,
+        body: d.body,
+    }));
     artifacts.extend(later);
     let results = results::prepare(study, config.site_url.as_ref());
     artifacts.push(Artifact {

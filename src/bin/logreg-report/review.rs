@@ -89,10 +89,9 @@ fn record_refusal(args: &ReviewArgs, message: &str) {
         review_dir: args.review_dir.clone(),
         ..Overrides::default()
     };
-    let Ok(project) = Project::load(&lookup, &overrides, &built_in_template()) else {
-        return;
-    };
-    if let Ok((baseline, places)) = resolve(args, &project) {
+    if let Ok(project) = Project::load(&lookup, &overrides, &built_in_template())
+        && let Ok((baseline, places)) = resolve(args, &project)
+    {
         record_error(
             &places,
             &header(&project, &lookup, baseline.label()),
@@ -150,7 +149,7 @@ fn wait_for_turn(review_dir: &Path, shown: &Path) -> (Option<std::fs::File>, boo
     match folder.try_lock() {
         Ok(()) => (Some(folder), false),
         Err(std::fs::TryLockError::WouldBlock) => {
-            crate::printer::say(format_args!(
+            say(format_args!(
                 "warning: another review is writing in the folder that holds {}; waiting for it to finish",
                 shown.display()
             ));
@@ -184,36 +183,34 @@ pub(crate) fn header(project: &Project, lookup: &Lookup, baseline: String) -> He
 /// folder, or that folder on disk, which must be a report of this tool.
 pub(crate) fn open_baseline(project: &Project, rev: Option<&str>) -> Result<Baseline, String> {
     let path = &project.baseline;
-    let shown = Names::of(project).name(Key::Baseline);
-    match rev {
-        Some(rev) => Ok(Baseline::Committed(
-            Committed::read(rev, path).map_err(prefixed("--baseline-rev".into()))?,
-        )),
-        None => {
-            let target = Target::resolve_baseline(path).map_err(|e| match e {
-                // A review needs a report to compare with: a new or empty folder would not do.
-                OutputError::NotAReport { reason, .. } => format!(
-                    "{shown} {}: the folder is not a report of logreg-report ({}); nothing \
-                     was changed: name a report this tool wrote (such as output), or make one \
-                     with `{} --out {}`",
-                    path.display(),
-                    reason.describe(Kind::Report),
-                    crate::words::program(),
-                    path.display()
-                ),
-                other => prefixed(shown.clone())(other),
-            })?;
-            if matches!(target.existing(), Existing::Missing | Existing::Empty) {
-                return Err(format!(
-                    "{shown} {}; make one with `{} --out {}`, or name a report this tool wrote",
-                    OutputError::NoReport { path: path.clone() },
-                    crate::words::program(),
-                    path.display()
-                ));
-            }
-            Ok(Baseline::Folder(target))
-        }
+    if let Some(rev) = rev {
+        return Committed::read(rev, path)
+            .map(Baseline::Committed)
+            .map_err(prefixed("--baseline-rev".into()));
     }
+    let shown = Names::of(project).name(Key::Baseline);
+    let target = Target::resolve_baseline(path).map_err(|e| match e {
+        // A review needs a report to compare with: a new or empty folder would not do.
+        OutputError::NotAReport { reason, .. } => format!(
+            "{shown} {}: the folder is not a report of logreg-report ({}); nothing \
+             was changed: name a report this tool wrote (such as output), or make one \
+             with `{} --out {}`",
+            path.display(),
+            reason.describe(Kind::Report),
+            crate::words::program(),
+            path.display()
+        ),
+        other => prefixed(shown.clone())(other),
+    })?;
+    if matches!(target.existing(), Existing::Missing | Existing::Empty) {
+        return Err(format!(
+            "{shown} {}; make one with `{} --out {}`, or name a report this tool wrote",
+            OutputError::NoReport { path: path.clone() },
+            crate::words::program(),
+            path.display()
+        ));
+    }
+    Ok(Baseline::Folder(target))
 }
 
 /// Resolves the baseline and every place the review writes, refusing (with nothing changed)

@@ -78,8 +78,7 @@ pub(crate) fn progress(project: &Project, quiet: bool) -> Box<dyn Progress> {
 
 pub(crate) fn run(cli: Cli) -> Result<Outcome, String> {
     install_cleanup();
-    let options = cli.run;
-    let (project, lookup) = load_project(&options, |o| o.out = cli.out.clone())?;
+    let (project, lookup) = load_project(&cli.run, |o| o.out = cli.out.clone())?;
     let config = &project.config;
     // A folder that is not a report of this tool is refused before the study runs.
     let target = Target::resolve(&config.out).map_err(words(&project))?;
@@ -89,7 +88,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, String> {
             path: config.out.clone(),
         }));
     }
-    let progress = &mut *progress(&project, options.quiet);
+    let progress = &mut *progress(&project, cli.run.quiet);
     let report = pipeline::generate(config, progress).map_err(words(&project))?;
     if cli.check {
         let differences = output::compare(&target, &report.artifacts).map_err(words(&project))?;
@@ -107,7 +106,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, String> {
             }
         }
         if differences.is_empty() {
-            if !options.quiet {
+            if !cli.run.quiet {
                 say(format_args!("{} is up to date", config.out.display()));
             }
             return Ok(Outcome::UpToDate);

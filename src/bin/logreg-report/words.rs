@@ -68,11 +68,31 @@ pub(crate) fn project_words(error: &ProjectError, lookup: &Lookup) -> String {
 /// file) the value came from.
 pub(crate) fn in_flag_words(error: &Error, names: Names<'_>) -> String {
     match error {
-        Error::Config(e) => config_words(e),
-        Error::Model(ModelError::InvalidLambda { got, max }) => lambda_words(*got, *max),
-        Error::Study(StudyError::NoLambdas) => "--lambdas: at least one lambda is needed".into(),
-        Error::Study(StudyError::Data(DataError::TooFewPoints { n }))
-        | Error::Data(DataError::TooFewPoints { n }) => too_few(*n),
+        Error::Config(ConfigError::Lambda(ModelError::InvalidLambda { got, max }))
+        | Error::Model(ModelError::InvalidLambda { got, max }) => format!(
+            "--lambdas: each lambda must be a number from 0 to {} (larger strengths leave the \
+             range a fit can be computed in), got {}",
+            short(*max),
+            short(*got)
+        ),
+        Error::Config(ConfigError::NoLambdas) | Error::Study(StudyError::NoLambdas) => {
+            "--lambdas: at least one lambda is needed".into()
+        }
+        Error::Config(ConfigError::TooFewPoints { n })
+        | Error::Study(StudyError::Data(DataError::TooFewPoints { n }))
+        | Error::Data(DataError::TooFewPoints { n }) => {
+            format!("--n must be at least 2 (one point per class), got {n}")
+        }
+        Error::Config(ConfigError::TooManyPoints { n, max }) => {
+            format!("--n may be at most {max} (both data sets are held in memory), got {n}")
+        }
+        Error::Config(ConfigError::NotANumber { text }) => {
+            format!("--lambdas: {text:?} is not a number")
+        }
+        Error::Config(ConfigError::TooManyLambdas { .. }) => format!("--lambdas: {error}"),
+        Error::Config(ConfigError::NoOutputName) => "--out must name a folder".into(),
+        Error::Config(ConfigError::EmptyPath) => "a folder's path is empty".into(),
+        Error::Config(ConfigError::SiteUrl { .. }) => format!("--site-url {error}"),
         Error::Output(
             OutputError::NotAFolder { .. }
             | OutputError::DanglingLink { .. }
@@ -108,36 +128,6 @@ pub(crate) fn in_flag_words(error: &Error, names: Names<'_>) -> String {
         }
         other => other.to_string(),
     }
-}
-
-fn config_words(error: &ConfigError) -> String {
-    match error {
-        ConfigError::TooFewPoints { n } => too_few(*n),
-        ConfigError::TooManyPoints { n, max } => {
-            format!("--n may be at most {max} (both data sets are held in memory), got {n}")
-        }
-        ConfigError::NotANumber { text } => format!("--lambdas: {text:?} is not a number"),
-        ConfigError::NoLambdas => "--lambdas: at least one lambda is needed".into(),
-        ConfigError::TooManyLambdas { .. } => format!("--lambdas: {error}"),
-        ConfigError::Lambda(ModelError::InvalidLambda { got, max }) => lambda_words(*got, *max),
-        ConfigError::NoOutputName => "--out must name a folder".into(),
-        ConfigError::EmptyPath => "a folder's path is empty".into(),
-        ConfigError::SiteUrl { .. } => format!("--site-url {error}"),
-        ConfigError::SourceDateEpoch { .. } => error.to_string(),
-    }
-}
-
-fn too_few(n: usize) -> String {
-    format!("--n must be at least 2 (one point per class), got {n}")
-}
-
-fn lambda_words(value: f64, max: f64) -> String {
-    format!(
-        "--lambdas: each lambda must be a number from 0 to {} (larger strengths leave the \
-         range a fit can be computed in), got {}",
-        short(max),
-        short(value)
-    )
 }
 
 /// Any stage's error in the words of the command line, its paths named as `project` gives
@@ -206,8 +196,7 @@ fn run_flags(project: &Project, lookup: &Lookup) -> Vec<String> {
             Key::SiteUrl => c
                 .site_url
                 .as_ref()
-                .map(|u| u.as_str().to_string())
-                .unwrap_or_default(),
+                .map_or_else(String::new, |u| u.as_str().into()),
             Key::Templates => match &c.template {
                 config::Template::Folder(dir) => dir.display().to_string(),
                 config::Template::Text { .. } => continue,

@@ -31,7 +31,8 @@ pub(super) struct Build {
 
 /// Builds the report again and again, keeping what it can.
 pub(super) struct Builder {
-    lookup: Lookup,
+    /// Which project file is read.
+    pub lookup: Lookup,
     overrides: Overrides,
     kept: Option<(StudyConfig, Arc<Computed>)>,
 }
@@ -52,11 +53,6 @@ impl Builder {
     pub(super) fn project(&self) -> Result<Project, String> {
         Project::load(&self.lookup, &self.overrides, &built_in_template())
             .map_err(|e| project_words(&e, &self.lookup))
-    }
-
-    /// Which project file is read.
-    pub(super) fn lookup(&self) -> &Lookup {
-        &self.lookup
     }
 
     /// The report as the project and its template stand now; an error (the project file,
@@ -96,10 +92,9 @@ pub(super) fn live_review(
 ) -> Files {
     let project = &build.project;
     let baseline = open_baseline(project, rev);
-    let label = match &baseline {
-        Ok(b) => b.label(),
-        Err(_) => project.baseline.display().to_string(),
-    };
+    let label = baseline
+        .as_ref()
+        .map_or_else(|_| project.baseline.display().to_string(), Baseline::label);
     let mut header = header(project, lookup, label);
     header.review_page = address.to_string();
     let made = baseline.and_then(|baseline| review_files(build, &baseline, &header));
@@ -131,12 +126,11 @@ fn review_files(
 /// The files `serve` reads, for its watcher: the project file, the templates folder and the
 /// baseline.
 pub(super) fn watched(project: &Project) -> Watched {
-    let file = project
-        .file
-        .clone()
-        .unwrap_or_else(|| project::FILE_NAME.into());
     Watched {
-        file,
+        file: project
+            .file
+            .clone()
+            .unwrap_or_else(|| project::FILE_NAME.into()),
         templates: match &project.config.template {
             logreg_report::config::Template::Folder(dir) => Some(dir.clone()),
             logreg_report::config::Template::Text { .. } => None,

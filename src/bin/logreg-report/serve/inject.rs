@@ -63,10 +63,7 @@ pub(super) fn served_page(page: &[u8], build: &str, corner: Corner) -> Vec<u8> {
         build.replace(['"', '<', '>', '&'], ""),
         script()
     );
-    match text.rfind("</body>") {
-        Some(at) => text.insert_str(at, &tag),
-        None => text.push_str(&tag),
-    }
+    text.insert_str(text.rfind("</body>").unwrap_or(text.len()), &tag);
     text.into_bytes()
 }
 
@@ -74,13 +71,12 @@ pub(super) fn served_page(page: &[u8], build: &str, corner: Corner) -> Vec<u8> {
 /// script's hash and a connection back to this server; a page without one is left as it is.
 fn allow_script(page: &str) -> String {
     const MARK: &str = "http-equiv=\"Content-Security-Policy\" content=\"";
-    let Some(start) = page.find(MARK).map(|k| k + MARK.len()) else {
+    let Some(end) = page.find(MARK).and_then(|k| {
+        let start = k + MARK.len();
+        Some(start + page[start..].find('"')?)
+    }) else {
         return page.to_string();
     };
-    let Some(length) = page[start..].find('"') else {
-        return page.to_string();
-    };
-    let end = start + length;
     format!(
         "{}; script-src {}; connect-src 'self'{}",
         &page[..end],

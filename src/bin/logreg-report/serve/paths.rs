@@ -46,16 +46,12 @@ pub(super) fn route(url: &str) -> Route {
     if !output::is_plain_relative(inner) || inner.contains('\0') {
         return Route::NotFound;
     }
-    if rest == "review" {
-        return Route::Redirect("/review/".into());
+    match rest.as_str() {
+        "review" => Route::Redirect("/review/".into()),
+        REVIEW_PREFIX => Route::File(format!("{REVIEW_PREFIX}review.html")),
+        _ if rest.ends_with('/') => Route::NotFound,
+        _ => Route::File(rest),
     }
-    if rest == REVIEW_PREFIX {
-        return Route::File(format!("{REVIEW_PREFIX}review.html"));
-    }
-    if rest.ends_with('/') {
-        return Route::NotFound;
-    }
-    Route::File(rest)
 }
 
 /// The path with its `%XX` escapes decoded; None where an escape is malformed, decodes to a

@@ -104,7 +104,7 @@ impl Watch {
         .map_err(|e| format!("cannot watch the project's files: {e}"))?;
         let first = builder.project().ok().map_or_else(
             || Watched {
-                file: match builder.lookup() {
+                file: match &builder.lookup {
                     Lookup::File(f) => f.clone(),
                     Lookup::CurrentFolder => FILE_NAME.into(),
                 },
@@ -161,9 +161,7 @@ impl Watch {
             let changed = shared.publish(result);
             match failed {
                 Some(detail) if changed => say(format_args!("error: {detail}")),
-                Some(_) => {}
-                None if quiet => {}
-                None => {
+                None if !quiet => {
                     // An editor's temporary files come and go; name what is there now.
                     let names: Vec<String> = sources
                         .iter()
@@ -180,6 +178,7 @@ impl Watch {
                         started.elapsed(),
                     );
                 }
+                _ => {}
             }
             if let Some(next) = next
                 && next != self.places.watched
