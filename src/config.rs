@@ -147,13 +147,11 @@ impl Config {
 
 /// Checks a number of points per data set: from 2 to [`MAX_N`].
 pub fn check_n(n: usize) -> Result<usize> {
-    if n < 2 {
-        return Err(ConfigError::TooFewPoints { n });
+    match n {
+        ..2 => Err(ConfigError::TooFewPoints { n }),
+        _ if n > MAX_N => Err(ConfigError::TooManyPoints { n, max: MAX_N }),
+        _ => Ok(n),
     }
-    if n > MAX_N {
-        return Err(ConfigError::TooManyPoints { n, max: MAX_N });
-    }
-    Ok(n)
 }
 
 /// Checks an output folder's path: it must name something.
@@ -166,19 +164,14 @@ pub fn check_out(out: PathBuf) -> Result<PathBuf> {
 
 /// Checks strengths given as numbers: at least one, each by [`Lambda::new`].
 pub fn check_lambdas(values: &[f64]) -> Result<Vec<Lambda>> {
-    if values.is_empty() {
-        return Err(ConfigError::NoLambdas);
-    }
-    if values.len() > MAX_LAMBDAS {
-        return Err(ConfigError::TooManyLambdas {
-            count: values.len(),
+    match values.len() {
+        0 => Err(ConfigError::NoLambdas),
+        count if count > MAX_LAMBDAS => Err(ConfigError::TooManyLambdas {
+            count,
             max: MAX_LAMBDAS,
-        });
+        }),
+        _ => values.iter().map(|&v| Ok(Lambda::new(v)?)).collect(),
     }
-    Ok(values
-        .iter()
-        .map(|&value| Lambda::new(value))
-        .collect::<Result<_, _>>()?)
 }
 
 /// The absolute address a report is published at: `http://` or `https://`, a host, an

@@ -50,10 +50,9 @@ where
 /// `text` with its first letter in upper case: a clause made the start of a sentence.
 pub fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }
 
 /// Two significant digits in exponent form, for distances and tolerances in messages

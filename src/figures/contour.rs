@@ -82,11 +82,10 @@ pub(crate) fn svg_elements(levels: &[LevelLines], labels: &[ContourLabel]) -> St
         }
         out.push_str("\"/>\n");
     }
-    out.push_str("</g>\n");
     let _ = writeln!(
         out,
-        "<g class=\"contour-labels\" font-family=\"{FONT}\" font-size=\"{CONTOUR_LABEL_SIZE}\" \
-         text-anchor=\"middle\">"
+        "</g>\n<g class=\"contour-labels\" font-family=\"{FONT}\" \
+         font-size=\"{CONTOUR_LABEL_SIZE}\" text-anchor=\"middle\">"
     );
     // Digits stand on the baseline; lowering it by half their height centres them on the line.
     let baseline = px(0.36 * f64::from(CONTOUR_LABEL_SIZE));

@@ -64,17 +64,12 @@ impl OrientedRect {
         for (delta, start, half) in [(d.0, a.0, self.half_width), (d.1, a.1, self.half_height)] {
             // Two slabs per axis: −half ≤ start + t·delta ≤ half.
             for (num, den) in [(half - start, delta), (half + start, -delta)] {
-                if den == 0.0 {
-                    if num < 0.0 {
-                        return None;
-                    }
-                } else {
-                    let t = num / den;
-                    if den > 0.0 {
-                        t1 = t1.min(t);
-                    } else {
-                        t0 = t0.max(t);
-                    }
+                if den > 0.0 {
+                    t1 = t1.min(num / den);
+                } else if den < 0.0 {
+                    t0 = t0.max(num / den);
+                } else if den == 0.0 && num < 0.0 {
+                    return None;
                 }
             }
         }
@@ -123,13 +118,11 @@ pub(crate) fn distance_to_segment(p: Point, a: Point, b: Point) -> f64 {
 
 /// An angle in degrees turned into (−90, 90] so that text along it reads upright.
 pub(crate) fn upright(angle: f64) -> f64 {
-    let mut a = angle % 180.0;
-    if a > 90.0 {
-        a -= 180.0;
-    } else if a <= -90.0 {
-        a += 180.0;
+    match angle % 180.0 {
+        a if a > 90.0 => a - 180.0,
+        a if a <= -90.0 => a + 180.0,
+        a => a,
     }
-    a
 }
 
 /// The lines of one contour level, in pixels.

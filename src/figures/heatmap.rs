@@ -32,37 +32,30 @@ pub(crate) fn viridis_hex(value: f64) -> String {
 
 /// The plot area filled with viridis(σ(b + w1·x1 + w2·x2)), from the study's ramp of σ.
 fn colour_map(frame: &Frame, w: [f64; 3], ramp: &ColourRamp, id: &str) -> String {
-    let rect = frame.rect_attributes();
-    let (z_min, z_max, stops) = match ramp {
-        ColourRamp::Flat(sigma) => {
-            // Nearly flat: one colour is exact to within a step of the map.
-            return format!(
-                "<rect class=\"colour-map\" {rect} fill=\"{}\"/>\n",
-                viridis_hex(*sigma)
+    let (defs, fill) = match ramp {
+        // Nearly flat: one colour is exact to within a step of the map.
+        ColourRamp::Flat(sigma) => (String::new(), viridis_hex(*sigma)),
+        ColourRamp::Along { z, stops } => {
+            // dz per pixel along x and y; the gradient runs along it, from z.0 to z.1.
+            let gx = w[1] * (frame.x.1 - frame.x.0) / (frame.right - frame.left);
+            let gy = -w[2] * (frame.y.1 - frame.y.0) / (frame.bottom - frame.top);
+            let g2 = gx * gx + gy * gy;
+            let centre = (
+                (frame.left + frame.right) / 2.0,
+                (frame.top + frame.bottom) / 2.0,
             );
+            let z_at = |x: f64, y: f64| w[0] + w[1] * x + w[2] * y;
+            let z_centre = z_at((frame.x.0 + frame.x.1) / 2.0, (frame.y.0 + frame.y.1) / 2.0);
+            let end = |z: f64| {
+                let t = (z - z_centre) / g2;
+                (centre.0 + t * gx, centre.1 + t * gy)
+            };
+            let defs = gradient(id, end(z.0), end(z.1), stops.iter().copied());
+            (defs, format!("url(#{id})"))
         }
-        ColourRamp::Along { z, stops } => (z.0, z.1, stops),
     };
-    // dz per pixel along x and y; the gradient runs along it, from z_min to z_max.
-    let gx = w[1] * (frame.x.1 - frame.x.0) / (frame.right - frame.left);
-    let gy = -w[2] * (frame.y.1 - frame.y.0) / (frame.bottom - frame.top);
-    let g2 = gx * gx + gy * gy;
-    let centre = (
-        (frame.left + frame.right) / 2.0,
-        (frame.top + frame.bottom) / 2.0,
-    );
-    let z_at = |x: f64, y: f64| w[0] + w[1] * x + w[2] * y;
-    let z_centre = z_at((frame.x.0 + frame.x.1) / 2.0, (frame.y.0 + frame.y.1) / 2.0);
-    let end = |z: f64| {
-        let t = (z - z_centre) / g2;
-        (centre.0 + t * gx, centre.1 + t * gy)
-    };
-    let mut out = gradient(id, end(z_min), end(z_max), stops.iter().copied());
-    let _ = writeln!(
-        out,
-        "<rect class=\"colour-map\" {rect} fill=\"url(#{id})\"/>"
-    );
-    out
+    let rect = frame.rect_attributes();
+    format!("{defs}<rect class=\"colour-map\" {rect} fill=\"{fill}\"/>\n")
 }
 
 /// A linear gradient `id` in a `<defs>`, from `from` to `to` (in pixels), through `stops`
@@ -95,13 +88,9 @@ fn gradient(
 /// The colour bar's fill: viridis from 0 at the bottom to 1 at the top.
 fn colour_bar(frame: &Frame, id: &str) -> String {
     let stops = (0..=16).map(|k| (k as f64 / 16.0, k as f64 / 16.0));
-    let mut out = gradient(id, (0.0, frame.bottom), (0.0, frame.top), stops);
+    let defs = gradient(id, (0.0, frame.bottom), (0.0, frame.top), stops);
     let rect = frame.rect_attributes();
-    let _ = writeln!(
-        out,
-        "<rect class=\"colour-bar\" {rect} fill=\"url(#{id})\" stroke=\"#000\"/>"
-    );
-    out
+    format!("{defs}<rect class=\"colour-bar\" {rect} fill=\"url(#{id})\" stroke=\"#000\"/>\n")
 }
 
 /// Figure 3: the colour map, the colour bar and the labelled contours of σ for the weights of

@@ -86,12 +86,11 @@ impl Sample {
 
     /// At most `cap` rows per class of this sample, evenly spaced among them.
     pub fn thinned(&self, cap: usize) -> Sample {
-        let thin = |rows: &Vec<usize>| -> Vec<usize> {
-            let n = cap.min(rows.len());
-            (0..n).map(|k| rows[k * rows.len() / n]).collect()
-        };
         Sample {
-            rows: [thin(&self.rows[0]), thin(&self.rows[1])],
+            rows: self.rows.each_ref().map(|rows| {
+                let n = cap.min(rows.len());
+                (0..n).map(|k| rows[k * rows.len() / n]).collect()
+            }),
             totals: self.totals,
         }
     }

@@ -41,10 +41,7 @@ mod tests;
 pub fn render_all(study: &Study) -> Result<Vec<Figure>, FigureError> {
     // One subsample per data set, at the largest number of markers a figure draws per class.
     let cap = style::MAX_MARKERS_PER_FIGURE / 2;
-    let samples = [
-        markers::Sample::of(&study.fuzzy, cap),
-        markers::Sample::of(&study.separable, cap),
-    ];
+    let samples = [&study.fuzzy, &study.separable].map(|data| markers::Sample::of(data, cap));
     // Each figure is drawn on its own, in parallel; collected in the table's order.
     FIGURES
         .par_iter()

@@ -7,8 +7,9 @@ use crate::numbers::{bounds, counted, two_digits};
 use crate::study::{Convergence, Growth, LogisticFit, Method, Trace};
 
 use super::spec::{FigureError, FigureSpec};
-use super::svg::{TITLE_BAND, draw_title, finish_figure, number, with_canvas};
-use super::traces::{Corner, Lines, Series, draw_lines};
+use super::style::{FONT, TITLE_SIZE};
+use super::svg::{TITLE_BAND, draw_title, finish_figure, number, px, with_canvas};
+use super::traces::{Corner, Lines, Series, TEXT_SIZE, draw_lines};
 
 /// One panel of lines.
 const PANEL: (u32, u32) = (480, 380);
@@ -78,23 +79,19 @@ pub(crate) fn convergence(spec: &FigureSpec, data: &Convergence) -> Result<Strin
         .max(1);
     // One panel, unless gradient descent ran so much longer that the others would be a sliver
     // at its start: then their iterations on the left, all of them on the right.
-    let mut views = vec![(long, format!("All {long} iterations"), Corner::LowerLeft)];
-    if long > SPLIT_RATIO * short {
-        views.insert(
-            0,
-            (
-                short,
-                format!("The first {short} iterations"),
-                Corner::UpperRight,
-            ),
-        );
-    }
+    let all = (long, format!("All {long} iterations"), Corner::LowerLeft);
+    let views = if long > SPLIT_RATIO * short {
+        let first = format!("The first {short} iterations");
+        vec![(short, first, Corner::UpperRight), all]
+    } else {
+        vec![all]
+    };
     let (width, height) = (PANEL.0 * views.len() as u32, PANEL.1);
     let (plotters_svg, extra) = with_canvas(spec, (width, height), |root| {
         let (panels, titled) = match views.len() {
             1 => (vec![root.clone()], false),
             _ => {
-                draw_title(root, spec, spec.title, super::style::TITLE_SIZE)?;
+                draw_title(root, spec, spec.title, TITLE_SIZE)?;
                 let (_, below) = root.split_vertically(TITLE_BAND);
                 (below.split_evenly((1, views.len())), true)
             }
@@ -143,13 +140,12 @@ pub(crate) fn convergence(spec: &FigureSpec, data: &Convergence) -> Result<Strin
 /// A figure that says why it has nothing to draw.
 fn uncertified(spec: &FigureSpec, why: &str) -> Result<String, FigureError> {
     let (plotters_svg, extra) = with_canvas(spec, PANEL, |root| {
-        draw_title(root, spec, spec.title, super::style::TITLE_SIZE)?;
+        draw_title(root, spec, spec.title, TITLE_SIZE)?;
         Ok(format!(
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-family=\"{}\" \
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-family=\"{FONT}\" \
              font-size=\"15\">No certified optimum to measure distances to.</text>\n",
             PANEL.0 / 2,
             PANEL.1 / 2,
-            super::style::FONT
         ))
     })?;
     let desc = format!("Nothing is drawn: {why}, so no distance to an optimum can be measured.");
@@ -268,21 +264,19 @@ pub(crate) fn path(
             let (x, y) = frame.pixel(ZERO_AT, (lines.y.0 + lines.y.1) / 2.0);
             extra.push_str(&format!(
                 "<text class=\"no-minimum\" x=\"{0}\" y=\"{1}\" transform=\"rotate(-90 {0} {1})\" \
-                 text-anchor=\"middle\" dy=\"-4\" font-family=\"{2}\" font-size=\"{3}\">no \
-                 minimum at λ = 0</text>\n",
-                super::svg::px(x),
-                super::svg::px(y),
-                super::style::FONT,
-                super::traces::TEXT_SIZE
+                 text-anchor=\"middle\" dy=\"-4\" font-family=\"{FONT}\" \
+                 font-size=\"{TEXT_SIZE}\">no minimum at λ = 0</text>\n",
+                px(x),
+                px(y),
             ));
         }
         // The break between λ = 0 and the grid.
         let (x, y) = frame.pixel(ZERO_AT + 0.5, lines.y.0);
         extra.push_str(&format!(
             "<path class=\"axis-break\" d=\"M{0} {1}l6 -12M{2} {1}l6 -12\" stroke=\"#000\"/>\n",
-            super::svg::px(x - 5.0),
-            super::svg::px(y + 6.0),
-            super::svg::px(x + 1.0),
+            px(x - 5.0),
+            px(y + 6.0),
+            px(x + 1.0),
         ));
         Ok(extra)
     })?;

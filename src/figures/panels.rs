@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::data::Dataset;
 use crate::study::{LogisticFit, PLANE_RANGE, Plane, Study};
 
-use super::contour;
+use super::contour::labelled_contours;
 use super::markers::{Sample, Shown, describe_points, footer, legend, points, subsample_note};
 use super::spec::{FigureError, FigureId, FigureSpec, Frames, Panels};
 use super::style::{AXIS_LABEL_SIZE, MAX_MARKERS_PER_FIGURE, TITLE_SIZE};
@@ -73,7 +73,7 @@ pub(crate) fn reg_vs_no(
     let panels: Vec<(&LogisticFit, &Plane)> = fits.iter().zip(&study.views.separable).collect();
     // The marker budget is shared by all panels so the file stays the same size at any N.
     let sample = sample.thinned(MAX_MARKERS_PER_FIGURE / (2 * fits.len()));
-    let (plotters_svg, extra, shown) =
+    let (plotters_svg, (extra, shown)) =
         panel_grid(spec, study, &sample, &panels, panels.len(), None)?;
     let desc = format!(
         "{} side by side on identical axes [−5, 5]², one per fit of the separable data: \
@@ -111,11 +111,11 @@ fn panel_grid(
     panels: &[(&LogisticFit, &Plane)],
     columns: usize,
     placed: Option<&Placed>,
-) -> Result<(String, String, Vec<Shown>), FigureError> {
+) -> Result<(String, (String, Vec<Shown>)), FigureError> {
     let prefix = spec.id.prefix();
     let (width, height) = grid_size(panels.len(), columns);
     let rows = panels.len().div_ceil(columns).max(1);
-    let (plotters_svg, (extra, shown)) = with_canvas(spec, (width, height), |root| {
+    with_canvas(spec, (width, height), |root| {
         draw_title(root, spec, spec.title, TITLE_SIZE)?;
         let (_, below_title) = root.split_vertically(TITLE_BAND);
         let (grid, _) = below_title.split_vertically(PANEL_HEIGHT * rows as u32);
@@ -145,8 +145,7 @@ fn panel_grid(
         let shown = framed.first().map(|f| f.counts.clone()).unwrap_or_default();
         extra.push_str(&footer(subsample_note(&shown).as_deref(), height));
         Ok((extra, shown))
-    })?;
-    Ok((plotters_svg, extra, shown))
+    })
 }
 
 /// Panels a row of figure 13's file.
@@ -167,7 +166,7 @@ pub(crate) fn path_frames(
     // The labels are placed once, on the page's base (clear of all its points), and moved
     // into each panel of the file's grid.
     let (layers, placed) = layers(spec, study, sample, &panels)?;
-    let (plotters_svg, extra, shown) =
+    let (plotters_svg, (extra, shown)) =
         panel_grid(spec, study, &thinned, &panels, FRAME_COLUMNS, Some(&placed))?;
     let desc = format!(
         "{} in a grid, one per fit of the regularisation path on the separable data, in \
@@ -221,7 +220,7 @@ fn layers(
     let base = finish(&plotters_svg, &extra, &id, title, &desc);
     let contours: Vec<String> = panels
         .par_iter()
-        .map(|(_, plane)| contour::labelled_contours(&frame, plane, &drawn_at))
+        .map(|(_, plane)| labelled_contours(&frame, plane, &drawn_at))
         .collect();
     let layers = contours
         .iter()
@@ -282,11 +281,7 @@ struct PanelFrame {
 impl PanelFrame {
     /// The panel's elements, its contour lines under its points.
     fn finish(&self, plane: &Plane) -> String {
-        self.around(&contour::labelled_contours(
-            &self.frame,
-            plane,
-            &self.drawn_at,
-        ))
+        self.around(&labelled_contours(&self.frame, plane, &self.drawn_at))
     }
 
     /// The panel's elements with contour lines placed in a panel whose plot area is
@@ -302,16 +297,13 @@ impl PanelFrame {
 
     /// The panel's group: `lines`, then its points, frame and legend.
     fn around(&self, lines: &str) -> String {
-        let mut out = format!(
-            "<g class=\"panel\" data-lambda=\"{}\">\n",
-            number(self.lambda)
-        );
-        out.push_str(lines);
-        out.push_str(&self.dots);
-        out.push_str(&self.frame.rect_element());
-        out.push_str(&legend(&self.frame));
-        out.push_str("</g>\n");
-        out
+        format!(
+            "<g class=\"panel\" data-lambda=\"{}\">\n{lines}{}{}{}</g>\n",
+            number(self.lambda),
+            self.dots,
+            self.frame.rect_element(),
+            legend(&self.frame)
+        )
     }
 }
 

@@ -76,10 +76,9 @@ fn points_panel(
         let (panel, _) = root.split_vertically(PANEL_HEIGHT);
         let frame = plane_panel(&panel, spec, spec.title, ranges, SMALL_SIZE)?;
         let (dots, counts, drawn_at) = points(data, sample, &frame, &format!("{prefix}-clip"));
-        let mut extra = match contours {
-            Some(plane) => contour::labelled_contours(&frame, plane, &drawn_at),
-            None => String::new(),
-        };
+        let mut extra = contours.map_or_else(String::new, |plane| {
+            contour::labelled_contours(&frame, plane, &drawn_at)
+        });
         extra.push_str(&dots);
         extra.push_str(&frame.rect_element());
         extra.push_str(&legend(&frame));

@@ -101,8 +101,6 @@ pub(crate) fn draw_lines(
         .y_label_area_size(62)
         .build_cartesian_2d(lines.x.0..lines.x.1, lines.y.0..lines.y.1)
         .map_err(drawing(spec.file_name))?;
-    let x_label = |v: &f64| tick(*v, lines.decades.0, lines.special_tick);
-    let y_label = |v: &f64| tick(*v, lines.decades.1, None);
     chart
         .configure_mesh()
         .disable_mesh()
@@ -110,8 +108,8 @@ pub(crate) fn draw_lines(
         .y_labels(7)
         .label_style(font(SMALL_SIZE))
         .axis_desc_style(font(super::style::AXIS_LABEL_SIZE))
-        .x_label_formatter(&x_label)
-        .y_label_formatter(&y_label)
+        .x_label_formatter(&|v| tick(*v, lines.decades.0, lines.special_tick))
+        .y_label_formatter(&|v| tick(*v, lines.decades.1, None))
         .x_desc(lines.descs.0)
         .y_desc(lines.descs.1)
         .draw()
@@ -144,14 +142,10 @@ pub(crate) fn draw_lines(
 /// One series as a path through its points, with a small marker at each.
 fn line(frame: &Frame, series: &Series, (colour, dash): (&str, &str)) -> String {
     let mut out = format!(
-        "<g class=\"series\" data-label=\"{}\">",
-        escape(&series.label)
-    );
-    let dashes = dash_attribute(dash);
-    let _ = write!(
-        out,
-        "<path fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-linejoin=\"round\"\
-         {dashes} d=\""
+        "<g class=\"series\" data-label=\"{}\"><path fill=\"none\" stroke=\"{colour}\" \
+         stroke-width=\"2\" stroke-linejoin=\"round\"{} d=\"",
+        escape(&series.label),
+        dash_attribute(dash)
     );
     let pixels = series.points.iter().map(|&(x, y)| frame.pixel(x, y));
     push_path(&mut out, pixels, "L");
@@ -195,11 +189,9 @@ fn legend(frame: &Frame, series: &[Series], corner: Corner) -> String {
         Corner::LowerLeft => (frame.left + 8.0, frame.bottom - height - 8.0),
         Corner::LowerRight => (frame.right - width - 8.0, frame.bottom - height - 8.0),
     };
-    let mut out = String::from("<g class=\"series-legend\">");
-    let _ = write!(
-        out,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fff\" fill-opacity=\"0.9\" \
-         stroke=\"#000\" stroke-opacity=\"0.3\"/>",
+    let mut out = format!(
+        "<g class=\"series-legend\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" \
+         fill=\"#fff\" fill-opacity=\"0.9\" stroke=\"#000\" stroke-opacity=\"0.3\"/>",
         super::svg::px(x),
         super::svg::px(y),
         super::svg::px(width),

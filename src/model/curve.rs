@@ -91,11 +91,9 @@ pub fn loss_along_w1(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -
 /// The data part of the loss of one block of rows at every value of the line.
 fn block_sums(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> Vec<f64> {
     #[cfg(target_arch = "x86_64")]
-    {
-        if has_avx2() {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { block_sums_avx2(x1, x2, y, b, w2, line) };
-        }
+    if has_avx2() {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        return unsafe { block_sums_avx2(x1, x2, y, b, w2, line) };
     }
     block_sums_portable(x1, x2, y, b, w2, line)
 }

@@ -29,14 +29,13 @@ impl Lambda {
 
     /// `value` as a strength, if it is from 0 to [`MAX_LAMBDA`]; −0 becomes 0.
     pub fn new(value: f64) -> Result<Lambda, ModelError> {
-        if (0.0..=MAX_LAMBDA).contains(&value) {
-            Ok(Lambda(if value == 0.0 { 0.0 } else { value }))
-        } else {
-            Err(ModelError::InvalidLambda {
+        if !(0.0..=MAX_LAMBDA).contains(&value) {
+            return Err(ModelError::InvalidLambda {
                 got: value,
                 max: MAX_LAMBDA,
-            })
+            });
         }
+        Ok(Lambda::constant(value))
     }
 
     /// A strength written into the program; −0 becomes 0, as in [`Lambda::new`]. In a `const`

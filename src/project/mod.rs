@@ -347,18 +347,14 @@ impl Resolver<'_> {
             key,
             error: Box::new(error),
         };
-        let file = match (file, self.file) {
-            (Some((span, Ok(value))), Some(f)) => Some((f.place(span), value)),
+        let (fallback, in_file) = match (file, self.file) {
+            (Some((span, Ok(value))), Some(f)) => (value, Some(f.place(span))),
             (Some((span, Err(error))), Some(f)) => {
                 return Err(f.refuse(key, span, error.to_string()));
             }
-            _ => None,
+            _ => (default(), None),
         };
         let flag = flag.transpose().map_err(refuse_flag)?;
-        let (fallback, in_file) = match file {
-            Some((place, value)) => (value, Some(place)),
-            None => (default(), None),
-        };
         Ok(match flag {
             Some(flag) => {
                 if flag != fallback {

@@ -93,7 +93,12 @@ impl Input {
             Input::FuzzyData | Input::SeparableData => {
                 key.scope == Scope::Run && matches!(key.head(), "seed" | "n")
             }
-            Input::StartWeights => matches!(key.scope, Scope::Fit { .. }) && key.head() == "w0",
+            // The path's fits start where the fit before them ended: their `w0` is no start of
+            // the study's.
+            Input::StartWeights => {
+                matches!(&key.scope, Scope::Fit { dataset, .. } if dataset != PATH)
+                    && key.head() == "w0"
+            }
             Input::OptimizerDemo => key.scope == Scope::Demo && key.head() == "x",
             Input::FuzzyFit => fit_of(DatasetName::Fuzzy) && matches!(key.head(), "x"),
             // Each panel of figure 9 is titled with its fit's λ.
@@ -160,9 +165,7 @@ pub fn causes(id: FigureId, changes: &[Change], changed_files: &[&str]) -> Vec<C
                 (_, Moved::Changed) => vec![format!("{scope} moved: {}", moves.join(", "))],
             });
         }
-        if let Some(file) = file {
-            phrases.push(format!("{file} changed"));
-        }
+        phrases.extend(file.map(|file| format!("{file} changed")));
         causes.push(Cause {
             input: input.describe(),
             moved: phrases,

@@ -57,19 +57,17 @@ pub fn ordinal(place: usize) -> String {
         "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
         "tenth",
     ];
-    match WORDS.get(place) {
-        Some(word) => (*word).to_string(),
-        None => {
-            let n = place + 1;
-            let suffix = match (n % 10, n % 100) {
-                (1, k) if k != 11 => "st",
-                (2, k) if k != 12 => "nd",
-                (3, k) if k != 13 => "rd",
-                _ => "th",
-            };
-            format!("{n}{suffix}")
-        }
+    if let Some(word) = WORDS.get(place) {
+        return (*word).to_string();
     }
+    let n = place + 1;
+    let suffix = match (n % 10, n % 100) {
+        (1, k) if k != 11 => "st",
+        (2, k) if k != 12 => "nd",
+        (3, k) if k != 13 => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 impl fmt::Display for Scope {
@@ -108,11 +106,8 @@ impl fmt::Display for Key {
             Scope::Run => write!(f, "{}", self.field),
             Scope::Demo => write!(f, "optimizer_demo.{}", self.field),
             Scope::Fit { dataset, place, .. } => {
-                write!(f, "fits[{dataset} #{}]", place + 1)?;
-                if !self.field.is_empty() {
-                    write!(f, ".{}", self.field)?;
-                }
-                Ok(())
+                let dot = if self.field.is_empty() { "" } else { "." };
+                write!(f, "fits[{dataset} #{}]{dot}{}", place + 1, self.field)
             }
         }
     }
@@ -353,10 +348,7 @@ fn count(value: &Value) -> usize {
 /// exponent is whole, and compared exactly.
 fn leaf(value: &Value) -> Leaf {
     match value {
-        Value::Number(k) if !k.is_f64() => Leaf::Integer(
-            k.as_i64()
-                .map_or_else(|| k.as_u64().unwrap_or(0).into(), i128::from),
-        ),
+        Value::Number(k) if !k.is_f64() => Leaf::Integer(k.as_i128().unwrap_or(0)),
         Value::Number(x) => Leaf::Number(x.as_f64().unwrap_or(f64::NAN)),
         Value::String(text) => Leaf::Text(text.clone()),
         Value::Bool(b) => Leaf::Bool(*b),
@@ -404,22 +396,17 @@ fn flatten(bytes: &[u8], side: Side) -> Result<Vec<(Key, Leaf)>, Unreadable> {
     }
     let mut out = Vec::new();
     for (name, value) in members {
-        if !matches!(
-            name.as_str(),
-            "optimizer_demo" | "fits" | "artifacts" | PATH
-        ) {
-            leaves(&mut out, &Scope::Run, name.clone(), value);
+        match name.as_str() {
+            "optimizer_demo" | "fits" | "artifacts" | PATH => {}
+            _ => leaves(&mut out, &Scope::Run, name.clone(), value),
         }
     }
     for (name, value) in demo {
         leaves(&mut out, &Scope::Demo, name.clone(), value);
     }
     let mut places: Vec<&str> = Vec::new();
-    let path = match top.get(PATH) {
-        Some(Value::Array(path)) => path.as_slice(),
-        _ => &[],
-    };
     let fits = fits.iter().enumerate().map(|(k, f)| (k, f, "fits"));
+    let path = top[PATH].as_array().map_or(&[][..], Vec::as_slice);
     let path = path.iter().enumerate().map(|(k, f)| (k, f, PATH));
     for (k, fit, list) in fits.chain(path) {
         let (Value::Object(fields), Some(dataset), Some(lambda)) = (
@@ -435,20 +422,13 @@ fn flatten(bytes: &[u8], side: Side) -> Result<Vec<(Key, Leaf)>, Unreadable> {
         let dataset = if list == PATH { PATH } else { dataset };
         let place = places.iter().filter(|d| **d == dataset).count();
         places.push(dataset);
-        let lambda = match side {
-            Side::Baseline => Strengths {
-                baseline: Some(lambda),
-                run: None,
-            },
-            Side::Run => Strengths {
-                baseline: None,
-                run: Some(lambda),
-            },
-        };
         let scope = Scope::Fit {
             dataset: dataset.to_string(),
             place,
-            lambda,
+            lambda: Strengths {
+                baseline: matches!(side, Side::Baseline).then_some(lambda),
+                run: matches!(side, Side::Run).then_some(lambda),
+            },
         };
         // The strength is compared like any value: a fit whose λ changed says so first.
         for (name, value) in fields {

@@ -111,11 +111,7 @@ pub fn picture(
         let text = std::str::from_utf8(svg).map_err(|_| "the SVG is not UTF-8 text".to_string())?;
         renderer.render(text, SCALE).map_err(|e| e.to_string())
     };
-    let (old, new) = rayon::join(
-        || baseline.map(|b| b.and_then(draw)),
-        || candidate.map(draw),
-    );
-    judge(old, new, "figure", options, panels)
+    judge(baseline, candidate, draw, "figure", options, panels)
 }
 
 /// Decodes and compares a raster image (PNG) whose bytes are not identical, as [`picture`]
@@ -126,33 +122,28 @@ pub fn raster_picture(
     options: &CompareOptions,
 ) -> Picture {
     let decode = |png: &[u8]| Image::decode_png(png).map_err(|e| e.to_string());
-    let (old, new) = rayon::join(
-        || baseline.map(|b| b.and_then(decode)),
-        || candidate.map(decode),
-    );
     // No panels: a figure shown whole on every screen.
-    judge(old, new, "image", options, &|_| Vec::new())
+    judge(baseline, candidate, decode, "image", options, &|_| vec![])
 }
 
-/// Compares two drawn sides and makes the page's images.
+/// Draws both sides with `draw` (the renderer, or a PNG decoder), compares them and makes the
+/// page's images.
 fn judge(
-    old: Option<Result<Image, String>>,
-    new: Option<Result<Image, String>>,
+    baseline: Option<Result<&[u8], String>>,
+    candidate: Option<&[u8]>,
+    draw: impl Fn(&[u8]) -> Result<Image, String> + Sync,
     what: &str,
     options: &CompareOptions,
     panels: PanelBoxes<'_>,
 ) -> Picture {
-    let unreadable = match (&old, &new) {
-        (Some(Err(why)), _) => Some(format!("the baseline's {what}: {why}")),
-        (_, Some(Err(why))) => Some(format!("the run's {what}: {why}")),
-        _ => None,
-    };
-    let (old, new) = (old.and_then(Result::ok), new.and_then(Result::ok));
-    let shown = new.as_ref().or(old.as_ref());
-    let size = shown.map(|image| (image.width(), image.height()));
-    let look = match (&old, &new, unreadable) {
-        (_, _, Some(why)) => Look::Unreadable(why),
-        (Some(a), Some(b), None) => match raster::compare(a, b, options) {
+    let (old, new) = rayon::join(
+        || baseline.map(|b| b.and_then(&draw)),
+        || candidate.map(&draw),
+    );
+    let look = match (&old, &new) {
+        (Some(Err(why)), _) => Look::Unreadable(format!("the baseline's {what}: {why}")),
+        (_, Some(Err(why))) => Look::Unreadable(format!("the run's {what}: {why}")),
+        (Some(Ok(a)), Some(Ok(b))) => match raster::compare(a, b, options) {
             Comparison::Pixels(stats) => Look::Compared(stats),
             Comparison::SizeMismatch { expected, actual } => Look::SizeMismatch {
                 baseline: expected,
@@ -161,6 +152,9 @@ fn judge(
         },
         _ => Look::OneSide,
     };
+    let (old, new) = (old.and_then(Result::ok), new.and_then(Result::ok));
+    let shown = new.as_ref().or(old.as_ref());
+    let size = shown.map(|image| (image.width(), image.height()));
     // Pixels that are all the same need no pictures: the page lists the figure by name.
     if let Look::Compared(stats) = &look
         && stats.changed == 0

@@ -126,11 +126,10 @@ fn numbers(numbers: &Numbers) -> Value {
         .iter()
         .map(|c| {
             let mut change = json!({ "key": c.key.to_string(), "absolute": c.absolute(), "relative": c.relative() });
-            if let Some(old) = leaf(&c.old) {
-                change["old"] = old;
-            }
-            if let Some(new) = leaf(&c.new) {
-                change["new"] = new;
+            for (side, value) in [("old", &c.old), ("new", &c.new)] {
+                if let Some(value) = leaf(value) {
+                    change[side] = value;
+                }
             }
             change
         })

@@ -210,6 +210,23 @@ fn a_path_figure_is_traced_to_the_path_fits_that_moved() {
     }
     // The run's own separable fits, and figure 9, did not move.
     assert!(causes(FigureId::RegVsNo, &changes, &[]).is_empty());
+    // A path fit's warm start moving is no change of the study's start weights: figures 2
+    // and 4, drawn from w0, do not cite it.
+    let mut warm = serde_json::from_slice::<serde_json::Value>(&a).unwrap();
+    warm["path"][1]["w0"] = serde_json::json!([1.0, 2.0, 3.0]);
+    let mut moved = warm.clone();
+    moved["path"][1]["w0"] = serde_json::json!([1.0, 2.0, 3.5]);
+    let (warm, moved) = (
+        serde_json::to_vec(&warm).unwrap(),
+        serde_json::to_vec(&moved),
+    );
+    let changes = numbers::compare(&warm, &moved.unwrap(), 1e-9)
+        .unwrap()
+        .changes;
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    for figure in [FigureId::Sigmoid2d, FigureId::BadFit] {
+        assert!(causes(figure, &changes, &[]).is_empty(), "{figure:?}");
+    }
     // A path fit that is new in the run says so.
     let longer = with_path(&[
         (0.0, [1.0, 2.0, 3.0]),

@@ -111,9 +111,7 @@ pub fn visible_text(html: &str) -> String {
         }
     }
     flush(&mut line, &mut lines);
-    let mut text = lines.join("\n");
-    text.push('\n');
-    text
+    lines.join("\n") + "\n"
 }
 
 /// Whether the reader is inside a left-out element, whose levels a tag of its name opens
@@ -288,9 +286,7 @@ fn diff_line(tag: ChangeTag, pieces: Vec<(bool, String)>) -> DiffLine {
     // A line with no counterpart is marked whole by `similar`; unmark it: the sign already
     // says it is new or gone.
     if parts.iter().all(|p| p.changed) {
-        for part in &mut parts {
-            part.changed = false;
-        }
+        parts.iter_mut().for_each(|p| p.changed = false);
     }
     let text = parts.iter().map(|p| p.text.as_str()).collect();
     DiffLine {

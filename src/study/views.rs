@@ -211,9 +211,8 @@ pub fn clip_line(w: [f64; 3], z: f64, (lo, hi): (f64, f64)) -> Option<((f64, f64
 /// σ of `w` over the square as a colour ramp.
 pub fn ramp(w: [f64; 3]) -> ColourRamp {
     let (lo, hi) = PLANE_RANGE;
-    let z_at = |x: f64, y: f64| w[0] + w[1] * x + w[2] * y;
     let corners = [(lo, lo), (lo, hi), (hi, lo), (hi, hi)];
-    let (z_min, z_max) = crate::numbers::bounds(corners.map(|(x, y)| z_at(x, y)));
+    let (z_min, z_max) = crate::numbers::bounds(corners.map(|(x, y)| w[0] + w[1] * x + w[2] * y));
     let (s_min, s_max) = (sigmoid(z_min), sigmoid(z_max));
     if s_max - s_min < 1.0 / RAMP_STEPS as f64 {
         return ColourRamp::Flat((s_min + s_max) / 2.0);
