@@ -30,13 +30,6 @@ fn current() -> Option<&'static Budget> {
     BUDGET.try_with(Cell::get).ok().flatten()
 }
 
-/// Stops the calling thread for good: it holds what it holds and uses no time.
-fn halt() -> ! {
-    loop {
-        std::thread::sleep(Duration::from_secs(3600));
-    }
-}
-
 /// The system's allocator, counting what a thread working within a [`Budget`] holds. The
 /// command installs it (`#[global_allocator]`); without it, a budget's time still binds but
 /// its memory is not counted.
@@ -83,7 +76,10 @@ fn take(size: usize) {
             budget.over.store(held > budget.limit, Ordering::Relaxed);
             budget.stop.store(true, Ordering::Relaxed);
             budget.waiting.unpark();
-            halt();
+            // Stops for good: the thread holds what it holds and uses no time.
+            loop {
+                std::thread::sleep(Duration::from_secs(3600));
+            }
         }
     }
 }

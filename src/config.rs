@@ -130,14 +130,18 @@ impl Config {
         out: PathBuf,
         template: Template,
     ) -> Result<Self> {
+        let study = StudyConfig {
+            seed,
+            n: check_n(n)?,
+            lambdas: parse_lambdas(lambdas)?,
+            max_iterations: None,
+        };
+        if out.as_os_str().is_empty() {
+            return Err(ConfigError::NoOutputName);
+        }
         Ok(Config {
-            study: StudyConfig {
-                seed,
-                n: check_n(n)?,
-                lambdas: parse_lambdas(lambdas)?,
-                max_iterations: None,
-            },
-            out: check_out(out)?,
+            study,
+            out,
             template,
             timestamp: None,
             site_url: None,
@@ -152,14 +156,6 @@ pub fn check_n(n: usize) -> Result<usize> {
         _ if n > MAX_N => Err(ConfigError::TooManyPoints { n, max: MAX_N }),
         _ => Ok(n),
     }
-}
-
-/// Checks an output folder's path: it must name something.
-pub fn check_out(out: PathBuf) -> Result<PathBuf> {
-    if out.as_os_str().is_empty() {
-        return Err(ConfigError::NoOutputName);
-    }
-    Ok(out)
 }
 
 /// Checks strengths given as numbers: at least one, each by [`Lambda::new`].

@@ -57,7 +57,18 @@ pub fn gradient_descent(
             break Status::NotFinite;
         }
         if max_abs(&grad) <= GRADIENT_TOLERANCE {
-            break certify(objective, w, &mut nfev);
+            // The fits' certificate at `w`: the exact Newton step within the tolerance (one pass).
+            let (_, gradient, hessian) = objective.value_gradient_hessian(w);
+            nfev += 1;
+            break match solve_spd(hessian, gradient) {
+                Some(step) if max_abs(&step) <= DISTANCE_TOLERANCE * max_abs(&w).max(1.0) => {
+                    Status::Converged
+                }
+                _ => Status::PrecisionLoss(
+                    "the gradient met its tolerance, but the exact Newton step there did not"
+                        .into(),
+                ),
+            };
         }
         if nit >= max_iterations {
             break Status::MaxIterations;
@@ -88,18 +99,4 @@ pub fn gradient_descent(
         status,
         iterates,
     })
-}
-
-/// The fits' certificate at `w`: the exact Newton step within the tolerance (one pass).
-fn certify(objective: &LogisticObjective<'_>, w: [f64; 3], nfev: &mut u64) -> Status {
-    let (_, grad, hessian) = objective.value_gradient_hessian(w);
-    *nfev += 1;
-    match solve_spd(hessian, grad) {
-        Some(step) if max_abs(&step) <= DISTANCE_TOLERANCE * max_abs(&w).max(1.0) => {
-            Status::Converged
-        }
-        _ => Status::PrecisionLoss(
-            "the gradient met its tolerance, but the exact Newton step there did not".into(),
-        ),
-    }
 }

@@ -72,9 +72,8 @@ pub fn exp_neg(a: f64) -> f64 {
     // The integer k sits in the low mantissa bits of `shifted`.
     let k_int = shifted.to_bits() as i64 - ROUND_MAGIC.to_bits() as i64;
     let r = (x - k * LN2_HI) - k * LN2_LO;
-    let p = exp_polynomial(r);
     let scale = f64::from_bits(((k_int + 1023) as u64) << 52);
-    p * scale
+    exp_polynomial(r) * scale
 }
 
 /// e^r by its Taylor polynomial, evaluated by Estrin's scheme: four levels of independent

@@ -91,13 +91,12 @@ pub fn shortfall(n: usize) -> Option<Shortfall> {
         (Limit::Machine, resident(n), machine_memory()),
     ];
     limits.into_iter().find_map(|(limit, needed, allowed)| {
-        allowed
-            .filter(|&allowed| needed > allowed)
-            .map(|allowed| Shortfall {
-                needed,
-                allowed,
-                limit,
-            })
+        let allowed = allowed.filter(|&allowed| needed > allowed)?;
+        Some(Shortfall {
+            needed,
+            allowed,
+            limit,
+        })
     })
 }
 

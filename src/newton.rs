@@ -83,14 +83,10 @@ impl NewtonResult {
                 "{}; after {steps} the iterate put every point strictly on its own side, at \
                  ‖w‖ = {:.1}.",
                 capitalised(why),
-                norm2(self.x)
+                self.x.iter().map(|v| v * v).sum::<f64>().sqrt()
             ),
         }
     }
-}
-
-fn norm2(w: [f64; 3]) -> f64 {
-    w.iter().map(|v| v * v).sum::<f64>().sqrt()
 }
 
 /// Minimises the regularised loss from `start` by damped Newton steps (any λ ≥ 0; with

@@ -133,7 +133,7 @@ fn row_loss(w: [Dual<3>; 3], a: f64, b: f64, label: u8) -> Dual<3> {
 pub fn data_loss_and_gradient(data: &Dataset, w: [f64; 3]) -> (f64, [f64; 3]) {
     let variables: [Dual<3>; 3] = std::array::from_fn(|k| Dual::variable(w[k], k));
     let (x1, x2, y) = (data.x1(), data.x2(), data.labels());
-    let blocks: Vec<Dual<3>> = x1
+    let total = x1
         .par_chunks(REFERENCE_BLOCK_ROWS)
         .zip(x2.par_chunks(REFERENCE_BLOCK_ROWS))
         .zip(y.par_chunks(REFERENCE_BLOCK_ROWS))
@@ -146,8 +146,7 @@ pub fn data_loss_and_gradient(data: &Dataset, w: [f64; 3]) -> (f64, [f64; 3]) {
                     sum + row_loss(variables, a, b, label)
                 })
         })
-        .collect();
-    let total = blocks
+        .collect::<Vec<_>>()
         .into_iter()
         .fold(Dual::constant(0.0), |sum, block| sum + block);
     (total.value, total.tangent)

@@ -42,9 +42,7 @@ impl Dataset {
                 .par_iter()
                 .map(|&start| self.csv_rows(start))
                 .collect();
-            for text in &texts {
-                sink(text)?;
-            }
+            texts.iter().try_for_each(|text| sink(text))?;
         }
         Ok(())
     }

@@ -110,9 +110,8 @@ pub(crate) fn sigmoid_curve(spec: &FigureSpec, data: &CurveData) -> Result<Strin
 
 /// The first and last x of a curve.
 fn x_span(data: &CurveData) -> (f64, f64) {
-    let first = data.points.first().map_or(0.0, |p| p.0);
-    let last = data.points.last().map_or(0.0, |p| p.0);
-    (first, last)
+    let x = |p: Option<&(f64, f64)>| p.map_or(0.0, |p| p.0);
+    (x(data.points.first()), x(data.points.last()))
 }
 
 /// Figure 5: f(x) = x² − 2x with the minimum BFGS found.

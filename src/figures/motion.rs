@@ -241,10 +241,9 @@ pub(crate) fn path(
     let values = series.iter().flat_map(|s| &s.points).map(|p| p.1);
     let (lo, hi) = values.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
     let pad = (hi - lo) * 0.06 + 1e-9;
-    let inside = |l: &&f64| **l == 0.0 || (1e-3..=1e3).contains(*l);
     let marks: Vec<(f64, String)> = run_lambdas
         .iter()
-        .filter(inside)
+        .filter(|l| **l == 0.0 || (1e-3..=1e3).contains(*l))
         .map(|&l| (lambda_at(l), format!("λ = {}", crate::numbers::label(l))))
         .collect();
     let lines = Lines {

@@ -187,8 +187,7 @@ pub(crate) fn path_frames(
         ),
         1,
     );
-    let whole = finish_figure(spec, (&plotters_svg, &extra), &desc);
-    Ok((whole, layers))
+    Ok((finish_figure(spec, (&plotters_svg, &extra), &desc), layers))
 }
 
 /// The page's form of figure 13: the data once, and each fit's contour lines as a

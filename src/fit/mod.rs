@@ -53,7 +53,7 @@
 //!    loss is flat) and at large N, where BFGS stops on the rounding of E.
 //!
 //! With λ > 0 the study also starts BFGS from the exact inverse Hessian at w0 (see
-//! `study::bfgs_fit_with`), so its first step is a Newton step.
+//! `study::FitPlan::fit_from`), so its first step is a Newton step.
 
 mod check;
 mod error;
@@ -207,9 +207,8 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         .with_tolerance_grad(0.0)
         .and_then(|b| b.with_tolerance_cost(0.0))
         .map_err(|e| FitError::Optimizer(e.to_string()))?;
-    // Read from here at the end: a line search that fails keeps the problem it took.
-    let counted = std::rc::Rc::clone(&problem.passes);
-    let solver = StoppingRule::new(bfgs, std::rc::Rc::clone(&counted));
+    // Counted through the solver's share: a line search that fails keeps the problem it took.
+    let solver = StoppingRule::new(bfgs, std::rc::Rc::clone(&problem.passes));
     let start = Array1::from(w0.to_vec());
     let result = Executor::new(problem, solver)
         .configure(|state| state.param(start).inv_hessian(h0).max_iters(max_iters))
@@ -218,7 +217,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         .map_err(|e| FitError::Optimizer(e.to_string()))?;
 
     let (mut solver, state) = (result.solver, result.state);
-    let passes = counted.get();
+    let passes = solver.passes.get();
     let bfgs_stop = match (&solver.stopped, state.get_termination_reason()) {
         (Some(stop), _) => stop.clone(),
         (None, Some(TerminationReason::MaxItersReached)) => BfgsStop::IterationLimit,
@@ -228,7 +227,6 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
         )),
     };
     let missing = || FitError::Optimizer("argmin returned no final state".into());
-    let x = state.get_param().cloned().ok_or_else(missing)?;
     let jac = state.get_gradient().cloned().ok_or_else(missing)?;
     let hess_inv = state.get_inv_hessian().cloned().ok_or_else(missing)?;
     // An iteration undone after a breakdown is not counted.
@@ -236,7 +234,7 @@ pub fn minimize_bfgs_with<O: Objective + ?Sized>(
     let end = judge(
         objective,
         Point {
-            x: x.to_vec(),
+            x: state.get_param().ok_or_else(missing)?.to_vec(),
             fun: state.get_cost(),
             jac: jac.to_vec(),
         },

@@ -3,6 +3,7 @@
 //! the last good iterate, and the inverse-Hessian update recomputed so that its bits do not
 //! depend on the CPU.
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -46,16 +47,12 @@ impl<'o, O: Objective + ?Sized> FusedProblem<'o, O> {
         {
             return (*value, grad.clone());
         }
-        let mut grad = Array1::zeros(w.len());
-        let value = match (w.as_slice(), grad.as_slice_mut()) {
-            (Some(point), Some(out)) => self.objective.value_and_gradient(point, out),
-            _ => {
-                let mut out = vec![0.0; w.len()];
-                let value = self.objective.value_and_gradient(&w.to_vec(), &mut out);
-                grad = Array1::from(out);
-                value
-            }
-        };
+        let point = w
+            .as_slice()
+            .map_or_else(|| w.to_vec().into(), Cow::Borrowed);
+        let mut out = vec![0.0; w.len()];
+        let value = self.objective.value_and_gradient(&point, &mut out);
+        let grad = Array1::from(out);
         self.passes.set(self.passes.get() + 1);
         *self.last.borrow_mut() = Some((w.clone(), value, grad.clone()));
         (value, grad)
@@ -89,7 +86,7 @@ pub(super) struct StoppingRule<S> {
     inner: S,
     pub stopped: Option<BfgsStop>,
     pub undone: bool,
-    passes: Rc<Cell<u64>>,
+    pub passes: Rc<Cell<u64>>,
     pub iterates: Vec<Iterate>,
 }
 
@@ -193,11 +190,10 @@ fn breakdown(before: &BfgsState, after: &BfgsState) -> Option<BfgsStop> {
         ));
     }
     let s = x1 - x0;
-    let y = g1 - g0;
     if s.iter().all(|v| *v == 0.0) {
         return Some(BfgsStop::Breakdown("the line search could not move".into()));
     }
-    let curvature = y.dot(&s);
+    let curvature = (g1 - g0).dot(&s);
     if curvature.is_nan() || curvature <= 0.0 || !h.iter().all(|v| v.is_finite()) {
         return Some(BfgsStop::Breakdown(
             "the curvature condition y's > 0 failed, so the inverse-Hessian update is undefined"

@@ -21,11 +21,9 @@ pub(crate) fn block_sums<const DEPTH: u8>(
     let mut acc: LaneSums = [[0.0; LANES]; 10];
     let mut done = 0;
     #[cfg(target_arch = "x86_64")]
-    {
-        if vector && has_avx2() {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            done = unsafe { avx2::add_rows::<DEPTH>(&mut acc, w, x1, x2, y) };
-        }
+    if vector && has_avx2() {
+        // SAFETY: the CPU supports AVX2, checked just above.
+        done = unsafe { avx2::add_rows::<DEPTH>(&mut acc, w, x1, x2, y) };
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = vector;

@@ -64,12 +64,11 @@ impl Committed {
         let commit = commit_named(rev).map_err(&refuse)?;
         let entries = list_folder(&commit, &dir_text).map_err(&refuse)?;
         let files = read_files(entries).map_err(&refuse)?;
-        let existing = report_in(&files, &dir_text).map_err(&refuse)?;
         Ok(Committed {
+            existing: report_in(&files, &dir_text).map_err(&refuse)?,
             rev: rev.to_string(),
             dir: dir_text,
             files,
-            existing,
         })
     }
 
@@ -176,15 +175,13 @@ fn read_files(entries: Vec<Entry>) -> Result<BTreeMap<String, Blob>, String> {
         )?
     };
     let mut blobs = split_batch(&contents, ids.len())?.into_iter();
-    let mut files = BTreeMap::new();
-    for entry in entries {
-        let blob = match entry.size {
-            Some(_) => Blob::File(blobs.next().unwrap_or_default()),
-            None => Blob::Other(entry.kind),
-        };
-        files.insert(entry.path, blob);
-    }
-    Ok(files)
+    Ok(entries
+        .into_iter()
+        .map(|entry| match entry.size {
+            Some(_) => (entry.path, Blob::File(blobs.next().unwrap_or_default())),
+            None => (entry.path, Blob::Other(entry.kind)),
+        })
+        .collect())
 }
 
 /// What the committed folder holds: a report of this tool (perhaps damaged), or an error.
@@ -262,8 +259,7 @@ fn split_batch(mut out: &[u8], count: usize) -> Result<Vec<Vec<u8>>, String> {
             .and_then(|s| s.parse().ok())
             .ok_or_else(bad)?;
         let start = end + 1;
-        let bytes = out.get(start..start + size).ok_or_else(bad)?;
-        blobs.push(bytes.to_vec());
+        blobs.push(out.get(start..start + size).ok_or_else(bad)?.to_vec());
         out = out.get(start + size + 1..).unwrap_or_default();
     }
     Ok(blobs)

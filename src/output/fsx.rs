@@ -63,9 +63,8 @@ pub(crate) fn open_inside(root: &Path, relative: &str) -> io::Result<Opened> {
 fn reach<'a>(root: &Path, relative: &'a str) -> io::Result<Result<(Folder, &'a str), Opened>> {
     let (folders, name) = relative.rsplit_once('/').unwrap_or(("", relative));
     let mut at = match Folder::open_following(root) {
-        Ok(at) => at,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Err(Opened::Missing)),
-        Err(e) => return Err(e),
+        at => at?,
     };
     for (k, part) in folders
         .split('/')
@@ -74,7 +73,6 @@ fn reach<'a>(root: &Path, relative: &'a str) -> io::Result<Result<(Folder, &'a s
     {
         let part = OsStr::new(part);
         at = match at.child(part) {
-            Ok(next) => next,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Err(Opened::Missing)),
             Err(e) if is_not_a_folder(&e) => {
                 let Ok(stat) = at.stat(part) else {
@@ -86,7 +84,7 @@ fn reach<'a>(root: &Path, relative: &'a str) -> io::Result<Result<(Folder, &'a s
                     "{on_the_way} is {kind}, not a folder, and nothing behind it is the report's"
                 ))));
             }
-            Err(e) => return Err(e),
+            next => next?,
         };
     }
     Ok(Ok((at, name)))
@@ -113,9 +111,8 @@ pub(crate) fn read_regular(path: &Path, limit: u64) -> io::Result<Option<Vec<u8>
         ));
     };
     let folder = match Folder::open_following(folder_of(path)) {
-        Ok(folder) => folder,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
+        folder => folder?,
     };
     folder
         .read_limited(name, limit)

@@ -106,12 +106,10 @@ impl Folder {
     pub(crate) fn open_file(&self, name: &OsStr) -> io::Result<Option<File>> {
         let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC;
         let fd = match rustix::fs::openat(&self.fd, name, flags, Mode::empty()) {
-            Ok(fd) => fd,
             Err(e) if e == rustix::io::Errno::LOOP => return Ok(None),
-            Err(e) => return Err(e.into()),
+            fd => fd?,
         };
-        let stat = rustix::fs::fstat(&fd)?;
-        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+        if FileType::from_raw_mode(rustix::fs::fstat(&fd)?.st_mode) != FileType::RegularFile {
             return Ok(None);
         }
         Ok(Some(File::from(fd)))
@@ -376,7 +374,10 @@ impl Folder {
     pub(crate) fn read_limited(&self, name: &OsStr, limit: u64) -> io::Result<Option<Vec<u8>>> {
         match self.open_file(name) {
             Ok(Some(file)) => read_up_to(file, limit).map(Some),
-            Ok(None) => Err(not_a_file(describe_mode(self.stat(name)?.st_mode))),
+            Ok(None) => Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("is {}, not a file", describe_mode(self.stat(name)?.st_mode)),
+            )),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         }
@@ -401,14 +402,6 @@ pub(crate) fn describe_mode(mode: rustix::fs::RawMode) -> &'static str {
         FileType::BlockDevice | FileType::CharacterDevice => "a device",
         FileType::Unknown => "a special file",
     }
-}
-
-/// The error for `what` ("a FIFO", …) standing where a file is read.
-fn not_a_file(what: &str) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidInput,
-        format!("is {what}, not a file"),
-    )
 }
 
 /// The whole of `file`, or an error where it holds more than `limit` bytes.

@@ -71,14 +71,12 @@ impl Sweeper<'_> {
     /// Sweeps `dir`, the folder `relative` of the report; the marker files at its top are left.
     fn folder(&self, dir: &Folder, relative: &Path, kept: &mut Vec<Kept>) {
         dir.open_up();
-        let entries = dir.entries().inspect_err(|e| {
-            self.keep(
-                kept,
-                relative,
-                &format!("the folder could not be read ({e})"),
-            );
-        });
-        let Ok(entries) = entries else { return };
+        let Ok(entries) = dir.entries().inspect_err(|e| {
+            let why = format!("the folder could not be read ({e})");
+            self.keep(kept, relative, &why);
+        }) else {
+            return;
+        };
         let top = relative.as_os_str().is_empty();
         for (name, _) in entries {
             if top && (name == manifest::RESULTS || name == manifest::REVIEW) {

@@ -178,9 +178,8 @@ pub fn resolve_lenient(given: &Path) -> io::Result<Option<PathBuf>> {
 /// What stands at `path` now, seen as a folder of `kind`.
 pub(crate) fn inspect(given: &Path, path: &Path, kind: Kind) -> Result<Existing> {
     let mut entries = match fs::read_dir(path) {
-        Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Missing),
-        Err(e) => return Err(io_error(given)(e)),
+        entries => entries.map_err(io_error(given))?,
     };
     if entries.next().is_none() {
         return Ok(Existing::Empty);

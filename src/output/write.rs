@@ -177,32 +177,24 @@ pub fn write(target: &Target, artifacts: &[Artifact], progress: &mut dyn Progres
     let changed = || OutputError::Changed {
         path: target.given.clone(),
     };
-    let staged = staged.and_then(|()| match staging.holds(ours, standing) {
-        true => Ok(()),
+    // Something came, went or changed at the output folder's name since it was read.
+    let moved = |e: io::Error| match e.kind() {
+        io::ErrorKind::AlreadyExists
+        | io::ErrorKind::DirectoryNotEmpty
+        | io::ErrorKind::NotFound
+        | io::ErrorKind::NotADirectory => changed(),
+        _ => io_error(&target.given)(e),
+    };
+    let swapped = staged.and_then(|()| match staging.holds(ours, standing) {
+        true => staging.swap_in(ours, manifest, standing).map_err(moved),
         false => Err(changed()),
     });
-    if let Err(e) = staged {
-        staging.discard();
-        remove_created(&created);
-        return Err(e);
-    }
-    let old = match staging.swap_in(ours, manifest, standing) {
+    let old = match swapped {
         Ok(old) => old,
         Err(e) => {
             staging.discard();
             remove_created(&created);
-            // Something came, went or changed at the output folder's name since it was read.
-            let moved = matches!(
-                e.kind(),
-                io::ErrorKind::AlreadyExists
-                    | io::ErrorKind::DirectoryNotEmpty
-                    | io::ErrorKind::NotFound
-                    | io::ErrorKind::NotADirectory
-            );
-            return Err(match moved {
-                true => changed(),
-                false => io_error(&target.given)(e),
-            });
+            return Err(e);
         }
     };
     // What the swapped-out report says it wrote decides what in it was the tool's.
@@ -232,9 +224,8 @@ fn open_places(target: &Target) -> Result<(Folder, Option<Folder>)> {
     let parent = Folder::open(&target.parent).map_err(changed)?;
     let ours = target.path.file_name().unwrap_or_default();
     let old = match parent.child(ours) {
-        Ok(old) => Some(old),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => return Err(changed(e)),
+        old => Some(old.map_err(changed)?),
     };
     if let Some(apart) = &target.apart
         && let Ok(apart_folder) = Folder::open_following(apart)
@@ -458,8 +449,7 @@ fn link_or_copy(from: &Folder, to: &Folder, name: &OsStr) -> io::Result<()> {
             let Some(mut source) = from.open_file(name)? else {
                 return linked;
             };
-            let mode = from.stat(name)?.st_mode & 0o7777;
-            let mut copy = to.create_new(name, mode)?;
+            let mut copy = to.create_new(name, from.stat(name)?.st_mode & 0o7777)?;
             io::copy(&mut source, &mut copy).map(|_| ())
         }
         EntryKind::Link => to.symlink(&from.read_link(name)?, name),

@@ -65,10 +65,9 @@ impl ProjectFile {
             },
         })?;
         let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
             ProjectError::File {
-                place: Place::at(path.to_path_buf(), &text, offset),
+                place: Place::at(path.to_path_buf(), &text, e.utf8_error().valid_up_to()),
                 key: None,
                 message: "the file is not UTF-8 text".into(),
             }

@@ -140,14 +140,6 @@ impl Project {
         }
     }
 
-    /// The keys a flag gave, in the order of [`Key::ALL`].
-    pub fn from_command_line(&self) -> Vec<Key> {
-        Key::ALL
-            .into_iter()
-            .filter(|k| *self.source(*k) == Source::CommandLine)
-            .collect()
-    }
-
     /// The keys whose value a flag changed from what the project file or the default gives:
     /// the flags a command must repeat to make the same run.
     pub fn changed_by_flags(&self) -> &[Key] {
@@ -163,9 +155,9 @@ impl Project {
     /// Where the run's parameters came from, for its progress: "report.toml", with the flags
     /// that override it, or the defaults.
     pub fn provenance(&self, flag: fn(Key) -> &'static str) -> String {
-        let flags: Vec<String> = self
-            .from_command_line()
+        let flags: Vec<String> = Key::ALL
             .into_iter()
+            .filter(|k| *self.source(*k) == Source::CommandLine)
             .map(|k| flag(k).to_string())
             .collect();
         let base = match &self.file {

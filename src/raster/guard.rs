@@ -35,18 +35,21 @@ pub(super) fn before_parsing(svg: &str) -> Result<(), RasterError> {
     }
     let bytes = svg.as_bytes();
     let (mut depth, mut elements, mut at) = (0usize, 0usize, 0usize);
-    while let Some(offset) = memchr(b'<', &bytes[at..]) {
+    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'<') {
         at += offset;
         let rest = &bytes[at..];
         if let Some((_, close)) = SKIPPED.iter().find(|(open, _)| rest.starts_with(open)) {
-            at += find(rest, close).map_or(rest.len(), |end| end + close.len());
+            at += rest
+                .windows(close.len())
+                .position(|w| w == *close)
+                .map_or(rest.len(), |end| end + close.len());
             continue;
         }
         if rest.starts_with(b"<!") {
             // A document type with an internal subset can declare entities that expand
             // without bound; a figure has no document type at all.
             // Only this declaration is looked at: the scan stays linear in the file's size.
-            let end = memchr(b'>', rest).unwrap_or(rest.len());
+            let end = rest.iter().position(|&b| b == b'>').unwrap_or(rest.len());
             if rest[..end].contains(&b'[') || rest.starts_with(b"<!ENTITY") {
                 return Err(RasterError::Unsupported(
                     "a document type that declares entities".into(),
@@ -105,14 +108,6 @@ fn tag_end(rest: &[u8]) -> usize {
         }
     }
     rest.len()
-}
-
-fn memchr(byte: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == byte)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Checks what drawing the parsed `root` at `scale` onto a `width` × `height` canvas would

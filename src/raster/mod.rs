@@ -209,17 +209,15 @@ fn check_content(root: &usvg::Group, unmatched: &[char]) -> Result<(), RasterErr
             _ => {}
         }
     });
-    if let Some(error) = found {
-        return Err(error);
-    }
-    // usvg drops a text element whose layout came out empty, so its characters are only in
-    // the resolver's record.
-    if !unmatched.is_empty() && !seen_unmatched {
-        return Err(RasterError::MissingGlyphs {
+    match found {
+        Some(error) => Err(error),
+        // usvg drops a text element whose layout came out empty, so its characters are only in
+        // the resolver's record.
+        None if !unmatched.is_empty() && !seen_unmatched => Err(RasterError::MissingGlyphs {
             text: unmatched.iter().collect(),
-        });
+        }),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Calls `f` on every node, including those inside clip paths, masks, patterns and nested SVG

@@ -331,6 +331,7 @@ pub(super) fn page_context(
         .filter(|f| f.lambda > 0.0)
         .collect();
     let confirmed = regularised.iter().filter(|f| f.confirmed()).count();
+    let fit = |f: &LogisticFit| fit_context(&f.result, Some(f));
     PageContext {
         title: TITLE,
         description: site::description(study),
@@ -368,17 +369,13 @@ pub(super) fn page_context(
             .collect(),
         downloads,
         demo: fit_context(&study.optimizer_demo, None),
-        fuzzy_fit: fit_context(&study.fuzzy_fit.result, Some(&study.fuzzy_fit)),
-        separable_fits: study
-            .separable_fits
-            .iter()
-            .map(|f| fit_context(&f.result, Some(f)))
-            .collect(),
+        fuzzy_fit: fit(&study.fuzzy_fit),
+        separable_fits: study.separable_fits.iter().map(fit).collect(),
         separable_zero: study
             .separable_fits
             .iter()
             .find(|f| f.lambda == 0.0)
-            .map(|f| fit_context(&f.result, Some(f))),
+            .map(fit),
         regularised: RegularisedContext {
             count: regularised.len(),
             confirmed,

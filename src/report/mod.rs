@@ -87,9 +87,7 @@ pub fn build(
     ));
     artifacts.push(Artifact::bytes(NOJEKYLL, Vec::new()));
     artifacts.push(Artifact::bytes(HEADERS, site::headers_file().into_bytes()));
-    if let Some(card) = card {
-        artifacts.push(Artifact::bytes(SOCIAL_CARD, card));
-    }
+    artifacts.extend(card.map(|card| Artifact::bytes(SOCIAL_CARD, card)));
     for figure in figures {
         artifacts.push(Artifact::bytes(
             format!("{FIGURES_DIR}/{}", figure.file_name),
@@ -206,25 +204,23 @@ fn render_page(template: &PageTemplate, context: &PageContext) -> Result<String>
         .map_err(failed)?;
     let context = tera::Context::from_serialize(context).map_err(failed)?;
     let name = template.name.clone();
-    let rendered = crate::budget::within(RENDER_MEMORY, RENDER_TIME, move || {
+    let page = crate::budget::within(RENDER_MEMORY, RENDER_TIME, move || {
         tera.render(&name, &context)
-    });
-    let page = match rendered {
-        Ok(page) => page.map_err(failed)?,
-        Err(Exceeded::Memory) => {
-            return Err(stopped(format!(
+    })
+    .map_err(|exceeded| {
+        stopped(match exceeded {
+            Exceeded::Memory => format!(
                 "rendering it took more than {} MiB (a page takes a few), and was stopped",
                 RENDER_MEMORY >> 20
-            )));
-        }
-        Err(Exceeded::Time) => {
-            return Err(stopped(format!(
+            ),
+            Exceeded::Time => format!(
                 "rendering it took more than {} s (a page takes milliseconds), and was stopped",
                 RENDER_TIME.as_secs()
-            )));
-        }
-        Err(Exceeded::Failed) => return Err(stopped("rendering it failed".into())),
-    };
+            ),
+            Exceeded::Failed => "rendering it failed".into(),
+        })
+    })?
+    .map_err(failed)?;
     if page.len() as u64 > MAX_PAGE_BYTES {
         return Err(stopped(format!(
             "the page it makes is {} bytes, more than the {MAX_PAGE_BYTES} a page may be (a \

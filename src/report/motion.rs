@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::format::{count, fixed, objective, percent, sci};
 use crate::descent::MAX_ITERATIONS as DESCENT_CAP;
 use crate::numbers::label;
-use crate::study::{Convergence, LogisticFit, Study};
+use crate::study::{Convergence, Study};
 
 /// One method of figure 10.
 #[derive(Clone, Serialize)]
@@ -89,30 +89,11 @@ pub(super) fn motion(study: &Study) -> MotionContext {
     }
 }
 
-fn frame(k: usize, fit: &LogisticFit, checked: bool, in_run: bool) -> FrameContext {
-    FrameContext {
-        k,
-        lambda: label(fit.lambda),
-        weight_norm: fixed(fit.weight_norm, 2),
-        fun: objective(fit.result.fun),
-        accuracy: percent(fit.accuracy),
-        nit: fit.result.nit,
-        status: fit.result.status.code(),
-        verdict: fit.result.status.verdict(),
-        confirmed: fit.confirmed(),
-        newton_status: fit.newton.result.status.code(),
-        checked,
-        in_run,
-    }
-}
-
 pub(super) fn path(study: &Study) -> PathContext {
     // The frame shown first: the first of the run's strengths on the path, else λ = 0.
-    let on_path = |l: f64| study.path.iter().position(|f| f.lambda == l);
     let shown = (study.config.lambdas.iter())
-        .find_map(|l| on_path(l.get()))
+        .find_map(|l| study.path.iter().position(|f| f.lambda == l.get()))
         .unwrap_or(0);
-    let run: Vec<f64> = study.config.lambdas.iter().map(|l| l.get()).collect();
     let passes = &study.passes;
     PathContext {
         count: study.path.len(),
@@ -124,7 +105,20 @@ pub(super) fn path(study: &Study) -> PathContext {
             .path
             .iter()
             .enumerate()
-            .map(|(k, f)| frame(k, f, k == shown, run.contains(&f.lambda)))
+            .map(|(k, fit)| FrameContext {
+                k,
+                lambda: label(fit.lambda),
+                weight_norm: fixed(fit.weight_norm, 2),
+                fun: objective(fit.result.fun),
+                accuracy: percent(fit.accuracy),
+                nit: fit.result.nit,
+                status: fit.result.status.code(),
+                verdict: fit.result.status.verdict(),
+                confirmed: fit.confirmed(),
+                newton_status: fit.newton.result.status.code(),
+                checked: k == shown,
+                in_run: study.config.lambdas.iter().any(|l| l.get() == fit.lambda),
+            })
             .collect(),
     }
 }

@@ -82,7 +82,7 @@ fn write_files(out: &mut String, review: &Review) {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            cell_code(&f.path),
+            code_span(&f.path).replace('|', "\\|"),
             f.verdict.word(),
             if f.passed { "pass" } else { "**FAIL**" },
             cell(&f.note)
@@ -249,11 +249,6 @@ fn code_span(text: &str) -> String {
         ""
     };
     format!("{fence}{pad}{text}{pad}{fence}")
-}
-
-/// A value as code in a table cell.
-fn cell_code(text: &str) -> String {
-    code_span(text).replace('|', "\\|")
 }
 
 /// Where the review page is: a link when it has an address, its path in code otherwise.

@@ -135,11 +135,10 @@ pub fn review(
         .filter(|v| is_text(&v.path) && v.verdict != Verdict::Identical)
         .map(|v| {
             let diff = text_diff(v, &read);
-            let note = diff.as_ref().err().cloned().unwrap_or_default();
             TextReview {
                 path: v.path.clone(),
+                note: diff.as_ref().err().cloned().unwrap_or_default(),
                 diff: diff.ok(),
-                note,
             }
         })
         .collect();
@@ -161,8 +160,7 @@ type Read<'a> = &'a (dyn Fn(&str) -> Result<Vec<u8>, String> + Sync);
 /// Whether the run's bytes of a file are kept for the layer that reads it: a text file's only
 /// when it is held in memory and small (a CSV at large N is made piece by piece, never held).
 fn held_for_layers(artifact: &Artifact) -> bool {
-    let path = artifact.path.as_str();
-    !is_text(path)
+    !is_text(&artifact.path)
         || matches!(&artifact.body, Body::Bytes(bytes) if bytes.len() as u64 <= TEXT_DIFF_LIMIT)
 }
 
@@ -181,7 +179,10 @@ fn draw_pictures(
         return Ok(HashMap::new());
     }
     let renderer = Renderer::new();
-    let options = tolerances.compare_options();
+    let options = CompareOptions {
+        threshold: tolerances.threshold,
+        ..CompareOptions::default()
+    };
     let name = format!("drawing {}", counted(drawn.len(), "figure", "figures"));
     let pictures = step(progress, &name, || {
         // A few at a time (as many as there are threads), each drawn, compared and encoded

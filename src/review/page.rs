@@ -302,7 +302,6 @@ fn card(
         let most = super::pictures::MAX_IMAGE_BYTES >> 20;
         note += &format!(" (its images are not kept: a review keeps at most {most} MiB of images)");
     }
-    let panels = picture.panels.len();
     let card = Card {
         drawing_only: figure.is_some() && causes.is_empty() && file.verdict == Verdict::Changed,
         causes,
@@ -322,7 +321,7 @@ fn card(
             .map(|(k, p)| {
                 let name = |side: &str| format!("{id}.panel-{}.{side}", k + 1);
                 PanelView {
-                    name: format!("panel {} of {panels}", k + 1),
+                    name: format!("panel {} of {}", k + 1, picture.panels.len()),
                     baseline: view(images, &p.baseline, name("baseline")),
                     candidate: view(images, &p.candidate, name("candidate")),
                     diff: view(images, &p.diff, name("diff")),

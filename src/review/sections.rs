@@ -59,15 +59,9 @@ pub(super) fn numbers(review: &Review) -> (String, Vec<NumberGroup>) {
         (None, Some(f)) => format!("results.json could not be compared: {}.", f.note),
         (None, None) => "results.json could not be compared.".into(),
     };
-    let changes = numbers.map(|n| n.changes.as_slice()).unwrap_or_default();
-    let groups = by_scope(changes)
+    let groups = by_scope(numbers.map(|n| n.changes.as_slice()).unwrap_or_default())
         .into_iter()
         .map(|(scope, here, moved)| {
-            let kind = match moved {
-                Moved::New => "new",
-                Moved::Gone => "gone",
-                Moved::Changed => "changed",
-            };
             let (rows, texts): (Vec<NumberRow>, Vec<NumberRow>) = here
                 .iter()
                 .map(|c| NumberRow {
@@ -84,7 +78,11 @@ pub(super) fn numbers(review: &Review) -> (String, Vec<NumberGroup>) {
                 .partition(|row| !row.old.starts_with('"') && !row.new.starts_with('"'));
             NumberGroup {
                 scope: scope.to_string(),
-                kind,
+                kind: match moved {
+                    Moved::New => "new",
+                    Moved::Gone => "gone",
+                    Moved::Changed => "changed",
+                },
                 count: here.len(),
                 rows,
                 texts,

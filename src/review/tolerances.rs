@@ -1,7 +1,5 @@
 //! How much change a review lets pass: the pixel and number tolerances, checked once.
 
-use crate::raster::CompareOptions;
-
 /// How much change a review lets pass, checked.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Tolerances {
@@ -23,15 +21,6 @@ impl Default for Tolerances {
             threshold: 0.1,
             max_diff_pixels: 0,
             numbers: 1e-9,
-        }
-    }
-}
-
-impl Tolerances {
-    pub(super) fn compare_options(&self) -> CompareOptions {
-        CompareOptions {
-            threshold: self.threshold,
-            ..CompareOptions::default()
         }
     }
 }

@@ -135,18 +135,28 @@ impl<'a> FitPlan<'a> {
             true => self.reference_at_w0,
             false => crate::reference::data_loss_and_gradient(self.data, start).1,
         };
-        let options = BfgsOptions {
-            max_iters: self.max_iterations,
-            reference_gradient: Some(add_penalty_gradient(data_part, lambda.get(), start).to_vec()),
-            ..BfgsOptions::default()
-        };
         // From w0, not from BFGS's answer: a cross-check that started where BFGS ended would
         // inherit its starting point, and could not fail in a way of its own. It runs first:
         // its pass at w0 (with the Hessian) then serves BFGS's start, first inverse Hessian
         // and gradient check, and its first trial point is BFGS's, so BFGS recalls both
         // instead of passing over the data again (the results are the same bits either way).
         let cross_check = newton(&objective, start)?;
-        let result = bfgs_fit_with(&objective, start, options)?;
+        // With λ > 0 BFGS's first inverse-Hessian estimate is the exact one at the start (one
+        // extra pass over the data), so that the first step is a Newton step rather than a
+        // step as long as the gradient, which at large N is millions: at N = 10⁶ this halves
+        // the passes. With λ = 0 it is SciPy's identity: on separable data the optimum lies at
+        // infinity, Newton-sized steps crawl towards it at constant length, and the identity's
+        // long first steps reach the stopping rule several times sooner. Data whose Hessian is
+        // singular also gets the identity.
+        let options = BfgsOptions {
+            max_iters: self.max_iterations,
+            initial_inverse_hessian: (lambda.get() > 0.0)
+                .then(|| inverse_spd(objective.value_gradient_hessian(start).2))
+                .flatten()
+                .map(|h| ndarray::arr2(&h)),
+            reference_gradient: Some(add_penalty_gradient(data_part, lambda.get(), start).to_vec()),
+        };
+        let result = minimize_bfgs_with(&objective, &start, &options)?;
         let w = [result.x[0], result.x[1], result.x[2]];
         let distance = cross_check
             .success()
@@ -209,28 +219,6 @@ pub fn fit_logistic(
     w0: [f64; 3],
 ) -> Result<LogisticFit, FitError> {
     FitPlan::new(data, dataset, w0, None).fit(lambda)
-}
-
-/// The BFGS fit of the study: gradient check, then BFGS from `w0` with `options` (the
-/// iteration limit, a precomputed reference gradient).
-///
-/// With λ > 0 the first inverse-Hessian estimate is the exact one at `w0` (one extra pass
-/// over the data), so that the first step is a Newton step rather than a step as long as
-/// the gradient, which at large N is millions: at N = 10⁶ this halves the passes. With
-/// λ = 0 it is SciPy's identity: on separable data the optimum lies at infinity, Newton-sized
-/// steps crawl towards it at constant length, and the identity's long first steps reach
-/// the stopping rule several times sooner. Data whose Hessian is singular also gets the
-/// identity.
-pub fn bfgs_fit_with(
-    objective: &LogisticObjective<'_>,
-    w0: [f64; 3],
-    mut options: BfgsOptions,
-) -> Result<FitResult, FitError> {
-    if options.initial_inverse_hessian.is_none() && objective.lambda() > 0.0 {
-        let (_, _, hessian) = objective.value_gradient_hessian(w0);
-        options.initial_inverse_hessian = inverse_spd(hessian).map(|h| ndarray::arr2(&h));
-    }
-    minimize_bfgs_with(objective, &w0, &options)
 }
 
 /// The share of points whose label the model predicts (σ(z) ≥ 1/2 means label 1).

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use crate::data::{Dataset, study_rng};
+use crate::descent;
 use crate::fit::{BfgsOptions, FitResult, minimize_bfgs_with};
-use crate::model::{Lambda, PassCount};
+use crate::model::{Lambda, LogisticObjective, PassCount};
 use crate::progress::{Progress, Silent, step};
 
 mod demo;
@@ -15,9 +16,7 @@ pub mod views;
 
 pub use demo::OptimizerDemo;
 pub use error::StudyError;
-pub use fits::{
-    DatasetName, FitPlan, LogisticFit, NewtonCheck, bfgs_fit_with, fit_logistic, training_accuracy,
-};
+pub use fits::{DatasetName, FitPlan, LogisticFit, NewtonCheck, fit_logistic, training_accuracy};
 pub use motion::{Convergence, Growth, Method, Trace, path_lambdas};
 pub use views::{
     CONTOUR_LEVELS, CURVE_POINTS, CURVE_RANGE, ColourRamp, Curve, LOSS_WINDOW, LevelLine,
@@ -142,16 +141,12 @@ pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Stu
         ..BfgsOptions::default()
     };
     let optimizer_demo = minimize_bfgs_with(&OptimizerDemo, &[DEMO_X0], &demo_options)?;
+    let plan_for = |data, name| FitPlan::new(data, name, W0, config.max_iterations);
     let fuzzy_fit = step(progress, "gradient check and fit, fuzzy data", || {
-        FitPlan::new(&fuzzy, DatasetName::Fuzzy, W0, config.max_iterations).fit(FUZZY_LAMBDA)
+        plan_for(&fuzzy, DatasetName::Fuzzy).fit(FUZZY_LAMBDA)
     })?;
     let (separable_fits, path) = step(progress, "gradient check and fits, separable data", || {
-        let plan = FitPlan::new(
-            &separable,
-            DatasetName::Separable,
-            W0,
-            config.max_iterations,
-        );
+        let plan = plan_for(&separable, DatasetName::Separable);
         let fits = config
             .lambdas
             .iter()
@@ -159,8 +154,11 @@ pub fn run_with(config: &StudyConfig, progress: &mut dyn Progress) -> Result<Stu
             .collect::<Result<Vec<_>, _>>()?;
         Ok::<_, StudyError>((fits, motion::path(&plan)?))
     })?;
+    // On passes of its own; an evaluation at a point already passed over is recalled.
     let (descent, descent_passes) = step(progress, "gradient descent, fuzzy data", || {
-        motion::gradient_descent(&fuzzy, FUZZY_LAMBDA, W0)
+        let objective = LogisticObjective::new(&fuzzy, FUZZY_LAMBDA);
+        let result = descent::gradient_descent(&objective, W0, descent::MAX_ITERATIONS)?;
+        Ok::<_, StudyError>((result, objective.passes().total()))
     })?;
     let views = step(progress, "curves and lines for the figures", || {
         Ok::<_, StudyError>(views::compute(

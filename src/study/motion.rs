@@ -2,7 +2,7 @@
 //! fuzzy data, the distance of every iterate to the certified optimum, the growth of ‖w‖ on
 //! the separable data, and the regularisation path (a warm-started fit at every λ of a grid).
 
-use crate::descent::{self, DescentResult};
+use crate::descent::DescentResult;
 use crate::fit::{FitError, Iterate, Status};
 use crate::linalg::norm2;
 use crate::model::Lambda;
@@ -45,19 +45,6 @@ pub fn path(plan: &FitPlan<'_>) -> Result<Vec<LogisticFit>, FitError> {
     }
     fits.reverse();
     Ok(fits)
-}
-
-/// Gradient descent on the fuzzy fit's objective from w0, capped at
-/// [`descent::MAX_ITERATIONS`], on passes of its own; with the passes over the data it made
-/// (an evaluation at a point already passed over is recalled, not made again).
-pub fn gradient_descent(
-    data: &crate::data::Dataset,
-    lambda: Lambda,
-    w0: [f64; 3],
-) -> Result<(DescentResult, u64), FitError> {
-    let objective = crate::model::LogisticObjective::new(data, lambda);
-    let result = descent::gradient_descent(&objective, w0, descent::MAX_ITERATIONS)?;
-    Ok((result, objective.passes().total()))
 }
 
 /// The methods figure 10 compares.

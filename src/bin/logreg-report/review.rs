@@ -154,8 +154,7 @@ fn wait_for_turn(review_dir: &Path, shown: &Path) -> (Option<std::fs::File>, boo
                 shown.display()
             ));
             // Where the folder cannot be locked (some network file systems), no lock is held.
-            let held = folder.lock().is_ok();
-            (held.then_some(folder), true)
+            (folder.lock().is_ok().then_some(folder), true)
         }
         Err(std::fs::TryLockError::Error(_)) => (None, false),
     }
@@ -239,8 +238,7 @@ fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinatio
             ));
         }
     }
-    let images = format!("{IMAGES_DIR}/");
-    let review_files = [REVIEW_PAGE, output::REVIEW, images.as_str()];
+    let review_files = [REVIEW_PAGE, output::REVIEW, &format!("{IMAGES_DIR}/")];
     let destinations = Destinations {
         baseline: baseline.folder().map(|f| f.path().to_path_buf()),
         review_dir,

@@ -86,10 +86,9 @@ pub(crate) fn in_flag_words(error: &Error, names: Names<'_>) -> String {
         Error::Config(ConfigError::TooManyPoints { n, max }) => {
             format!("--n may be at most {max} (both data sets are held in memory), got {n}")
         }
-        Error::Config(ConfigError::NotANumber { text }) => {
-            format!("--lambdas: {text:?} is not a number")
+        Error::Config(ConfigError::NotANumber { .. } | ConfigError::TooManyLambdas { .. }) => {
+            format!("--lambdas: {error}")
         }
-        Error::Config(ConfigError::TooManyLambdas { .. }) => format!("--lambdas: {error}"),
         Error::Config(ConfigError::NoOutputName) => "--out must name a folder".into(),
         Error::Config(ConfigError::EmptyPath) => "a folder's path is empty".into(),
         Error::Config(ConfigError::SiteUrl { .. }) => format!("--site-url {error}"),

@@ -97,7 +97,16 @@ pub(super) fn live_review(
         .map_or_else(|_| project.baseline.display().to_string(), Baseline::label);
     let mut header = header(project, lookup, label);
     header.review_page = address.to_string();
-    let made = baseline.and_then(|baseline| review_files(build, &baseline, &header));
+    let made = baseline.and_then(|baseline| {
+        let artifacts: Vec<Artifact> = build
+            .files
+            .iter()
+            .map(|(path, bytes)| Artifact::bytes(path.clone(), bytes.clone()))
+            .collect();
+        let found = review::review(&baseline, &artifacts, &project.tolerances, &mut Quiet)
+            .map_err(words(project))?;
+        review::page::artifacts(&found, &header).map_err(|e| e.to_string())
+    });
     made.or_else(|message| {
         review::page::error_artifacts(&message, &header).map_err(|e| e.to_string())
     })
@@ -106,21 +115,6 @@ pub(super) fn live_review(
     .into_iter()
     .map(|(path, bytes)| (format!("{}{path}", super::paths::REVIEW_PREFIX), bytes))
     .collect()
-}
-
-fn review_files(
-    build: &Build,
-    baseline: &Baseline,
-    header: &review::Header,
-) -> Result<Vec<Artifact>, String> {
-    let artifacts: Vec<Artifact> = build
-        .files
-        .iter()
-        .map(|(path, bytes)| Artifact::bytes(path.clone(), bytes.clone()))
-        .collect();
-    let found = review::review(baseline, &artifacts, &build.project.tolerances, &mut Quiet)
-        .map_err(words(&build.project))?;
-    review::page::artifacts(&found, header).map_err(|e| e.to_string())
 }
 
 /// The files `serve` reads, for its watcher: the project file, the templates folder and the

@@ -173,12 +173,10 @@ fn review_file(shared: &Shared, path: &str) -> Answer {
 /// Waits until what the page showing build `since` shows changes (a report page's `r…`, a
 /// review page's `v…`), the server stops, or [`RELOAD_HOLD`] passes; answers the token now.
 fn wait_for_change(shared: &Shared, since: &str) -> String {
-    let token = |state: &State| {
-        if since.starts_with('v') {
-            state.review_token()
-        } else {
-            state.report_token()
-        }
+    let token = if since.starts_with('v') {
+        State::review_token
+    } else {
+        State::report_token
     };
     let deadline = std::time::Instant::now() + RELOAD_HOLD;
     let mut state = shared.lock();

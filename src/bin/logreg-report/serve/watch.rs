@@ -223,11 +223,8 @@ impl Watch {
 /// A changed file's name as the user knows it: relative to the current folder if it can be.
 fn shown(path: &Path) -> String {
     let here = std::env::current_dir().ok();
-    let relative = here
-        .as_deref()
-        .and_then(|here| path.strip_prefix(here).ok())
-        .unwrap_or(path);
-    relative.display().to_string()
+    let relative = here.and_then(|here| path.strip_prefix(here).ok());
+    relative.unwrap_or(path).display().to_string()
 }
 
 /// Watches `now`'s folders, and no longer those only `before` had.
