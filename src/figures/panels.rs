@@ -112,7 +112,6 @@ fn panel_grid(
     columns: usize,
     placed: Option<&Placed>,
 ) -> Result<(String, (String, Vec<Shown>)), FigureError> {
-    let prefix = spec.id.prefix();
     let (width, height) = grid_size(panels.len(), columns);
     let rows = panels.len().div_ceil(columns).max(1);
     with_canvas(spec, (width, height), |root| {
@@ -125,7 +124,7 @@ fn panel_grid(
             .zip(panels)
             .enumerate()
             .map(|(k, (area, (fit, _)))| {
-                let clip = format!("{prefix}-clip-{k}");
+                let clip = format!("{}-clip-{k}", spec.id.prefix());
                 draw_panel_frame(area, spec, &study.separable, sample, fit, &clip)
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -341,14 +340,8 @@ pub fn panel_boxes(id: FigureId, size: (u32, u32)) -> Vec<(u32, u32, u32, u32)> 
     if id != FigureId::RegVsNo || count < 2 || width % PANEL_WIDTH != 0 || height <= TITLE_BAND {
         return Vec::new();
     }
+    let panel_height = height - TITLE_BAND;
     (0..count)
-        .map(|k| {
-            (
-                k * PANEL_WIDTH,
-                TITLE_BAND,
-                PANEL_WIDTH,
-                height - TITLE_BAND,
-            )
-        })
+        .map(|k| (k * PANEL_WIDTH, TITLE_BAND, PANEL_WIDTH, panel_height))
         .collect()
 }

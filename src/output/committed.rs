@@ -93,12 +93,7 @@ impl Committed {
 
 /// The full name of the commit `rev` names, in the git work tree the current folder is in.
 fn commit_named(rev: &str) -> Result<String, String> {
-    let inside = git(
-        &["rev-parse", "--is-inside-work-tree"],
-        None,
-        Bound::bytes(64),
-    )
-    .map_err(|e| {
+    let inside = git(&["rev-parse", "--is-inside-work-tree"], None, 64, None).map_err(|e| {
         // git's own words, unless they only say that this is no repository.
         if e.contains("not a git repository") {
             "the current folder is not inside a git repository".into()
@@ -113,7 +108,8 @@ fn commit_named(rev: &str) -> Result<String, String> {
     let commit = git(
         &["rev-parse", "--verify", "--quiet", &spec],
         None,
-        Bound::bytes(128),
+        128,
+        None,
     )
     .map_err(|e| {
         if e.starts_with("git rev-parse failed") {
@@ -131,10 +127,8 @@ fn list_folder(commit: &str, dir_text: &str) -> Result<Vec<Entry>, String> {
     let listing = git(
         &["ls-tree", "-r", "-l", "-z", &tree],
         None,
-        Bound {
-            bytes: MAX_LISTING_BYTES,
-            records: Some(MAX_COMMITTED_ENTRIES),
-        },
+        MAX_LISTING_BYTES,
+        Some(MAX_COMMITTED_ENTRIES),
     )
     .map_err(|e| {
         if e.contains("Not a valid object name") || e.contains("not a tree object") {
@@ -171,7 +165,8 @@ fn read_files(entries: Vec<Entry>) -> Result<BTreeMap<String, Blob>, String> {
         git(
             &["cat-file", "--batch"],
             Some(format!("{}\n", ids.join("\n")).as_bytes()),
-            Bound::bytes(total + 64 * ids.len() as u64 + 1024),
+            total + 64 * ids.len() as u64 + 1024,
+            None,
         )?
     };
     let mut blobs = split_batch(&contents, ids.len())?.into_iter();
@@ -265,32 +260,22 @@ fn split_batch(mut out: &[u8], count: usize) -> Result<Vec<Vec<u8>>, String> {
     Ok(blobs)
 }
 
-/// How much of git's standard output is read: at most `bytes`, and (for NUL-separated
-/// listings) at most `records` records; past either, git is stopped.
-struct Bound {
-    bytes: u64,
-    records: Option<usize>,
-}
-
-impl Bound {
-    fn bytes(bytes: u64) -> Bound {
-        Bound {
-            bytes,
-            records: None,
-        }
-    }
-}
-
 /// The most of git's standard error kept: its first lines say why.
 const MAX_GIT_ERROR_BYTES: usize = 64 << 10;
 
 /// Runs git with `args` (and `input` on its standard input), reading the repository and
 /// nothing else: it may not fetch (a partial clone's missing objects stay missing), may not
 /// take optional locks, and may not ask for anything. Its standard output and standard error
-/// are read at the same time (a child blocked on one never stalls the other), the output
-/// within `bound`; past it git is stopped. Returns its output, or its own words on why it
+/// are read at the same time (a child blocked on one never stalls the other). Of its standard
+/// output at most `bytes` are read, and (for NUL-separated listings) at most `records`
+/// records; past either, git is stopped. Returns its output, or its own words on why it
 /// failed.
-fn git(args: &[&str], input: Option<&[u8]>, bound: Bound) -> Result<Vec<u8>, String> {
+fn git(
+    args: &[&str],
+    input: Option<&[u8]>,
+    bytes: u64,
+    records: Option<usize>,
+) -> Result<Vec<u8>, String> {
     let mut child = Command::new("git")
         .args(["-c", "protocol.allow=never", "-c", "core.fsmonitor=false"])
         .args(args)
@@ -312,7 +297,7 @@ fn git(args: &[&str], input: Option<&[u8]>, bound: Bound) -> Result<Vec<u8>, Str
         .take()
         .map(|err| std::thread::spawn(move || drain_errors(err)));
     let stdout = match child.stdout.take() {
-        Some(out) => read_bounded(out, &bound, args[0]),
+        Some(out) => read_bounded(out, bytes, records, args[0]),
         None => Ok(Vec::new()),
     };
     if stdout.is_err() {
@@ -342,10 +327,16 @@ fn drain_errors(mut err: impl Read) -> Vec<u8> {
     kept
 }
 
-/// What git (running `command`) prints on its standard output, read to its end within `bound`.
-fn read_bounded(mut out: impl Read, bound: &Bound, command: &str) -> Result<Vec<u8>, String> {
+/// What git (running `command`) prints on its standard output, read to its end within
+/// `bytes` bytes and `records` records (see [`git`]).
+fn read_bounded(
+    mut out: impl Read,
+    bytes: u64,
+    records: Option<usize>,
+    command: &str,
+) -> Result<Vec<u8>, String> {
     let mut stdout = Vec::new();
-    let mut records = 0usize;
+    let mut seen = 0usize;
     let mut chunk = vec![0u8; 64 << 10];
     loop {
         let n = match out.read(&mut chunk) {
@@ -353,15 +344,14 @@ fn read_bounded(mut out: impl Read, bound: &Bound, command: &str) -> Result<Vec<
             Ok(n) => n,
             Err(e) => return Err(format!("reading from git: {e}")),
         };
-        if stdout.len() as u64 + n as u64 > bound.bytes {
+        if stdout.len() as u64 + n as u64 > bytes {
             return Err(format!(
-                "git {command} printed more than the {} bytes read",
-                bound.bytes
+                "git {command} printed more than the {bytes} bytes read"
             ));
         }
-        if let Some(most) = bound.records {
-            records += chunk[..n].iter().filter(|&&b| b == 0).count();
-            if records > most {
+        if let Some(most) = records {
+            seen += chunk[..n].iter().filter(|&&b| b == 0).count();
+            if seen > most {
                 return Err("more than the records read".into());
             }
         }

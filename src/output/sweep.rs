@@ -179,7 +179,13 @@ pub(crate) fn remove_abandoned(parent: &Folder, shown: &Path, ours: &OsStr) -> V
                 warnings.extend(clean_up_abandoned(&place, ours, &record));
             }
         } else if orphaned(&container) {
-            warnings.extend(clean_up_orphaned(&place));
+            // Each report in it is swept by its own manifest; a file that exists nowhere
+            // else stays, with a warning.
+            let mut kept = Vec::new();
+            for name in [REPORT, PREVIOUS] {
+                sweep_previous(&place, OsStr::new(name), None, &mut kept);
+            }
+            warnings.extend(left_behind(&place, &kept));
         } else if unfinished(&container) {
             // A run killed while making its staging folder: nothing in it holds a byte.
             let _ = container.remove_folder(OsStr::new(REPORT));
@@ -245,16 +251,6 @@ fn orphaned(container: &Folder) -> bool {
             && (container.child(name)).is_ok_and(|f| Manifest::read_any_in(&f).is_some())
     };
     !entries.is_empty() && entries.iter().all(marked_report)
-}
-
-/// Removes an orphaned staging folder (see [`orphaned`]): each report in it is swept by its
-/// own manifest; a file that exists nowhere else stays, with a warning.
-fn clean_up_orphaned(place: &Place<'_>) -> Vec<String> {
-    let mut kept = Vec::new();
-    for name in [REPORT, PREVIOUS] {
-        sweep_previous(place, OsStr::new(name), None, &mut kept);
-    }
-    left_behind(place, &kept)
 }
 
 /// Removes the emptied staging folder; the warnings for what had to stay.

@@ -222,12 +222,12 @@ fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinatio
     if let Some(folder) = baseline.folder() {
         review_dir.keep_apart_from(folder.path());
         let (b, r) = (folder.path(), review_dir.path());
-        if r.starts_with(b) || b.starts_with(r) {
-            let how = if r.starts_with(b) {
-                "is inside the baseline"
-            } else {
-                "holds the baseline"
-            };
+        let how = match (r.starts_with(b), b.starts_with(r)) {
+            (true, _) => Some("is inside the baseline"),
+            (_, true) => Some("holds the baseline"),
+            _ => None,
+        };
+        if let Some(how) = how {
             return Err(format!(
                 "{} {}: {how} {}; a review never writes into its baseline: choose a \
                  folder beside it, such as {}",
@@ -255,7 +255,10 @@ fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinatio
         sidecar::check(path, kind, &places).map_err(|e| format!("{flag} {e}"))?;
     }
     if let (Some(junit), Some(markdown)) = (&args.junit, &args.markdown)
-        && sidecar_same(junit, markdown)
+        // Whether the two name the same file, placed as every path a flag names is.
+        && let full = (|p: &Path| output::resolve_lenient(p).ok().flatten())
+        && let (Some(a), Some(b)) = (full(junit), full(markdown))
+        && a == b
     {
         return Err(format!(
             "--markdown {}: is the file --junit names; give each its own file",
@@ -263,12 +266,6 @@ fn resolve(args: &ReviewArgs, project: &Project) -> Result<(Baseline, Destinatio
         ));
     }
     Ok((baseline, destinations))
-}
-
-/// Whether two paths name the same file, placed as every path a flag names is.
-fn sidecar_same(a: &Path, b: &Path) -> bool {
-    let full = |p: &Path| output::resolve_lenient(p).ok().flatten();
-    matches!((full(a), full(b)), (Some(a), Some(b)) if a == b)
 }
 
 /// A folder name beside `baseline` that a review would accept.
@@ -445,10 +442,9 @@ fn warn_overridden(project: &Project) {
         .copied()
         .filter(|k| PARAMETER_KEYS.contains(&k.name()) || *k == Key::Templates)
         .collect();
-    if keys.is_empty() {
+    let (false, Some(file)) = (keys.is_empty(), &project.file) else {
         return;
-    }
-    let Some(file) = &project.file else { return };
+    };
     let flags: Vec<&str> = keys.iter().map(|k| flag_of(*k)).collect();
     let names: Vec<&str> = keys.iter().map(|k| k.name()).collect();
     say(format_args!(

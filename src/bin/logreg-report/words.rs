@@ -214,18 +214,14 @@ fn run_flags(project: &Project, lookup: &Lookup) -> Vec<String> {
 /// where it starts with a dash (which the parser would take for a flag).
 pub(crate) fn shell_flag(flag: &str, value: &str) -> String {
     let joint = if value.starts_with('-') { '=' } else { ' ' };
-    format!("{flag}{joint}{}", quoted(value))
-}
-
-/// `text` as one shell word: as it is when that is safe, else in single quotes.
-fn quoted(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
+    // The value as one shell word: as it is when that is safe, else in single quotes.
+    let plain = !value.is_empty()
+        && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c));
     if plain {
-        text.to_string()
+        format!("{flag}{joint}{value}")
     } else {
-        format!("'{}'", text.replace('\'', "'\\''"))
+        format!("{flag}{joint}'{}'", value.replace('\'', "'\\''"))
     }
 }

@@ -164,10 +164,9 @@ fn review_file(shared: &Shared, path: &str) -> Answer {
             files
         }
     };
-    match files.get(path) {
-        Some(bytes) => served(bytes, path, &token, Corner::Review),
-        None => not_found(),
-    }
+    files.get(path).map_or_else(not_found, |bytes| {
+        served(bytes, path, &token, Corner::Review)
+    })
 }
 
 /// Waits until what the page showing build `since` shows changes (a report page's `r…`, a
