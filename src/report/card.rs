@@ -23,10 +23,10 @@ const GAP: f64 = 32.0;
 
 /// The card as PNG bytes.
 pub(super) fn social_card(study: &Study, figures: &[Figure]) -> Result<Vec<u8>, ReportError> {
-    let image = Renderer::new()
+    Renderer::new()
         .render(&card_svg(study, figures), 1.0)
-        .map_err(ReportError::SocialCard)?;
-    image.encode_png().map_err(ReportError::SocialCard)
+        .and_then(|image| image.encode_png())
+        .map_err(ReportError::SocialCard)
 }
 
 /// The card as SVG: title and parameters centred over the figures, which are nested as they
@@ -82,8 +82,7 @@ pub(super) fn card_svg(study: &Study, figures: &[Figure]) -> String {
 fn size_of(svg: &str, name: &str) -> Option<f64> {
     let tag = &svg[..svg.find('>')?];
     let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    let value = &tag[at..];
-    value[..value.find('"')?].parse().ok()
+    tag[at..].split_once('"')?.0.parse().ok()
 }
 
 #[cfg(test)]

@@ -145,9 +145,8 @@ fn cut(text: &str, most: usize) -> String {
     if text.chars().count() <= most {
         return text.to_string();
     }
-    let mut kept: String = text.chars().take(most.saturating_sub(1)).collect();
-    kept.push('…');
-    kept
+    let kept: String = text.chars().take(most.saturating_sub(1)).collect();
+    kept + "…"
 }
 
 /// The template's line around `column` (from 1), at most [`EXCERPT_CHARS`] characters, and a
@@ -158,12 +157,10 @@ fn excerpt(line: &str, column: usize, width: usize) -> Vec<String> {
         .map(|c| if c == '\t' { ' ' } else { c })
         .collect();
     let at = column.saturating_sub(1).min(chars.len());
-    let start = if chars.len() <= EXCERPT_CHARS {
-        0
-    } else {
-        at.saturating_sub(EXCERPT_CHARS / 3)
-            .min(chars.len() - EXCERPT_CHARS)
-    };
+    let start = chars
+        .len()
+        .checked_sub(EXCERPT_CHARS)
+        .map_or(0, |most| at.saturating_sub(EXCERPT_CHARS / 3).min(most));
     let end = (start + EXCERPT_CHARS).min(chars.len());
     let mut shown: String = chars[start..end].iter().collect();
     let mut offset = at - start;

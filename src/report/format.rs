@@ -3,10 +3,9 @@
 /// `value` with `digits` decimals; never prints "-0.000".
 pub fn fixed(value: f64, digits: usize) -> String {
     let text = format!("{value:.digits$}");
-    if text.starts_with('-') && text[1..].chars().all(|c| c == '0' || c == '.') {
-        text[1..].to_string()
-    } else {
-        text
+    match text.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+        _ => text,
     }
 }
 
@@ -63,10 +62,9 @@ pub fn count(n: usize) -> String {
 
 /// Seconds since the Unix epoch as `YYYY-MM-DD HH:MM:SS UTC` (proleptic Gregorian).
 pub fn utc_timestamp(seconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
     let rest = seconds.rem_euclid(86_400);
     // Days to civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
+    let z = seconds.div_euclid(86_400) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;

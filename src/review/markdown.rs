@@ -16,7 +16,6 @@ const MOST: usize = 20;
 
 /// The Markdown summary of `review`.
 pub fn summary(review: &Review, header: &Header) -> String {
-    let mut out = String::new();
     let state = state(review, header);
     let mark = match state {
         State::Identical => "PASS, identical",
@@ -24,7 +23,7 @@ pub fn summary(review: &Review, header: &Header) -> String {
         State::Accepted => "ACCEPTED",
         State::Failed | State::Error | State::Unfinished => "FAIL",
     };
-    let _ = writeln!(out, "{MARKER}\n### logreg-report review: {mark}\n");
+    let mut out = format!("{MARKER}\n### logreg-report review: {mark}\n\n");
     let parameters = parameter_lines(review, header);
     if !parameters.is_empty() {
         let _ = writeln!(
@@ -105,7 +104,7 @@ fn write_moved_figures(out: &mut String, review: &Review) {
                 Some(n) => format!("Figure {n} ({})", code_span(&f.file_name)),
                 None => code_span(&f.file_name),
             };
-            let causes: Vec<String> = f.causes.iter().map(|c| escape(&c.to_string())).collect();
+            let causes: Vec<_> = f.causes.iter().map(|c| escape(&c.to_string())).collect();
             format!("- {name}: {}", causes.join("; "))
         })
         .collect();
@@ -127,7 +126,7 @@ fn write_numbers(out: &mut String, review: &Review) {
         numbers.changes.len(),
         numbers.compared
     );
-    let lines: Vec<String> = by_scope(&numbers.changes)
+    let lines: Vec<_> = by_scope(&numbers.changes)
         .iter()
         .map(|(scope, here, how)| {
             format!("- {}: {}", escape(&scope.to_string()), moved(here, *how))
@@ -149,12 +148,10 @@ fn moved(here: &[&Change], how: Moved) -> String {
         .take(4)
         .map(|c| escape(&super::inputs::movement(c)))
         .collect();
-    let more = if here.len() > 4 {
-        format!(", … ({} in all)", here.len())
-    } else {
-        String::new()
-    };
-    format!("{}{more}", some.join(", "))
+    if here.len() > 4 {
+        return format!("{}, … ({} in all)", some.join(", "), here.len());
+    }
+    some.join(", ")
 }
 
 /// The summary of a review that could not be made.

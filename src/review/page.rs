@@ -200,11 +200,8 @@ fn slug(path: &str) -> String {
 fn context(review: &Review, header: &Header, images: &mut ImageFiles) -> PageContext {
     let mut anchors = Anchors::new();
     let (cards, look_same) = cards(review, images, &mut anchors);
-    let text_files = text_files(review);
-    for t in &text_files {
-        anchors.insert(t.path.clone(), (t.anchor.clone(), None));
-    }
-    for path in [RESULTS, PAGE] {
+    let texts = review.texts.iter().map(|t| t.path.as_str());
+    for path in texts.chain([RESULTS, PAGE]) {
         anchors.insert(path.into(), (anchor(path), None));
     }
     let (changed_files, identical_files) = files(review, &mut anchors);
@@ -244,7 +241,7 @@ fn context(review: &Review, header: &Header, images: &mut ImageFiles) -> PageCon
         groups,
         text_note,
         page_hunks,
-        text_files,
+        text_files: text_files(review),
     }
 }
 

@@ -223,13 +223,11 @@ pub fn fit_logistic(
 
 /// The share of points whose label the model predicts (σ(z) ≥ 1/2 means label 1).
 pub fn training_accuracy(data: &Dataset, w: [f64; 3]) -> f64 {
-    let right = (0..data.len())
-        .filter(|&i| {
-            let z = w[0] + w[1] * data.x1()[i] + w[2] * data.x2()[i];
-            (z >= 0.0) == (data.labels()[i] == 1)
-        })
-        .count();
-    right as f64 / data.len() as f64
+    let right = (0..data.len()).filter(|&i| {
+        let z = w[0] + w[1] * data.x1()[i] + w[2] * data.x2()[i];
+        (z >= 0.0) == (data.labels()[i] == 1)
+    });
+    right.count() as f64 / data.len() as f64
 }
 
 #[cfg(test)]

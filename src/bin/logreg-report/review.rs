@@ -106,8 +106,7 @@ fn record_refusal(args: &ReviewArgs, message: &str) {
 fn mark_unfinished(places: &Destinations) {
     for (path, kind, _) in places.sidecars() {
         if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
-            let text = error_text(kind, review::page::UNFINISHED);
-            let _ = sidecar::write(path, kind, &text, places.baseline.as_deref());
+            write_error(places, path, kind, review::page::UNFINISHED);
         }
     }
     // The review folder's marker last: once it says so, every place does.
@@ -120,17 +119,18 @@ fn record_error(places: &Destinations, header: &Header, message: &str) {
         let _ = output::write(&places.review_dir, &files, &mut Quiet);
     }
     for (path, kind, _) in places.sidecars() {
-        let text = error_text(kind, message);
-        let _ = sidecar::write(path, kind, &text, places.baseline.as_deref());
+        write_error(places, path, kind, message);
     }
 }
 
-/// A JUnit report or a Markdown summary that says only that the review could not be made.
-fn error_text(kind: Sidecar, message: &str) -> String {
-    match kind {
+/// Writes at `path` a JUnit report or a Markdown summary that says only that the review could
+/// not be made, and why.
+fn write_error(places: &Destinations, path: &Path, kind: Sidecar, message: &str) {
+    let text = match kind {
         Sidecar::Junit => review::junit::error_xml(message),
         Sidecar::Markdown => review::markdown::error_summary(message),
-    }
+    };
+    let _ = sidecar::write(path, kind, &text, places.baseline.as_deref());
 }
 
 /// Waits until no other review holds the folder that holds `review_dir` (`flock` on it: no
