@@ -62,7 +62,14 @@ pub fn loss_along_w1(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -
     let block = |index: usize| {
         visits::visit(&visits::CURVE);
         let r = rows_of(index, y.len());
-        block_sums(&x1[r.clone()], &x2[r.clone()], &y[r], b, w2, line)
+        // The data part of the loss of one block of rows at every value of the line.
+        let (x1, x2, y) = (&x1[r.clone()], &x2[r.clone()], &y[r]);
+        #[cfg(target_arch = "x86_64")]
+        if has_avx2() {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { block_sums_avx2(x1, x2, y, b, w2, line) };
+        }
+        block_sums_portable(x1, x2, y, b, w2, line)
     };
     let blocks = y.len().div_ceil(CHUNK_ROWS);
     let sums: Vec<Vec<f64>> = if y.len() >= PARALLEL_MIN_ROWS {
@@ -86,16 +93,6 @@ pub fn loss_along_w1(data: &Dataset, lambda: f64, b: f64, w2: f64, line: Line) -
             (sum + compensation) + penalty
         })
         .collect()
-}
-
-/// The data part of the loss of one block of rows at every value of the line.
-fn block_sums(x1: &[f64], x2: &[f64], y: &[u8], b: f64, w2: f64, line: Line) -> Vec<f64> {
-    #[cfg(target_arch = "x86_64")]
-    if has_avx2() {
-        // SAFETY: the CPU supports AVX2, checked just above.
-        return unsafe { block_sums_avx2(x1, x2, y, b, w2, line) };
-    }
-    block_sums_portable(x1, x2, y, b, w2, line)
 }
 
 #[cfg(target_arch = "x86_64")]

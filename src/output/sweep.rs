@@ -139,11 +139,10 @@ fn move_into(dir: &Folder, name: &OsStr, root: &Folder, relative: &Path) -> bool
     let Some((last, folders)) = names.split_last() else {
         return false;
     };
-    let Ok(at) = root.make_folders(folders.iter().copied()) else {
-        return false;
-    };
-    matches!(at.kind(last), Err(e) if e.kind() == io::ErrorKind::NotFound)
-        && dir.rename(name, &at, last).is_ok()
+    root.make_folders(folders.iter().copied()).is_ok_and(|at| {
+        matches!(at.kind(last), Err(e) if e.kind() == io::ErrorKind::NotFound)
+            && dir.rename(name, &at, last).is_ok()
+    })
 }
 
 /// Removes the staging folders in `parent` (opened; shown as `shown`) that runs of this tool
@@ -242,15 +241,14 @@ fn unfinished(container: &Folder) -> bool {
 /// `previous/` folders whose marker files name this tool. No run holds such a folder: a
 /// run's lock exists from just after its `report/` folder is made until its folder is gone.
 fn orphaned(container: &Folder) -> bool {
-    let Ok(entries) = container.entries() else {
-        return false;
-    };
     let marked_report = |(name, kind): &(OsString, EntryKind)| {
         (name == REPORT || name == PREVIOUS)
             && *kind == EntryKind::Folder
             && (container.child(name)).is_ok_and(|f| Manifest::read_any_in(&f).is_some())
     };
-    !entries.is_empty() && entries.iter().all(marked_report)
+    container
+        .entries()
+        .is_ok_and(|all| !all.is_empty() && all.iter().all(marked_report))
 }
 
 /// Removes the emptied staging folder; the warnings for what had to stay.

@@ -128,8 +128,7 @@ impl Image {
 
     /// The opaque mean colour of the block of pixels that thumbnail pixel (`tx`, `ty`) covers.
     fn block_mean(&self, tx: u32, ty: u32, factor: u32) -> [u8; 4] {
-        let mut sum = [0u32; 3];
-        let mut count = 0u32;
+        let (mut sum, mut count) = ([0u32; 3], 0u32);
         for y in ty * factor..((ty + 1) * factor).min(self.height) {
             for x in tx * factor..((tx + 1) * factor).min(self.width) {
                 if let Some(p) = self.pixel(x, y) {

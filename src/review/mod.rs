@@ -66,17 +66,6 @@ pub use crate::report::MAX_PAGE_BYTES;
 /// The largest image (PNG) compared, in bytes: the social card is about 70 KiB.
 pub const MAX_PNG_BYTES: u64 = 16 << 20;
 
-/// How much of a baseline's file the review reads whole, by what the file is.
-fn read_limit(path: &str) -> u64 {
-    match path {
-        _ if is_figure(path) => crate::raster::MAX_SVG_BYTES as u64,
-        _ if is_raster(path) => MAX_PNG_BYTES,
-        RESULTS => MAX_RESULTS_BYTES,
-        PAGE => MAX_PAGE_BYTES,
-        _ => TEXT_DIFF_LIMIT,
-    }
-}
-
 /// Other text files (the redirect page, `_headers`, the CSVs) get a line diff when both sides
 /// are at most this large.
 pub const TEXT_DIFF_LIMIT: u64 = 256 << 10;
@@ -98,7 +87,17 @@ pub fn review(
     let verdicts = step(progress, "comparing with the baseline", || {
         crate::output::verdicts(baseline, artifacts, &held_for_layers)
     })?;
-    let read = |path: &str| baseline.read(path, read_limit(path));
+    // How much of a baseline's file the review reads whole, by what the file is.
+    let read = |path: &str| {
+        let limit = match path {
+            _ if is_figure(path) => crate::raster::MAX_SVG_BYTES as u64,
+            _ if is_raster(path) => MAX_PNG_BYTES,
+            RESULTS => MAX_RESULTS_BYTES,
+            PAGE => MAX_PAGE_BYTES,
+            _ => TEXT_DIFF_LIMIT,
+        };
+        baseline.read(path, limit)
+    };
     let changed = |path: &str| {
         verdicts
             .iter()
@@ -236,10 +235,8 @@ fn figure_reviews(
     pictures: &HashMap<String, Picture>,
     numbers: &Option<Result<Numbers, String>>,
 ) -> Vec<FigureReview> {
-    let changes = match numbers {
-        Some(Ok(numbers)) => numbers.changes.as_slice(),
-        _ => &[],
-    };
+    let changes = numbers.as_ref().and_then(|n| n.as_ref().ok());
+    let changes = changes.map_or(&[][..], |n| n.changes.as_slice());
     let changed_files: Vec<&str> = verdicts
         .iter()
         .filter(|v| v.verdict != Verdict::Identical)

@@ -93,14 +93,13 @@ pub(super) fn numbers(review: &Review) -> (String, Vec<NumberGroup>) {
 }
 
 pub(super) fn page_text(review: &Review) -> (String, Vec<Hunk>) {
+    // A note alone: the page shows no diff.
+    let alone = |note: &str| (note.to_string(), Vec::new());
     match (&review.page_text, review.file(PAGE)) {
-        (_, Some(f)) if f.verdict == Verdict::Identical => {
-            ("The page is identical.".into(), Vec::new())
+        (_, Some(f)) if f.verdict == Verdict::Identical => alone("The page is identical."),
+        (Some(text), _) if text.same() => {
+            alone("The page's visible text is the same; only markup or inline figures differ.")
         }
-        (Some(text), _) if text.same() => (
-            "The page's visible text is the same; only markup or inline figures differ.".into(),
-            Vec::new(),
-        ),
         (Some(text), _) => (
             format!(
                 "The page's visible text (figures, styles and scripts left out): {} removed, \
@@ -110,11 +109,8 @@ pub(super) fn page_text(review: &Review) -> (String, Vec<Hunk>) {
             ),
             text.hunks.clone(),
         ),
-        (None, Some(f)) => (
-            format!("The page could not be compared: {}.", f.note),
-            Vec::new(),
-        ),
-        (None, None) => ("The page could not be compared.".into(), Vec::new()),
+        (None, Some(f)) => alone(&format!("The page could not be compared: {}.", f.note)),
+        (None, None) => alone("The page could not be compared."),
     }
 }
 

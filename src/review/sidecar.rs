@@ -165,9 +165,8 @@ fn standing(path: &Path, kind: Sidecar) -> Result<(), String> {
 /// the write then replaces.
 fn standing_in(folder: &Folder, name: &OsStr, kind: Sidecar) -> Result<(), String> {
     let stat = match folder.stat(name) {
-        Ok(stat) => stat,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e.to_string()),
+        stat => stat.map_err(|e| e.to_string())?,
     };
     match EntryKind::of_mode(stat.st_mode) {
         EntryKind::File => {}

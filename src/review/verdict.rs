@@ -230,10 +230,8 @@ pub fn notice(review: &Review, header: &Header) -> Option<String> {
         State::Failed => "beyond the tolerances",
         _ => "within the tolerances",
     };
-    Some(format!(
-        "{} ({state}); see the job summary",
-        parts.join("; ")
-    ))
+    let parts = parts.join("; ");
+    Some(format!("{parts} ({state}); see the job summary"))
 }
 
 #[cfg(test)]

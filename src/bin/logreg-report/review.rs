@@ -6,12 +6,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use logreg_report::config;
 use logreg_report::output::{self, Baseline, Committed, Existing, Kind, OutputError, Target};
 use logreg_report::pipeline;
 use logreg_report::progress::Progress;
 use logreg_report::project::{Key, Lookup, Overrides, Project};
-use logreg_report::report::ReportError;
 use logreg_report::review::page::{IMAGES_DIR, REVIEW_PAGE};
 use logreg_report::review::parameters::PARAMETER_KEYS;
 use logreg_report::review::sidecar::{self, Places, Sidecar};
@@ -285,7 +283,13 @@ fn compare(
     places: &Destinations,
     header: &mut Header,
 ) -> Result<Outcome, String> {
-    let config = run_config(project, baseline).map_err(words(project))?;
+    // What a run would write into the baseline, refused where the baseline holds the templates.
+    let mut config = project.config.clone();
+    config.out = project.baseline.clone();
+    if let Some(folder) = baseline.folder() {
+        logreg_report::report::templates_apart(&config.template, folder.path())
+            .map_err(words(project))?;
+    }
     let progress = &mut *progress(project, args.run.quiet);
     let report = pipeline::generate(&config, progress).map_err(words(project))?;
     let found = review::review(baseline, &report.artifacts, &project.tolerances, progress)
@@ -302,16 +306,6 @@ fn compare(
     } else {
         Outcome::Stale
     })
-}
-
-/// What a run would write into the baseline, refused where the baseline holds the templates.
-fn run_config(project: &Project, baseline: &Baseline) -> Result<config::Config, ReportError> {
-    let mut config = project.config.clone();
-    config.out = project.baseline.clone();
-    if let Some(folder) = baseline.folder() {
-        logreg_report::report::templates_apart(&config.template, folder.path())?;
-    }
-    Ok(config)
 }
 
 /// Writes the run as the new baseline. All or nothing, side outputs included: every place
@@ -415,10 +409,12 @@ fn print(found: &Review, header: &Header, quiet: bool) {
     if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
         && let Some(notice) = verdict::notice(found, header)
     {
-        lines.push(format!(
-            "::notice title=logreg-report review::{}",
-            workflow_data(&notice)
-        ));
+        // Text as the data of a GitHub workflow command: `%`, CR and LF escaped.
+        let data = notice
+            .replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A");
+        lines.push(format!("::notice title=logreg-report review::{data}"));
     }
     // A reader that went away (`| head -1`) does not change the verdict.
     let mut stdout = std::io::stdout().lock();
@@ -456,11 +452,4 @@ fn warn_overridden(project: &Project) {
         file.display(),
         names.join(", ")
     ));
-}
-
-/// Text as the data of a GitHub workflow command: `%`, CR and LF escaped.
-fn workflow_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
 }
