@@ -192,6 +192,9 @@ impl SiteUrl {
             .split_once("://")
             .filter(|(s, _)| s.eq_ignore_ascii_case("http") || s.eq_ignore_ascii_case("https"))
             .ok_or_else(|| refuse("it must start with http:// or https://"))?;
+        // Characters an address may hold as typed: RFC 3986's unreserved and reserved
+        // characters and `%`, except the query and fragment delimiters.
+        let url_char = |c: char| c.is_ascii_alphanumeric() || "-._~:/[]@!$&'()*+,;=%".contains(c);
         if let Some(bad) = rest.chars().find(|&c| !url_char(c)) {
             return Err(refuse(if bad == '?' || bad == '#' {
                 "a site address has no query (?) or fragment (#)"
@@ -228,12 +231,6 @@ impl SiteUrl {
     pub fn join(&self, relative: &str) -> String {
         format!("{}{relative}", self.0)
     }
-}
-
-/// Characters an address may hold as typed: RFC 3986's unreserved and reserved characters
-/// and `%`, except the query and fragment delimiters.
-fn url_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-._~:/[]@!$&'()*+,;=%".contains(c)
 }
 
 /// Reads `SOURCE_DATE_EPOCH` (the reproducible-builds convention): unset or empty means no

@@ -137,17 +137,9 @@ impl Renderer {
                     Some(if font.weight() > 500 { bold } else { regular })
                 }),
                 select_fallback: Box::new(move |c, used, fonts| {
-                    let has_glyph = |id| {
-                        fonts.with_face_data(id, |data, index| {
-                            ttf_parser::Face::parse(data, index)
-                                .ok()
-                                .and_then(|face| face.glyph_index(c))
-                                .is_some()
-                        })
-                    };
                     let other = faces
                         .into_iter()
-                        .find(|&id| !used.contains(&id) && has_glyph(id).unwrap_or(false));
+                        .find(|id| !used.contains(id) && has_glyph(fonts, *id, c));
                     if other.is_none() {
                         unmatched
                             .lock()
@@ -166,6 +158,17 @@ impl Renderer {
             ..usvg::Options::default()
         }
     }
+}
+
+fn has_glyph(fonts: &fontdb::Database, id: fontdb::ID, c: char) -> bool {
+    fonts
+        .with_face_data(id, |data, index| {
+            ttf_parser::Face::parse(data, index)
+                .ok()
+                .and_then(|face| face.glyph_index(c))
+                .is_some()
+        })
+        .unwrap_or(false)
 }
 
 fn load_static(fonts: &mut fontdb::Database, data: &'static [u8]) -> Option<fontdb::ID> {

@@ -149,26 +149,25 @@ pub fn causes(id: FigureId, changes: &[Change], changed_files: &[&str]) -> Vec<C
         if moved.is_empty() && file.is_none() {
             continue;
         }
-        let mut phrases = Vec::new();
         // One phrase per scope: the separable fits are several fits, each moving on its own.
-        for (scope, here, how) in by_scope(moved) {
+        let phrases = by_scope(moved).into_iter().flat_map(|(scope, here, how)| {
             // A fit's scope already says how its λ moved.
             let moves: Vec<String> = here
                 .iter()
                 .filter(|c| c.key.field != "lambda")
                 .map(|c| movement(c))
                 .collect();
-            phrases.extend(match (scope, how) {
+            match (scope, how) {
                 (Scope::Run, _) => moves,
                 (_, Moved::New) => vec![format!("{scope} is new")],
                 (_, Moved::Gone) => vec![format!("{scope} is gone")],
                 (_, Moved::Changed) => vec![format!("{scope} moved: {}", moves.join(", "))],
-            });
-        }
-        phrases.extend(file.map(|file| format!("{file} changed")));
+            }
+        });
+        let file = file.map(|file| format!("{file} changed"));
         causes.push(Cause {
             input: input.describe(),
-            moved: phrases,
+            moved: phrases.chain(file).collect(),
         });
     }
     causes
