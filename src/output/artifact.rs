@@ -130,20 +130,20 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// What a file's bytes come to (its [`Made`]), seen piece by piece.
 #[derive(Default)]
-pub struct Tally {
+pub(crate) struct Tally {
     hasher: Sha256,
     len: u64,
 }
 
 impl Tally {
     /// Counts and hashes `piece`.
-    pub fn see(&mut self, piece: &[u8]) {
+    pub(crate) fn see(&mut self, piece: &[u8]) {
         self.hasher.update(piece);
         self.len += piece.len() as u64;
     }
 
     /// What went through.
-    pub fn made(self) -> Made {
+    pub(crate) fn made(self) -> Made {
         Made {
             sha256: hex(&self.hasher.finalize()),
             len: self.len,
